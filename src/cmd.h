@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd.h: the subcommands main() dispatches to.  Each takes argv with its own
+ * name in argv[0], does its work, prints its own one-line errors and returns
+ * an enum nkt_exit value; none of them exits.
+ */
+#ifndef NKTRACE_CMD_H
+#define NKTRACE_CMD_H
+
+struct nkt_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int nkt_cmd_version(int argc, char **argv);
+
+#define NKT_CMD_TABLE                                                          \
+	{"version", "print the version", nkt_cmd_version},
+
+#endif

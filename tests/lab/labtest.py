@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: ISC
+"""Helpers for nktrace's lab tests: a lab that is always torn down, commands
+run inside its namespaces, ground truth, and checks that print both sides.
+
+Every test brings up its own lab under a unique name, so a failed test never
+leaves another test's lab in a strange state.  Not root: exit 77 (skipped).
+"""
+import atexit
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+SRC = os.environ.get("NKT_SOURCE_ROOT",
+                     os.path.dirname(os.path.dirname(os.path.dirname(
+                         os.path.abspath(__file__)))))
+BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
+LAB = os.path.join(SRC, "tools", "lab")
+NKTRACE = os.path.join(BUILD, "nktrace")
+
+_failures = []
+_checks = 0
+
+
+def need_root():
+    if os.geteuid() != 0:
+        print("SKIP: lab tests need root (network namespaces)")
+        sys.exit(77)
+
+
+def sh(argv, check=True, timeout=600, input=None):
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                       input=input)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s%s" % (
+            " ".join(argv), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def lab_cmd(*args, check=True):
+    return sh([sys.executable, LAB] + list(args), check=check)
+
+
+class Lab:
+    """A lab that exists for the life of the test process."""
+
+    def __init__(self, name, scale=0.1, ratelimit=False, loss=(), seed=1):
+        self.name = name
+        argv = ["up", "--name", name, "--scale", str(scale), "--seed",
+                str(seed)]
+        if not ratelimit:
+            argv.append("--no-ratelimit")
+        for l in loss:
+            argv += ["--loss", l]
+        lab_cmd("down", "--name", name, check=False)
+        atexit.register(self.down)
+        lab_cmd(*argv)
+
+    def down(self):
+        lab_cmd("down", "--name", self.name, check=False)
+
+    def exec(self, node, argv, check=True, timeout=600, input=None):
+        return sh([sys.executable, LAB, "exec", "--name", self.name, node] +
+                  list(argv), check=check, timeout=timeout, input=input)
+
+    def truth(self, targets=None, via=None):
+        argv = ["truth", "--name", self.name]
+        for t in targets or []:
+            argv += ["--target", t]
+        if via:
+            argv += ["--via", via]
+        return json.loads(lab_cmd(*argv).stdout)
+
+    def route(self, prefix, transit):
+        lab_cmd("route", "--name", self.name, prefix, "via", transit)
+
+    def link(self, link, *opts):
+        lab_cmd("link", "--name", self.name, link, *opts)
+
+    def ns(self, node):
+        return "%s-%s" % (self.name, node)
+
+
+def check(cond, what, expected=None, got=None):
+    """Record one check; print both sides when it fails."""
+    global _checks
+    _checks += 1
+    if cond:
+        print("ok   %s" % what)
+    else:
+        msg = "FAIL %s" % what
+        if expected is not None or got is not None:
+            msg += "\n     expected: %s\n     got:      %s" % (expected, got)
+        print(msg)
+        _failures.append(what)
+    return cond
+
+
+def done():
+    print("%d checks, %d failed" % (_checks, len(_failures)))
+    sys.exit(1 if _failures else 0)
+
+
+def rtt_ok(measured, expected, rel=0.10, abs_ms=2.0):
+    """Within rel of expected, or within abs_ms."""
+    return abs(measured - expected) <= max(rel * expected, abs_ms)
+
+
+def truth_hops(path):
+    """[(hop, addr or None)] from a truth path; the last entry is the
+    target itself."""
+    return [(h["hop"], h["addr"]) for h in path["hops"]]
+
+
+def parse_traceroute(text):
+    """Debian traceroute -n output -> {hop: [(addr, rtt_ms), ...]}, with
+    (None, None) for each '*'."""
+    hops = {}
+    for line in text.splitlines()[1:]:
+        m = re.match(r"\s*(\d+)\s+(.*)", line)
+        if not m:
+            continue
+        hop, rest = int(m.group(1)), m.group(2)
+        out = []
+        addr = None
+        for tok in re.findall(r"\*|\d+\.\d+\.\d+\.\d+|[\d.]+ ms|![A-Za-z]*",
+                              rest):
+            if tok == "*":
+                out.append((None, None))
+            elif tok.endswith(" ms"):
+                out.append((addr, float(tok[:-3])))
+            elif tok.startswith("!"):
+                continue
+            else:
+                addr = tok
+        hops[hop] = out
+    return hops
+
+
+def binom_interval(n, p, level=0.99):
+    """Central interval of Binomial(n, p) holding at least `level`."""
+    lo_tail = (1 - level) / 2
+
+    def pmf(k):
+        if p == 0:
+            return 1.0 if k == 0 else 0.0
+        if p == 1:
+            return 1.0 if k == n else 0.0
+        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) -
+                        math.lgamma(n - k + 1) + k * math.log(p) +
+                        (n - k) * math.log(1 - p))
+    cdf, lo = 0.0, 0
+    for k in range(n + 1):
+        cdf += pmf(k)
+        if cdf > lo_tail:
+            lo = k
+            break
+    cdf, hi = 0.0, n
+    for k in range(n, -1, -1):
+        cdf += pmf(k)
+        if cdf > lo_tail:
+            hi = k
+            break
+    return lo, hi
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""`down` removes exactly what `up` made; two labs coexist; a setup that
+fails tears down what it made and exits non-zero; bad commands are usage
+errors (exit 2)."""
+import os
+import subprocess
+import sys
+
+from labtest import LAB, Lab, check, done, lab_cmd, need_root, sh
+
+need_root()
+
+
+def netns():
+    return sorted(sh(["ip", "netns", "list"]).stdout.split())
+
+
+def helpers():
+    """Live nkt-linkemu processes (a zombie awaiting its reaper is not)."""
+    out = sh(["ps", "-C", "nkt-linkemu", "-o", "pid=,stat="],
+             check=False).stdout
+    return sorted(l.split()[0] for l in out.splitlines()
+                  if not l.split()[1].startswith("Z"))
+
+
+before_ns, before_pids = netns(), helpers()
+a = Lab("tlca", scale=0)
+b = Lab("tlcb", scale=0)
+now = netns()
+check(len([n for n in now if n.startswith("tlca-")]) == 21 and
+      len([n for n in now if n.startswith("tlcb-")]) == 21,
+      "two labs coexist with 21 namespaces each")
+for lab in (a, b):
+    out = lab.exec("vp", ["traceroute", "-n", "-q", "1", "-w", "1",
+                          "175.45.179.76"]).stdout
+    check("175.45.179.76" in out.splitlines()[-1],
+          "lab %s answers on its own" % lab.name)
+a.down()
+check(not [n for n in netns() if n.startswith("tlca-")],
+      "down removes lab tlca's namespaces")
+check(len([n for n in netns() if n.startswith("tlcb-")]) == 21,
+      "lab tlcb is untouched")
+b.down()
+check(netns() == before_ns, "ip netns list is as before", before_ns,
+      netns())
+check(helpers() == before_pids, "no nkt-linkemu left behind", before_pids,
+      helpers())
+
+# A failing setup: the link emulator cannot start.
+env = dict(os.environ, NKT_LINKEMU="/bin/false")
+p = subprocess.run([sys.executable, LAB, "up", "--name", "tlcf", "--scale",
+                    "0"], env=env, capture_output=True, text=True)
+check(p.returncode != 0, "up fails when the link emulator fails",
+      "non-zero", p.returncode)
+check("tearing down" in p.stderr, "and says it tears down", None, p.stderr)
+check(netns() == before_ns, "a failed up leaves no namespace", before_ns,
+      netns())
+
+# Usage errors.
+for argv in (["up", "--scale", "-1"], ["up", "--loss", "nosuchlink=0.1"],
+             ["up", "--loss", "cudd-cenbong=2"], ["up", "--name", "a b"],
+             ["route", "--name", "tlcz", "10.0.0.0/24", "via", "china"],
+             ["exec", "--name", "tlcz", "nosuchnode", "true"],
+             ["truth", "--name", "tlcz"]):
+    p = lab_cmd(*argv, check=False)
+    check(p.returncode == 2 and p.stderr.count("\n") >= 1,
+          "tools/lab %s: exit 2 with a message" % " ".join(argv), 2,
+          (p.returncode, p.stderr.strip()))
+check(netns() == before_ns, "usage errors create nothing", before_ns,
+      netns())
+done()

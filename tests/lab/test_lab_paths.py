@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""The lab reproduces its ground truth: Debian's traceroute and scamper see
+the hop list `tools/lab truth` gives, for a target on each transit, with RTTs
+within 10% (or 2 ms) of truth; silent NK core routers stay silent."""
+import json
+
+from labtest import (Lab, check, done, median, need_root, parse_traceroute,
+                     rtt_ok, truth_hops)
+
+need_root()
+lab = Lab("tpaths", scale=0.1)
+targets = {"china": "175.45.176.71", "ttk": "175.45.177.10"}
+truth = lab.truth(list(targets.values()))
+by_addr = {t["addr"]: t for t in truth["targets"]}
+
+check(truth["prefixes"] == {"175.45.176.0/24": "china",
+                            "175.45.177.0/24": "ttk",
+                            "175.45.178.0/24": "ttk",
+                            "175.45.179.0/24": "china"},
+      "default per-prefix routing is the 2026-08 one", None,
+      truth["prefixes"])
+
+for transit, addr in targets.items():
+    t = by_addr[addr]
+    check(len(t["paths"]) == 1 and t["paths"][0]["transit"] == transit,
+          "truth routes %s via %s" % (addr, transit), transit,
+          [p["transit"] for p in t["paths"]])
+    path = t["paths"][0]
+    want = truth_hops(path)
+    # UDP traceroute (the hosts answer port-unreachable), 3 probes per hop.
+    out = lab.exec("vp", ["traceroute", "-n", "-q", "3", "-w", "1",
+                          "-m", "16", addr]).stdout
+    got = parse_traceroute(out)
+    hop_list = []
+    for hop in sorted(got):
+        addrs = [a for a, _ in got[hop] if a]
+        hop_list.append((hop, addrs[0] if addrs else None))
+    check(hop_list == want, "traceroute hop list to %s (%s) equals truth" % (
+        addr, transit), want, hop_list)
+    for h in path["hops"]:
+        rtts = [r for a, r in got.get(h["hop"], []) if r is not None]
+        if h["addr"] is None:
+            check(not rtts, "hop %d (%s) is silent" % (h["hop"], h["node"]),
+                  "no reply", rtts)
+            continue
+        m = median(rtts)
+        check(m is not None and rtt_ok(m, h["rtt_ms"]),
+              "traceroute RTT hop %d %s: %.3f ms vs truth %.3f ms" % (
+                  h["hop"], h["addr"], m or -1, h["rtt_ms"]),
+              h["rtt_ms"], rtts)
+
+    # scamper, TCP to port 80 (open on the known hosts: SYN-ACK).
+    out = lab.exec("vp", ["scamper", "-O", "json", "-c",
+                          "trace -P tcp -d 80 -q 1 -w 1", "-i",
+                          addr]).stdout
+    trace = [json.loads(l) for l in out.splitlines()
+             if '"type":"trace"' in l][0]
+    sc = {h["probe_ttl"]: h["addr"] for h in trace.get("hops", [])}
+    sc_list = [(i, sc.get(i)) for i in range(1, len(want) + 1)]
+    check(sc_list == want, "scamper tcp hop list to %s equals truth" % addr,
+          want, sc_list)
+    check(trace["stop_reason"] == "COMPLETED",
+          "scamper reaches %s over tcp/80" % addr, "COMPLETED",
+          trace["stop_reason"])
+    last = [h for h in trace["hops"] if h["addr"] == addr]
+    check(bool(last) and last[0].get("tcp_flags") == 0x12,
+          "%s answers SYN-ACK on tcp/80 (known host)" % addr, "0x12",
+          last and last[0].get("tcp_flags"))
+    rtt = last[0]["rtt"] if last else -1
+    check(rtt_ok(rtt, path["hops"][-1]["rtt_ms"]),
+          "scamper end-to-end RTT %.3f ms vs truth %.3f ms" % (
+              rtt, path["hops"][-1]["rtt_ms"]))
+
+# A closed address answers RST; ICMP echo into NK is filtered; a silent
+# address answers nothing.
+out = lab.exec("vp", ["scamper", "-O", "json", "-c",
+                      "trace -P tcp -d 443 -q 1 -w 1", "-i",
+                      "175.45.178.100"]).stdout
+trace = [json.loads(l) for l in out.splitlines() if '"type":"trace"' in l][0]
+last = [h for h in trace.get("hops", []) if h["addr"] == "175.45.178.100"]
+check(bool(last) and last[0].get("tcp_flags", 0) & 0x04,
+      "closed address 175.45.178.100 answers RST on tcp/443", "RST",
+      last and last[0].get("tcp_flags"))
+p = lab.exec("vp", ["ping", "-n", "-c", "2", "-W", "1", "175.45.176.71"],
+             check=False)
+check(p.returncode != 0, "ICMP echo to kcna.kp is filtered", "no reply",
+      p.stdout.strip().splitlines()[-2:])
+p = lab.exec("vp", ["traceroute", "-n", "-q", "1", "-w", "1", "-m", "13",
+                    "175.45.179.250"])
+got = parse_traceroute(p.stdout)
+check(got.get(12) == [(None, None)],
+      "silent address 175.45.179.250 answers nothing at hop 12",
+      [(None, None)], got.get(12))
+
+# Default labs keep Linux's ICMP rate limits (icmp_ratemask 6168).
+lab2 = Lab("tpathsrl", scale=0, ratelimit=True)
+mask = lab2.exec("cubj", ["sysctl", "-n", "net.ipv4.icmp_ratemask"]).stdout
+check(mask.strip() == "6168", "routers keep the default icmp_ratemask",
+      "6168", mask.strip())
+mask = lab.exec("cubj", ["sysctl", "-n", "net.ipv4.icmp_ratemask"]).stdout
+check(mask.strip() == "0", "--no-ratelimit clears icmp_ratemask", "0",
+      mask.strip())
+done()
