@@ -14,8 +14,11 @@ struct nkt_cmd {
 };
 
 int nkt_cmd_version(int argc, char **argv);
+int nkt_cmd_trace(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
-	{"version", "print the version", nkt_cmd_version},
+	{"trace", "trace the paths to targets (like traceroute/scamper)",      \
+	 nkt_cmd_trace},                                                       \
+		{"version", "print the version", nkt_cmd_version},
 
 #endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine.h: one measurement run (shell).  Three threads, each owning its
+ * data, talking through SPSC rings:
+ *   main     the scheduler: in-flight table, traces, pacing, timeouts
+ *   sender   the libnet handles: probe requests in, "sent" reports out
+ *   capture  the pcap handle: decoded replies and probe sightings out
+ * Open (privileged) and run (after the privilege drop) are separate calls:
+ *   nkt_engine_open -> nkt_priv_drop -> open outputs -> nkt_engine_run.
+ */
+#ifndef NKTRACE_ENGINE_H
+#define NKTRACE_ENGINE_H
+
+#include "nktrace/io.h"
+#include "nktrace/sched.h"
+#include "nktrace/trace.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nkt_engine_cfg {
+	struct nkt_sched_cfg sched; /* wall_offset_ns is set by the engine */
+	const struct nkt_flow *flows; /* borrowed */
+	const uint8_t *via;           /* per flow uplink, or NULL */
+	size_t n_flows;
+	struct nkt_uplink uplinks[NKT_MAX_UPLINKS]; /* [0] = routed */
+	size_t n_uplinks;
+	const char *dry_pcap; /* dry run: write frames here, send nothing */
+	size_t pcap_buffer;   /* capture ring, bytes */
+	int progress;         /* progress lines on stderr */
+};
+
+/* Called on the main thread for every finished trace, in finishing order.
+ * Return 0, or -1 to stop the run (e.g. the output failed). */
+typedef int (*nkt_trace_fn)(void *ctx, const struct nkt_trace *t);
+
+struct nkt_run_result {
+	struct nkt_sched_stats sched;
+	struct nkt_capture_stats capture;
+	uint64_t ring_drops; /* capture events the scheduler never saw */
+	int signal;          /* the signal that halted the run, or 0 */
+	double wall_s;
+};
+
+struct nkt_engine;
+
+/* Open the sender and the capture (needs privilege unless dry run).
+ * Returns NULL with err set (err->code NKT_EPRIV without privilege). */
+struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
+				   struct nkt_err *err);
+
+/*
+ * Run to the end: every flow traced, or a SIGINT/SIGTERM (then no new
+ * probe is sent, replies are awaited for at most min(wait, 2 s), and the
+ * traces in progress finish as HALTED).  on_trace gets every trace.
+ * Returns 0 or an error (err set); *res is filled either way.
+ */
+int nkt_engine_run(struct nkt_engine *e, nkt_trace_fn on_trace, void *ctx,
+		   struct nkt_run_result *res, struct nkt_err *err);
+
+/* Close handles; a dry run's pcap write error is reported here. */
+int nkt_engine_close(struct nkt_engine *e, struct nkt_err *err);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * outfile.h: output files that appear complete or not at all (shell).  Data
+ * goes to a temporary file in the same directory; commit flushes, fsyncs
+ * and renames it over the final name; abort (or a crash, or SIGKILL) leaves
+ * the final name untouched.  Standard output ("-" or NULL) is written
+ * directly and flushed per record, so a pipe streams.
+ */
+#ifndef NKTRACE_OUTFILE_H
+#define NKTRACE_OUTFILE_H
+
+#include "nktrace/common.h"
+
+#include <stdio.h>
+
+struct nkt_outfile {
+	FILE *f;
+	char *path; /* NULL for stdout */
+	char *tmp;
+};
+
+/* Open for writing.  Returns 0, or NKT_ESYS naming the file. */
+int nkt_outfile_open(struct nkt_outfile *o, const char *path,
+		     struct nkt_err *err);
+
+/* Flush what was written so far (a record boundary).  Returns 0 or
+ * NKT_ESYS (e.g. the disk is full). */
+int nkt_outfile_flush(struct nkt_outfile *o, struct nkt_err *err);
+
+/* Finish: flush, fsync, rename into place.  On failure the temporary file
+ * is removed and NKT_ESYS returned; the final name is never half written. */
+int nkt_outfile_commit(struct nkt_outfile *o, struct nkt_err *err);
+
+/* Give up: remove the temporary file. */
+void nkt_outfile_abort(struct nkt_outfile *o);
+
+#endif

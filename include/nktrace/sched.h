@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sched.h: the trace scheduler.  It owns the in-flight table and the traces
+ * in progress, and decides what to send and when, what a reply means and
+ * when a trace is done.  Pure: time comes in as arguments (monotonic ns),
+ * so tests drive it with a fake clock; it never touches a socket.
+ *
+ * Policy:
+ *  - up to `window` traces in progress; up to `ttl_window` TTLs of a trace
+ *    in flight; `attempts` probes per TTL;
+ *  - a global token bucket (`pps`) and one per TTL value (`hop_pps`, shared
+ *    by every trace): routers near the vantage point see each TTL from every
+ *    target, and they rate-limit ICMP (RFC 1812 4.3.2.8), so probes with the
+ *    same TTL are spaced;
+ *  - a TTL is decided when all its attempts are answered or timed out, and
+ *    decisions are made in TTL order: destination reached -> COMPLETED,
+ *    unreachable -> UNREACH, other ICMP error -> ICMP, an address repeated
+ *    at non-adjacent hops (`loops` times) -> LOOP, `gaplimit` silent TTLs in
+ *    a row -> GAPLIMIT, max_ttl -> HOPLIMIT;
+ *  - once a reply shows where a trace will stop, no TTL beyond it is opened
+ *    and probes beyond it are cancelled.
+ */
+#ifndef NKTRACE_SCHED_H
+#define NKTRACE_SCHED_H
+
+#include "nktrace/keyhash.h"
+#include "nktrace/match.h"
+#include "nktrace/probe.h"
+#include "nktrace/reply.h"
+#include "nktrace/trace.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nkt_sched_cfg {
+	uint64_t wait_ns;        /* how long a probe may wait for its reply */
+	uint64_t wall_offset_ns; /* wall clock = monotonic + this */
+	uint32_t pps;            /* probes per second, all traces (> 0) */
+	uint32_t hop_pps;        /* probes per second per TTL; 0 = no limit */
+	uint32_t window;         /* traces in progress at once (> 0) */
+	uint8_t ttl_window;      /* TTLs of one trace in flight (> 0) */
+	uint8_t attempts;        /* probes per TTL (1..16) */
+	uint8_t first_ttl, max_ttl;
+	uint8_t gaplimit;        /* silent TTLs in a row before GAPLIMIT */
+	uint8_t loops;           /* loops before LOOP; 0 = never stop */
+	struct nkt_key key;
+};
+
+/* A probe the sender must send now. */
+struct nkt_probe_req {
+	struct nkt_flow flow;
+	uint32_t gen;  /* slot generation, echoed back in nkt_sched_sent */
+	uint16_t id;
+	uint8_t ttl;
+	uint8_t via;   /* uplink index */
+};
+
+struct nkt_sched_stats {
+	uint64_t sent, unsent, send_errors;
+	uint64_t matched, dups, late, conflicts, foreign, invalid, cancelled;
+	uint64_t timeouts, tx_seen, table_full;
+};
+
+struct nkt_sched;
+
+/*
+ * Create a scheduler over n flows (borrowed; they must outlive it), traced
+ * in order; via[i] is flow i's uplink (NULL: all 0).  Returns NULL and sets
+ * *err for a bad configuration.
+ */
+struct nkt_sched *nkt_sched_new(const struct nkt_sched_cfg *cfg,
+				const struct nkt_flow *flows,
+				const uint8_t *via, size_t n,
+				struct nkt_err *err);
+void nkt_sched_free(struct nkt_sched *s);
+
+/*
+ * The next probe due at `now`: returns 1 and fills *req (the slot is in
+ * flight from now), or 0 with *wake_ns set to when to call again
+ * (UINT64_MAX: only a reply or nkt_sched_sent can make progress).
+ */
+int nkt_sched_next(struct nkt_sched *s, uint64_t now,
+		   struct nkt_probe_req *req, uint64_t *wake_ns);
+
+/*
+ * The sender's report for a request: tx_wall_ns read just before the
+ * write, err 0 or the errno of the failed write.  ENOBUFS/EAGAIN put the
+ * probe back to be sent again; any other error stops the trace (ERROR).
+ */
+void nkt_sched_sent(struct nkt_sched *s, uint16_t id, uint32_t gen,
+		    uint64_t tx_wall_ns, int err, uint64_t now);
+
+/* The capture saw one of our outgoing probes at cap_ns (wall clock). */
+void nkt_sched_probe_seen(struct nkt_sched *s, const struct nkt_reply *r,
+			  uint64_t cap_ns);
+
+/* A decoded reply captured at cap_ns (wall clock), handled at now. */
+void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
+		     uint64_t cap_ns, uint64_t now);
+
+/* Time out every probe whose deadline is <= now. */
+void nkt_sched_tick(struct nkt_sched *s, uint64_t now);
+
+/* Stop starting traces and sending probes; traces in progress finish as
+ * HALTED once their probes are answered or timed out. */
+void nkt_sched_halt(struct nkt_sched *s);
+
+/* Time out every probe in flight now (bounded wait after a halt). */
+void nkt_sched_expire_all(struct nkt_sched *s, uint64_t now);
+
+/* A finished trace, in finishing order, or NULL; the caller owns it and
+ * frees it with nkt_trace_free(). */
+struct nkt_trace *nkt_sched_pop_done(struct nkt_sched *s);
+
+/* True when every trace has finished and been popped. */
+int nkt_sched_finished(const struct nkt_sched *s);
+
+/* Traces finished so far and traces in all. */
+size_t nkt_sched_progress(const struct nkt_sched *s, size_t *total);
+
+const struct nkt_sched_stats *nkt_sched_stats(const struct nkt_sched *s);
+
+#endif

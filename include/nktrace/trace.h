@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * trace.h: the result of tracing one flow: every probe's outcome and why
+ * the trace stopped.  Failures are data here (stop reason, flags, counters);
+ * writers turn a trace into text or JSON.
+ */
+#ifndef NKTRACE_TRACE_H
+#define NKTRACE_TRACE_H
+
+#include "nktrace/probe.h"
+#include "nktrace/reply.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why a trace stopped (scamper's reasons). */
+enum nkt_stop {
+	NKT_STOP_NONE = 0,
+	NKT_STOP_COMPLETED, /* the destination answered */
+	NKT_STOP_UNREACH,   /* an ICMP destination unreachable */
+	NKT_STOP_ICMP,      /* another ICMP error */
+	NKT_STOP_LOOP,      /* an address repeated at non-adjacent hops */
+	NKT_STOP_GAPLIMIT,  /* too many silent hops in a row */
+	NKT_STOP_HOPLIMIT,  /* the maximum TTL was reached */
+	NKT_STOP_ERROR,     /* a probe could not be sent */
+	NKT_STOP_HALTED,    /* the run was interrupted */
+};
+
+/* Per-probe flags */
+#define NKT_PF_REPLY 0x0001     /* answered; otherwise a timeout */
+#define NKT_PF_DUP 0x0002       /* an extra reply to an answered probe */
+#define NKT_PF_RTT_CLOCK 0x0004 /* RTT from the send-time clock, not the
+				   capture of the outgoing frame */
+#define NKT_PF_EDST 0x0008      /* quoted destination differs */
+#define NKT_PF_ID_IPID 0x0010   /* id read from the IP ID copy */
+#define NKT_PF_PENDING 0x0020   /* sent, not yet resolved (internal) */
+#define NKT_PF_EXT_RFC4884 0x0040 /* extension found via RFC 4884 length */
+#define NKT_PF_EXT 0x0080       /* an ICMP extension structure came back */
+
+struct nkt_hop_reply {
+	uint64_t tx_ns;   /* send time, ns since the Unix epoch */
+	uint64_t rtt_ns;
+	uint32_t from;    /* reply source, host order (0 for a timeout) */
+	uint32_t edst;    /* quoted destination when NKT_PF_EDST */
+	uint16_t flags;   /* NKT_PF_* */
+	uint16_t id;      /* probe id */
+	uint16_t size;    /* Atlas size: ICMP payload or TCP segment length */
+	uint16_t reply_ipid;
+	uint16_t mtu;
+	uint8_t ttl;      /* the probe's TTL: the hop */
+	uint8_t attempt;  /* 1..attempts */
+	uint8_t kind;     /* enum nkt_reply_kind; 0 for a timeout */
+	uint8_t icmp_type, icmp_code;
+	uint8_t reply_ttl;
+	uint8_t quoted_ttl;
+	uint8_t quoted_tos;
+	uint8_t tcp_flags;
+	uint8_t n_mpls;
+	uint8_t n_obj;
+	uint32_t mpls[NKT_MPLS_MAX];
+	struct nkt_ext_obj obj[NKT_EXT_OBJ_MAX];
+};
+
+struct nkt_trace {
+	struct nkt_flow flow;
+	uint32_t index;      /* the target's position in the run */
+	uint8_t via;         /* uplink index; 0 = the routing table's choice */
+	uint8_t first_ttl, max_ttl, attempts, gaplimit;
+	uint8_t stop_reason; /* enum nkt_stop */
+	uint8_t stop_hop;    /* TTL at which the trace stopped */
+	int stop_errno;      /* NKT_STOP_ERROR: the send error */
+	uint64_t start_ns, end_ns; /* wall clock, ns since the epoch */
+	uint32_t sent, replies, late, dups;
+	struct nkt_hop_reply *r; /* sorted by (ttl, attempt), dups after */
+	size_t n, cap;
+};
+
+/* "COMPLETED", "GAPLIMIT", ... */
+const char *nkt_stop_name(int reason);
+
+/* Append a zeroed reply record; returns it (valid until the next call). */
+struct nkt_hop_reply *nkt_trace_add(struct nkt_trace *t);
+
+/* Sort replies by (ttl, attempt), duplicates after the original. */
+void nkt_trace_sort(struct nkt_trace *t);
+
+/* Highest TTL with a record, 0 if none. */
+uint8_t nkt_trace_last_hop(const struct nkt_trace *t);
+
+/* True if the destination itself answered (any attempt). */
+int nkt_trace_reached(const struct nkt_trace *t);
+
+/* Fill a reply record's reply fields from a decoded reply. */
+void nkt_trace_fill_reply(struct nkt_hop_reply *h, const struct nkt_reply *r);
+
+void nkt_trace_free(struct nkt_trace *t);
+
+#endif

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: ISC
+/*
+ * cli.c: argv -> configuration (getopt_long tables; bounded numeric
+ * parsing).  Pure: reads no file, prints nothing.
+ */
+#include "nktrace/cli.h"
+#include "nktrace/inet.h"
+
+#include <getopt.h>
+#include <string.h>
+
+enum {
+	OPT_HOP_RATE = 256,
+	OPT_WINDOW,
+	OPT_TTL_WINDOW,
+	OPT_LOOPS,
+	OPT_SIZE,
+	OPT_TOS,
+	OPT_SPORT,
+	OPT_PARIS,
+	OPT_SRC,
+	OPT_USER,
+	OPT_SEED,
+	OPT_PCAPBUF,
+	OPT_ASNDB,
+	OPT_GEODB,
+	OPT_NOANNOT,
+	OPT_DRYRUN,
+	OPT_PCAPOUT,
+	OPT_FIRST_TTL,
+	OPT_FILE,
+	OPT_VIA,
+	OPT_JSON,
+	OPT_MSM,
+	OPT_PRB,
+};
+
+#define PROBE_LONGOPTS                                                         \
+	{"method", required_argument, NULL, 'P'},                              \
+		{"port", required_argument, NULL, 'p'},                        \
+		{"attempts", required_argument, NULL, 'q'},                    \
+		{"wait", required_argument, NULL, 'w'},                        \
+		{"max-ttl", required_argument, NULL, 'm'},                     \
+		{"gaplimit", required_argument, NULL, 'g'},                    \
+		{"rate", required_argument, NULL, 'r'},                        \
+		{"first-ttl", required_argument, NULL, OPT_FIRST_TTL},         \
+		{"hop-rate", required_argument, NULL, OPT_HOP_RATE},           \
+		{"window", required_argument, NULL, OPT_WINDOW},               \
+		{"ttl-window", required_argument, NULL, OPT_TTL_WINDOW},       \
+		{"loops", required_argument, NULL, OPT_LOOPS},                 \
+		{"size", required_argument, NULL, OPT_SIZE},                   \
+		{"tos", required_argument, NULL, OPT_TOS},                     \
+		{"sport", required_argument, NULL, OPT_SPORT},                 \
+		{"paris-id", required_argument, NULL, OPT_PARIS},              \
+		{"src", required_argument, NULL, OPT_SRC},                     \
+		{"user", required_argument, NULL, OPT_USER},                   \
+		{"seed", required_argument, NULL, OPT_SEED},                   \
+		{"pcap-buffer", required_argument, NULL, OPT_PCAPBUF},         \
+		{"asn-db", required_argument, NULL, OPT_ASNDB},                \
+		{"geo-db", required_argument, NULL, OPT_GEODB},                \
+		{"no-annotate", no_argument, NULL, OPT_NOANNOT},               \
+		{"dry-run", no_argument, NULL, OPT_DRYRUN},                    \
+		{"pcap-out", required_argument, NULL, OPT_PCAPOUT}
+
+void nkt_probe_opts_default(struct nkt_probe_opts *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->method = NKT_METHOD_ICMP;
+	p->paris_id = 1;
+	p->pps = 100;
+	p->hop_pps = 10;
+	p->window = 32;
+	p->ttl_window = 8;
+	p->attempts = 3;
+	p->first_ttl = 1;
+	p->max_ttl = 30;
+	p->gaplimit = 5;
+	p->loops = 1;
+	p->wait_ns = 3 * NKT_NS_PER_S;
+	p->pcap_buffer = 16u << 20;
+}
+
+static int num(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v,
+	       const char *what, struct nkt_err *err)
+{
+	return nkt_parse_u64(arg, lo, hi, v, what, err);
+}
+
+/* -f N is the first TTL (traceroute); -f FILE a target file (scamper). */
+static int is_ttl_like(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* Returns 1 if c was a shared probing option (applied), 0 if not, or
+ * NKT_EINVAL. */
+static int probe_opt(struct nkt_probe_opts *p, int c, const char *arg,
+		     const char *(*files)[64], size_t *n_files,
+		     struct nkt_err *err)
+{
+	uint64_t v;
+
+#define NUM(lo, hi, what)                                                      \
+	do {                                                                   \
+		if (num(arg, lo, hi, &v, what, err) != NKT_OK)                 \
+			return NKT_EINVAL;                                     \
+	} while (0)
+
+	switch (c) {
+	case 'P':
+		if (nkt_method_parse(arg, &p->method) != NKT_OK)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "-P: '%s' is not a method (icmp, "
+					   "udp or tcp)",
+					   arg);
+		p->method_set = 1;
+		return 1;
+	case 'p':
+		NUM(1, 65535, "--port");
+		p->port = (uint16_t)v;
+		return 1;
+	case 'q':
+		NUM(1, 16, "-q");
+		p->attempts = (uint8_t)v;
+		return 1;
+	case 'w':
+		if (nkt_parse_duration_ns(arg, NKT_NS_PER_S, NKT_NS_PER_MS,
+					  60 * NKT_NS_PER_S, &p->wait_ns, "-w",
+					  err) != NKT_OK)
+			return NKT_EINVAL;
+		return 1;
+	case 'f':
+		if (!is_ttl_like(arg)) {
+			if (files == NULL)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "-f: '%s' is not a TTL",
+						   arg);
+			if (*n_files >= 64)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "too many target files");
+			(*files)[(*n_files)++] = arg;
+			return 1;
+		}
+		/* fall through */
+	case OPT_FIRST_TTL:
+		NUM(1, 255, "first TTL");
+		p->first_ttl = (uint8_t)v;
+		return 1;
+	case 'm':
+		NUM(1, 255, "-m");
+		p->max_ttl = (uint8_t)v;
+		return 1;
+	case 'g':
+		NUM(1, 255, "-g");
+		p->gaplimit = (uint8_t)v;
+		return 1;
+	case 'r':
+		NUM(1, 10000000, "-r");
+		p->pps = (uint32_t)v;
+		return 1;
+	case OPT_HOP_RATE:
+		NUM(0, 10000000, "--hop-rate");
+		p->hop_pps = (uint32_t)v;
+		return 1;
+	case OPT_WINDOW:
+		NUM(1, 1000000, "--window");
+		p->window = (uint32_t)v;
+		return 1;
+	case OPT_TTL_WINDOW:
+		NUM(1, 255, "--ttl-window");
+		p->ttl_window = (uint8_t)v;
+		return 1;
+	case OPT_LOOPS:
+		NUM(0, 255, "--loops");
+		p->loops = (uint8_t)v;
+		return 1;
+	case OPT_SIZE:
+		NUM(28, NKT_PROBE_MAX_SIZE, "--size");
+		p->size = (uint16_t)v;
+		return 1;
+	case OPT_TOS:
+		NUM(0, 255, "--tos");
+		p->tos = (uint8_t)v;
+		return 1;
+	case OPT_SPORT:
+		NUM(1, 65535, "--sport");
+		p->sport = (uint16_t)v;
+		return 1;
+	case OPT_PARIS:
+		NUM(1, 255, "--paris-id");
+		p->paris_id = (uint8_t)v;
+		return 1;
+	case OPT_SRC: {
+		uint32_t a;
+		if (nkt_inet_parse(arg, &a) != NKT_OK)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--src: '%s' is not an IPv4 address",
+					   arg);
+		p->src = arg;
+		return 1;
+	}
+	case OPT_USER:
+		if (*arg == '\0')
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--user: empty user name");
+		p->user = arg;
+		return 1;
+	case OPT_SEED:
+		NUM(0, UINT64_MAX, "--seed");
+		p->seed = v;
+		p->have_seed = 1;
+		return 1;
+	case OPT_PCAPBUF:
+		NUM(1, 1024, "--pcap-buffer (MiB)");
+		p->pcap_buffer = (size_t)v << 20;
+		return 1;
+	case OPT_ASNDB:
+		p->asn_db = arg;
+		return 1;
+	case OPT_GEODB:
+		p->geo_db = arg;
+		return 1;
+	case OPT_NOANNOT:
+		p->no_annotate = 1;
+		return 1;
+	case OPT_DRYRUN:
+		p->dry_run = 1;
+		return 1;
+	case OPT_PCAPOUT:
+		p->dry_pcap = arg;
+		return 1;
+	default:
+		return 0;
+	}
+#undef NUM
+}
+
+/* Checks across options, after parsing. */
+static int probe_check(struct nkt_probe_opts *p, struct nkt_err *err)
+{
+	uint16_t min;
+
+	if (p->first_ttl > p->max_ttl)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "first TTL %u is above the max TTL %u",
+				   p->first_ttl, p->max_ttl);
+	if (p->dry_run && p->dry_pcap == NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--dry-run needs --pcap-out FILE");
+	if (!p->dry_run && p->dry_pcap != NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--pcap-out is for --dry-run");
+	if (p->size == 0)
+		p->size = p->method == NKT_METHOD_TCP ? 40 : 60;
+	min = nkt_probe_min_size(p->method);
+	if (p->size < min)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--size %u is below the %u bytes of a %s "
+				   "probe",
+				   p->size, min, nkt_method_name(p->method));
+	if (p->port != 0 && p->method == NKT_METHOD_ICMP)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--port needs -P udp or -P tcp");
+	return NKT_OK;
+}
+
+int nkt_cli_via(const char *s, char *iface, uint32_t *gw,
+		struct nkt_err *err)
+{
+	const char *comma = strchr(s, ',');
+	size_t n = comma ? (size_t)(comma - s) : strlen(s);
+
+	*gw = 0;
+	if (n == 0 || n >= 16)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via '%s': want IFACE[,GATEWAY]", s);
+	memcpy(iface, s, n);
+	iface[n] = '\0';
+	if (comma != NULL && nkt_inet_parse(comma + 1, gw) != NKT_OK)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via '%s': '%s' is not an IPv4 gateway", s,
+				   comma + 1);
+	return NKT_OK;
+}
+
+const char nkt_cli_trace_help[] =
+	"usage: nktrace trace [OPTIONS] TARGET... | -f FILE | -\n"
+	"\n"
+	"Trace the path to each TARGET (IPv4 address or CIDR prefix, every\n"
+	"address of it; '-' or -f FILE: one per line, '#' comments).\n"
+	"\n"
+	"probing:\n"
+	"  -P, --method M      icmp (Paris ICMP echo, default), udp (Paris "
+	"UDP),\n"
+	"                      tcp (SYN)\n"
+	"  -p, --port N        destination port (udp 33435, tcp 80)\n"
+	"  -q, --attempts N    probes per hop (3)\n"
+	"  -w, --wait T        wait for a reply, e.g. 500ms, 2s (3s)\n"
+	"  -f, --first-ttl N   first TTL (1); -f with a non-number is a file\n"
+	"  -m, --max-ttl N     maximum TTL (30)\n"
+	"  -g, --gaplimit N    stop after N silent hops in a row (5)\n"
+	"      --loops N       stop at the Nth loop, 0 never (1)\n"
+	"  -r, --rate PPS      probes per second, all targets (100)\n"
+	"      --hop-rate PPS  probes per second with the same TTL, so "
+	"routers'\n"
+	"                      ICMP rate limits hold; 0 = no limit (10)\n"
+	"      --window N      targets in progress at once (32)\n"
+	"      --ttl-window N  TTLs of one target in flight at once (8)\n"
+	"      --size N        probe size in bytes, IP header included (60; "
+	"tcp 40)\n"
+	"      --tos N         IP TOS byte (0)\n"
+	"      --paris-id N    which Paris flow (1-255, default 1); the "
+	"source\n"
+	"                      port is 33434+N unless --sport N\n"
+	"      --via IFACE[,GW]  send on IFACE to gateway GW (link-layer "
+	"injection),\n"
+	"                      whatever the routing table says\n"
+	"      --src ADDR      source address (default: the kernel's "
+	"choice)\n"
+	"      --pcap-buffer MiB  capture ring size (16)\n"
+	"\n"
+	"output:\n"
+	"      --json          one RIPE Atlas traceroute result per line\n"
+	"  -o, --output FILE   write to FILE (atomically: FILE appears "
+	"complete)\n"
+	"      --msm-id N, --prb-id N  Atlas msm_id / prb_id values (0)\n"
+	"      --asn-db FILE, --geo-db FILE  annotation databases (MMDB)\n"
+	"      --no-annotate   no ASN/geo annotation\n"
+	"  -v, --verbose       run statistics on stderr\n"
+	"\n"
+	"privilege and testing:\n"
+	"      --user USER     drop to USER after opening sockets "
+	"(default: the\n"
+	"                      sudo user, else nobody)\n"
+	"      --dry-run --pcap-out FILE  write the probes to a pcap file, "
+	"send\n"
+	"                      nothing (needs no privilege)\n"
+	"      --seed N        fixed probe key: reproducible probes\n"
+	"\n"
+	"Sending raw packets needs root or cap_net_raw:\n"
+	"  sudo setcap cap_net_raw+ep /path/to/nktrace\n"
+	"exit status: 0 ok, 1 runtime failure, 2 usage error or no "
+	"privilege,\n"
+	"128+N interrupted by signal N (outputs are complete).\n";
+
+int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
+		  struct nkt_err *err)
+{
+	static const struct option longopts[] = {
+		PROBE_LONGOPTS,
+		{"file", required_argument, NULL, OPT_FILE},
+		{"via", required_argument, NULL, OPT_VIA},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"output", required_argument, NULL, 'o'},
+		{"msm-id", required_argument, NULL, OPT_MSM},
+		{"prb-id", required_argument, NULL, OPT_PRB},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, i, rc;
+
+	memset(o, 0, sizeof(*o));
+	nkt_probe_opts_default(&o->p);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":P:p:q:w:f:m:g:r:o:vh", longopts,
+				NULL)) != -1) {
+		uint64_t v;
+		rc = probe_opt(&o->p, c, optarg, &o->files, &o->n_files, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			continue;
+		switch (c) {
+		case OPT_FILE:
+			if (o->n_files >= 64)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "too many target files");
+			o->files[o->n_files++] = optarg;
+			break;
+		case OPT_VIA: {
+			char ifc[16];
+			uint32_t gw;
+			if (nkt_cli_via(optarg, ifc, &gw, err) != NKT_OK)
+				return NKT_EINVAL;
+			o->via = optarg;
+			break;
+		}
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case 'o':
+			if (*optarg == '\0')
+				return nkt_err_set(err, NKT_EINVAL,
+						   "-o: empty file name");
+			o->output = optarg;
+			break;
+		case OPT_MSM:
+			if (num(optarg, 0, INT32_MAX, &v, "--msm-id", err))
+				return NKT_EINVAL;
+			o->msm_id = (int64_t)v;
+			break;
+		case OPT_PRB:
+			if (num(optarg, 0, INT32_MAX, &v, "--prb-id", err))
+				return NKT_EINVAL;
+			o->prb_id = (int64_t)v;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			o->help = 1;
+			return NKT_OK;
+		case ':':
+			return nkt_err_set(err, NKT_EINVAL,
+					   "option '%s' needs a value",
+					   argv[optind - 1]);
+		default:
+			return nkt_err_set(err, NKT_EINVAL,
+					   "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (o->n_files >= 64)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "too many target files");
+			o->files[o->n_files++] = "-";
+			continue;
+		}
+		if (o->n_args >= NKT_CLI_MAX_ARGS)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "more than %d target arguments; use "
+					   "-f FILE",
+					   NKT_CLI_MAX_ARGS);
+		o->args[o->n_args++] = argv[i];
+	}
+	if (o->n_args == 0 && o->n_files == 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "no target (give addresses, prefixes, -f "
+				   "FILE or -)");
+	return probe_check(&o->p, err);
+}

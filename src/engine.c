@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: ISC
+/*
+ * engine.c: the run loop and its two worker threads (shell).  The main
+ * thread owns the scheduler; the sender thread owns the libnet handles; the
+ * capture thread owns the pcap handle.  They share nothing mutable except
+ * the SPSC rings and the eventfds that wake a sleeping consumer.
+ */
+#include "nktrace/engine.h"
+#include "nktrace/ring.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cap_event {
+	uint64_t ts_ns;
+	struct nkt_reply r;
+};
+
+struct sent_event {
+	uint64_t tx_wall_ns;
+	uint32_t gen;
+	uint16_t id;
+	int err;
+};
+
+struct nkt_engine {
+	struct nkt_engine_cfg cfg;
+	struct nkt_sender *sender;
+	struct nkt_capture *cap;
+	struct nkt_ring req, sent, capq;
+	int evfd_main, evfd_send;
+	atomic_int main_sleeping, send_sleeping, stop;
+	atomic_uint_fast64_t cap_drops;
+	int cap_pushed; /* capture thread only */
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static void wake(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n = write(fd, &one, sizeof(one));
+	(void)n;
+}
+
+struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
+				   struct nkt_err *err)
+{
+	struct nkt_engine *e = nkt_xcalloc(1, sizeof(*e));
+	uint32_t srcs[64];
+	uint16_t ports[64];
+	size_t n_src = 0, n_ports = 0, i, j;
+	int need_raw = 0;
+
+	e->cfg = *cfg;
+	e->evfd_main = e->evfd_send = -1;
+	for (i = 0; i < cfg->n_flows; i++) {
+		const struct nkt_flow *f = &cfg->flows[i];
+		if (cfg->via == NULL || cfg->via[i] == 0)
+			need_raw = 1;
+		for (j = 0; j < n_src && srcs[j] != f->src; j++)
+			;
+		if (j == n_src && n_src < NKT_ARRAY_LEN(srcs))
+			srcs[n_src++] = f->src;
+		if (f->method == NKT_METHOD_ICMP)
+			continue;
+		for (j = 0; j < n_ports && ports[j] != f->sport; j++)
+			;
+		if (j == n_ports && n_ports < NKT_ARRAY_LEN(ports))
+			ports[n_ports++] = f->sport;
+	}
+	e->sender = nkt_sender_open(cfg->uplinks, cfg->n_uplinks, need_raw,
+				    &cfg->sched.key, cfg->dry_pcap, err);
+	if (e->sender == NULL)
+		goto fail;
+	if (cfg->dry_pcap == NULL) {
+		e->cap = nkt_capture_open(srcs, n_src, ports, n_ports,
+					  cfg->pcap_buffer, err);
+		if (e->cap == NULL)
+			goto fail;
+	}
+	e->evfd_main = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	e->evfd_send = eventfd(0, EFD_CLOEXEC);
+	if (e->evfd_main < 0 || e->evfd_send < 0) {
+		nkt_err_set(err, NKT_ESYS, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	nkt_ring_init(&e->req, 4096, sizeof(struct nkt_probe_req));
+	nkt_ring_init(&e->sent, 4096, sizeof(struct sent_event));
+	nkt_ring_init(&e->capq, 16384, sizeof(struct cap_event));
+	return e;
+fail:
+	nkt_engine_close(e, NULL);
+	return NULL;
+}
+
+int nkt_engine_close(struct nkt_engine *e, struct nkt_err *err)
+{
+	int rc;
+	if (e == NULL)
+		return NKT_OK;
+	rc = nkt_sender_close(e->sender, err);
+	nkt_capture_close(e->cap);
+	if (e->evfd_main >= 0)
+		close(e->evfd_main);
+	if (e->evfd_send >= 0)
+		close(e->evfd_send);
+	nkt_ring_fini(&e->req);
+	nkt_ring_fini(&e->sent);
+	nkt_ring_fini(&e->capq);
+	free(e);
+	return rc;
+}
+
+/* ---- sender thread ---------------------------------------------------- */
+
+static void *sender_main(void *arg)
+{
+	struct nkt_engine *e = arg;
+	struct nkt_probe_req req;
+
+	for (;;) {
+		if (nkt_ring_pop(&e->req, &req) == 0) {
+			struct sent_event ev;
+			uint64_t tx = 0;
+			ev.err = nkt_sender_send(e->sender, &req, 0, &tx);
+			ev.tx_wall_ns = tx;
+			ev.gen = req.gen;
+			ev.id = req.id;
+			while (nkt_ring_push(&e->sent, &ev) != 0) {
+				if (atomic_load(&e->stop))
+					return NULL;
+				sched_yield();
+			}
+			if (atomic_load(&e->main_sleeping))
+				wake(e->evfd_main);
+			continue;
+		}
+		if (atomic_load(&e->stop))
+			return NULL;
+		atomic_store(&e->send_sleeping, 1);
+		if (nkt_ring_len(&e->req) == 0 && !atomic_load(&e->stop)) {
+			uint64_t v;
+			ssize_t n = read(e->evfd_send, &v, sizeof(v));
+			(void)n;
+		}
+		atomic_store(&e->send_sleeping, 0);
+	}
+}
+
+/* ---- capture thread --------------------------------------------------- */
+
+static void on_capture(void *ctx, const struct nkt_reply *r, uint64_t ts)
+{
+	struct nkt_engine *e = ctx;
+	struct cap_event ev;
+
+	ev.ts_ns = ts;
+	ev.r = *r;
+	if (nkt_ring_push(&e->capq, &ev) != 0)
+		atomic_fetch_add(&e->cap_drops, 1);
+	else
+		e->cap_pushed = 1;
+}
+
+static void *capture_main(void *arg)
+{
+	struct nkt_engine *e = arg;
+
+	while (!atomic_load(&e->stop)) {
+		e->cap_pushed = 0;
+		if (nkt_capture_dispatch(e->cap, on_capture, e) < 0 &&
+		    atomic_load(&e->stop))
+			break;
+		if (e->cap_pushed && atomic_load(&e->main_sleeping))
+			wake(e->evfd_main);
+	}
+	return NULL;
+}
+
+/* ---- main loop ------------------------------------------------------------ */
+
+static void drain(struct nkt_engine *e, struct nkt_sched *s, uint64_t now)
+{
+	struct sent_event se;
+	struct cap_event ce;
+
+	while (nkt_ring_pop(&e->sent, &se) == 0)
+		nkt_sched_sent(s, se.id, se.gen, se.tx_wall_ns, se.err, now);
+	while (nkt_ring_pop(&e->capq, &ce) == 0) {
+		if (ce.r.kind == NKT_REPLY_PROBE) {
+			if (!(ce.r.flags & NKT_RF_INCOMING))
+				nkt_sched_probe_seen(s, &ce.r, ce.ts_ns);
+		} else if (!(ce.r.flags & NKT_RF_OUTGOING))
+			nkt_sched_reply(s, &ce.r, ce.ts_ns, now);
+	}
+}
+
+static void progress(struct nkt_sched *s, uint64_t start, uint64_t now,
+		     int final)
+{
+	size_t total, done = nkt_sched_progress(s, &total);
+	const struct nkt_sched_stats *st = nkt_sched_stats(s);
+	double el = (double)(now - start) / 1e9;
+	double pps = el > 0 ? (double)st->sent / el : 0;
+	double eta = done > 0 && done < total
+			     ? el * (double)(total - done) / (double)done
+			     : 0;
+
+	fprintf(stderr, "\rnktrace: %zu/%zu targets, %.0f probes/s, %s%.0fs ",
+		done, total, pps, final ? "took " : "ETA ",
+		final ? el : eta);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static int emit(struct nkt_sched *s, nkt_trace_fn fn, void *ctx)
+{
+	struct nkt_trace *t;
+	int rc = 0;
+	while ((t = nkt_sched_pop_done(s)) != NULL) {
+		if (rc == 0 && fn(ctx, t) != 0)
+			rc = -1;
+		nkt_trace_free(t);
+	}
+	return rc;
+}
+
+static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
+		   nkt_trace_fn fn, void *ctx, struct nkt_err *err)
+{
+	uint64_t now = mono_ns(), wake_at;
+	struct nkt_probe_req req;
+
+	for (;;) {
+		nkt_sched_tick(s, now);
+		while (nkt_sched_next(s, now, &req, &wake_at)) {
+			uint64_t tx;
+			int rc = nkt_sender_send(
+				e->sender, &req,
+				now + e->cfg.sched.wall_offset_ns, &tx);
+			nkt_sched_sent(s, req.id, req.gen, tx, rc, now);
+		}
+		if (emit(s, fn, ctx) != 0)
+			return nkt_err_set(err, NKT_ESYS,
+					   "writing the output failed");
+		if (nkt_sched_finished(s))
+			return NKT_OK;
+		if (wake_at == UINT64_MAX) {
+			nkt_sched_expire_all(s, now);
+			continue;
+		}
+		now = wake_at > now ? wake_at : now + 1;
+	}
+}
+
+int nkt_engine_run(struct nkt_engine *e, nkt_trace_fn on_trace, void *ctx,
+		   struct nkt_run_result *res, struct nkt_err *err)
+{
+	struct nkt_sched *s;
+	sigset_t sigs, old;
+	pthread_t th_send, th_cap;
+	int sigfd = -1, rc = NKT_OK, started = 0, halted = 0;
+	uint64_t start, halt_deadline = 0, next_progress;
+	uint64_t halt_wait;
+
+	memset(res, 0, sizeof(*res));
+	start = mono_ns();
+	e->cfg.sched.wall_offset_ns = wall_ns() - start;
+	s = nkt_sched_new(&e->cfg.sched, e->cfg.flows, e->cfg.via,
+			  e->cfg.n_flows, err);
+	if (s == NULL)
+		return NKT_EINVAL;
+	halt_wait = e->cfg.sched.wait_ns < 2 * NKT_NS_PER_S
+			    ? e->cfg.sched.wait_ns
+			    : 2 * NKT_NS_PER_S;
+	if (e->cfg.dry_pcap != NULL) {
+		rc = run_dry(e, s, on_trace, ctx, err);
+		goto out;
+	}
+
+	/* SIGINT/SIGTERM come to the main loop through a signalfd; the
+	 * worker threads inherit the blocked mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
+		rc = nkt_err_set(err, NKT_ESYS, "signalfd: %s",
+				 strerror(errno));
+		goto out;
+	}
+	if (pthread_create(&th_send, NULL, sender_main, e) != 0) {
+		rc = nkt_err_set(err, NKT_ESYS, "cannot start the sender");
+		goto out;
+	}
+	if (pthread_create(&th_cap, NULL, capture_main, e) != 0) {
+		atomic_store(&e->stop, 1);
+		wake(e->evfd_send);
+		pthread_join(th_send, NULL);
+		rc = nkt_err_set(err, NKT_ESYS, "cannot start the capture");
+		goto out;
+	}
+	started = 1;
+	next_progress = start + NKT_NS_PER_S;
+
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct nkt_probe_req req;
+		struct pollfd pfd[2];
+		struct timespec ts;
+		uint64_t now, wake_at = UINT64_MAX, wait;
+		int pushed = 0, ring_full = 0;
+
+		while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+			res->signal = (int)si.ssi_signo;
+			if (!halted) {
+				halted = 1;
+				nkt_sched_halt(s);
+				halt_deadline = mono_ns() + halt_wait;
+			} else
+				halt_deadline = 0; /* second signal: now */
+		}
+		now = mono_ns();
+		drain(e, s, now);
+		nkt_sched_tick(s, now);
+		if (halted && now >= halt_deadline)
+			nkt_sched_expire_all(s, now);
+		for (;;) {
+			if (nkt_ring_len(&e->req) > e->req.mask) {
+				ring_full = 1;
+				break;
+			}
+			if (!nkt_sched_next(s, now, &req, &wake_at))
+				break;
+			nkt_ring_push(&e->req, &req);
+			pushed = 1;
+		}
+		if (pushed && atomic_load(&e->send_sleeping))
+			wake(e->evfd_send);
+		if (emit(s, on_trace, ctx) != 0 && !halted) {
+			rc = nkt_err_set(err, NKT_ESYS,
+					 "writing the output failed");
+			halted = 1;
+			nkt_sched_halt(s);
+			halt_deadline = 0;
+		}
+		if (nkt_sched_finished(s))
+			break;
+		if (e->cfg.progress && now >= next_progress) {
+			progress(s, start, now, 0);
+			next_progress = now + NKT_NS_PER_S;
+		}
+
+		if (ring_full)
+			wake_at = now + 100 * NKT_NS_PER_US;
+		if (halted && halt_deadline > now && halt_deadline < wake_at)
+			wake_at = halt_deadline;
+		if (e->cfg.progress && next_progress < wake_at)
+			wake_at = next_progress;
+		if (wake_at > now + NKT_NS_PER_S)
+			wake_at = now + NKT_NS_PER_S;
+		wait = wake_at > now ? wake_at - now : 0;
+		atomic_store(&e->main_sleeping, 1);
+		if (wait > 0 && nkt_ring_len(&e->capq) == 0 &&
+		    nkt_ring_len(&e->sent) == 0) {
+			pfd[0] = (struct pollfd){e->evfd_main, POLLIN, 0};
+			pfd[1] = (struct pollfd){sigfd, POLLIN, 0};
+			ts.tv_sec = (time_t)(wait / NKT_NS_PER_S);
+			ts.tv_nsec = (long)(wait % NKT_NS_PER_S);
+			if (ppoll(pfd, 2, &ts, NULL) > 0 &&
+			    (pfd[0].revents & POLLIN)) {
+				uint64_t v;
+				ssize_t n = read(e->evfd_main, &v, sizeof(v));
+				(void)n;
+			}
+		}
+		atomic_store(&e->main_sleeping, 0);
+	}
+	if (e->cfg.progress)
+		progress(s, start, mono_ns(), 1);
+out:
+	if (started) {
+		atomic_store(&e->stop, 1);
+		wake(e->evfd_send);
+		nkt_capture_stop(e->cap);
+		pthread_join(th_send, NULL);
+		pthread_join(th_cap, NULL);
+	}
+	if (sigfd >= 0) {
+		close(sigfd);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	res->sched = *nkt_sched_stats(s);
+	if (e->cap != NULL)
+		nkt_capture_stats(e->cap, &res->capture);
+	res->ring_drops = atomic_load(&e->cap_drops);
+	res->wall_s = (double)(mono_ns() - start) / 1e9;
+	nkt_sched_free(s);
+	return rc;
+}

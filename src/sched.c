@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: ISC
+/*
+ * sched.c: pacing, TTL windows, attempts, timeouts and stop decisions for
+ * many traces at once (policy in sched.h).  Pure: no clock, no socket; the
+ * caller passes monotonic time in.
+ */
+#include "nktrace/sched.h"
+#include "nktrace/common.h"
+#include "nktrace/inet.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_ACTIVE UINT32_MAX
+
+/* Per-TTL decision flags */
+#define HF_REPLY 0x01   /* some attempt was answered */
+#define HF_DEST 0x02    /* the destination answered */
+#define HF_UNREACH 0x04 /* an unreachable (not the destination's port) */
+#define HF_ICMP 0x08    /* another ICMP error */
+
+/* Record flags internal to the scheduler (dropped before output). */
+#define PF_DROP 0x8000
+
+struct tstate {
+	struct nkt_trace *t;
+	uint32_t flow;     /* index in the flow array */
+	uint32_t inflight; /* probes in flight */
+	uint16_t ttl_lo;   /* lowest TTL not yet decided */
+	uint16_t ttl_hi;   /* next TTL to open */
+	uint16_t stop_ttl; /* no TTL above this is probed */
+	uint8_t gap, loops;
+	uint8_t sent[256], resolved[256], hflags[256];
+};
+
+struct bucket {
+	double tokens;
+	uint64_t last_ns;
+};
+
+struct fifo_ent {
+	uint64_t deadline_ns;
+	uint32_t gen;
+	uint16_t id;
+};
+
+struct nkt_sched {
+	struct nkt_sched_cfg cfg;
+	const struct nkt_flow *flows;
+	const uint8_t *via;
+	size_t n_flows, next_flow, finished;
+	struct tstate **active;
+	size_t n_active;
+	uint32_t *active_of; /* flow index -> active index */
+	size_t rr;
+	int halted;
+	struct nkt_match *match;
+	struct bucket global, hop[256];
+	double global_depth, hop_depth;
+	struct fifo_ent *fifo;
+	size_t fifo_head, fifo_len, fifo_cap;
+	struct nkt_trace **done;
+	size_t done_head, done_len, done_cap;
+	struct nkt_sched_stats st;
+};
+
+static uint64_t wall(const struct nkt_sched *s, uint64_t now)
+{
+	return now + s->cfg.wall_offset_ns;
+}
+
+struct nkt_sched *nkt_sched_new(const struct nkt_sched_cfg *cfg,
+				const struct nkt_flow *flows,
+				const uint8_t *via, size_t n,
+				struct nkt_err *err)
+{
+	struct nkt_sched *s;
+	size_t i;
+
+	if (cfg->pps == 0 || cfg->window == 0 || cfg->ttl_window == 0 ||
+	    cfg->attempts == 0 || cfg->attempts > 16 || cfg->first_ttl == 0 ||
+	    cfg->max_ttl < cfg->first_ttl || cfg->gaplimit == 0 ||
+	    cfg->wait_ns == 0) {
+		nkt_err_set(err, NKT_EINVAL, "bad scheduler configuration");
+		return NULL;
+	}
+	s = nkt_xcalloc(1, sizeof(*s));
+	s->cfg = *cfg;
+	s->flows = flows;
+	s->via = via;
+	s->n_flows = n;
+	s->active = nkt_xcalloc(cfg->window, sizeof(*s->active));
+	s->active_of = nkt_xreallocarray(NULL, n ? n : 1, sizeof(uint32_t));
+	for (i = 0; i < n; i++)
+		s->active_of[i] = NO_ACTIVE;
+	s->match = nkt_xmalloc(sizeof(*s->match));
+	nkt_match_init(s->match);
+	s->global_depth = cfg->pps / 50.0 < 1.0 ? 1.0 : cfg->pps / 50.0;
+	s->hop_depth = cfg->attempts;
+	s->global.tokens = s->global_depth;
+	for (i = 0; i < 256; i++)
+		s->hop[i].tokens = s->hop_depth;
+	return s;
+}
+
+void nkt_sched_free(struct nkt_sched *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n_active; i++) {
+		nkt_trace_free(s->active[i]->t);
+		free(s->active[i]);
+	}
+	for (i = 0; i < s->done_len; i++)
+		nkt_trace_free(s->done[(s->done_head + i) % s->done_cap]);
+	free(s->done);
+	free(s->active);
+	free(s->active_of);
+	free(s->match);
+	free(s->fifo);
+	free(s);
+}
+
+/* ---- token buckets ---------------------------------------------------- */
+
+static void refill(struct bucket *b, double rate, double depth, uint64_t now)
+{
+	if (now > b->last_ns) {
+		b->tokens += (double)(now - b->last_ns) * rate / 1e9;
+		if (b->tokens > depth)
+			b->tokens = depth;
+	}
+	b->last_ns = now;
+}
+
+static uint64_t when_token(const struct bucket *b, double rate, uint64_t now)
+{
+	double need = 1.0 - b->tokens;
+	if (need <= 0)
+		return now;
+	return now + (uint64_t)(need * 1e9 / rate) + 1;
+}
+
+/* ---- FIFO of deadlines ---------------------------------------------------- */
+
+static void fifo_push(struct nkt_sched *s, uint16_t id, uint32_t gen,
+		      uint64_t deadline)
+{
+	if (s->fifo_len == s->fifo_cap) {
+		size_t ncap = s->fifo_cap ? s->fifo_cap * 2 : 1024, i;
+		struct fifo_ent *nf = nkt_xreallocarray(NULL, ncap,
+							sizeof(*nf));
+		for (i = 0; i < s->fifo_len; i++)
+			nf[i] = s->fifo[(s->fifo_head + i) % s->fifo_cap];
+		free(s->fifo);
+		s->fifo = nf;
+		s->fifo_cap = ncap;
+		s->fifo_head = 0;
+	}
+	s->fifo[(s->fifo_head + s->fifo_len) % s->fifo_cap] =
+		(struct fifo_ent){deadline, gen, id};
+	s->fifo_len++;
+}
+
+static void done_push(struct nkt_sched *s, struct nkt_trace *t)
+{
+	if (s->done_len == s->done_cap) {
+		size_t ncap = s->done_cap ? s->done_cap * 2 : 64, i;
+		struct nkt_trace **nd = nkt_xreallocarray(NULL, ncap,
+							  sizeof(*nd));
+		for (i = 0; i < s->done_len; i++)
+			nd[i] = s->done[(s->done_head + i) % s->done_cap];
+		free(s->done);
+		s->done = nd;
+		s->done_cap = ncap;
+		s->done_head = 0;
+	}
+	s->done[(s->done_head + s->done_len) % s->done_cap] = t;
+	s->done_len++;
+}
+
+/* ---- traces ------------------------------------------------------------- */
+
+static void start_trace(struct nkt_sched *s)
+{
+	struct tstate *ts = nkt_xcalloc(1, sizeof(*ts));
+	size_t f = s->next_flow++;
+
+	ts->t = nkt_xcalloc(1, sizeof(*ts->t));
+	ts->t->flow = s->flows[f];
+	ts->t->index = (uint32_t)f;
+	ts->t->via = s->via ? s->via[f] : 0;
+	ts->t->first_ttl = s->cfg.first_ttl;
+	ts->t->max_ttl = s->cfg.max_ttl;
+	ts->t->attempts = s->cfg.attempts;
+	ts->t->gaplimit = s->cfg.gaplimit;
+	ts->flow = (uint32_t)f;
+	ts->ttl_lo = ts->ttl_hi = s->cfg.first_ttl;
+	ts->stop_ttl = s->cfg.max_ttl;
+	s->active_of[f] = (uint32_t)s->n_active;
+	s->active[s->n_active++] = ts;
+}
+
+/* Cancel every probe of ts in flight above `ttl`. */
+static void cancel_above(struct nkt_sched *s, struct tstate *ts, unsigned ttl)
+{
+	size_t i;
+
+	for (i = 0; i < ts->t->n; i++) {
+		struct nkt_hop_reply *rec = &ts->t->r[i];
+		struct nkt_slot *sl;
+
+		if (rec->ttl <= ttl || !(rec->flags & NKT_PF_PENDING))
+			continue;
+		rec->flags = (uint16_t)((rec->flags & ~NKT_PF_PENDING) |
+					PF_DROP);
+		sl = &s->match->slot[rec->id];
+		if (sl->state == NKT_SLOT_INFLIGHT && sl->trace == ts->flow &&
+		    sl->result == i) {
+			nkt_match_set_state(s->match, rec->id,
+					    NKT_SLOT_CANCELLED);
+			ts->inflight--;
+			s->st.cancelled++;
+		}
+	}
+}
+
+static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
+		   unsigned hop, uint64_t now)
+{
+	struct nkt_trace *t = ts->t;
+	uint32_t ai = s->active_of[ts->flow];
+	size_t i, n = 0;
+
+	cancel_above(s, ts, hop);
+	for (i = 0; i < t->n; i++) {
+		struct nkt_hop_reply *rec = &t->r[i];
+		if ((rec->flags & PF_DROP) || rec->ttl > hop)
+			continue;
+		rec->flags &= (uint16_t)~NKT_PF_PENDING;
+		t->r[n++] = *rec;
+	}
+	t->n = n;
+	nkt_trace_sort(t);
+	t->stop_reason = (uint8_t)reason;
+	t->stop_hop = (uint8_t)hop;
+	t->end_ns = wall(s, now);
+	if (t->start_ns == 0)
+		t->start_ns = t->end_ns;
+	done_push(s, t);
+	s->finished++;
+
+	/* Remove from the active set (swap with the last). */
+	s->active_of[ts->flow] = NO_ACTIVE;
+	s->n_active--;
+	if (ai != s->n_active) {
+		s->active[ai] = s->active[s->n_active];
+		s->active_of[s->active[ai]->flow] = ai;
+	}
+	free(ts);
+}
+
+/* Did an address answering at TTL k (time exceeded) answer at a TTL
+ * before k-1?  Consecutive repeats are normal (MPLS, ttl-propagate). */
+static int loop_at(const struct nkt_trace *t, unsigned k)
+{
+	size_t i, j;
+	for (i = 0; i < t->n; i++) {
+		const struct nkt_hop_reply *a = &t->r[i];
+		if (a->ttl != k || !(a->flags & NKT_PF_REPLY) ||
+		    a->kind != NKT_REPLY_TTL_EXCEEDED)
+			continue;
+		for (j = 0; j < t->n; j++) {
+			const struct nkt_hop_reply *b = &t->r[j];
+			if ((unsigned)b->ttl + 1 < k && (b->flags & NKT_PF_REPLY) &&
+			    b->kind == NKT_REPLY_TTL_EXCEEDED &&
+			    b->from == a->from)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Decide TTLs in order; finish the trace when a decision says so.
+ * Returns 1 if the trace finished (ts is freed). */
+static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
+{
+	while (ts->ttl_lo <= ts->stop_ttl) {
+		unsigned k = ts->ttl_lo;
+		uint8_t hf = ts->hflags[k];
+
+		if (ts->sent[k] < s->cfg.attempts ||
+		    ts->resolved[k] < ts->sent[k])
+			break;
+		if (hf & HF_DEST) {
+			finish(s, ts, NKT_STOP_COMPLETED, k, now);
+			return 1;
+		}
+		if (hf & HF_UNREACH) {
+			finish(s, ts, NKT_STOP_UNREACH, k, now);
+			return 1;
+		}
+		if (hf & HF_ICMP) {
+			finish(s, ts, NKT_STOP_ICMP, k, now);
+			return 1;
+		}
+		if ((hf & HF_REPLY) && s->cfg.loops && loop_at(ts->t, k) &&
+		    ++ts->loops >= s->cfg.loops) {
+			finish(s, ts, NKT_STOP_LOOP, k, now);
+			return 1;
+		}
+		ts->gap = (hf & HF_REPLY) ? 0 : (uint8_t)(ts->gap + 1);
+		if (ts->gap >= s->cfg.gaplimit) {
+			finish(s, ts, NKT_STOP_GAPLIMIT, k, now);
+			return 1;
+		}
+		if (k >= s->cfg.max_ttl) {
+			finish(s, ts, NKT_STOP_HOPLIMIT, k, now);
+			return 1;
+		}
+		ts->ttl_lo++;
+	}
+	if (s->halted && ts->inflight == 0) {
+		uint8_t last = nkt_trace_last_hop(ts->t);
+		finish(s, ts, NKT_STOP_HALTED, last ? last : ts->ttl_lo, now);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
+		    uint64_t *blocked_until)
+{
+	unsigned k, top = ts->ttl_hi;
+
+	if (top <= ts->stop_ttl && top - ts->ttl_lo < s->cfg.ttl_window)
+		top++; /* may open one more TTL */
+	for (k = ts->ttl_lo; k < top && k <= ts->stop_ttl; k++) {
+		if (ts->sent[k] >= s->cfg.attempts)
+			continue;
+		if (s->cfg.hop_pps) {
+			struct bucket *b = &s->hop[k];
+			refill(b, s->cfg.hop_pps, s->hop_depth, now);
+			if (b->tokens < 1.0) {
+				uint64_t w = when_token(b, s->cfg.hop_pps,
+							now);
+				if (w < *blocked_until)
+					*blocked_until = w;
+				continue;
+			}
+		}
+		return (int)k;
+	}
+	return -1;
+}
+
+int nkt_sched_next(struct nkt_sched *s, uint64_t now,
+		   struct nkt_probe_req *req, uint64_t *wake_ns)
+{
+	uint64_t blocked = UINT64_MAX;
+	size_t i;
+
+	*wake_ns = UINT64_MAX;
+	if (s->fifo_len > 0)
+		*wake_ns = s->fifo[s->fifo_head].deadline_ns;
+	if (s->halted)
+		return 0;
+	while (s->n_active < s->cfg.window && s->next_flow < s->n_flows)
+		start_trace(s);
+	if (s->n_active == 0)
+		return 0;
+	refill(&s->global, s->cfg.pps, s->global_depth, now);
+	if (s->global.tokens < 1.0) {
+		uint64_t w = when_token(&s->global, s->cfg.pps, now);
+		if (w < *wake_ns)
+			*wake_ns = w;
+		return 0;
+	}
+	for (i = 0; i < s->n_active; i++) {
+		size_t ai = (s->rr + i) % s->n_active;
+		struct tstate *ts = s->active[ai];
+		struct nkt_hop_reply *rec;
+		uint16_t id;
+		int k = pick_ttl(s, ts, now, &blocked);
+
+		if (k < 0)
+			continue;
+		if (nkt_match_alloc(s->match, &ts->t->flow, (uint8_t)k,
+				    (uint8_t)(ts->sent[k] + 1),
+				    nkt_probe_ipid_mask(&s->cfg.key,
+							ts->t->flow.dst),
+				    now + s->cfg.wait_ns, &id) != NKT_OK) {
+			s->st.table_full++;
+			return 0; /* wake at the next deadline */
+		}
+		if (ts->t->n == 0 && ts->t->start_ns == 0)
+			ts->t->start_ns = wall(s, now);
+		rec = nkt_trace_add(ts->t);
+		rec->ttl = (uint8_t)k;
+		rec->attempt = (uint8_t)(ts->sent[k] + 1);
+		rec->id = id;
+		rec->flags = NKT_PF_PENDING;
+		rec->tx_ns = wall(s, now);
+		s->match->slot[id].trace = ts->flow;
+		s->match->slot[id].result = (uint32_t)(ts->t->n - 1);
+		ts->sent[k]++;
+		if ((unsigned)k == ts->ttl_hi)
+			ts->ttl_hi++;
+		ts->inflight++;
+		ts->t->sent++;
+		s->global.tokens -= 1.0;
+		if (s->cfg.hop_pps)
+			s->hop[k].tokens -= 1.0;
+		fifo_push(s, id, s->match->slot[id].gen, now + s->cfg.wait_ns);
+		s->st.sent++;
+		s->rr = ai + 1;
+		req->flow = ts->t->flow;
+		req->gen = s->match->slot[id].gen;
+		req->id = id;
+		req->ttl = (uint8_t)k;
+		req->via = ts->t->via;
+		*wake_ns = now;
+		return 1;
+	}
+	if (blocked < *wake_ns)
+		*wake_ns = blocked;
+	return 0;
+}
+
+static struct tstate *owner(struct nkt_sched *s, const struct nkt_slot *sl)
+{
+	uint32_t ai;
+	if (sl->trace >= s->n_flows)
+		return NULL;
+	ai = s->active_of[sl->trace];
+	return ai == NO_ACTIVE ? NULL : s->active[ai];
+}
+
+void nkt_sched_sent(struct nkt_sched *s, uint16_t id, uint32_t gen,
+		    uint64_t tx_wall_ns, int err, uint64_t now)
+{
+	struct nkt_slot *sl = &s->match->slot[id];
+	struct tstate *ts;
+	struct nkt_hop_reply *rec;
+
+	if (sl->gen != gen || sl->state == NKT_SLOT_FREE)
+		return;
+	ts = owner(s, sl);
+	if (ts == NULL || sl->result >= ts->t->n)
+		return;
+	rec = &ts->t->r[sl->result];
+	if (err == 0) {
+		sl->tx_wall_ns = tx_wall_ns;
+		if (sl->tx_cap_ns == 0)
+			rec->tx_ns = tx_wall_ns;
+		return;
+	}
+	if (sl->state != NKT_SLOT_INFLIGHT)
+		return;
+	nkt_match_set_state(s->match, id, NKT_SLOT_CANCELLED);
+	rec->flags = (uint16_t)((rec->flags & ~NKT_PF_PENDING) | PF_DROP);
+	ts->inflight--;
+	ts->t->sent--;
+	if (err == ENOBUFS || err == EAGAIN || err == EINTR) {
+		/* The kernel's queue was full: send this attempt again. */
+		ts->sent[sl->ttl]--;
+		s->st.unsent++;
+		return;
+	}
+	s->st.send_errors++;
+	ts->t->stop_errno = err;
+	finish(s, ts, NKT_STOP_ERROR, sl->ttl, now);
+}
+
+void nkt_sched_probe_seen(struct nkt_sched *s, const struct nkt_reply *r,
+			  uint64_t cap_ns)
+{
+	struct nkt_slot *sl;
+	struct tstate *ts;
+	uint16_t id = r->q_xid;
+
+	if (!(r->flags & NKT_RF_QUOTE_L4) || id == 0)
+		return;
+	sl = &s->match->slot[id];
+	if (sl->state == NKT_SLOT_FREE || sl->dst != r->q_dst ||
+	    sl->src != r->q_src || sl->ttl != r->q_ttl ||
+	    sl->proto != r->q_proto || sl->tx_cap_ns != 0)
+		return;
+	if (r->q_ipid != (uint16_t)(id ^ nkt_probe_ipid_mask(&s->cfg.key,
+							    sl->dst)))
+		return;
+	sl->tx_cap_ns = cap_ns;
+	s->st.tx_seen++;
+	ts = owner(s, sl);
+	if (ts != NULL && sl->result < ts->t->n &&
+	    (ts->t->r[sl->result].flags & NKT_PF_PENDING))
+		ts->t->r[sl->result].tx_ns = cap_ns;
+}
+
+void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
+		     uint64_t cap_ns, uint64_t now)
+{
+	struct nkt_match_out mo;
+	struct nkt_slot *sl;
+	struct tstate *ts;
+	struct nkt_hop_reply *rec;
+	uint64_t tx;
+	int res = nkt_match_resolve(s->match, &s->cfg.key, r, &mo);
+	unsigned k;
+
+	switch (res) {
+	case NKT_MATCH_FOREIGN:
+		s->st.foreign++;
+		return;
+	case NKT_MATCH_INVALID:
+		s->st.invalid++;
+		return;
+	case NKT_MATCH_CONFLICT:
+		s->st.conflicts++;
+		return;
+	case NKT_MATCH_CANCELLED:
+		s->st.cancelled++;
+		return;
+	default:
+		break;
+	}
+	sl = &s->match->slot[mo.id];
+	ts = owner(s, sl);
+	if (res == NKT_MATCH_LATE) {
+		s->st.late++;
+		if (ts != NULL)
+			ts->t->late++;
+		return;
+	}
+	if (ts == NULL || sl->result >= ts->t->n)
+		return;
+	tx = sl->tx_cap_ns ? sl->tx_cap_ns
+	     : sl->tx_wall_ns ? sl->tx_wall_ns
+			      : ts->t->r[sl->result].tx_ns;
+	if (res == NKT_MATCH_DUP) {
+		struct nkt_hop_reply orig = ts->t->r[sl->result];
+		s->st.dups++;
+		ts->t->dups++;
+		rec = nkt_trace_add(ts->t);
+		*rec = orig;
+		rec->flags = (uint16_t)(orig.flags | NKT_PF_DUP);
+		rec->rtt_ns = cap_ns > tx ? cap_ns - tx : 0;
+		return;
+	}
+
+	/* A first answer. */
+	s->st.matched++;
+	rec = &ts->t->r[sl->result];
+	nkt_trace_fill_reply(rec, r);
+	rec->flags = (uint16_t)((rec->flags & ~NKT_PF_PENDING) |
+				NKT_PF_REPLY);
+	if (sl->tx_cap_ns == 0)
+		rec->flags |= NKT_PF_RTT_CLOCK;
+	if (mo.edst) {
+		rec->flags |= NKT_PF_EDST;
+		rec->edst = r->q_dst;
+	}
+	if (mo.from_ipid)
+		rec->flags |= NKT_PF_ID_IPID;
+	rec->tx_ns = tx;
+	rec->rtt_ns = cap_ns > tx ? cap_ns - tx : 0;
+	nkt_match_set_state(s->match, mo.id, NKT_SLOT_ANSWERED);
+	sl->from = r->src;
+	ts->t->replies++;
+	ts->inflight--;
+	k = sl->ttl;
+	ts->resolved[k]++;
+	ts->hflags[k] |= HF_REPLY;
+	if (r->src == ts->t->flow.dst &&
+	    (r->kind == NKT_REPLY_ECHO_REPLY || r->kind == NKT_REPLY_TCP ||
+	     (r->kind == NKT_REPLY_UNREACH && r->icmp_code == 3)))
+		ts->hflags[k] |= HF_DEST;
+	else if (r->kind == NKT_REPLY_UNREACH)
+		ts->hflags[k] |= HF_UNREACH;
+	else if (r->kind == NKT_REPLY_OTHER_ICMP)
+		ts->hflags[k] |= HF_ICMP;
+	if ((ts->hflags[k] & (HF_DEST | HF_UNREACH | HF_ICMP)) &&
+	    k < ts->stop_ttl) {
+		ts->stop_ttl = (uint16_t)k;
+		cancel_above(s, ts, k);
+	}
+	advance(s, ts, now);
+}
+
+static void expire(struct nkt_sched *s, struct fifo_ent e, uint64_t now)
+{
+	struct nkt_slot *sl = &s->match->slot[e.id];
+	struct tstate *ts;
+
+	if (sl->gen != e.gen || sl->state != NKT_SLOT_INFLIGHT)
+		return;
+	nkt_match_set_state(s->match, e.id, NKT_SLOT_EXPIRED);
+	s->st.timeouts++;
+	ts = owner(s, sl);
+	if (ts == NULL || sl->result >= ts->t->n)
+		return;
+	ts->t->r[sl->result].flags &= (uint16_t)~NKT_PF_PENDING;
+	ts->inflight--;
+	ts->resolved[sl->ttl]++;
+	advance(s, ts, now);
+}
+
+void nkt_sched_tick(struct nkt_sched *s, uint64_t now)
+{
+	while (s->fifo_len > 0 && s->fifo[s->fifo_head].deadline_ns <= now) {
+		struct fifo_ent e = s->fifo[s->fifo_head];
+		s->fifo_head = (s->fifo_head + 1) % s->fifo_cap;
+		s->fifo_len--;
+		expire(s, e, now);
+	}
+	if (s->halted) {
+		size_t i = 0;
+		while (i < s->n_active)
+			if (!advance(s, s->active[i], now))
+				i++;
+	}
+}
+
+void nkt_sched_halt(struct nkt_sched *s)
+{
+	s->halted = 1;
+}
+
+void nkt_sched_expire_all(struct nkt_sched *s, uint64_t now)
+{
+	while (s->fifo_len > 0) {
+		struct fifo_ent e = s->fifo[s->fifo_head];
+		s->fifo_head = (s->fifo_head + 1) % s->fifo_cap;
+		s->fifo_len--;
+		expire(s, e, now);
+	}
+	nkt_sched_tick(s, now);
+}
+
+struct nkt_trace *nkt_sched_pop_done(struct nkt_sched *s)
+{
+	struct nkt_trace *t;
+	if (s->done_len == 0)
+		return NULL;
+	t = s->done[s->done_head];
+	s->done_head = (s->done_head + 1) % s->done_cap;
+	s->done_len--;
+	return t;
+}
+
+int nkt_sched_finished(const struct nkt_sched *s)
+{
+	return s->n_active == 0 && s->done_len == 0 &&
+	       (s->halted || s->next_flow == s->n_flows);
+}
+
+size_t nkt_sched_progress(const struct nkt_sched *s, size_t *total)
+{
+	if (total != NULL)
+		*total = s->n_flows;
+	return s->finished;
+}
+
+const struct nkt_sched_stats *nkt_sched_stats(const struct nkt_sched *s)
+{
+	return &s->st;
+}
