@@ -126,7 +126,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h,
 	int rc;
 
 	c->st.frames++;
-	rc = nkt_reply_decode(data, h->caplen, c->dlt, &r);
+	rc = nkt_reply_decode(data, h->caplen, h->len, c->dlt, &r);
 	if (rc == NKT_OK) {
 		c->st.decoded++;
 		c->cb(c->ctx, &r, ts);

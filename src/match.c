@@ -15,7 +15,7 @@ const char *nkt_match_result_name(int result)
 {
 	static const char *n[] = {"ok",	     "dup",	"late",
 				  "conflict", "foreign", "invalid",
-				  "cancelled"};
+				  "cancelled", "edst"};
 	return (unsigned)result < NKT_ARRAY_LEN(n) ? n[result] : "?";
 }
 
@@ -112,8 +112,6 @@ int nkt_match_resolve(const struct nkt_match *m, const struct nkt_key *key,
 				   nkt_probe_ipid_mask(key, s->dst));
 		if (via_ipid != id)
 			return NKT_MATCH_INVALID;
-		if (r->q_dst != s->dst)
-			out->edst = 1; /* rewritten on the way, yet ours */
 	} else if (r->src != s->dst)
 		return NKT_MATCH_INVALID;
 	if ((r->flags & NKT_RF_TAG) &&
@@ -123,6 +121,9 @@ int nkt_match_resolve(const struct nkt_match *m, const struct nkt_key *key,
 		return NKT_MATCH_INVALID;
 
 	out->id = id;
+	if (is_error && r->q_dst != s->dst)
+		return NKT_MATCH_EDST; /* derived from our probe, yet not
+					  an answer to it */
 	switch (s->state) {
 	case NKT_SLOT_INFLIGHT:
 		return NKT_MATCH_OK;

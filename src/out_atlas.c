@@ -110,13 +110,14 @@ static json_t *reply_json(const struct nkt_trace *t,
 	int intcode;
 	const char *err;
 
-	if (!(h->flags & NKT_PF_REPLY))
+	if (!(h->flags & (NKT_PF_REPLY | NKT_PF_EDST)))
 		return json_pack("{s:s}", "x", "*");
 	r = json_object();
 	if (h->flags & NKT_PF_DUP)
 		json_object_set_new(r, "dup", json_true());
 	json_object_set_new(r, "from", jaddr(h->from));
-	json_object_set_new(r, "rtt", jms(h->rtt_ns));
+	if (h->flags & NKT_PF_REPLY) /* an edst report has no RTT */
+		json_object_set_new(r, "rtt", jms(h->rtt_ns));
 	json_object_set_new(r, "size", json_integer(h->size));
 	json_object_set_new(r, "ttl", json_integer(h->reply_ttl));
 	if (h->kind == NKT_REPLY_UNREACH) {
@@ -218,7 +219,7 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
 	json_object_set_new(rec, "version", json_string(vbuf));
 	json_object_set_new(rec, "method",
-			    json_string(nkt_method_long(t->flow.method)));
+			    json_string((t->flow.paris_id ? nkt_method_long(t->flow.method) : nkt_method_name(t->flow.method))));
 	if (t->flow.method != NKT_METHOD_ICMP) {
 		json_object_set_new(rec, "sport", json_integer(t->flow.sport));
 		json_object_set_new(rec, "dport", json_integer(t->flow.dport));
@@ -244,6 +245,7 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	json_object_set_new(rec, "replies", json_integer(t->replies));
 	json_object_set_new(rec, "late", json_integer(t->late));
 	json_object_set_new(rec, "dups", json_integer(t->dups));
+	json_object_set_new(rec, "edsts", json_integer(t->edsts));
 	if (o != NULL && o->extra != NULL)
 		o->extra(o->ctx, t, rec);
 	return rec;

@@ -51,7 +51,7 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 	if (via != NULL)
 		fprintf(f, " via %s", via);
 	fprintf(f, ", %u hops max, %s", t->max_ttl,
-		nkt_method_long(t->flow.method));
+		(t->flow.paris_id ? nkt_method_long(t->flow.method) : nkt_method_name(t->flow.method)));
 	if (t->flow.method != NKT_METHOD_ICMP)
 		fprintf(f, " port %u", t->flow.dport);
 	fprintf(f, ", %u byte packets\n", t->flow.size);
@@ -67,6 +67,12 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 			const struct nkt_hop_reply *h = &t->r[i];
 			char mark[8];
 
+			if (h->flags & NKT_PF_EDST) {
+				fprintf(f, " (%s quoted a probe rewritten to ",
+					nkt_inet_fmt(h->from, a));
+				fprintf(f, "%s)", nkt_inet_fmt(h->edst, a));
+				continue;
+			}
 			if (!(h->flags & NKT_PF_REPLY)) {
 				fprintf(f, " *");
 				continue;

@@ -276,7 +276,8 @@ static int decode_tcp(const uint8_t *l4, size_t l4len, struct nkt_reply *out)
 	return NKT_OK;
 }
 
-int nkt_reply_decode_ip(const uint8_t *ip, size_t len, struct nkt_reply *out)
+int nkt_reply_decode_ip(const uint8_t *ip, size_t len, size_t wirelen,
+			struct nkt_reply *out)
 {
 	size_t ihl, tot, avail;
 	int truncated = 0;
@@ -296,6 +297,10 @@ int nkt_reply_decode_ip(const uint8_t *ip, size_t len, struct nkt_reply *out)
 		return NKT_EMALFORMED;
 	if (nkt_get16(ip + 6) & 0x1fff)
 		return NKT_EIGNORE; /* later fragment */
+	if (wirelen < len)
+		wirelen = len;
+	if (tot > wirelen)
+		return NKT_EMALFORMED; /* claims more than was on the wire */
 	if (tot > len) {
 		truncated = 1;
 		avail = len;
@@ -332,8 +337,8 @@ int nkt_reply_decode_ip(const uint8_t *ip, size_t len, struct nkt_reply *out)
 	}
 }
 
-int nkt_reply_decode(const uint8_t *f, size_t caplen, int dlt,
-		     struct nkt_reply *out)
+int nkt_reply_decode(const uint8_t *f, size_t caplen, size_t wirelen,
+		     int dlt, struct nkt_reply *out)
 {
 	size_t off = 0;
 	uint32_t et = 0, dir = 0, af;
@@ -422,5 +427,6 @@ int nkt_reply_decode(const uint8_t *f, size_t caplen, int dlt,
 		out->flags = NKT_RF_OUTGOING;
 	else if (dlt == NKT_DLT_LINUX_SLL || dlt == NKT_DLT_LINUX_SLL2)
 		out->flags = NKT_RF_INCOMING;
-	return nkt_reply_decode_ip(f + off, caplen - off, out);
+	return nkt_reply_decode_ip(f + off, caplen - off,
+				   wirelen > off ? wirelen - off : 0, out);
 }

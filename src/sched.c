@@ -531,6 +531,20 @@ void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 	}
 	sl = &s->match->slot[mo.id];
 	ts = owner(s, sl);
+	if (res == NKT_MATCH_EDST) {
+		s->st.edsts++;
+		if (ts == NULL || sl->state != NKT_SLOT_INFLIGHT)
+			return;
+		ts->t->edsts++;
+		rec = nkt_trace_add(ts->t);
+		nkt_trace_fill_reply(rec, r);
+		rec->ttl = sl->ttl;
+		rec->attempt = sl->attempt;
+		rec->id = mo.id;
+		rec->flags |= NKT_PF_EDST;
+		rec->edst = r->q_dst;
+		return;
+	}
 	if (res == NKT_MATCH_LATE) {
 		s->st.late++;
 		if (ts != NULL)
@@ -561,10 +575,6 @@ void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 				NKT_PF_REPLY);
 	if (sl->tx_cap_ns == 0)
 		rec->flags |= NKT_PF_RTT_CLOCK;
-	if (mo.edst) {
-		rec->flags |= NKT_PF_EDST;
-		rec->edst = r->q_dst;
-	}
 	if (mo.from_ipid)
 		rec->flags |= NKT_PF_ID_IPID;
 	rec->tx_ns = tx;

@@ -28,7 +28,8 @@ struct nkt_hop_reply *nkt_trace_add(struct nkt_trace *t)
 static int cmp_reply(const void *x, const void *y)
 {
 	const struct nkt_hop_reply *a = x, *b = y;
-	int da = !!(a->flags & NKT_PF_DUP), db = !!(b->flags & NKT_PF_DUP);
+	int da = !!(a->flags & (NKT_PF_DUP | NKT_PF_EDST));
+	int db = !!(b->flags & (NKT_PF_DUP | NKT_PF_EDST));
 	if (a->ttl != b->ttl)
 		return a->ttl < b->ttl ? -1 : 1;
 	if (da != db)

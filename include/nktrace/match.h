@@ -12,8 +12,11 @@
  *    equals the id; the keyed tag (TCP seq, ICMP payload) equals
  *    tag(slot dst, id) whenever the reply carries it; an echo reply or TCP
  *    segment must come from the slot's destination;
- *  - a quoted destination that differs from the slot's is accepted only
- *    with the keyed IP ID proof, and reported (Atlas "edst").
+ *  - the quoted destination equals the slot's.  A quote that passes every
+ *    other check, keyed IP ID included, but names another destination is
+ *    EDST: reported (Atlas "edst", no RTT) and never taken as the probe's
+ *    answer, so neither a rewriting middlebox nor a forger who changed the
+ *    destination of a sniffed probe can fake a hop.
  * Then: in flight -> MATCH; answered -> DUP (same source) or CONFLICT;
  * expired -> LATE.
  */
@@ -44,6 +47,7 @@ enum nkt_match_result {
 	NKT_MATCH_FOREIGN,  /* not a reply to any probe of ours */
 	NKT_MATCH_INVALID,  /* looks like ours but a keyed check fails */
 	NKT_MATCH_CANCELLED, /* reply to a probe beyond the trace's end */
+	NKT_MATCH_EDST,     /* ours, but the quote names another destination */
 };
 
 struct nkt_slot {
@@ -67,7 +71,6 @@ struct nkt_match {
 
 struct nkt_match_out {
 	uint16_t id;
-	int edst;      /* quoted destination differs (keyed proof held) */
 	int from_ipid; /* the id came from the IP ID copy */
 };
 

@@ -89,19 +89,23 @@ struct nkt_reply {
 };
 
 /*
- * Decode one captured frame of link type `dlt`, `caplen` bytes present.
- * Returns 0 and fills *out for ICMP errors quoting an IPv4 datagram, echo
- * replies, TCP SYN-ACK / RST-ACK, and probe-like packets; NKT_EIGNORE for
- * anything else (ARP, IPv6, other IPv4 traffic, a quote of something that
- * cannot be a probe); NKT_EMALFORMED for frames that are cut short or
- * inconsistent, or whose ICMP checksum is wrong.  Never reads beyond
- * caplen.  Keeps no state.
+ * Decode one captured frame of link type `dlt`: `caplen` bytes present of
+ * a frame that was `wirelen` bytes long (0: as long as caplen).  Returns 0
+ * and fills *out for ICMP errors quoting an IPv4 datagram, echo replies,
+ * TCP SYN-ACK / RST-ACK, and probe-like packets; NKT_EIGNORE for anything
+ * else (ARP, IPv6, other IPv4 traffic, a quote of something that cannot be
+ * a probe); NKT_EMALFORMED for frames that are cut short or inconsistent
+ * (an IP length beyond the frame), or whose ICMP checksum is wrong.  A
+ * frame the capture cut short (snaplen) decodes with NKT_RF_TRUNCATED.
+ * Never reads beyond caplen.  Keeps no state.
  */
-int nkt_reply_decode(const uint8_t *frame, size_t caplen, int dlt,
-		     struct nkt_reply *out);
+int nkt_reply_decode(const uint8_t *frame, size_t caplen, size_t wirelen,
+		     int dlt, struct nkt_reply *out);
 
-/* Same, for a buffer that starts with the IPv4 header. */
-int nkt_reply_decode_ip(const uint8_t *ip, size_t len, struct nkt_reply *out);
+/* Same, for a buffer that starts with the IPv4 header (len bytes present
+ * of a datagram wirelen bytes long, 0 = len). */
+int nkt_reply_decode_ip(const uint8_t *ip, size_t len, size_t wirelen,
+			struct nkt_reply *out);
 
 /* Name of a reply kind, e.g. "ttl-exceeded". */
 const char *nkt_reply_kind_name(int kind);

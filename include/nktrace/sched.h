@@ -58,6 +58,7 @@ struct nkt_probe_req {
 struct nkt_sched_stats {
 	uint64_t sent, unsent, send_errors;
 	uint64_t matched, dups, late, conflicts, foreign, invalid, cancelled;
+	uint64_t edsts;
 	uint64_t timeouts, tx_seen, table_full;
 };
 

@@ -31,7 +31,8 @@ enum nkt_stop {
 #define NKT_PF_DUP 0x0002       /* an extra reply to an answered probe */
 #define NKT_PF_RTT_CLOCK 0x0004 /* RTT from the send-time clock, not the
 				   capture of the outgoing frame */
-#define NKT_PF_EDST 0x0008      /* quoted destination differs */
+#define NKT_PF_EDST 0x0008      /* a report, not an answer: the quote named
+				   another destination (Atlas edst) */
 #define NKT_PF_ID_IPID 0x0010   /* id read from the IP ID copy */
 #define NKT_PF_PENDING 0x0020   /* sent, not yet resolved (internal) */
 #define NKT_PF_EXT_RFC4884 0x0040 /* extension found via RFC 4884 length */
@@ -70,7 +71,7 @@ struct nkt_trace {
 	uint8_t stop_hop;    /* TTL at which the trace stopped */
 	int stop_errno;      /* NKT_STOP_ERROR: the send error */
 	uint64_t start_ns, end_ns; /* wall clock, ns since the epoch */
-	uint32_t sent, replies, late, dups;
+	uint32_t sent, replies, late, dups, edsts;
 	struct nkt_hop_reply *r; /* sorted by (ttl, attempt), dups after */
 	size_t n, cap;
 };
