@@ -146,7 +146,7 @@ static int probe_opt(struct nkt_probe_opts *p, int c, const char *arg,
 			(*files)[(*n_files)++] = arg;
 			return 1;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	case OPT_FIRST_TTL:
 		NUM(1, 255, "first TTL");
 		p->first_ttl = (uint8_t)v;

@@ -106,15 +106,18 @@ int nkt_setup_uplink(const char *via, const char *label, int dry,
 	snprintf(u->name, sizeof(u->name), "%s", label ? label : ifname);
 	rc = nkt_net_iface(ifname, &u->ifc, err);
 	if (rc == NKT_ENOTFOUND)
-		return NKT_EINVAL;
+		return nkt_err_set(err, NKT_EINVAL, "--via: no interface '%s'",
+				   ifname);
 	if (rc != NKT_OK)
 		return rc;
 	if (!u->ifc.is_ether)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--via %s: not an Ethernet interface", via);
 	if (u->gateway == 0 &&
-	    nkt_net_default_gw(ifname, &u->gateway, err) != NKT_OK)
+	    nkt_net_default_gw(ifname, &u->gateway, err) != NKT_OK) {
+		err->code = NKT_EINVAL; /* the user must name the gateway */
 		return NKT_EINVAL;
+	}
 	if (dry) {
 		/* No privilege in a dry run: the MAC if the kernel knows it. */
 		nkt_net_neigh(ifname, u->gateway, u->gw_mac);

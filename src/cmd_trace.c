@@ -95,6 +95,11 @@ int nkt_cmd_trace(int argc, char **argv)
 		code = nkt_fail("trace", &err);
 		goto out;
 	}
+	/* Say "no privilege" before anything privileged (ARP for --via). */
+	if (!o->p.dry_run && nkt_priv_check_raw(&err) != NKT_OK) {
+		code = nkt_fail("trace", &err);
+		goto out;
+	}
 	cfg.n_uplinks = 1;
 	if (o->via != NULL) {
 		if (nkt_setup_uplink(o->via, NULL, o->p.dry_run,

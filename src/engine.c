@@ -6,6 +6,7 @@
  * the SPSC rings and the eventfds that wake a sleeping consumer.
  */
 #include "nktrace/engine.h"
+#include "nktrace/priv.h"
 #include "nktrace/ring.h"
 
 #include <errno.h>
@@ -77,6 +78,10 @@ struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 
 	e->cfg = *cfg;
 	e->evfd_main = e->evfd_send = -1;
+	if (cfg->dry_pcap == NULL && nkt_priv_check_raw(err) != NKT_OK) {
+		free(e);
+		return NULL;
+	}
 	for (i = 0; i < cfg->n_flows; i++) {
 		const struct nkt_flow *f = &cfg->flows[i];
 		if (cfg->via == NULL || cfg->via[i] == 0)

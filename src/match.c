@@ -88,7 +88,7 @@ int nkt_match_resolve(const struct nkt_match *m, const struct nkt_key *key,
 	if ((r->flags & NKT_RF_QUOTE_L4) && r->q_xid != 0)
 		id = r->q_xid;
 	else if (is_error) {
-		id = (uint16_t)(r->q_ipid ^ nkt_probe_ipid_mask(key, r->q_dst));
+		id = nkt_probe_ipid_id(key, r->q_dst, r->q_ipid);
 		out->from_ipid = 1;
 	} else
 		return NKT_MATCH_FOREIGN;
@@ -107,10 +107,7 @@ int nkt_match_resolve(const struct nkt_match *m, const struct nkt_key *key,
 	}
 
 	if (is_error) {
-		uint16_t via_ipid =
-			(uint16_t)(r->q_ipid ^
-				   nkt_probe_ipid_mask(key, s->dst));
-		if (via_ipid != id)
+		if (nkt_probe_ipid(key, s->dst, id) != r->q_ipid)
 			return NKT_MATCH_INVALID;
 	} else if (r->src != s->dst)
 		return NKT_MATCH_INVALID;

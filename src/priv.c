@@ -8,8 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+int nkt_priv_check_raw(struct nkt_err *err)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0)
+		return nkt_err_set(err,
+				   errno == EPERM || errno == EACCES ? NKT_EPRIV
+								      : NKT_ESYS,
+				   "cannot open a raw socket: %s",
+				   strerror(errno));
+	close(fd);
+	return NKT_OK;
+}
 
 const char *nkt_priv_default_user(void)
 {
@@ -33,6 +48,14 @@ int nkt_priv_drop(const char *user, struct nkt_err *err)
 					   "--user %s: refusing to keep root "
 					   "privileges",
 					   user);
+		/* Empty the bounding set while CAP_SETPCAP is still ours. */
+		for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 &&
+			    errno != EINVAL)
+				return nkt_err_set(err, NKT_ESYS,
+						   "dropping capability %d from "
+						   "the bounding set: %s",
+						   (int)c, strerror(errno));
 		if (setgroups(1, &pw->pw_gid) != 0 ||
 		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
 		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0)

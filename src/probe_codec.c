@@ -15,7 +15,7 @@ uint16_t nkt_probe_min_size(enum nkt_method m)
 	case NKT_METHOD_ICMP:
 		return 20 + 8 + 4; /* compensation and tag */
 	case NKT_METHOD_UDP:
-		return 20 + 8 + 2; /* compensation */
+		return 20 + 8 + 4; /* compensation and tag */
 	case NKT_METHOD_TCP:
 	default:
 		return 20 + 20;
@@ -104,11 +104,57 @@ int nkt_flow_init(struct nkt_flow *f, enum nkt_method m, uint32_t src,
 	return NKT_OK;
 }
 
-uint16_t nkt_probe_ipid_mask(const struct nkt_key *key, uint32_t dst)
+/* Round function of the IP ID permutation: one byte in, one byte out,
+ * under a 16-bit round key (multiply-xorshift mixing). */
+static uint8_t feistel_f(uint8_t r, uint16_t k)
+{
+	uint32_t x = ((uint32_t)(r ^ (k & 0xff)) + ((uint32_t)k << 8)) *
+		     0x9e3779b1u;
+	x ^= x >> 15;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	return (uint8_t)(x >> 24);
+}
+
+static uint64_t ipid_keys(const struct nkt_key *key, uint32_t dst)
 {
 	uint8_t b[5] = {'I', (uint8_t)(dst >> 24), (uint8_t)(dst >> 16),
 			(uint8_t)(dst >> 8), (uint8_t)dst};
-	return (uint16_t)nkt_keyhash(key, b, sizeof(b));
+	return nkt_keyhash(key, b, sizeof(b));
+}
+
+uint16_t nkt_probe_ipid(const struct nkt_key *key, uint32_t dst, uint16_t id)
+{
+	uint64_t k = ipid_keys(key, dst);
+	uint8_t l = (uint8_t)(id >> 8), r = (uint8_t)id, t;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		t = r;
+		r = (uint8_t)(l ^ feistel_f(r, (uint16_t)(k >> (16 * i))));
+		l = t;
+	}
+	return (uint16_t)((l << 8) | r);
+}
+
+uint16_t nkt_probe_ipid_id(const struct nkt_key *key, uint32_t dst,
+			   uint16_t ipid)
+{
+	uint64_t k = ipid_keys(key, dst);
+	uint8_t l = (uint8_t)(ipid >> 8), r = (uint8_t)ipid, t;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		t = l;
+		l = (uint8_t)(r ^ feistel_f(l, (uint16_t)(k >> (16 * i))));
+		r = t;
+	}
+	return (uint16_t)((l << 8) | r);
+}
+
+uint16_t nkt_probe_id_forbidden(const struct nkt_key *key, uint32_t dst)
+{
+	return nkt_probe_ipid_id(key, dst, 0);
 }
 
 uint16_t nkt_probe_tag(const struct nkt_key *key, uint32_t dst, uint16_t id)
@@ -141,8 +187,7 @@ void nkt_probe_patch(uint8_t *pkt, const struct nkt_flow *flow,
 	uint32_t sum;
 
 	/* IPv4 header (the template holds version, TOS, length, proto). */
-	nkt_put16(pkt + 4, (uint16_t)(id ^ nkt_probe_ipid_mask(key,
-							      flow->dst)));
+	nkt_put16(pkt + 4, nkt_probe_ipid(key, flow->dst, id));
 	pkt[8] = ttl;
 	nkt_put32(pkt + 12, flow->src);
 	nkt_put32(pkt + 16, flow->dst);
@@ -162,6 +207,7 @@ void nkt_probe_patch(uint8_t *pkt, const struct nkt_flow *flow,
 	case NKT_METHOD_UDP:
 		nkt_put16(l4 + 6, 0);
 		nkt_put16(l4 + 8, 0);
+		nkt_put16(l4 + 10, tag);
 		sum = nkt_inet_sum(l4, l4len,
 				   nkt_inet_pseudo_sum(flow->src, flow->dst,
 						       17, l4len));

@@ -119,6 +119,10 @@ static int probe_l4(uint8_t proto, const uint8_t *l4, size_t len,
 		out->q_dport = nkt_get16(l4 + 2);
 		out->q_xid = nkt_get16(l4 + 6);
 		out->flags |= NKT_RF_QUOTE_L4;
+		if (len >= 12) {
+			out->q_tag = nkt_get16(l4 + 10);
+			out->flags |= NKT_RF_TAG;
+		}
 		return NKT_OK;
 	case 6:
 		if (len < 8)

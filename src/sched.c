@@ -343,6 +343,12 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 	for (k = ts->ttl_lo; k < top && k <= ts->stop_ttl; k++) {
 		if (ts->sent[k] >= s->cfg.attempts)
 			continue;
+		/* TCP: one attempt of a TTL in flight at a time.  SYNs of one
+		 * 4-tuple that reach the destination within an RTT of each
+		 * other find it in SYN_RECV and get an ACK, not a SYN-ACK. */
+		if (ts->t->flow.method == NKT_METHOD_TCP &&
+		    ts->sent[k] > ts->resolved[k])
+			continue;
 		if (s->cfg.hop_pps) {
 			struct bucket *b = &s->hop[k];
 			refill(b, s->cfg.hop_pps, s->hop_depth, now);
@@ -392,8 +398,8 @@ int nkt_sched_next(struct nkt_sched *s, uint64_t now,
 			continue;
 		if (nkt_match_alloc(s->match, &ts->t->flow, (uint8_t)k,
 				    (uint8_t)(ts->sent[k] + 1),
-				    nkt_probe_ipid_mask(&s->cfg.key,
-							ts->t->flow.dst),
+				    nkt_probe_id_forbidden(&s->cfg.key,
+							   ts->t->flow.dst),
 				    now + s->cfg.wait_ns, &id) != NKT_OK) {
 			s->st.table_full++;
 			return 0; /* wake at the next deadline */
@@ -491,8 +497,7 @@ void nkt_sched_probe_seen(struct nkt_sched *s, const struct nkt_reply *r,
 	    sl->src != r->q_src || sl->ttl != r->q_ttl ||
 	    sl->proto != r->q_proto || sl->tx_cap_ns != 0)
 		return;
-	if (r->q_ipid != (uint16_t)(id ^ nkt_probe_ipid_mask(&s->cfg.key,
-							    sl->dst)))
+	if (r->q_ipid != nkt_probe_ipid(&s->cfg.key, sl->dst, id))
 		return;
 	sl->tx_cap_ns = cap_ns;
 	s->st.tx_seen++;

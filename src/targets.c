@@ -54,7 +54,7 @@ int nkt_targets_add_arg(struct nkt_targets *t, const char *arg,
 {
 	uint32_t a, net;
 	uint8_t len;
-	uint64_t count, i;
+	uint64_t count, i, max = t->max ? t->max : NKT_TARGETS_MAX;
 
 	if (strchr(arg, '/') == NULL) {
 		if (nkt_inet_parse(arg, &a) != NKT_OK)
@@ -66,22 +66,22 @@ int nkt_targets_add_arg(struct nkt_targets *t, const char *arg,
 		if (!nkt_inet_is_unicast(a))
 			return nkt_err_set(err, NKT_EINVAL,
 					   "%s is not a unicast address", arg);
-		if (t->n >= NKT_TARGETS_MAX)
+		if (t->n >= max)
 			return nkt_err_set(err, NKT_EINVAL,
-					   "more than %u targets",
-					   NKT_TARGETS_MAX);
+					   "more than %llu targets",
+					   (unsigned long long)max);
 		push(t, a);
 		return NKT_OK;
 	}
 	if (nkt_prefix_parse(arg, &net, &len, err) != NKT_OK)
 		return NKT_EINVAL;
 	count = 1ULL << (32 - len);
-	if (count > NKT_TARGETS_MAX || t->n + count > NKT_TARGETS_MAX)
+	if (count > max || t->n + count > max)
 		return nkt_err_set(err, NKT_EINVAL,
-				   "%s expands to %llu addresses; at most %u "
+				   "%s expands to %llu addresses; at most %llu "
 				   "targets per run",
 				   arg, (unsigned long long)count,
-				   NKT_TARGETS_MAX);
+				   (unsigned long long)max);
 	if (!nkt_inet_is_unicast(net) ||
 	    !nkt_inet_is_unicast((uint32_t)(net + count - 1)))
 		return nkt_err_set(err, NKT_EINVAL,

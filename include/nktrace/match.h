@@ -8,8 +8,9 @@
  *  - the slot holds a probe (in flight, answered or expired);
  *  - protocol, source address and flow fields (ports, ICMP identifier)
  *    equal the slot's;
- *  - the keyed copies agree: for an ICMP error, IP ID XOR k16(slot dst)
- *    equals the id; the keyed tag (TCP seq, ICMP payload) equals
+ *  - the keyed copies agree: for an ICMP error, the IP ID is the keyed
+ *    permutation of the id for the slot's dst; the keyed tag (TCP seq,
+ *    ICMP and UDP payload) equals
  *    tag(slot dst, id) whenever the reply carries it; an echo reply or TCP
  *    segment must come from the slot's destination;
  *  - the quoted destination equals the slot's.  A quote that passes every

@@ -16,12 +16,17 @@
 	"or grant it once with 'sudo setcap cap_net_raw+ep PATH/TO/nktrace'"
 
 /*
- * Drop privileges: as root, switch to `user` (groups, gid, uid; never back)
- * and clear all capabilities; as another user (file capabilities), clear
- * all capabilities.  Also sets no_new_privs.  Returns 0, or NKT_EINVAL for
+ * Drop privileges: as root, empty the capability bounding set, switch to
+ * `user` (groups, gid, uid; never back) and clear all capabilities; as
+ * another user (file capabilities), clear the capabilities it has (the
+ * bounding set needs CAP_SETPCAP to change, and no_new_privs makes it moot).  Also sets no_new_privs.  Returns 0, or NKT_EINVAL for
  * an unknown or root user, or NKT_ESYS.
  */
 int nkt_priv_drop(const char *user, struct nkt_err *err);
+
+/* Can this process open raw IPv4 sockets?  Returns 0, or NKT_EPRIV with
+ * NKT_PRIV_HINT's advice in err. */
+int nkt_priv_check_raw(struct nkt_err *err);
 
 /* The user to drop to when none is given: $SUDO_USER if it is set and not
  * root, else "nobody". */

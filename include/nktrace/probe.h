@@ -14,18 +14,23 @@
  *                   valid and never 0)
  *                   TCP:  low 16 bits of the sequence number; the high 16
  *                   bits are a keyed tag of (dst, id)
- *   IP copy         IP ID = id XOR k16(dst), k16 a keyed hash; never 0
+ *   IP copy         IP ID = P(dst, id), a keyed 16-bit permutation (a
+ *                   4-round Feistel network): invertible, so the IP ID
+ *                   alone gives the id back, and not linear, so editing
+ *                   a sniffed id (id+1) breaks it; never 0
  *
- * ICMP payload bytes 2-3 also carry the keyed tag, so echo replies (which
- * return the payload) validate too.  The key is per run (random, or from a
+ * ICMP and UDP payload bytes 2-3 also carry the keyed tag, so echo replies
+ * (which return the payload) and quotes longer than 8 transport bytes
+ * (Linux routers quote the whole probe) validate with 32 keyed bits.  The key is per run (random, or from a
  * seed for reproducible runs), so an off-path host cannot forge a reply that
  * validates, and a second nktrace on the same host never takes our replies.
  *
- *   IPv4 |ver/ihl| tos |  total length  |    IP ID = id^k16(dst)     |
+ *   IPv4 |ver/ihl| tos |  total length  |    IP ID = P(dst, id)      |
  *        | flags/frag  | ttl | proto |  checksum  |  src  |  dst     |
  *   ICMP | 8 | 0 | cksum = C (const) | echo id (flow) | seq = id     |
  *        | comp (2) | tag (2) | zeros ...
- *   UDP  | sport (flow) | dport | length | cksum = id | comp (2) | 0..
+ *   UDP  | sport (flow) | dport | length | cksum = id | comp (2) |
+ *        | tag (2) | zeros ...
  *   TCP  | sport (flow) | dport | seq = tag<<16 | id | ack 0 | 5<<4 |
  *        | SYN | win 64240 | cksum | urg 0
  */
@@ -86,8 +91,14 @@ int nkt_flow_init(struct nkt_flow *f, enum nkt_method m, uint32_t src,
 		  uint8_t paris_id, uint16_t size, uint8_t tos,
 		  struct nkt_err *err);
 
-/* k16(dst): the keyed 16-bit mask of the IP ID copy. */
-uint16_t nkt_probe_ipid_mask(const struct nkt_key *key, uint32_t dst);
+/* The IP ID copy of `id` for a probe to dst, and back. */
+uint16_t nkt_probe_ipid(const struct nkt_key *key, uint32_t dst, uint16_t id);
+uint16_t nkt_probe_ipid_id(const struct nkt_key *key, uint32_t dst,
+			   uint16_t ipid);
+
+/* The one id whose IP ID copy would be 0 (Linux raw sockets replace an IP
+ * ID of 0), which the in-flight table never hands out for dst. */
+uint16_t nkt_probe_id_forbidden(const struct nkt_key *key, uint32_t dst);
 
 /* The keyed 16-bit tag of (dst, id) (TCP seq high half, ICMP payload). */
 uint16_t nkt_probe_tag(const struct nkt_key *key, uint32_t dst, uint16_t id);
@@ -96,8 +107,7 @@ uint16_t nkt_probe_tag(const struct nkt_key *key, uint32_t dst, uint16_t id);
  * Patch a probe into pkt (flow->size bytes holding the flow's template from
  * nkt_wire_template()): addresses, TTL, IP ID, the transport id copy, the
  * compensation bytes and every checksum.  `id` must be non-zero and not
- * equal to nkt_probe_ipid_mask(key, dst) (that id would give IP ID 0, which
- * Linux raw sockets replace).  Pure; no allocation.
+ * nkt_probe_id_forbidden(key, dst).  Pure; no allocation.
  */
 void nkt_probe_patch(uint8_t *pkt, const struct nkt_flow *flow,
 		     const struct nkt_key *key, uint8_t ttl, uint16_t id);

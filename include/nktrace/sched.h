@@ -7,7 +7,8 @@
  *
  * Policy:
  *  - up to `window` traces in progress; up to `ttl_window` TTLs of a trace
- *    in flight; `attempts` probes per TTL;
+ *    in flight; `attempts` probes per TTL (for TCP one after another: a
+ *    host answers a second SYN of the same 4-tuple in SYN_RECV with an ACK);
  *  - a global token bucket (`pps`) and one per TTL value (`hop_pps`, shared
  *    by every trace): routers near the vantage point see each TTL from every
  *    target, and they rate-limit ICMP (RFC 1812 4.3.2.8), so probes with the

@@ -19,6 +19,7 @@ struct nkt_targets {
 	uint32_t *addr; /* host order, in the order given, duplicates removed
 			   by nkt_targets_dedup() */
 	size_t n, cap;
+	size_t max;     /* most addresses allowed; 0 = NKT_TARGETS_MAX */
 };
 
 /*

@@ -500,6 +500,34 @@ static void test_pacing(void)
 	nkt_sched_free(sch);
 }
 
+/* TCP attempts of one TTL never overlap in flight. */
+static void test_tcp_sequential(void)
+{
+	struct nkt_sched_cfg c = base_cfg();
+	struct nkt_flow f = flow_to(NKT_METHOD_TCP, 0xaf2db047u);
+	struct sim s;
+	struct net n;
+	struct nkt_sched *sch;
+	int bad = 0;
+
+	path(&n, 4);
+	setup(&s, &n, &c);
+	sch = nkt_sched_new(&c, &f, NULL, 1, NULL);
+	run(&s, sch, 0);
+	CHECK_INT(s.done[0]->stop_reason, NKT_STOP_COMPLETED);
+	CHECK_INT(s.done[0]->replies, 15);
+	/* With 10 ms per hop, the attempts of TTL k are k*10 ms apart. */
+	for (size_t i = 0; i < s.nsend; i++)
+		for (size_t j = i + 1; j < s.nsend; j++)
+			if (s.send_ttls[i] == s.send_ttls[j] &&
+			    s.send_times[j] - s.send_times[i] <
+				    (uint64_t)s.send_ttls[i] * 10 * MS)
+				bad++;
+	CHECK_INT(bad, 0);
+	free_done(&s);
+	nkt_sched_free(sch);
+}
+
 /* A halt stops sending; traces in progress finish as HALTED when their
  * probes are resolved; traces not started are not reported. */
 static void test_halt(void)
@@ -579,6 +607,7 @@ int main(void)
 	test_send_errors();
 	test_dup_late();
 	test_pacing();
+	test_tcp_sequential();
 	test_halt();
 	test_config();
 	return nkt_test_done("test_sched");

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""Run one libFuzzer target for a bounded time over a corpus seeded from the
+test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
+KIND: reply (frames from tests/data/pcap), cli, targets."""
+import glob
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+DLTS = {1: 0, 113: 1, 276: 2, 12: 3, 101: 3, 0: 4, 108: 5, 9: 6, 228: 7}
+
+
+def pcap_frames(path):
+    with open(path, "rb") as f:
+        d = f.read()
+    e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    dlt = struct.unpack(e + "I", d[20:24])[0] & 0xffff
+    off = 24
+    while off + 16 <= len(d):
+        cap = struct.unpack(e + "I", d[off + 8:off + 12])[0]
+        yield DLTS.get(dlt, 0), d[off + 16:off + 16 + cap]
+        off += 16 + cap
+
+
+def seeds(kind, out):
+    n = 0
+    if kind == "reply":
+        for p in glob.glob(os.path.join(SRC, "tests/data/pcap/*.pcap")):
+            for sel, frame in pcap_frames(p):
+                n += 1
+                with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                    f.write(bytes([sel]) + frame)
+    elif kind == "cli":
+        for args in (["-P", "tcp", "-p", "443", "175.45.176.0/24"],
+                     ["-q", "1", "-w", "500ms", "-f", "5", "1.2.3.4"],
+                     ["--via", "ttk0,10.20.0.1", "--json", "-"],
+                     ["--dry-run", "--pcap-out", "x", "--seed", "9", "::"]):
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                f.write(b"\0".join(a.encode() for a in args))
+    elif kind == "targets":
+        for text in ("175.45.176.71\n# c\n175.45.176.0/30\n",
+                     "  10.0.0.1 # x\r\n\n1.2.3.0/24\n"):
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "w") as f:
+                f.write(text)
+    return n
+
+
+def main():
+    fuzzer, kind, secs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    work = tempfile.mkdtemp(prefix="nkt-fuzz-")
+    try:
+        corpus = os.path.join(work, "corpus")
+        os.mkdir(corpus)
+        print("%d seeds" % seeds(kind, corpus))
+        p = subprocess.run([fuzzer, "-max_total_time=%d" % secs,
+                            "-print_final_stats=1", "-rss_limit_mb=2048",
+                            "-artifact_prefix=" + work + "/", corpus],
+                           capture_output=True, text=True)
+        tail = [l for l in p.stderr.splitlines()
+                if l.startswith(("stat::", "#", "Done", "==", "SUMMARY"))]
+        print("\n".join(tail[-14:]))
+        crashes = glob.glob(os.path.join(work, "crash-*")) + \
+            glob.glob(os.path.join(work, "leak-*")) + \
+            glob.glob(os.path.join(work, "timeout-*"))
+        for c in crashes:
+            keep = os.path.join(os.environ.get("NKT_FUZZ_ARTIFACTS", "."),
+                                os.path.basename(c))
+            shutil.copy(c, keep)
+            print("artifact kept: " + keep)
+        sys.exit(1 if p.returncode != 0 or crashes else 0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""nktrace trace in the lab: for targets on both transits and every method,
+the hop list equals `tools/lab truth` and equals scamper's on the same
+target; RTTs are within 1 ms + 5% of truth; silent hops are timeouts; TCP
+targets answer SYN-ACK (open) or RST (closed); and forged replies sent by a
+hostile lab router while nktrace runs are matched 0 times."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from labtest import (LAB, NKTRACE, SRC, Lab, check, done, need_root,
+                     truth_hops)
+
+need_root()
+lab = Lab("ttrace", scale=0.1)
+TARGETS = {"175.45.176.71": "china", "175.45.177.10": "ttk",
+           "175.45.178.100": "ttk", "175.45.179.76": "china"}
+truth = {t["addr"]: t for t in lab.truth(list(TARGETS))["targets"]}
+SCAMPER = {"icmp": "icmp-paris", "udp": "udp-paris", "tcp": "tcp"}
+rtt_errors = []
+
+
+def nktrace(args, check_rc=True):
+    p = lab.exec("vp", [NKTRACE] + args, check=False, timeout=300)
+    if check_rc and p.returncode != 0:
+        raise RuntimeError("nktrace %s: %d %s" % (args, p.returncode,
+                                                  p.stderr))
+    return p
+
+
+def hop_list(rec, n):
+    """[(hop, first replying address or None)] for hops 1..n."""
+    out = []
+    by_hop = {h["hop"]: h for h in rec["result"]}
+    for i in range(1, n + 1):
+        addrs = [r["from"] for r in by_hop.get(i, {}).get("result", [])
+                 if "rtt" in r]
+        out.append((i, addrs[0] if addrs else None))
+    return out
+
+
+def expected(path, method):
+    """Truth's hop list, with the target's answer for this method."""
+    hops = truth_hops(path)
+    last = path["hops"][-1]["reply"]
+    answers = {"icmp": last["icmp"], "udp": last["udp"],
+               "tcp": last["tcp"]["80"]}[method]
+    if answers is None:
+        hops[-1] = (hops[-1][0], None)
+    return hops
+
+
+def scamper_hops(addr, method, n):
+    out = lab.exec("vp", ["scamper", "-O", "json", "-c",
+                          "trace -P %s -q 1 -w 1 -d %s" % (
+                              SCAMPER[method],
+                              "80" if method == "tcp" else "33435"),
+                          "-i", addr]).stdout
+    tr = [json.loads(l) for l in out.splitlines() if '"type":"trace"' in l][0]
+    got = {h["probe_ttl"]: h["addr"] for h in tr.get("hops", [])}
+    return [(i, got.get(i)) for i in range(1, n + 1)]
+
+
+for method in ("icmp", "udp", "tcp"):
+    p = nktrace(["trace", "--json", "-P", method, "-w", "1s", "-q", "3"] +
+                list(TARGETS))
+    recs = {r["dst_addr"]: r for r in map(json.loads, p.stdout.splitlines())}
+    check(set(recs) == set(TARGETS), "%s: one record per target" % method,
+          sorted(TARGETS), sorted(recs))
+    for addr, transit in TARGETS.items():
+        rec = recs.get(addr)
+        if rec is None:
+            continue
+        path = truth[addr]["paths"][0]
+        want = expected(path, method)
+        got = hop_list(rec, len(want))
+        check(got == want, "%s %s (%s): hop list equals truth" % (
+            method, addr, transit), want, got)
+        sc = scamper_hops(addr, method, len(want))
+        check(got == sc, "%s %s: hop list equals scamper's" % (method, addr),
+              sc, got)
+        # Timeouts where truth is silent; RTTs against truth.
+        by_hop = {h["hop"]: h for h in rec["result"]}
+        for h in path["hops"]:
+            res = by_hop.get(h["hop"], {}).get("result", [])
+            answered = [r for r in res if "rtt" in r]
+            if h["addr"] is None or (h["node"] == "nkhosts" and
+                                     want[-1][1] is None):
+                check(len(res) == 3 and all(r.get("x") == "*" for r in res),
+                      "%s %s hop %d (%s) shows 3 timeouts" % (
+                          method, addr, h["hop"], h["node"]),
+                      "3 x *", res)
+                continue
+            for r in answered:
+                err = r["rtt"] - h["rtt_ms"]
+                rtt_errors.append(abs(err))
+                check(abs(err) <= 1.0 + 0.05 * h["rtt_ms"],
+                      "%s %s hop %d: RTT %.3f ms vs truth %.3f ms" % (
+                          method, addr, h["hop"], r["rtt"], h["rtt_ms"]))
+        if method == "tcp":
+            last = by_hop.get(len(want), {}).get("result", [])
+            flags = {r.get("flags") for r in last if "rtt" in r}
+            want_flags = {"SA"} if truth[addr]["paths"][0]["hops"][-1][
+                "reply"]["tcp"]["80"] == "syn-ack" else {"RA"}
+            check(flags == want_flags, "tcp %s answers %s" % (
+                addr, "/".join(want_flags)), want_flags, flags)
+        want_stop = "COMPLETED" if want[-1][1] else "GAPLIMIT"
+        check(rec["stop_reason"] == want_stop, "%s %s stops %s" % (
+            method, addr, want_stop), want_stop, rec["stop_reason"])
+
+# Forged replies while nktrace runs: a hostile router on the China path.
+with tempfile.TemporaryDirectory() as tmp:
+    os.chmod(tmp, 0o777)
+    stats = os.path.join(tmp, "forger.json")
+    forger = subprocess.Popen(
+        [sys.executable, LAB, "exec", "--name", lab.name, "cusy", sys.executable,
+         os.path.join(SRC, "tests", "lab", "forger.py"), "--iface", "up0",
+         "--vp", "192.0.2.10", "--late", "1.5", "--stats", stats])
+    time.sleep(1.0)
+    p = nktrace(["trace", "--json", "-v", "-w", "1s", "-P", "tcp",
+                 "175.45.176.71", "175.45.179.76", "175.45.176.8"])
+    p2 = nktrace(["trace", "--json", "-v", "-w", "1s", "-P", "udp",
+                  "175.45.176.71", "175.45.176.67"])
+    time.sleep(2.0)
+    forger.send_signal(signal.SIGTERM)
+    forger.wait(timeout=20)
+    sent = json.load(open(stats))
+    recs = [json.loads(l) for l in (p.stdout + p2.stdout).splitlines()]
+    answers, reports = [], []
+    for rec in recs:
+        for h in rec["result"]:
+            for r in h.get("result", []):
+                if r.get("from", "").startswith("6.6.6."):
+                    (answers if "rtt" in r else reports).append(r)
+    forged = sum(v for k, v in sent.items() if k != "probes")
+    check(forged > 100, "the forger sent %d forged replies for %d probes" % (
+        forged, sent["probes"]))
+    check(not answers, "forged replies matched: 0", [], answers[:3])
+    check(all(r["from"] == "6.6.6.1" and "edst" in r for r in reports),
+          "only rewritten-destination quotes appear, as edst reports",
+          "6.6.6.1 with edst", reports[:3])
+    for rec in recs:
+        path = truth[rec["dst_addr"]]["paths"][0] \
+            if rec["dst_addr"] in truth else lab.truth(
+                [rec["dst_addr"]])["targets"][0]["paths"][0]
+        want = expected(path, "tcp" if rec["proto"] == "TCP" else "udp")
+        check(hop_list(rec, len(want)) == want,
+              "under forgery, %s %s still equals truth" % (
+                  rec["proto"], rec["dst_addr"]), want,
+              hop_list(rec, len(want)))
+    print("forger: %s" % sent)
+    print("nktrace: %s" % (p.stderr.strip() + " | " + p2.stderr.strip()))
+
+if rtt_errors:
+    rtt_errors.sort()
+    p50 = rtt_errors[len(rtt_errors) // 2]
+    p99 = rtt_errors[min(len(rtt_errors) - 1, int(len(rtt_errors) * 0.99))]
+    print("RTT error vs truth: n=%d p50=%.3f ms p99=%.3f ms max=%.3f ms" % (
+        len(rtt_errors), p50, p99, rtt_errors[-1]))
+done()
