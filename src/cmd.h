@@ -16,10 +16,13 @@ struct nkt_cmd {
 int nkt_cmd_version(int argc, char **argv);
 int nkt_cmd_trace(int argc, char **argv);
 int nkt_cmd_replay(int argc, char **argv);
+int nkt_cmd_lookup(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
+		{"lookup", "ASN, organisation, country and city of addresses", \
+		 nkt_cmd_lookup},                                              \
 		{"replay", "rebuild traceroutes from a pcap of any tracer",    \
 		 nkt_cmd_replay},                                              \
 		{"version", "print the version", nkt_cmd_version},

@@ -5,6 +5,7 @@
  * written as soon as it finishes.
  */
 #include "cmd.h"
+#include "annot_out.h"
 #include "cmd_common.h"
 #include "nktrace/engine.h"
 #include "nktrace/inet.h"
@@ -76,6 +77,9 @@ int nkt_cmd_trace(int argc, char **argv)
 	struct trace_run run;
 	struct nkt_run_result res;
 	struct nkt_err err = {0, ""};
+	struct nkt_annot_ctx actx = {NULL, NULL, NULL};
+	struct nkt_targetdb *tdb = NULL;
+	struct nkt_transits *trans = NULL;
 	int code = NKT_EXIT_OK, opened = 0;
 	size_t i;
 
@@ -95,6 +99,22 @@ int nkt_cmd_trace(int argc, char **argv)
 		code = nkt_fail("trace", &err);
 		goto out;
 	}
+	/* Names, transits and address databases: read before any probe, as
+	 * the invoking user may be the only one who can read them. */
+	if (nkt_load_data(NULL, &tdb, &trans, &err) != NKT_OK) {
+		code = nkt_fail("trace", &err);
+		goto out;
+	}
+	actx.tdb = tdb;
+	actx.trans = trans;
+	if (!o->p.no_annotate) {
+		actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, &err);
+		if (actx.an == NULL) {
+			code = nkt_fail("trace", &err);
+			goto out;
+		}
+	}
+	nkt_annot_out_setup(&run.oo, &actx);
 	/* Say "no privilege" before anything privileged (ARP for --via). */
 	if (!o->p.dry_run && nkt_priv_check_raw(&err) != NKT_OK) {
 		code = nkt_fail("trace", &err);
@@ -190,6 +210,9 @@ out:
 	if (opened)
 		nkt_outfile_abort(&run.out);
 	nkt_engine_close(eng, NULL);
+	nkt_annot_close(actx.an);
+	free(tdb);
+	free(trans);
 	nkt_targets_free(&targets);
 	free(flows);
 	free(via);

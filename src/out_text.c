@@ -110,6 +110,8 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 			fputc('\n', f);
 		}
 	}
+	if (o != NULL && o->extra_text != NULL)
+		o->extra_text(o->ctx, t, f);
 	fprintf(f, "%s at hop %u", nkt_stop_name(t->stop_reason), t->stop_hop);
 	if (t->stop_reason == NKT_STOP_ERROR)
 		fprintf(f, " (%s)", strerror(t->stop_errno));

@@ -30,6 +30,8 @@ struct nkt_out_opts {
 	struct nkt_annotate_hook hook;
 	/* Extra top-level keys added to every record (may be NULL). */
 	void (*extra)(void *ctx, const struct nkt_trace *t, json_t *rec);
+	/* Extra lines the text writer prints before the stop line. */
+	void (*extra_text)(void *ctx, const struct nkt_trace *t, FILE *f);
 };
 
 /* The Atlas fw value we write: results follow the fw >= 5000 layout. */

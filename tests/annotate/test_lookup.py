@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""nktrace lookup: against MaxMind's test databases (their source JSON gives
+the expected answer for every network: the first and last address of each
+is checked), against mmdblookup on the built-in database for a few hundred
+addresses, the built-in database's known facts, and every database error
+path (one line, exit 2)."""
+import ipaddress
+import json
+import os
+import random
+import subprocess
+import sys
+
+SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
+NKTRACE = os.path.join(BUILD, "nktrace")
+MM = os.path.join(SRC, "tests", "data", "maxmind")
+BUILTIN = os.path.join(SRC, "data", "nktrace.mmdb")
+failures = []
+checks = 0
+
+
+def check(cond, what, expected=None, got=None):
+    global checks
+    checks += 1
+    if cond:
+        print("ok   " + what)
+    else:
+        print("FAIL %s\n     expected: %s\n     got:      %s" % (
+            what, expected, got))
+        failures.append(what)
+
+
+def lookup(addrs, *opts):
+    p = subprocess.run([NKTRACE, "lookup", "--json", "-f", "-"] + list(opts),
+                       input="\n".join(addrs) + "\n", capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        raise RuntimeError("lookup: %d %s" % (p.returncode, p.stderr))
+    return {o["addr"]: o for o in map(json.loads, p.stdout.splitlines())}
+
+
+def networks(path):
+    out = []
+    for entry in json.load(open(path)):
+        for net, rec in entry.items():
+            out.append((ipaddress.ip_network(net), rec))
+    return out
+
+
+def expected_for(addr, nets):
+    """The most specific network of the source holding addr."""
+    best = None
+    for net, rec in nets:
+        if addr.version == net.version and addr in net and \
+                (best is None or net.prefixlen > best[0].prefixlen):
+            best = (net, rec)
+    return best[1] if best else None
+
+
+def probe_addrs(nets):
+    out = []
+    for net, _ in nets:
+        out += [net.network_address, net.broadcast_address]
+    return sorted(set(out), key=lambda a: (a.version, int(a)))
+
+
+# 1. MaxMind's ASN test database.
+nets = networks(os.path.join(MM, "GeoLite2-ASN-Test.json"))
+addrs = probe_addrs(nets)
+got = lookup([str(a) for a in addrs], "--asn-db",
+             os.path.join(MM, "GeoLite2-ASN-Test.mmdb"))
+bad = []
+for a in addrs:
+    want = expected_for(a, nets) or {}
+    g = got[str(a)]
+    if g["kind"] != "public":
+        continue
+    if (g["asn"], g["as_org"]) != (want.get("autonomous_system_number"),
+                                   want.get("autonomous_system_organization")):
+        bad.append((str(a), want, g))
+check(not bad, "GeoLite2-ASN-Test: %d addresses (first and last of every "
+      "network) match the source JSON" % len(addrs), [], bad[:3])
+
+# 2. MaxMind's City test database.
+nets = networks(os.path.join(MM, "GeoLite2-City-Test.json"))
+addrs = probe_addrs(nets)
+got = lookup([str(a) for a in addrs], "--geo-db",
+             os.path.join(MM, "GeoLite2-City-Test.mmdb"))
+bad = []
+for a in addrs:
+    want = expected_for(a, nets) or {}
+    g = got[str(a)]
+    if g["kind"] != "public":
+        continue
+    cc = (want.get("country") or want.get("registered_country") or {}).get(
+        "iso_code")
+    city = want.get("city", {}).get("names", {}).get("en")
+    if (g["cc"], g["city"]) != (cc, city):
+        bad.append((str(a), (cc, city), (g["cc"], g["city"])))
+check(not bad, "GeoLite2-City-Test: %d addresses match the source JSON" %
+      len(addrs), [], bad[:3])
+
+# 3. The built-in database against mmdblookup, a few hundred addresses.
+random.seed(7)
+sample = ["175.45.176.71", "175.45.177.10", "175.45.178.161",
+          "219.158.117.1", "62.33.66.1", "188.43.225.153", "103.35.254.1",
+          "8.8.8.8", "1.1.1.1"]
+ranges = [("175.45.176.0", 22), ("219.158.0.0", 16), ("60.0.0.0", 11),
+          ("62.33.0.0", 16), ("188.43.0.0", 16), ("103.35.252.0", 22),
+          ("5.8.192.0", 18), ("210.52.0.0", 16), ("202.72.96.0", 20),
+          ("113.224.0.0", 12), ("61.48.0.0", 13), ("45.126.0.0", 22)]
+for base, plen in ranges:
+    net = ipaddress.ip_network("%s/%d" % (base, plen))
+    for _ in range(30):
+        sample.append(str(net[random.randrange(net.num_addresses)]))
+got = lookup(sample)
+
+
+def mmdb(addr, *path):
+    p = subprocess.run(["mmdblookup", "--file", BUILTIN, "--ip", addr] +
+                       list(path), capture_output=True, text=True)
+    for line in p.stdout.splitlines():
+        line = line.strip()
+        if line.endswith("<uint32>"):
+            return int(line.split()[0])
+        if line.endswith("<utf8_string>"):
+            return json.loads(line.rsplit(" ", 1)[0])
+    return None
+
+
+bad = []
+for a in sample:
+    want = (mmdb(a, "autonomous_system_number"),
+            mmdb(a, "autonomous_system_organization"),
+            mmdb(a, "country", "iso_code"), mmdb(a, "city", "names", "en"))
+    g = got[a]
+    if (g["asn"], g["as_org"], g["cc"], g["city"]) != want:
+        bad.append((a, want, g))
+check(not bad, "built-in database: nktrace lookup agrees with mmdblookup "
+      "on %d addresses" % len(sample), [], bad[:3])
+
+# 4. Known facts (REFERENCE.md sections 1 and 2).
+facts = lookup(["175.45.176.71", "219.158.117.1", "62.33.66.1",
+                "188.43.225.153", "103.35.254.1", "10.10.0.1"])
+for addr, key, want in (("175.45.176.71", "asn", 131279),
+                        ("175.45.176.71", "cc", "KP"),
+                        ("219.158.117.1", "asn", 4837),
+                        ("219.158.117.1", "cc", "CN"),
+                        ("62.33.66.1", "asn", 20485),
+                        ("62.33.66.1", "city", "Vladivostok"),
+                        ("188.43.225.153", "asn", 20485),
+                        ("103.35.254.1", "asn", 134544),
+                        ("10.10.0.1", "kind", "private")):
+    check(facts[addr][key] == want, "built-in: %s %s = %s" % (addr, key,
+                                                             want),
+          want, facts[addr][key])
+
+# 5. Error paths: a one-line error and exit 2 (exit 1 for a record that
+#    cannot be decoded).
+trunc = os.path.join(BUILD, "truncated.mmdb")
+with open(BUILTIN, "rb") as f, open(trunc, "wb") as o:
+    o.write(f.read(40000))
+cases = [
+    (["--asn-db", "/nonexistent.mmdb"], 2, "cannot open /nonexistent.mmdb"),
+    (["--geo-db", "/etc/hostname"], 2, "is not a MaxMind DB file"),
+    (["--asn-db", trunc], 2, "is truncated"),
+    (["--asn-db", os.path.join(MM, "GeoLite2-City-Test.mmdb")], 2,
+     "is a 'GeoLite2-City' database, not an ASN database"),
+    (["--geo-db", os.path.join(MM, "GeoLite2-ASN-Test.mmdb")], 2,
+     "is a 'GeoLite2-ASN' database, not a geo database"),
+    (["--geo-db", os.path.join(MM, "GeoIP2-City-Test-Invalid-Node-Count.mmdb")],
+     2, "is not a MaxMind DB file"),
+    (["--asn-db", "/tmp"], 2, "/tmp is not a file"),
+]
+for opts, code, msg in cases:
+    p = subprocess.run([NKTRACE, "lookup"] + opts + ["1.2.3.4"],
+                       capture_output=True, text=True)
+    lines = p.stderr.strip().splitlines()
+    check(p.returncode == code and len(lines) == 1 and msg in lines[0],
+          "lookup %s: exit %d, '%s'" % (" ".join(opts), code, msg),
+          (code, msg), (p.returncode, p.stderr.strip()))
+p = subprocess.run([NKTRACE, "lookup", "--geo-db", os.path.join(
+    MM, "GeoIP2-City-Test-Broken-Double-Format.mmdb"), "2001:220::1"],
+    capture_output=True, text=True)
+check(p.returncode == 1 and "could not be read" in p.stderr,
+      "a record that cannot be decoded: exit 1 and says so", 1,
+      (p.returncode, p.stderr.strip()))
+for args in (["1.2.3.999"], [], ["--bogus", "1.2.3.4"], ["-f"]):
+    p = subprocess.run([NKTRACE, "lookup"] + args, capture_output=True,
+                       text=True)
+    check(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1,
+          "lookup %s: usage error, one line" % args, 2,
+          (p.returncode, p.stderr))
+os.unlink(trunc)
+print("%d checks, %d failed" % (checks, len(failures)))
+sys.exit(1 if failures else 0)
