@@ -22,7 +22,7 @@ uint64_t nkt_trace_hop_rtt(const struct nkt_trace *t, uint8_t ttl,
 	for (i = 0; i < t->n && n < 64; i++) {
 		const struct nkt_hop_reply *h = &t->r[i];
 		if (h->ttl == ttl && (h->flags & NKT_PF_REPLY) &&
-		    !(h->flags & NKT_PF_DUP) && h->from == addr)
+		    !(h->flags & (NKT_PF_DUP | NKT_PF_E2E)) && h->from == addr)
 			v[n++] = h->rtt_ns;
 	}
 	if (n == 0)
@@ -69,7 +69,7 @@ void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
 			;
 		for (; i < t->n && t->r[i].ttl == ttl; i++)
 			if (addr == 0 && (t->r[i].flags & NKT_PF_REPLY) &&
-			    !(t->r[i].flags & NKT_PF_DUP))
+			    !(t->r[i].flags & (NKT_PF_DUP | NKT_PF_E2E)))
 				addr = t->r[i].from;
 		if (addr == 0) {
 			if (silent_from == 0)

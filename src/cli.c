@@ -5,8 +5,10 @@
  */
 #include "nktrace/cli.h"
 #include "nktrace/inet.h"
+#include "nktrace/sched.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 enum {
@@ -33,6 +35,17 @@ enum {
 	OPT_JSON,
 	OPT_MSM,
 	OPT_PRB,
+	OPT_TARGETS,
+	OPT_SAMPLE,
+	OPT_METHODS,
+	OPT_TRANSITS,
+	OPT_PINGS,
+	OPT_PING_INTERVAL,
+	OPT_TRACES,
+	OPT_CI,
+	OPT_BOOTSTRAP,
+	OPT_PROGRESS,
+	OPT_QUIET,
 };
 
 #define PROBE_LONGOPTS                                                         \
@@ -78,6 +91,22 @@ void nkt_probe_opts_default(struct nkt_probe_opts *p)
 	p->loops = 1;
 	p->wait_ns = 3 * NKT_NS_PER_S;
 	p->pcap_buffer = 16u << 20;
+}
+
+void nkt_probe_opts_sched(const struct nkt_probe_opts *p,
+			  struct nkt_sched_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->wait_ns = p->wait_ns;
+	c->pps = p->pps;
+	c->hop_pps = p->hop_pps;
+	c->window = p->window;
+	c->ttl_window = p->ttl_window;
+	c->attempts = p->attempts;
+	c->first_ttl = p->first_ttl;
+	c->max_ttl = p->max_ttl;
+	c->gaplimit = p->gaplimit;
+	c->loops = p->loops;
 }
 
 static int num(const char *arg, uint64_t lo, uint64_t hi, uint64_t *v,
@@ -447,4 +476,257 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 				   "no target (give addresses, prefixes, -f "
 				   "FILE or -)");
 	return probe_check(&o->p, err);
+}
+
+int nkt_cli_methods(const char *s, struct nkt_compare_opts *o,
+		    struct nkt_err *err)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (strlen(s) >= sizeof(buf) || *s == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "--methods: '%s'", s);
+	snprintf(buf, sizeof(buf), "%s", s);
+	o->n_methods = 0;
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		enum nkt_method m;
+		uint64_t port = 0;
+		if (colon != NULL)
+			*colon = '\0';
+		if (nkt_method_parse(tok, &m) != NKT_OK)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--methods: '%s' is not icmp, udp "
+					   "or tcp",
+					   tok);
+		if (colon != NULL) {
+			if (m == NKT_METHOD_ICMP)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--methods: icmp takes no "
+						   "port");
+			if (nkt_parse_u64(colon + 1, 1, 65535, &port,
+					  "--methods port", err) != NKT_OK)
+				return NKT_EINVAL;
+		}
+		if (o->n_methods == NKT_CMP_METHODS_MAX)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--methods: at most %d",
+					   NKT_CMP_METHODS_MAX);
+		o->methods[o->n_methods].method = (uint8_t)m;
+		o->methods[o->n_methods].port =
+			(uint16_t)(port ? port
+			     : m == NKT_METHOD_TCP ? NKT_TCP_DEFAULT_DPORT
+			     : m == NKT_METHOD_UDP ? NKT_UDP_DEFAULT_DPORT
+						   : 0);
+		o->n_methods++;
+	}
+	if (o->n_methods == 0)
+		return nkt_err_set(err, NKT_EINVAL, "--methods: empty list");
+	return NKT_OK;
+}
+
+const char nkt_cli_compare_help[] =
+	"usage: nktrace compare [OPTIONS]\n"
+	"\n"
+	"Measure North Korea's transits: trace every target with every "
+	"method,\n"
+	"then probe it end to end at its hop count; attribute each path to a\n"
+	"transit by its AS path; report reachability, RTT and loss per "
+	"transit\n"
+	"and per /24 with confidence intervals, and compare the transits.\n"
+	"\n"
+	"what to measure:\n"
+	"      --targets ARG   address, prefix or file of them (repeatable);\n"
+	"                      default: the known hosts and a sample of each "
+	"NK\n"
+	"                      /24 from data/targets.json\n"
+	"      --sample N      addresses sampled per /24 (targets.json: 8)\n"
+	"      --methods LIST  e.g. tcp:80,tcp:443,icmp (the default)\n"
+	"      --via NAME=IFACE[,GW]  probe every target over this uplink, "
+	"NAME\n"
+	"                      being a transit (e.g. ttk=ttk0,10.20.0.1); "
+	"repeat\n"
+	"                      for each uplink: both transits to the same "
+	"hosts\n"
+	"      --transits FILE transit definitions (default "
+	"data/transits.json)\n"
+	"      --pings N       end-to-end probes per target and method (10)\n"
+	"      --ping-interval T  between end-to-end probes (200ms)\n"
+	"\n"
+	"output:\n"
+	"      --json FILE     the summary record {\"type\":\"compare\", ...}\n"
+	"      --traces FILE   every trace, RIPE Atlas NDJSON\n"
+	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
+	"      --bootstrap N   bootstrap resamples (2000)\n"
+	"      --progress, --quiet  progress on stderr (default: if a "
+	"terminal)\n"
+	"\n"
+	"probing (as for trace): -q N (2), -w T (2s), -r PPS (100), "
+	"--hop-rate PPS\n"
+	"(10), --window N (32), --ttl-window N (16), -m N (30), -g N (5),\n"
+	"--src ADDR, --user USER, --asn-db FILE, --geo-db FILE, --seed N,\n"
+	"--pcap-buffer MiB\n"
+	"\n"
+	"exit status: 0 ok, 1 runtime failure, 2 usage error or no privilege,\n"
+	"128+N interrupted by signal N (outputs are complete).\n";
+
+int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
+		    struct nkt_err *err)
+{
+	static const struct option longopts[] = {
+		PROBE_LONGOPTS,
+		{"targets", required_argument, NULL, OPT_TARGETS},
+		{"sample", required_argument, NULL, OPT_SAMPLE},
+		{"methods", required_argument, NULL, OPT_METHODS},
+		{"via", required_argument, NULL, OPT_VIA},
+		{"transits", required_argument, NULL, OPT_TRANSITS},
+		{"pings", required_argument, NULL, OPT_PINGS},
+		{"ping-interval", required_argument, NULL, OPT_PING_INTERVAL},
+		{"json", required_argument, NULL, OPT_JSON},
+		{"traces", required_argument, NULL, OPT_TRACES},
+		{"ci", required_argument, NULL, OPT_CI},
+		{"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+		{"progress", no_argument, NULL, OPT_PROGRESS},
+		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, rc;
+	uint64_t v;
+
+	memset(o, 0, sizeof(*o));
+	nkt_probe_opts_default(&o->p);
+	o->p.attempts = 2;
+	o->p.wait_ns = 2 * NKT_NS_PER_S;
+	o->p.ttl_window = 16;
+	o->pings = 10;
+	o->ping_interval_ns = 200 * NKT_NS_PER_MS;
+	o->level = 0.95;
+	o->bootstrap = 2000;
+	o->progress = -1;
+	nkt_cli_methods("tcp:80,tcp:443,icmp", o, NULL);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":P:p:q:w:f:m:g:r:h", longopts,
+				NULL)) != -1) {
+		if (c == 'P' || c == 'p' || c == 'f')
+			return nkt_err_set(err, NKT_EINVAL,
+					   "compare: use --methods and "
+					   "--targets (not -P, -p, -f)");
+		rc = probe_opt(&o->p, c, optarg, NULL, NULL, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			continue;
+		switch (c) {
+		case OPT_TARGETS:
+			if (o->n_targets >= NKT_CLI_MAX_ARGS)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "too many --targets");
+			if (*optarg == '\0')
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--targets: empty");
+			o->targets[o->n_targets++] = optarg;
+			break;
+		case OPT_SAMPLE:
+			if (num(optarg, 0, 254, &v, "--sample", err))
+				return NKT_EINVAL;
+			o->sample = (unsigned)v;
+			o->sample_set = 1;
+			break;
+		case OPT_METHODS:
+			if (nkt_cli_methods(optarg, o, err) != NKT_OK)
+				return NKT_EINVAL;
+			break;
+		case OPT_VIA: {
+			const char *eq = strchr(optarg, '=');
+			char ifc[16];
+			uint32_t gw;
+			size_t n;
+			if (eq == NULL || eq == optarg)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--via '%s': want "
+						   "NAME=IFACE[,GATEWAY]",
+						   optarg);
+			n = (size_t)(eq - optarg);
+			if (n >= sizeof(o->via[0].name))
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--via: name too long");
+			if (o->n_via == NKT_CMP_VIA_MAX)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--via: at most %d uplinks",
+						   NKT_CMP_VIA_MAX);
+			if (nkt_cli_via(eq + 1, ifc, &gw, err) != NKT_OK)
+				return NKT_EINVAL;
+			memcpy(o->via[o->n_via].name, optarg, n);
+			o->via[o->n_via].name[n] = '\0';
+			o->via[o->n_via].spec = eq + 1;
+			o->n_via++;
+			break;
+		}
+		case OPT_TRANSITS:
+			o->transits_file = optarg;
+			break;
+		case OPT_PINGS:
+			if (num(optarg, 0, 1000, &v, "--pings", err))
+				return NKT_EINVAL;
+			o->pings = (uint16_t)v;
+			break;
+		case OPT_PING_INTERVAL:
+			if (nkt_parse_duration_ns(optarg, NKT_NS_PER_MS, 0,
+						  60 * NKT_NS_PER_S,
+						  &o->ping_interval_ns,
+						  "--ping-interval",
+						  err) != NKT_OK)
+				return NKT_EINVAL;
+			break;
+		case OPT_JSON:
+			o->json_out = optarg;
+			break;
+		case OPT_TRACES:
+			o->traces_out = optarg;
+			break;
+		case OPT_CI:
+			if (nkt_parse_double(optarg, 0.5, 0.9999, &o->level,
+					     "--ci", err) != NKT_OK)
+				return NKT_EINVAL;
+			break;
+		case OPT_BOOTSTRAP:
+			if (num(optarg, 100, 100000, &v, "--bootstrap", err))
+				return NKT_EINVAL;
+			o->bootstrap = (unsigned)v;
+			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_QUIET:
+			o->progress = 0;
+			break;
+		case 'h':
+			o->help = 1;
+			return NKT_OK;
+		case ':':
+			return nkt_err_set(err, NKT_EINVAL,
+					   "option '%s' needs a value",
+					   argv[optind - 1]);
+		default:
+			return nkt_err_set(err, NKT_EINVAL,
+					   "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "unexpected argument '%s' (targets go in "
+				   "--targets)",
+				   argv[optind]);
+	if (o->p.dry_run || o->p.dry_pcap != NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "compare has no --dry-run (it needs "
+				   "replies)");
+	if (o->p.first_ttl > o->p.max_ttl)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "first TTL %u is above the max TTL %u",
+				   o->p.first_ttl, o->p.max_ttl);
+	return NKT_OK;
 }

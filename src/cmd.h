@@ -17,9 +17,12 @@ int nkt_cmd_version(int argc, char **argv);
 int nkt_cmd_trace(int argc, char **argv);
 int nkt_cmd_replay(int argc, char **argv);
 int nkt_cmd_lookup(int argc, char **argv);
+int nkt_cmd_compare(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
-	{"trace", "trace the paths to targets (like traceroute/scamper)",      \
+	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
+	 nkt_cmd_compare},                                                     \
+		{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
 		{"lookup", "ASN, organisation, country and city of addresses", \
 		 nkt_cmd_lookup},                                              \

@@ -70,6 +70,7 @@ int nkt_cmd_trace(int argc, char **argv)
 	struct nkt_trace_opts *o = nkt_xcalloc(1, sizeof(*o));
 	struct nkt_targets targets = {0};
 	struct nkt_engine_cfg cfg;
+	struct nkt_engine_run_cfg rcfg;
 	struct nkt_engine *eng = NULL;
 	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
 	struct nkt_flow *flows = NULL;
@@ -85,6 +86,7 @@ int nkt_cmd_trace(int argc, char **argv)
 
 	memset(&run, 0, sizeof(run));
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&rcfg, 0, sizeof(rcfg));
 	if (nkt_cli_trace(argc, argv, o, &err) != NKT_OK) {
 		code = nkt_fail("trace", &err);
 		goto out;
@@ -95,7 +97,7 @@ int nkt_cmd_trace(int argc, char **argv)
 	}
 	if (nkt_load_targets(o->args, o->n_args, o->files, o->n_files,
 			     &targets, &err) != NKT_OK ||
-	    nkt_make_key(&o->p, &cfg.sched.key, &err) != NKT_OK) {
+	    nkt_make_key(&o->p, &cfg.key, &err) != NKT_OK) {
 		code = nkt_fail("trace", &err);
 		goto out;
 	}
@@ -146,21 +148,12 @@ int nkt_cmd_trace(int argc, char **argv)
 		}
 		via[i] = o->via != NULL ? 1 : 0;
 	}
-	cfg.flows = flows;
-	cfg.via = via;
-	cfg.n_flows = targets.n;
+	cfg.flows = rcfg.flows = flows;
+	cfg.via = rcfg.via = via;
+	cfg.n_flows = rcfg.n_flows = targets.n;
 	cfg.dry_pcap = o->p.dry_pcap;
 	cfg.pcap_buffer = o->p.pcap_buffer;
-	cfg.sched.wait_ns = o->p.wait_ns;
-	cfg.sched.pps = o->p.pps;
-	cfg.sched.hop_pps = o->p.hop_pps;
-	cfg.sched.window = o->p.window;
-	cfg.sched.ttl_window = o->p.ttl_window;
-	cfg.sched.attempts = o->p.attempts;
-	cfg.sched.first_ttl = o->p.first_ttl;
-	cfg.sched.max_ttl = o->p.max_ttl;
-	cfg.sched.gaplimit = o->p.gaplimit;
-	cfg.sched.loops = o->p.loops;
+	nkt_probe_opts_sched(&o->p, &rcfg.sched);
 
 	/* Privileged part: sockets and capture. */
 	eng = nkt_engine_open(&cfg, &err);
@@ -183,7 +176,7 @@ int nkt_cmd_trace(int argc, char **argv)
 	run.o = o;
 	run.oo.msm_id = o->msm_id;
 	run.oo.prb_id = o->prb_id;
-	if (nkt_engine_run(eng, on_trace, &run, &res, &err) != NKT_OK) {
+	if (nkt_engine_run(eng, &rcfg, on_trace, &run, &res, &err) != NKT_OK) {
 		if (run.err.msg[0] != '\0')
 			err = run.err;
 		code = nkt_fail("trace", &err);

@@ -98,7 +98,7 @@ struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 			ports[n_ports++] = f->sport;
 	}
 	e->sender = nkt_sender_open(cfg->uplinks, cfg->n_uplinks, need_raw,
-				    &cfg->sched.key, cfg->dry_pcap, err);
+				    &cfg->key, cfg->dry_pcap, err);
 	if (e->sender == NULL)
 		goto fail;
 	if (cfg->dry_pcap == NULL) {
@@ -255,7 +255,8 @@ static int emit(struct nkt_sched *s, nkt_trace_fn fn, void *ctx)
 }
 
 static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
-		   nkt_trace_fn fn, void *ctx, struct nkt_err *err)
+		   uint64_t wall_offset, nkt_trace_fn fn, void *ctx,
+		   struct nkt_err *err)
 {
 	uint64_t now = mono_ns(), wake_at;
 	struct nkt_probe_req req;
@@ -264,9 +265,8 @@ static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
 		nkt_sched_tick(s, now);
 		while (nkt_sched_next(s, now, &req, &wake_at)) {
 			uint64_t tx;
-			int rc = nkt_sender_send(
-				e->sender, &req,
-				now + e->cfg.sched.wall_offset_ns, &tx);
+			int rc = nkt_sender_send(e->sender, &req,
+						 now + wall_offset, &tx);
 			nkt_sched_sent(s, req.id, req.gen, tx, rc, now);
 		}
 		if (emit(s, fn, ctx) != 0)
@@ -282,28 +282,41 @@ static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
 	}
 }
 
-int nkt_engine_run(struct nkt_engine *e, nkt_trace_fn on_trace, void *ctx,
+int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
+		   nkt_trace_fn on_trace, void *ctx,
 		   struct nkt_run_result *res, struct nkt_err *err)
 {
+	struct nkt_sched_cfg sc = rc_->sched;
 	struct nkt_sched *s;
 	sigset_t sigs, old;
 	pthread_t th_send, th_cap;
 	int sigfd = -1, rc = NKT_OK, started = 0, halted = 0;
 	uint64_t start, halt_deadline = 0, next_progress;
 	uint64_t halt_wait;
+	struct nkt_probe_req stale;
+	struct sent_event se;
+	struct cap_event ce;
 
 	memset(res, 0, sizeof(*res));
+	/* A fresh run: nothing left over from the previous one. */
+	atomic_store(&e->stop, 0);
+	atomic_store(&e->cap_drops, 0);
+	while (nkt_ring_pop(&e->req, &stale) == 0)
+		;
+	while (nkt_ring_pop(&e->sent, &se) == 0)
+		;
+	while (nkt_ring_pop(&e->capq, &ce) == 0)
+		;
 	start = mono_ns();
-	e->cfg.sched.wall_offset_ns = wall_ns() - start;
-	s = nkt_sched_new(&e->cfg.sched, e->cfg.flows, e->cfg.via,
-			  e->cfg.n_flows, err);
+	sc.key = e->cfg.key;
+	sc.wall_offset_ns = wall_ns() - start;
+	s = nkt_sched_new(&sc, rc_->flows, rc_->via, rc_->n_flows, err);
 	if (s == NULL)
 		return NKT_EINVAL;
-	halt_wait = e->cfg.sched.wait_ns < 2 * NKT_NS_PER_S
-			    ? e->cfg.sched.wait_ns
-			    : 2 * NKT_NS_PER_S;
+	halt_wait = sc.wait_ns < 2 * NKT_NS_PER_S ? sc.wait_ns
+						   : 2 * NKT_NS_PER_S;
 	if (e->cfg.dry_pcap != NULL) {
-		rc = run_dry(e, s, on_trace, ctx, err);
+		rc = run_dry(e, s, sc.wall_offset_ns, on_trace, ctx, err);
 		goto out;
 	}
 

@@ -197,9 +197,13 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
 		json_t *hop = json_object(), *res = json_array();
 		json_object_set_new(hop, "hop", json_integer(ttl));
-		for (; i < t->n && t->r[i].ttl < ttl; i++)
+		for (; i < t->n && t->r[i].ttl < ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
 			;
-		for (; i < t->n && t->r[i].ttl == ttl; i++)
+		for (; i < t->n && t->r[i].ttl == ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
 			json_array_append_new(res, reply_json(t, &t->r[i], o));
 		if (t->stop_reason == NKT_STOP_ERROR && ttl == t->stop_hop) {
 			json_object_set_new(hop, "error",
@@ -246,6 +250,22 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	json_object_set_new(rec, "late", json_integer(t->late));
 	json_object_set_new(rec, "dups", json_integer(t->dups));
 	json_object_set_new(rec, "edsts", json_integer(t->edsts));
+	if (t->e2e_sent > 0) {
+		json_t *e = json_object(), *rtts = json_array();
+		for (i = 0; i < t->n; i++)
+			if ((t->r[i].flags & NKT_PF_E2E) &&
+			    (t->r[i].flags & NKT_PF_REPLY) &&
+			    !(t->r[i].flags & NKT_PF_DUP) &&
+			    t->r[i].from == t->flow.dst)
+				json_array_append_new(rtts,
+						      jms(t->r[i].rtt_ns));
+		json_object_set_new(e, "ttl", json_integer(t->e2e_ttl));
+		json_object_set_new(e, "sent", json_integer(t->e2e_sent));
+		json_object_set_new(e, "received",
+				    json_integer(t->e2e_reached));
+		json_object_set_new(e, "rtt", rtts);
+		json_object_set_new(rec, "e2e", e);
+	}
 	if (o != NULL && o->extra != NULL)
 		o->extra(o->ctx, t, rec);
 	return rec;

@@ -61,9 +61,13 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 		const struct nkt_hop_reply *mpls = NULL;
 
 		fprintf(f, "%2u ", ttl);
-		for (; i < t->n && t->r[i].ttl < ttl; i++)
+		for (; i < t->n && t->r[i].ttl < ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
 			;
-		for (; i < t->n && t->r[i].ttl == ttl; i++) {
+		for (; i < t->n && t->r[i].ttl == ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++) {
 			const struct nkt_hop_reply *h = &t->r[i];
 			char mark[8];
 
@@ -110,6 +114,10 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 			fputc('\n', f);
 		}
 	}
+	if (t->e2e_sent > 0)
+		fprintf(f, "end-to-end at TTL %u: %u of %u probes answered by "
+			   "the destination\n",
+			t->e2e_ttl, t->e2e_reached, t->e2e_sent);
 	if (o != NULL && o->extra_text != NULL)
 		o->extra_text(o->ctx, t, f);
 	fprintf(f, "%s at hop %u", nkt_stop_name(t->stop_reason), t->stop_hop);

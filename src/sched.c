@@ -31,6 +31,11 @@ struct tstate {
 	uint16_t ttl_hi;   /* next TTL to open */
 	uint16_t stop_ttl; /* no TTL above this is probed */
 	uint8_t gap, loops;
+	uint8_t decisive;  /* a reply fixed where the trace stops */
+	uint8_t e2e;       /* in the end-to-end phase */
+	uint8_t e2e_reason, e2e_hop;
+	uint16_t e2e_done;
+	uint64_t e2e_next_ns;
 	uint8_t sent[256], resolved[256], hflags[256];
 };
 
@@ -238,8 +243,11 @@ static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
 	cancel_above(s, ts, hop);
 	for (i = 0; i < t->n; i++) {
 		struct nkt_hop_reply *rec = &t->r[i];
-		if ((rec->flags & PF_DROP) || rec->ttl > hop)
+		if ((rec->flags & PF_DROP) ||
+		    (rec->ttl > hop && !(rec->flags & NKT_PF_E2E)))
 			continue;
+		if ((rec->flags & NKT_PF_E2E) && (rec->flags & NKT_PF_PENDING))
+			continue; /* halted before it was answered */
 		rec->flags &= (uint16_t)~NKT_PF_PENDING;
 		t->r[n++] = *rec;
 	}
@@ -288,6 +296,14 @@ static int loop_at(const struct nkt_trace *t, unsigned k)
  * Returns 1 if the trace finished (ts is freed). */
 static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 {
+	if (ts->e2e) {
+		if (ts->e2e_done >= s->cfg.e2e_probes ||
+		    (s->halted && ts->inflight == 0)) {
+			finish(s, ts, ts->e2e_reason, ts->e2e_hop, now);
+			return 1;
+		}
+		return 0;
+	}
 	while (ts->ttl_lo <= ts->stop_ttl) {
 		unsigned k = ts->ttl_lo;
 		uint8_t hf = ts->hflags[k];
@@ -296,6 +312,16 @@ static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 		    ts->resolved[k] < ts->sent[k])
 			break;
 		if (hf & HF_DEST) {
+			if (s->cfg.e2e_probes > 0 && !s->halted) {
+				/* The end-to-end phase: no more hop probes. */
+				cancel_above(s, ts, k);
+				ts->e2e = 1;
+				ts->e2e_reason = NKT_STOP_COMPLETED;
+				ts->e2e_hop = (uint8_t)k;
+				ts->t->e2e_ttl = (uint8_t)k;
+				ts->e2e_next_ns = now;
+				return 0;
+			}
 			finish(s, ts, NKT_STOP_COMPLETED, k, now);
 			return 1;
 		}
@@ -313,7 +339,7 @@ static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 			return 1;
 		}
 		ts->gap = (hf & HF_REPLY) ? 0 : (uint8_t)(ts->gap + 1);
-		if (ts->gap >= s->cfg.gaplimit) {
+		if (ts->gap >= s->cfg.gaplimit && !ts->decisive) {
 			finish(s, ts, NKT_STOP_GAPLIMIT, k, now);
 			return 1;
 		}
@@ -337,6 +363,19 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		    uint64_t *blocked_until)
 {
 	unsigned k, top = ts->ttl_hi;
+
+	if (ts->e2e) {
+		/* One end-to-end probe at a time, interval apart. */
+		if (ts->t->e2e_sent >= s->cfg.e2e_probes ||
+		    ts->t->e2e_sent > ts->e2e_done)
+			return -1;
+		if (now < ts->e2e_next_ns) {
+			if (ts->e2e_next_ns < *blocked_until)
+				*blocked_until = ts->e2e_next_ns;
+			return -1;
+		}
+		return ts->e2e_hop;
+	}
 
 	if (top <= ts->stop_ttl && top - ts->ttl_lo < s->cfg.ttl_window)
 		top++; /* may open one more TTL */
@@ -408,20 +447,26 @@ int nkt_sched_next(struct nkt_sched *s, uint64_t now,
 			ts->t->start_ns = wall(s, now);
 		rec = nkt_trace_add(ts->t);
 		rec->ttl = (uint8_t)k;
-		rec->attempt = (uint8_t)(ts->sent[k] + 1);
 		rec->id = id;
 		rec->flags = NKT_PF_PENDING;
 		rec->tx_ns = wall(s, now);
 		s->match->slot[id].trace = ts->flow;
 		s->match->slot[id].result = (uint32_t)(ts->t->n - 1);
-		ts->sent[k]++;
-		if ((unsigned)k == ts->ttl_hi)
-			ts->ttl_hi++;
+		if (ts->e2e) {
+			rec->flags |= NKT_PF_E2E;
+			rec->attempt = 0;
+			ts->t->e2e_sent++;
+		} else {
+			rec->attempt = (uint8_t)(ts->sent[k] + 1);
+			ts->sent[k]++;
+			if ((unsigned)k == ts->ttl_hi)
+				ts->ttl_hi++;
+			if (s->cfg.hop_pps)
+				s->hop[k].tokens -= 1.0;
+		}
 		ts->inflight++;
 		ts->t->sent++;
 		s->global.tokens -= 1.0;
-		if (s->cfg.hop_pps)
-			s->hop[k].tokens -= 1.0;
 		fifo_push(s, id, s->match->slot[id].gen, now + s->cfg.wait_ns);
 		s->st.sent++;
 		s->rr = ai + 1;
@@ -474,7 +519,10 @@ void nkt_sched_sent(struct nkt_sched *s, uint16_t id, uint32_t gen,
 	ts->t->sent--;
 	if (err == ENOBUFS || err == EAGAIN || err == EINTR) {
 		/* The kernel's queue was full: send this attempt again. */
-		ts->sent[sl->ttl]--;
+		if (rec->flags & NKT_PF_E2E)
+			ts->t->e2e_sent--;
+		else
+			ts->sent[sl->ttl]--;
 		s->st.unsent++;
 		return;
 	}
@@ -588,6 +636,14 @@ void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 	sl->from = r->src;
 	ts->t->replies++;
 	ts->inflight--;
+	if (rec->flags & NKT_PF_E2E) {
+		if (r->src == ts->t->flow.dst && r->kind != NKT_REPLY_TTL_EXCEEDED)
+			ts->t->e2e_reached++;
+		ts->e2e_done++;
+		ts->e2e_next_ns = now + s->cfg.e2e_interval_ns;
+		advance(s, ts, now);
+		return;
+	}
 	k = sl->ttl;
 	ts->resolved[k]++;
 	ts->hflags[k] |= HF_REPLY;
@@ -599,10 +655,12 @@ void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 		ts->hflags[k] |= HF_UNREACH;
 	else if (r->kind == NKT_REPLY_OTHER_ICMP)
 		ts->hflags[k] |= HF_ICMP;
-	if ((ts->hflags[k] & (HF_DEST | HF_UNREACH | HF_ICMP)) &&
-	    k < ts->stop_ttl) {
-		ts->stop_ttl = (uint16_t)k;
-		cancel_above(s, ts, k);
+	if (ts->hflags[k] & (HF_DEST | HF_UNREACH | HF_ICMP)) {
+		ts->decisive = 1;
+		if (k < ts->stop_ttl) {
+			ts->stop_ttl = (uint16_t)k;
+			cancel_above(s, ts, k);
+		}
 	}
 	advance(s, ts, now);
 }
@@ -621,7 +679,11 @@ static void expire(struct nkt_sched *s, struct fifo_ent e, uint64_t now)
 		return;
 	ts->t->r[sl->result].flags &= (uint16_t)~NKT_PF_PENDING;
 	ts->inflight--;
-	ts->resolved[sl->ttl]++;
+	if (ts->t->r[sl->result].flags & NKT_PF_E2E) {
+		ts->e2e_done++;
+		ts->e2e_next_ns = now + s->cfg.e2e_interval_ns;
+	} else
+		ts->resolved[sl->ttl]++;
 	advance(s, ts, now);
 }
 

@@ -135,3 +135,42 @@ nkt_targetdb_latest(const struct nkt_tdb_prefix *p)
 {
 	return p->n_hist ? &p->hist[p->n_hist - 1] : NULL;
 }
+
+static int known(const struct nkt_targetdb *db, uint32_t a)
+{
+	size_t i;
+	for (i = 0; i < db->n_host; i++)
+		if (db->host[i].addr == a)
+			return 1;
+	return 0;
+}
+
+void nkt_targetdb_defaults(const struct nkt_targetdb *db, unsigned sample,
+			   struct nkt_targets *t)
+{
+	size_t i;
+
+	for (i = 0; i < db->n_host; i++) {
+		char a[NKT_INET_ADDRSTRLEN];
+		nkt_targets_add_arg(t, nkt_inet_fmt(db->host[i].addr, a), NULL);
+	}
+	for (i = 0; i < db->n_prefix; i++) {
+		const struct nkt_tdb_prefix *p = &db->prefix[i];
+		uint64_t hosts = p->len >= 31 ? 0 : (1ULL << (32 - p->len)) - 2;
+		uint64_t step = 97, k, taken = 0;
+		/* A step coprime to the host count walks every host once. */
+		while (hosts > 0 && (hosts % step == 0 || step % 2 == 0))
+			step++;
+		for (k = 0; k < hosts && taken < sample; k++) {
+			uint32_t a = p->net + 1 +
+				     (uint32_t)((k * step + p->net % 251) %
+						hosts);
+			char s[NKT_INET_ADDRSTRLEN];
+			if (known(db, a))
+				continue;
+			nkt_targets_add_arg(t, nkt_inet_fmt(a, s), NULL);
+			taken++;
+		}
+	}
+	nkt_targets_dedup(t);
+}

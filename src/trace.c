@@ -30,6 +30,9 @@ static int cmp_reply(const void *x, const void *y)
 	const struct nkt_hop_reply *a = x, *b = y;
 	int da = !!(a->flags & (NKT_PF_DUP | NKT_PF_EDST));
 	int db = !!(b->flags & (NKT_PF_DUP | NKT_PF_EDST));
+	int ea = !!(a->flags & NKT_PF_E2E), eb = !!(b->flags & NKT_PF_E2E);
+	if (ea != eb)
+		return ea - eb; /* end-to-end probes after every hop */
 	if (a->ttl != b->ttl)
 		return a->ttl < b->ttl ? -1 : 1;
 	if (da != db)

@@ -62,6 +62,12 @@ struct nkt_trace_opts {
 /* Defaults of the shared probing options. */
 void nkt_probe_opts_default(struct nkt_probe_opts *p);
 
+struct nkt_sched_cfg;
+/* The scheduler settings the probing options give (key, wall offset and
+ * end-to-end probes left zero). */
+void nkt_probe_opts_sched(const struct nkt_probe_opts *p,
+			  struct nkt_sched_cfg *c);
+
 /*
  * Parse `nktrace trace` arguments (argv[0] is "trace").  Returns 0 and
  * fills *o, or NKT_EINVAL with err set.  o->help is set by -h/--help (the
@@ -69,6 +75,51 @@ void nkt_probe_opts_default(struct nkt_probe_opts *p);
  */
 int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		  struct nkt_err *err);
+
+#define NKT_CMP_METHODS_MAX 8
+#define NKT_CMP_VIA_MAX 7
+
+struct nkt_compare_opts {
+	struct nkt_probe_opts p;
+	const char *targets[NKT_CLI_MAX_ARGS]; /* --targets: address, prefix
+						  or file */
+	size_t n_targets;
+	unsigned sample;          /* per /24; 0 with sample_set: none */
+	int sample_set;
+	struct {
+		uint8_t method;   /* enum nkt_method */
+		uint16_t port;
+	} methods[NKT_CMP_METHODS_MAX];
+	size_t n_methods;
+	struct {
+		char name[64];    /* transit name, or a prefix of one */
+		const char *spec; /* IFACE[,GATEWAY] */
+	} via[NKT_CMP_VIA_MAX];
+	size_t n_via;
+	const char *transits_file;
+	uint16_t pings;
+	uint64_t ping_interval_ns;
+	const char *json_out;
+	const char *traces_out;
+	double level;
+	unsigned bootstrap;
+	int progress;             /* -1 when stderr is a terminal, 0, 1 */
+	int help;
+};
+
+/*
+ * Parse `nktrace compare` arguments (argv[0] is "compare"): compare's
+ * defaults are two attempts per hop, a 2 s wait, 16 TTLs in flight, and
+ * tcp:80,tcp:443,icmp.  Returns 0 or NKT_EINVAL with err set.
+ */
+int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
+		    struct nkt_err *err);
+
+/* Parse "tcp:80,tcp:443,icmp" into o->methods. */
+int nkt_cli_methods(const char *s, struct nkt_compare_opts *o,
+		    struct nkt_err *err);
+
+extern const char nkt_cli_compare_help[];
 
 /* The --help text of `nktrace trace`. */
 extern const char nkt_cli_trace_help[];

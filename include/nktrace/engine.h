@@ -6,7 +6,9 @@
  *   sender   the libnet handles: probe requests in, "sent" reports out
  *   capture  the pcap handle: decoded replies and probe sightings out
  * Open (privileged) and run (after the privilege drop) are separate calls:
- *   nkt_engine_open -> nkt_priv_drop -> open outputs -> nkt_engine_run.
+ *   nkt_engine_open -> nkt_priv_drop -> open outputs -> nkt_engine_run...
+ * An engine runs any number of times (scheduled measurement cycles) with
+ * flows whose sources and ports the capture was opened for.
  */
 #ifndef NKTRACE_ENGINE_H
 #define NKTRACE_ENGINE_H
@@ -18,9 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What the engine is opened for. */
 struct nkt_engine_cfg {
-	struct nkt_sched_cfg sched; /* wall_offset_ns is set by the engine */
-	const struct nkt_flow *flows; /* borrowed */
+	struct nkt_key key;         /* the probe key, for every run */
+	const struct nkt_flow *flows; /* flows whose sources and ports the
+					 capture must see (borrowed; only
+					 read by nkt_engine_open) */
 	const uint8_t *via;           /* per flow uplink, or NULL */
 	size_t n_flows;
 	struct nkt_uplink uplinks[NKT_MAX_UPLINKS]; /* [0] = routed */
@@ -49,13 +54,24 @@ struct nkt_engine;
 struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 				   struct nkt_err *err);
 
+/* One run: these flows under this scheduler configuration (the key and
+ * wall offset are the engine's). */
+struct nkt_engine_run_cfg {
+	struct nkt_sched_cfg sched;
+	const struct nkt_flow *flows; /* borrowed for the run */
+	const uint8_t *via;
+	size_t n_flows;
+};
+
 /*
  * Run to the end: every flow traced, or a SIGINT/SIGTERM (then no new
  * probe is sent, replies are awaited for at most min(wait, 2 s), and the
  * traces in progress finish as HALTED).  on_trace gets every trace.
- * Returns 0 or an error (err set); *res is filled either way.
+ * Returns 0 or an error (err set); *res is filled either way.  An engine
+ * can run again after a run that was not halted.
  */
-int nkt_engine_run(struct nkt_engine *e, nkt_trace_fn on_trace, void *ctx,
+int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc,
+		   nkt_trace_fn on_trace, void *ctx,
 		   struct nkt_run_result *res, struct nkt_err *err);
 
 /* Close handles; a dry run's pcap write error is reported here. */

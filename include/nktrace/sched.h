@@ -18,8 +18,13 @@
  *    unreachable -> UNREACH, other ICMP error -> ICMP, an address repeated
  *    at non-adjacent hops (`loops` times) -> LOOP, `gaplimit` silent TTLs in
  *    a row -> GAPLIMIT, max_ttl -> HOPLIMIT;
- *  - once a reply shows where a trace will stop, no TTL beyond it is opened
- *    and probes beyond it are cancelled.
+ *  - once a reply shows where a trace will stop, no TTL beyond it is opened,
+ *    probes beyond it are cancelled, and silent hops before it no longer
+ *    count towards the gap limit (rate-limited routers must not end a
+ *    trace whose destination already answered);
+ *  - with e2e_probes > 0, a COMPLETED trace then sends that many probes at
+ *    the destination's TTL, one after another, e2e_interval_ns apart, for
+ *    end-to-end RTT and loss (records flagged NKT_PF_E2E).
  */
 #ifndef NKTRACE_SCHED_H
 #define NKTRACE_SCHED_H
@@ -44,6 +49,8 @@ struct nkt_sched_cfg {
 	uint8_t first_ttl, max_ttl;
 	uint8_t gaplimit;        /* silent TTLs in a row before GAPLIMIT */
 	uint8_t loops;           /* loops before LOOP; 0 = never stop */
+	uint16_t e2e_probes;     /* end-to-end probes after COMPLETED */
+	uint64_t e2e_interval_ns;
 	struct nkt_key key;
 };
 

@@ -58,6 +58,17 @@ const char *nkt_targetdb_name(const struct nkt_targetdb *db, uint32_t addr);
 const struct nkt_tdb_prefix *
 nkt_targetdb_prefix_of(const struct nkt_targetdb *db, uint32_t addr);
 
+struct nkt_targets;
+
+/*
+ * compare's default targets: every known host, then `sample` addresses of
+ * each prefix (network and broadcast addresses and known hosts excluded),
+ * picked by a fixed permutation of the host numbers so every run probes the
+ * same ones, spread over the prefix.  Appends to *t.
+ */
+void nkt_targetdb_defaults(const struct nkt_targetdb *db, unsigned sample,
+			   struct nkt_targets *t);
+
 /* The latest history entry of a prefix, or NULL. */
 const struct nkt_tdb_history *
 nkt_targetdb_latest(const struct nkt_tdb_prefix *p);

@@ -37,6 +37,8 @@ enum nkt_stop {
 #define NKT_PF_PENDING 0x0020   /* sent, not yet resolved (internal) */
 #define NKT_PF_EXT_RFC4884 0x0040 /* extension found via RFC 4884 length */
 #define NKT_PF_EXT 0x0080       /* an ICMP extension structure came back */
+#define NKT_PF_E2E 0x0100       /* an end-to-end probe at the destination's
+				   TTL, after the trace (not a hop attempt) */
 
 struct nkt_hop_reply {
 	uint64_t tx_ns;   /* send time, ns since the Unix epoch */
@@ -72,7 +74,11 @@ struct nkt_trace {
 	int stop_errno;      /* NKT_STOP_ERROR: the send error */
 	uint64_t start_ns, end_ns; /* wall clock, ns since the epoch */
 	uint32_t sent, replies, late, dups, edsts;
-	struct nkt_hop_reply *r; /* sorted by (ttl, attempt), dups after */
+	uint16_t e2e_sent, e2e_reached; /* end-to-end probes, answered by the
+					   destination */
+	uint8_t e2e_ttl;
+	struct nkt_hop_reply *r; /* sorted by (ttl, attempt), dups after;
+				    end-to-end records (NKT_PF_E2E) last */
 	size_t n, cap;
 };
 
@@ -82,7 +88,8 @@ const char *nkt_stop_name(int reason);
 /* Append a zeroed reply record; returns it (valid until the next call). */
 struct nkt_hop_reply *nkt_trace_add(struct nkt_trace *t);
 
-/* Sort replies by (ttl, attempt), duplicates after the original. */
+/* Sort: hop records by (ttl, attempt), duplicates after the original;
+ * end-to-end records after all of them. */
 void nkt_trace_sort(struct nkt_trace *t);
 
 /* Highest TTL with a record, 0 if none. */

@@ -113,6 +113,39 @@ for method in ("icmp", "udp", "tcp"):
         check(rec["stop_reason"] == want_stop, "%s %s stops %s" % (
             method, addr, want_stop), want_stop, rec["stop_reason"])
 
+# Annotation: the AS path, the border crossing and the transit of each path
+# (TCP reaches every open or closed host).
+ASPATH = {"china": [2914, 4837, 134544, 131279], "ttk": [1299, 20485, 131279]}
+NAME = {"china": "China Unicom", "ttk": "TTK"}
+full = lab.truth()
+p = nktrace(["trace", "--json", "-P", "tcp", "-q", "1"] + list(TARGETS))
+for rec in map(json.loads, p.stdout.splitlines()):
+    transit = TARGETS[rec["dst_addr"]]
+    got = [s["asn"] for s in rec["as_path"] if s["type"] == "as"]
+    check(got == ASPATH[transit], "%s: AS path over %s" % (
+        rec["dst_addr"], transit), ASPATH[transit], got)
+    check(rec["as_path"][0]["type"] == "private",
+          "%s: the vantage point's gateway is marked private" %
+          rec["dst_addr"], "private", rec["as_path"][0]["type"])
+    b = rec["border"]
+    want = (full["border"][transit]["last_foreign"],
+            full["border"][transit]["nk_border"])
+    got = (b["last_foreign"] and b["last_foreign"]["addr"],
+           b["first_inside"] and b["first_inside"]["addr"])
+    check(b["entered"] and got == want, "%s: border crossing %s -> %s" % (
+        rec["dst_addr"], want[0], want[1]), want, got)
+    hop = {h["hop"]: h for h in truth[rec["dst_addr"]]["paths"][0]["hops"]}
+    for end in ("last_foreign", "first_inside"):
+        if b[end]:
+            t_rtt = hop[b[end]["hop"]]["rtt_ms"]
+            check(abs(b[end]["rtt_ms"] - t_rtt) <= 1.0 + 0.05 * t_rtt,
+                  "%s: %s RTT %.3f ms vs truth %.3f ms" % (
+                      rec["dst_addr"], end, b[end]["rtt_ms"], t_rtt))
+    check(rec["transit"] == NAME[transit], "%s attributed to %s" % (
+        rec["dst_addr"], NAME[transit]), NAME[transit], rec["transit"])
+    check(rec.get("dst_name") is not None, "%s has its name" %
+          rec["dst_addr"])
+
 # Forged replies while nktrace runs: a hostile router on the China path.
 with tempfile.TemporaryDirectory() as tmp:
     os.chmod(tmp, 0o777)

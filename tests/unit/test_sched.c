@@ -528,6 +528,75 @@ static void test_tcp_sequential(void)
 	nkt_sched_free(sch);
 }
 
+/* End-to-end probes follow a COMPLETED trace, one at a time; and silent
+ * (rate-limited) routers do not end a trace whose destination answered. */
+static void test_e2e_and_gap(void)
+{
+	struct nkt_sched_cfg c = base_cfg();
+	struct nkt_flow f = flow_to(NKT_METHOD_TCP, 0xaf2db047u);
+	struct sim s;
+	struct net n;
+	struct nkt_sched *sch;
+	const struct nkt_trace *t;
+	size_t i, e2e = 0;
+	uint64_t last = 0;
+	int bad = 0;
+
+	c.e2e_probes = 4;
+	c.e2e_interval_ns = 100 * MS;
+	path(&n, 5);
+	setup(&s, &n, &c);
+	sch = nkt_sched_new(&c, &f, NULL, 1, NULL);
+	run(&s, sch, 0);
+	t = s.done[0];
+	CHECK_INT(t->stop_reason, NKT_STOP_COMPLETED);
+	CHECK_INT(t->stop_hop, 6);
+	CHECK_INT(t->e2e_ttl, 6);
+	CHECK_INT(t->e2e_sent, 4);
+	CHECK_INT(t->e2e_reached, 4);
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].flags & NKT_PF_E2E) {
+			e2e++;
+			CHECK_U64(t->r[i].rtt_ns, 60 * MS);
+			CHECK_INT(t->r[i].ttl, 6);
+			/* answered at tx + 60 ms, next sent 100 ms later */
+			if (last && t->r[i].tx_ns < last + 160 * MS)
+				bad++;
+			last = t->r[i].tx_ns;
+		} else if (e2e)
+			bad++; /* end-to-end records come last */
+	CHECK_INT(e2e, 4);
+	CHECK_INT(bad, 0);
+	CHECK_INT(t->n, 18 + 4);
+	free_done(&s);
+	nkt_sched_free(sch);
+
+	/* Eight silent routers, the destination at 9: COMPLETED, not
+	 * GAPLIMIT, when the TTL window reaches the destination. */
+	c = base_cfg();
+	c.ttl_window = 16;
+	c.attempts = 1;
+	path(&n, 8);
+	for (i = 0; i < 8; i++)
+		n.hop[i] = 0;
+	setup(&s, &n, &c);
+	sch = nkt_sched_new(&c, &f, NULL, 1, NULL);
+	run(&s, sch, 0);
+	CHECK_INT(s.done[0]->stop_reason, NKT_STOP_COMPLETED);
+	CHECK_INT(s.done[0]->stop_hop, 9);
+	free_done(&s);
+	nkt_sched_free(sch);
+	/* ... but with a window too small to see it, the gap limit holds. */
+	c.ttl_window = 4;
+	setup(&s, &n, &c);
+	sch = nkt_sched_new(&c, &f, NULL, 1, NULL);
+	run(&s, sch, 0);
+	CHECK_INT(s.done[0]->stop_reason, NKT_STOP_GAPLIMIT);
+	CHECK_INT(s.done[0]->stop_hop, 5);
+	free_done(&s);
+	nkt_sched_free(sch);
+}
+
 /* A halt stops sending; traces in progress finish as HALTED when their
  * probes are resolved; traces not started are not reported. */
 static void test_halt(void)
@@ -608,6 +677,7 @@ int main(void)
 	test_dup_late();
 	test_pacing();
 	test_tcp_sequential();
+	test_e2e_and_gap();
 	test_halt();
 	test_config();
 	return nkt_test_done("test_sched");

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: ISC
+/* compare_run.c: a compare session and its cycles (shell). */
+#include "compare_run.h"
+#include "cmd_common.h"
+#include "nktrace/inet.h"
+#include "nktrace/priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct nkt_cmpsess {
+	struct nkt_compare_opts o;
+	struct nkt_targetdb *tdb;
+	struct nkt_transits *trans;
+	struct nkt_annot_ctx actx;
+	struct nkt_targets targets;
+	struct nkt_engine_cfg ecfg;
+	struct nkt_engine *eng;
+	struct nkt_flow *flows;
+	uint8_t *via;
+	size_t n_flows;
+	struct nkt_cmp_cfg ccfg;
+	struct nkt_out_opts oo;
+};
+
+/* One --targets argument: an address or prefix, else a file of them. */
+static int add_target_arg(struct nkt_targets *t, const char *arg,
+			  struct nkt_err *err)
+{
+	struct nkt_err sub;
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (nkt_targets_add_arg(t, arg, &sub) == NKT_OK)
+		return NKT_OK;
+	if (access(arg, R_OK) != 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--targets: %s (and no such file)", sub.msg);
+	if (nkt_read_file(arg, &buf, &len, err) != NKT_OK)
+		return NKT_EINVAL;
+	rc = nkt_targets_add_text(t, buf, len, arg, err);
+	free(buf);
+	return rc;
+}
+
+/* The transit a --via name means: a unique case-insensitive prefix of a
+ * transit's name. */
+static int via_transit(const struct nkt_transits *ts, const char *name,
+		       struct nkt_err *err)
+{
+	size_t i, n = strlen(name);
+	int found = -1;
+
+	for (i = 0; i < ts->n; i++)
+		if (strncasecmp(ts->t[i].name, name, n) == 0) {
+			if (strlen(ts->t[i].name) == n)
+				return (int)i;
+			if (found >= 0)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--via %s: more than one "
+						   "transit starts so",
+						   name);
+			found = (int)i;
+		}
+	if (found < 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via %s: no such transit in the "
+				   "transits file",
+				   name);
+	return found;
+}
+
+struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
+				     struct nkt_err *err)
+{
+	struct nkt_cmpsess *s = nkt_xcalloc(1, sizeof(*s));
+	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
+	size_t i, m, u, n_up;
+
+	s->o = *o;
+	if (nkt_load_data(o->transits_file, &s->tdb, &s->trans, err) != NKT_OK)
+		goto fail;
+	if (s->trans == NULL) {
+		nkt_err_set(err, NKT_EINVAL,
+			    "no transit definitions (data/transits.json or "
+			    "--transits FILE)");
+		goto fail;
+	}
+	for (i = 0; i < o->n_targets; i++)
+		if (add_target_arg(&s->targets, o->targets[i], err) != NKT_OK)
+			goto fail;
+	if (o->n_targets == 0) {
+		if (s->tdb == NULL) {
+			nkt_err_set(err, NKT_EINVAL,
+				    "no data/targets.json; give --targets");
+			goto fail;
+		}
+		nkt_targetdb_defaults(s->tdb,
+				      o->sample_set ? o->sample
+						    : s->tdb->sample_per_prefix,
+				      &s->targets);
+	}
+	nkt_targets_dedup(&s->targets);
+	if (s->targets.n == 0) {
+		nkt_err_set(err, NKT_EINVAL, "the target list is empty");
+		goto fail;
+	}
+	if (nkt_make_key(&o->p, &s->ecfg.key, err) != NKT_OK ||
+	    nkt_priv_check_raw(err) != NKT_OK)
+		goto fail;
+
+	/* Uplinks: one per --via, labelled with the transit's name. */
+	s->ecfg.n_uplinks = 1;
+	for (i = 0; i < o->n_via; i++) {
+		int t = via_transit(s->trans, o->via[i].name, err);
+		if (t < 0)
+			goto fail;
+		if (nkt_setup_uplink(o->via[i].spec, s->trans->t[t].name, 0,
+				     &s->ecfg.uplinks[i + 1], err) != NKT_OK)
+			goto fail;
+		s->ecfg.n_uplinks++;
+		s->ccfg.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
+		s->oo.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
+	}
+	n_up = o->n_via ? o->n_via : 1;
+	s->n_flows = s->targets.n * o->n_methods * n_up;
+	s->flows = nkt_xreallocarray(NULL, s->n_flows, sizeof(*s->flows));
+	s->via = nkt_xcalloc(s->n_flows, 1);
+	s->n_flows = 0;
+	for (i = 0; i < s->targets.n; i++)
+		for (m = 0; m < o->n_methods; m++)
+			for (u = 0; u < n_up; u++) {
+				uint8_t up = o->n_via ? (uint8_t)(u + 1) : 0;
+				uint16_t size = o->p.size;
+				enum nkt_method meth =
+					(enum nkt_method)o->methods[m].method;
+				uint32_t src;
+				if (size == 0)
+					size = meth == NKT_METHOD_TCP ? 40 : 60;
+				if (nkt_source_for(srcs, s->targets.addr[i],
+						   o->p.src,
+						   s->ecfg.uplinks[up].ifc.addr,
+						   &src, err) != NKT_OK ||
+				    nkt_flow_init(&s->flows[s->n_flows], meth,
+						  src, s->targets.addr[i],
+						  o->p.sport ? (uint16_t)(o->p.sport + u)
+							     : 0,
+						  o->methods[m].port,
+						  /* each uplink its own flow:
+						     one 4-tuple over two
+						     uplinks is one TCP
+						     connection to the host */
+						  (uint8_t)(o->p.paris_id + u),
+						  size, o->p.tos, err) != NKT_OK)
+					goto fail;
+				s->via[s->n_flows++] = up;
+			}
+	if (!o->p.no_annotate) {
+		s->actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, err);
+		if (s->actx.an == NULL)
+			goto fail;
+	}
+	s->actx.tdb = s->tdb;
+	s->actx.trans = s->trans;
+	nkt_annot_out_setup(&s->oo, &s->actx);
+	s->ccfg.transits = s->trans;
+	s->ccfg.tdb = s->tdb;
+	s->ccfg.level = o->level;
+	s->ccfg.bootstrap = o->bootstrap;
+	s->ccfg.seed = o->p.have_seed ? o->p.seed : 1;
+
+	s->ecfg.flows = s->flows;
+	s->ecfg.via = s->via;
+	s->ecfg.n_flows = s->n_flows;
+	s->ecfg.pcap_buffer = o->p.pcap_buffer;
+	s->ecfg.progress = o->progress < 0 ? isatty(2) : o->progress;
+	s->eng = nkt_engine_open(&s->ecfg, err);
+	if (s->eng == NULL)
+		goto fail;
+	free(srcs);
+	return s;
+fail:
+	free(srcs);
+	nkt_cmpsess_close(s);
+	return NULL;
+}
+
+int nkt_cmpsess_drop(struct nkt_cmpsess *s, struct nkt_err *err)
+{
+	return nkt_priv_drop(s->o.p.user ? s->o.p.user
+					 : nkt_priv_default_user(),
+			     err);
+}
+
+const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s)
+{
+	return &s->ccfg;
+}
+
+void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
+		       size_t *targets, size_t *methods, size_t *uplinks)
+{
+	*flows = s->n_flows;
+	*targets = s->targets.n;
+	*methods = s->o.n_methods;
+	*uplinks = s->o.n_via;
+}
+
+struct cycle_ctx {
+	struct nkt_cmpsess *s;
+	struct nkt_cmp_cycle *c;
+	FILE *traces;
+	size_t cap;
+};
+
+static int on_trace(void *ctx, const struct nkt_trace *t)
+{
+	struct cycle_ctx *cc = ctx;
+	struct nkt_aspath p;
+	struct nkt_attribution a;
+
+	nkt_annot_aspath(&cc->s->actx, t, &p);
+	nkt_transit_attribute(cc->s->trans, &p, &a);
+	if (cc->c->n_obs == cc->cap) {
+		cc->cap = cc->cap ? cc->cap * 2 : 64;
+		cc->c->obs = nkt_xreallocarray(cc->c->obs, cc->cap,
+					       sizeof(*cc->c->obs));
+	}
+	nkt_cmp_observe(t, &p, &a, cc->s->tdb, &cc->c->obs[cc->c->n_obs++]);
+	if (cc->traces != NULL &&
+	    (nkt_atlas_write(cc->traces, t, &cc->s->oo) != 0 ||
+	     fflush(cc->traces) != 0))
+		return -1;
+	return 0;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
+		      struct nkt_cmp_cycle *c, struct nkt_err *err)
+{
+	struct nkt_engine_run_cfg rc;
+	struct cycle_ctx cc = {s, c, traces, 0};
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	memset(&rc, 0, sizeof(rc));
+	nkt_probe_opts_sched(&s->o.p, &rc.sched);
+	rc.sched.e2e_probes = s->o.pings;
+	rc.sched.e2e_interval_ns = s->o.ping_interval_ns;
+	rc.flows = s->flows;
+	rc.via = s->via;
+	rc.n_flows = s->n_flows;
+	c->start_ns = wall_ns();
+	r = nkt_engine_run(s->eng, &rc, on_trace, &cc, &c->run, err);
+	c->end_ns = wall_ns();
+	if (r != NKT_OK)
+		return r;
+	nkt_cmp_unify(c->obs, c->n_obs);
+	nkt_cmp_summarize(c->obs, c->n_obs, &s->ccfg, &c->res);
+	c->summary = nkt_cmp_json(&c->res, c->obs, c->n_obs, &s->ccfg,
+				  c->start_ns, c->end_ns);
+	json_object_set_new(
+		c->summary, "capture",
+		json_pack("{s:I,s:I,s:I,s:I}", "frames",
+			  (json_int_t)c->run.capture.recv, "dropped",
+			  (json_int_t)c->run.capture.drop, "queue_dropped",
+			  (json_int_t)c->run.ring_drops, "probes",
+			  (json_int_t)c->run.sched.sent));
+	if (c->run.signal)
+		json_object_set_new(c->summary, "interrupted",
+				    json_integer(c->run.signal));
+	return NKT_OK;
+}
+
+void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c)
+{
+	size_t i;
+	for (i = 0; i < c->n_obs; i++)
+		nkt_cmp_obs_free(&c->obs[i]);
+	free(c->obs);
+	nkt_cmp_result_free(&c->res);
+	json_decref(c->summary);
+	memset(c, 0, sizeof(*c));
+}
+
+void nkt_cmpsess_close(struct nkt_cmpsess *s)
+{
+	if (s == NULL)
+		return;
+	nkt_engine_close(s->eng, NULL);
+	nkt_annot_close(s->actx.an);
+	nkt_targets_free(&s->targets);
+	free(s->tdb);
+	free(s->trans);
+	free(s->flows);
+	free(s->via);
+	free(s);
+}
