@@ -96,7 +96,9 @@ struct nkt_cmp_stats {
 	uint64_t sent, lost;
 	double loss;
 	struct nkt_ci loss_ci;
-	double border_rtt;    /* median border (last foreign hop) RTT */
+	uint32_t border_addr; /* the most common last foreign hop */
+	double border_rtt;    /* its median RTT (observations where a silent
+				 hop hid it are left out, not mixed in) */
 	double inside_rtt;    /* median RTT added inside the target's AS */
 	double hops;          /* median destination hop */
 	size_t ratelimit_hops;

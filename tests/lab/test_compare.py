@@ -71,6 +71,15 @@ for transit, name in NAME.items():
     check(abs(med - hop["rtt_ms"]) <= 0.05 * hop["rtt_ms"],
           "%s RTT median %.3f ms within 5%% of truth %.3f ms" % (
               name, med, hop["rtt_ms"]), hop["rtt_ms"], med)
+    bhop = [h for h in ref_truth[ref[transit]]["paths"][0]["hops"]
+            if h["addr"] == truth["border"][transit]["last_foreign"]][0]
+    check(t["border_addr"] == bhop["addr"] and
+          abs(t["border_rtt_ms"] - bhop["rtt_ms"]) <=
+          1.0 + 0.05 * bhop["rtt_ms"],
+          "%s border %s at %.3f ms vs truth %.3f ms" % (
+              name, t["border_addr"], t["border_rtt_ms"] or -1,
+              bhop["rtt_ms"]), (bhop["addr"], bhop["rtt_ms"]),
+          (t["border_addr"], t["border_rtt_ms"]))
     lo, hi = t["loss"]["ci95"]
     check(lo <= hop["loss"] <= hi,
           "%s loss truth %.4f inside the reported interval [%.4f, %.4f] "
