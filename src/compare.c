@@ -141,6 +141,14 @@ void nkt_cmp_obs_free(struct nkt_cmp_obs *o)
 
 /* ---- grouping ------------------------------------------------------------- */
 
+/* The border pair was seen whole: the last hop before the target's AS
+ * answered right before the first hop inside it. */
+static int border_seen(const struct nkt_cmp_obs *o)
+{
+	return o->last_foreign.present && o->first_inside.present &&
+	       o->first_inside.hop == o->last_foreign.hop + 1;
+}
+
 static void group_name(const struct nkt_cmp_cfg *cfg,
 		       const struct nkt_cmp_obs *o, char *buf, size_t len)
 {
@@ -269,10 +277,10 @@ static void group_stats(const struct nkt_cmp_obs *obs, const struct group *g,
 			const struct nkt_border_hop *b =
 				&obs[g->idx[i]].last_foreign;
 			size_t cnt = 0;
-			if (!b->present)
+			if (!border_seen(&obs[g->idx[i]]))
 				continue;
 			for (k = 0; k < g->n; k++)
-				cnt += obs[g->idx[k]].last_foreign.present &&
+				cnt += border_seen(&obs[g->idx[k]]) &&
 				       obs[g->idx[k]].last_foreign.addr ==
 					       b->addr;
 			if (cnt > best) {
@@ -308,7 +316,7 @@ static void group_stats(const struct nkt_cmp_obs *obs, const struct group *g,
 			s->sent += o->e2e_sent;
 			s->lost += o->e2e_sent - o->e2e_recv;
 		}
-		if (o->last_foreign.present && o->last_foreign.rtt_ns > 0 &&
+		if (border_seen(o) && o->last_foreign.rtt_ns > 0 &&
 		    o->last_foreign.addr == s->border_addr) {
 			double b = (double)o->last_foreign.rtt_ns / 1e6;
 			border[nb++] = b;
@@ -478,6 +486,19 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 					       cfg, &r->pdiff[r->n_pdiff]);
 			r->n_pdiff++;
 		}
+	}
+	/* Each row's share of its prefix's routed targets. */
+	for (i = 0; i < npg; i++) {
+		size_t j, total = 0;
+		for (j = 0; j < npg; j++)
+			if (pg[j].prefix == pg[i].prefix)
+				total += r->prefix[j].targets -
+					 (r->prefix[j].vias ? r->prefix[j].targets
+							    : 0);
+		r->prefix[i].share =
+			total && !r->prefix[i].vias
+				? (double)r->prefix[i].targets / (double)total
+				: 0;
 	}
 	/* The carrier of each prefix, from routed (not pinned) targets. */
 	for (i = 0; i < npg; i++) {
@@ -732,6 +753,7 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		json_object_set_new(o, "prefix", json_string(pfx));
 		json_object_set_new(o, "transit", json_string(s->name));
 		json_object_set_new(o, "carrier", json_boolean(s->carrier));
+		json_object_set_new(o, "share", jnum(s->share, 3));
 		if (cfg->tdb != NULL) {
 			const struct nkt_tdb_prefix *p =
 				nkt_targetdb_prefix_of(cfg->tdb, s->prefix);

@@ -96,9 +96,11 @@ struct nkt_cmp_stats {
 	uint64_t sent, lost;
 	double loss;
 	struct nkt_ci loss_ci;
-	uint32_t border_addr; /* the most common last foreign hop */
+	uint32_t border_addr; /* the most common border hop: the last hop
+				 before the target's AS, seen right before
+				 the first hop inside it */
 	double border_rtt;    /* its median RTT (observations where a silent
-				 hop hid it are left out, not mixed in) */
+				 hop hid the border are left out) */
 	double inside_rtt;    /* median RTT added inside the target's AS */
 	double hops;          /* median destination hop */
 	size_t ratelimit_hops;
@@ -107,6 +109,8 @@ struct nkt_cmp_stats {
 	int carrier;          /* per-prefix rows: the transit carrying the
 				 prefix (most routed targets; a defined
 				 transit before other/unknown) */
+	double share;         /* per-prefix rows: this row's part of the
+				 prefix's routed targets */
 };
 
 struct nkt_cmp_diff {

@@ -132,6 +132,7 @@ static struct nkt_cmp_obs obs(uint32_t addr, int transit, int method,
 	o.dest_hop = 12;
 	o.last_foreign = (struct nkt_border_hop){
 		1, 8, 0, 1, 1, transit == CHINA ? 234 * MS : 185 * MS};
+	o.first_inside = (struct nkt_border_hop){1, 9, 0, 2, 131279, 0};
 	return o;
 }
 
@@ -200,6 +201,7 @@ static void test_summary(void)
 	}
 	CHECK(china->rtt_ci.lo <= 290 && china->rtt_ci.hi >= 290);
 	CHECK_NEAR(china->border_rtt, 234, 1e-9);
+	CHECK_U64(china->border_addr, 1);
 	CHECK_NEAR(china->inside_rtt, 290 - 234, 1.5);
 	CHECK_NEAR(china->hops, 12, 1e-9);
 	/* jitter: c1 |291-290|,|289-291|,|290-289| ... pooled pairs */
