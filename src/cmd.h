@@ -18,10 +18,16 @@ int nkt_cmd_trace(int argc, char **argv);
 int nkt_cmd_replay(int argc, char **argv);
 int nkt_cmd_lookup(int argc, char **argv);
 int nkt_cmd_compare(int argc, char **argv);
+int nkt_cmd_run(int argc, char **argv);
+int nkt_cmd_report(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
 	 nkt_cmd_compare},                                                     \
+		{"run", "measurement cycles kept in a history, with change "     \
+			"detection", nkt_cmd_run},                             \
+		{"report", "a history's state, trends and events as text, "     \
+			   "JSON, metrics or HTML", nkt_cmd_report},       \
 		{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
 		{"lookup", "ASN, organisation, country and city of addresses", \

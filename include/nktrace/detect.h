@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * detect.h: change and outage detection between measurement cycles
+ * (pure).  Each cycle is compared with the previous successful cycle that
+ * has data for the same thing:
+ *
+ *  prefix_moved        the set of transits carrying a /24 changed; a
+ *                      transit carries it when at least NKT_DETECT_SHARE
+ *                      of its routed targets are attributed to it
+ *  transit_appeared,   a defined transit has paths attributed to it now
+ *  transit_disappeared and had none before, or the reverse
+ *  outage, recovery    a /24 or a transit reaches no target (it reached
+ *                      some before), or reaches some again
+ *  rtt_shift           a transit's or a (/24, transit)'s end-to-end RTT
+ *                      median moved by more than both cycles' confidence
+ *                      intervals (they do not overlap) and by at least
+ *                      max(NKT_DETECT_RTT_MS, NKT_DETECT_RTT_REL of it)
+ *  loss_shift          a transit's end-to-end loss changed with Fisher's
+ *                      exact p < NKT_DETECT_LOSS_P, by at least
+ *                      NKT_DETECT_LOSS_ABS, both cycles having at least
+ *                      NKT_DETECT_LOSS_MIN probes
+ *  new_border          a (/24, transit)'s border hop (the most common
+ *                      last foreign hop seen right before the first hop
+ *                      inside NK) is an address it was not before
+ *
+ * The thresholds are set so that the lab's jitter, configured loss and
+ * ICMP rate limiting alone raise no event (tests/lab/test_run.py).
+ */
+#ifndef NKTRACE_DETECT_H
+#define NKTRACE_DETECT_H
+
+#include "nktrace/compare.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NKT_DETECT_SHARE 0.25
+#define NKT_DETECT_RTT_MS 2.0
+#define NKT_DETECT_RTT_REL 0.05
+#define NKT_DETECT_LOSS_P 0.001
+#define NKT_DETECT_LOSS_ABS 0.01
+#define NKT_DETECT_LOSS_MIN 20
+
+/* One group's numbers in one cycle: a transit (prefix "") or a (/24,
+ * transit) pair. */
+struct nkt_hist_group {
+	char prefix[24];
+	char transit[96];
+	int defined;  /* a transit of the transits file */
+	int carrier;
+	double share;
+	uint32_t targets, reached;
+	double rtt_median, rtt_lo, rtt_hi;
+	uint64_t sent, lost;
+	char border[16]; /* "" if none */
+};
+
+struct nkt_hist_cycle {
+	int64_t run;
+	int64_t start; /* Unix seconds */
+	struct nkt_hist_group *g;
+	size_t n;
+};
+
+struct nkt_event {
+	char kind[24];
+	char prefix[24];
+	char transit[96];
+	char message[512];
+	double before, after; /* the numbers the event is about, or NAN */
+	char from[160], to[160]; /* prefix_moved: transit sets; new_border */
+};
+
+/* The groups of a cycle's summary (c->g allocated; free with
+ * nkt_hist_cycle_free). */
+void nkt_hist_from_result(const struct nkt_cmp_result *r, int64_t run,
+			  int64_t start, struct nkt_hist_cycle *c);
+void nkt_hist_cycle_free(struct nkt_hist_cycle *c);
+
+/*
+ * Compare `cur` with previous cycles (most recent first).  Appends the
+ * events to *ev (reallocated; *n updated).  Pure.
+ */
+void nkt_detect(const struct nkt_hist_cycle *cur,
+		const struct nkt_hist_cycle *prev, size_t n_prev,
+		struct nkt_event **ev, size_t *n);
+
+/* An event as JSON {"kind", "prefix", "transit", "message", ...}. */
+json_t *nkt_event_json(const struct nkt_event *e, int64_t time,
+		       int64_t run);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * history.h: the measurement history in SQLite (shell).  WAL mode; a
+ * versioned schema (PRAGMA user_version) migrated forward on open; every
+ * cycle is written in one transaction (its run, per-transit and per-/24
+ * summaries, all its traces compressed, its events), so a crash or SIGKILL
+ * loses at most the cycle in progress and a reader never sees half of one.
+ *
+ * Tables: runs (one per cycle, ok / failed / interrupted, with the compare
+ * summary JSON), transit_stats, prefix_stats, traces (the cycle's traces
+ * as zlib-compressed RIPE Atlas NDJSON), events.  Schema: data/history.sql.
+ */
+#ifndef NKTRACE_HISTORY_H
+#define NKTRACE_HISTORY_H
+
+#include "nktrace/common.h"
+#include "nktrace/compare.h"
+#include "nktrace/detect.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define NKT_HISTORY_SCHEMA 1
+
+struct nkt_history;
+
+/* Open (creating and migrating as needed).  Returns NULL with err set:
+ * NKT_EINVAL for a file that is not an nktrace history or is from a newer
+ * nktrace, NKT_ESYS otherwise. */
+struct nkt_history *nkt_history_open(const char *path, int readonly,
+				     struct nkt_err *err);
+void nkt_history_close(struct nkt_history *h);
+
+/* The last `max` successful cycles before `before` (Unix s; 0 = any),
+ * most recent first, for detection.  *out allocated. */
+int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
+		       struct nkt_hist_cycle **out, size_t *n,
+		       struct nkt_err *err);
+void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n);
+
+/* Everything one cycle adds. */
+struct nkt_cycle_record {
+	int64_t start, end;
+	const char *status; /* "ok", "failed", "interrupted" */
+	const char *error;  /* failed: why */
+	const struct nkt_cmp_result *res; /* NULL unless ok/interrupted */
+	json_t *summary;                  /* may be NULL */
+	const char *traces;               /* NDJSON, may be NULL */
+	size_t traces_len, n_traces;
+	const struct nkt_event *events;
+	size_t n_events;
+	uint64_t probes, targets, observations, dropped;
+	int64_t keep_s;                   /* retention; 0 = keep all */
+};
+
+/* Write one cycle in one transaction; *run gets its id.  Returns 0 or
+ * NKT_ESYS. */
+int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
+		      int64_t *run, struct nkt_err *err);
+
+/* Report data since `since` (Unix s): {"runs": [...], "transits": {...},
+ * "prefixes": {...}, "events": [...]} as documented in
+ * data/report.schema.md (new reference). */
+json_t *nkt_history_report(struct nkt_history *h, int64_t since,
+			   int64_t until, struct nkt_err *err);
+
+/* The traces of a run, decompressed (caller frees), NULL if none. */
+char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
+			 struct nkt_err *err);
+
+#endif

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: ISC
+/* detect.c: events between measurement cycles (rules in detect.h).  Pure. */
+#include "nktrace/detect.h"
+#include "nktrace/inet.h"
+#include "nktrace/stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
+		 const char *prefix)
+{
+	memset(g, 0, sizeof(*g));
+	snprintf(g->prefix, sizeof(g->prefix), "%s", prefix);
+	snprintf(g->transit, sizeof(g->transit), "%s", s->name);
+	g->defined = s->transit >= 0;
+	g->carrier = s->carrier;
+	g->share = s->share;
+	g->targets = (uint32_t)s->targets;
+	g->reached = (uint32_t)s->reached;
+	g->rtt_median = s->rtt_median;
+	g->rtt_lo = s->rtt_ci.lo;
+	g->rtt_hi = s->rtt_ci.hi;
+	g->sent = s->sent;
+	g->lost = s->lost;
+	if (s->border_addr)
+		nkt_inet_fmt(s->border_addr, g->border);
+}
+
+void nkt_hist_from_result(const struct nkt_cmp_result *r, int64_t run,
+			  int64_t start, struct nkt_hist_cycle *c)
+{
+	size_t i;
+	c->run = run;
+	c->start = start;
+	c->n = r->n_transit + r->n_prefix;
+	c->g = nkt_xcalloc(c->n ? c->n : 1, sizeof(*c->g));
+	for (i = 0; i < r->n_transit; i++)
+		fill(&c->g[i], &r->transit[i], "");
+	for (i = 0; i < r->n_prefix; i++) {
+		char p[24], a[NKT_INET_ADDRSTRLEN];
+		snprintf(p, sizeof(p), "%s/%u",
+			 nkt_inet_fmt(r->prefix[i].prefix, a),
+			 r->prefix[i].prefix_len);
+		fill(&c->g[r->n_transit + i], &r->prefix[i], p);
+	}
+}
+
+void nkt_hist_cycle_free(struct nkt_hist_cycle *c)
+{
+	free(c->g);
+	c->g = NULL;
+	c->n = 0;
+}
+
+static const struct nkt_hist_group *find(const struct nkt_hist_cycle *c,
+					 const char *prefix,
+					 const char *transit)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->g[i].prefix, prefix) == 0 &&
+		    strcmp(c->g[i].transit, transit) == 0)
+			return &c->g[i];
+	return NULL;
+}
+
+static int has_prefix(const struct nkt_hist_cycle *c, const char *prefix)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->g[i].prefix, prefix) == 0)
+			return 1;
+	return 0;
+}
+
+static struct nkt_event *add(struct nkt_event **ev, size_t *n,
+			     const char *kind, const char *prefix,
+			     const char *transit)
+{
+	struct nkt_event *e;
+	*ev = nkt_xreallocarray(*ev, *n + 1, sizeof(**ev));
+	e = &(*ev)[(*n)++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->kind, sizeof(e->kind), "%s", kind);
+	snprintf(e->prefix, sizeof(e->prefix), "%s", prefix);
+	snprintf(e->transit, sizeof(e->transit), "%s", transit);
+	e->before = e->after = NAN;
+	return e;
+}
+
+/* "China Unicom and TTK": the transits carrying a prefix in a cycle,
+ * sorted; "" when none. */
+static void carriers(const struct nkt_hist_cycle *c, const char *prefix,
+		     char *buf, size_t len)
+{
+	const char *names[16];
+	size_t i, j, n = 0, off = 0;
+
+	for (i = 0; i < c->n && n < 16; i++)
+		if (strcmp(c->g[i].prefix, prefix) == 0 && c->g[i].defined &&
+		    c->g[i].share >= NKT_DETECT_SHARE)
+			names[n++] = c->g[i].transit;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			const char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i == 0	    ? ""
+					: i == n - 1 ? " and "
+						     : ", ",
+					names[i]);
+}
+
+static uint32_t reached_prefix(const struct nkt_hist_cycle *c,
+			       const char *prefix, uint32_t *targets)
+{
+	uint32_t r = 0;
+	size_t i;
+	*targets = 0;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->g[i].prefix, prefix) == 0) {
+			r += c->g[i].reached;
+			*targets += c->g[i].targets;
+		}
+	return r;
+}
+
+/* The most recent previous cycle holding (prefix, transit) for which
+ * `usable` is true. */
+static const struct nkt_hist_group *
+previous(const struct nkt_hist_cycle *prev, size_t n, const char *prefix,
+	 const char *transit, int (*usable)(const struct nkt_hist_group *))
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const struct nkt_hist_group *g =
+			find(&prev[i], prefix, transit);
+		if (g != NULL && (usable == NULL || usable(g)))
+			return g;
+	}
+	return NULL;
+}
+
+static int has_rtt(const struct nkt_hist_group *g)
+{
+	return !isnan(g->rtt_median) && !isnan(g->rtt_lo) && !isnan(g->rtt_hi);
+}
+
+static int has_loss(const struct nkt_hist_group *g)
+{
+	return g->sent >= NKT_DETECT_LOSS_MIN;
+}
+
+static int has_border(const struct nkt_hist_group *g)
+{
+	return g->border[0] != '\0';
+}
+
+static void where(char *buf, size_t len, const struct nkt_hist_group *g)
+{
+	if (g->prefix[0])
+		snprintf(buf, len, "to %s over %s", g->prefix, g->transit);
+	else
+		snprintf(buf, len, "over %s", g->transit);
+}
+
+void nkt_detect(const struct nkt_hist_cycle *cur,
+		const struct nkt_hist_cycle *prev, size_t n_prev,
+		struct nkt_event **ev, size_t *n)
+{
+	char w[160];
+	size_t i, j;
+
+	if (n_prev == 0)
+		return; /* the first cycle: nothing to compare with */
+
+	/* Prefixes moving between transits, and outages of prefixes. */
+	for (i = 0; i < cur->n; i++) {
+		const char *p = cur->g[i].prefix;
+		char now[160], was[160];
+		uint32_t rc, rp, tc, tp;
+		const struct nkt_hist_cycle *pc = NULL;
+
+		if (p[0] == '\0')
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(cur->g[j].prefix, p) == 0)
+				break;
+		if (j < i)
+			continue; /* seen this prefix already */
+		for (j = 0; j < n_prev && pc == NULL; j++)
+			if (has_prefix(&prev[j], p))
+				pc = &prev[j];
+		if (pc == NULL)
+			continue;
+		carriers(cur, p, now, sizeof(now));
+		carriers(pc, p, was, sizeof(was));
+		if (now[0] && was[0] && strcmp(now, was) != 0) {
+			struct nkt_event *e = add(ev, n, "prefix_moved", p, "");
+			snprintf(e->from, sizeof(e->from), "%s", was);
+			snprintf(e->to, sizeof(e->to), "%s", now);
+			if (!strstr(now, " and ") && !strstr(was, " and "))
+				snprintf(e->message, sizeof(e->message),
+					 "%s moved from %s to %s", p, was, now);
+			else
+				snprintf(e->message, sizeof(e->message),
+					 "%s now goes over %s (was %s)", p, now,
+					 was);
+		}
+		rc = reached_prefix(cur, p, &tc);
+		rp = reached_prefix(pc, p, &tp);
+		if (rp > 0 && rc == 0 && tc > 0) {
+			struct nkt_event *e = add(ev, n, "outage", p, "");
+			e->before = rp;
+			e->after = 0;
+			snprintf(e->message, sizeof(e->message),
+				 "%s is unreachable (0 of %u targets; %u "
+				 "before)",
+				 p, tc, rp);
+		} else if (rp == 0 && tp > 0 && rc > 0) {
+			struct nkt_event *e = add(ev, n, "recovery", p, "");
+			e->before = 0;
+			e->after = rc;
+			snprintf(e->message, sizeof(e->message),
+				 "%s is reachable again (%u of %u targets)",
+				 p, rc, tc);
+		}
+	}
+
+	/* Transits appearing, disappearing, going dark. */
+	for (i = 0; i < cur->n; i++) {
+		const struct nkt_hist_group *g = &cur->g[i], *pg;
+		if (g->prefix[0] || !g->defined)
+			continue;
+		pg = find(&prev[0], "", g->transit);
+		if (pg == NULL || pg->targets == 0) {
+			if (g->targets > 0 && prev[0].n > 0) {
+				struct nkt_event *e = add(
+					ev, n, "transit_appeared", "",
+					g->transit);
+				snprintf(e->message, sizeof(e->message),
+					 "%s appeared: %u targets' paths cross "
+					 "it",
+					 g->transit, g->targets);
+			}
+			continue;
+		}
+		if (pg->reached > 0 && g->reached == 0 && g->targets > 0) {
+			struct nkt_event *e =
+				add(ev, n, "outage", "", g->transit);
+			e->before = pg->reached;
+			e->after = 0;
+			snprintf(e->message, sizeof(e->message),
+				 "%s reaches none of its %u targets (%u "
+				 "before)",
+				 g->transit, g->targets, pg->reached);
+		} else if (pg->reached == 0 && g->reached > 0) {
+			struct nkt_event *e =
+				add(ev, n, "recovery", "", g->transit);
+			e->before = 0;
+			e->after = g->reached;
+			snprintf(e->message, sizeof(e->message),
+				 "%s reaches %u of %u targets again",
+				 g->transit, g->reached, g->targets);
+		}
+	}
+	for (i = 0; i < prev[0].n; i++) {
+		const struct nkt_hist_group *pg = &prev[0].g[i], *g;
+		if (pg->prefix[0] || !pg->defined || pg->targets == 0)
+			continue;
+		g = find(cur, "", pg->transit);
+		if (g == NULL || g->targets == 0) {
+			struct nkt_event *e = add(ev, n, "transit_disappeared",
+						  "", pg->transit);
+			snprintf(e->message, sizeof(e->message),
+				 "%s disappeared: no path crosses it (%u "
+				 "targets before)",
+				 pg->transit, pg->targets);
+		}
+	}
+
+	/* RTT level shifts, loss changes, new border hops.  A prefix's RTT
+	 * shift is left out when its transit's shift was reported. */
+	for (i = 0; i < cur->n; i++) {
+		const struct nkt_hist_group *g = &cur->g[i], *pg;
+		if (!g->defined)
+			continue;
+		pg = previous(prev, n_prev, g->prefix, g->transit, has_rtt);
+		if (has_rtt(g) && pg != NULL) {
+			double d = g->rtt_median - pg->rtt_median;
+			double need = fmax(NKT_DETECT_RTT_MS,
+					   NKT_DETECT_RTT_REL * pg->rtt_median);
+			int apart = g->rtt_lo > pg->rtt_hi ||
+				    g->rtt_hi < pg->rtt_lo;
+			int covered = 0;
+			for (j = 0; g->prefix[0] && j < *n; j++)
+				covered |= strcmp((*ev)[j].kind,
+						  "rtt_shift") == 0 &&
+					   (*ev)[j].prefix[0] == '\0' &&
+					   strcmp((*ev)[j].transit,
+						  g->transit) == 0;
+			if (apart && fabs(d) >= need && !covered) {
+				struct nkt_event *e = add(ev, n, "rtt_shift",
+							  g->prefix,
+							  g->transit);
+				e->before = pg->rtt_median;
+				e->after = g->rtt_median;
+				where(w, sizeof(w), g);
+				snprintf(e->message, sizeof(e->message),
+					 "RTT %s %s from %.1f to %.1f ms", w,
+					 d > 0 ? "rose" : "fell",
+					 pg->rtt_median, g->rtt_median);
+			}
+		}
+		pg = previous(prev, n_prev, g->prefix, g->transit, has_loss);
+		if (!g->prefix[0] && has_loss(g) && pg != NULL) {
+			double a = (double)pg->lost / (double)pg->sent,
+			       b = (double)g->lost / (double)g->sent;
+			double p = nkt_stats_fisher(g->lost, g->sent, pg->lost,
+						    pg->sent);
+			if (p < NKT_DETECT_LOSS_P &&
+			    fabs(b - a) >= NKT_DETECT_LOSS_ABS) {
+				struct nkt_event *e = add(ev, n, "loss_shift",
+							  "", g->transit);
+				e->before = a;
+				e->after = b;
+				snprintf(e->message, sizeof(e->message),
+					 "loss over %s %s from %.1f%% to %.1f%% "
+					 "(Fisher p=%.2g)",
+					 g->transit, b > a ? "rose" : "fell",
+					 a * 100, b * 100, p);
+			}
+		}
+		pg = previous(prev, n_prev, g->prefix, g->transit, has_border);
+		if (g->prefix[0] && has_border(g) && pg != NULL &&
+		    strcmp(g->border, pg->border) != 0) {
+			struct nkt_event *e =
+				add(ev, n, "new_border", g->prefix, g->transit);
+			snprintf(e->from, sizeof(e->from), "%s", pg->border);
+			snprintf(e->to, sizeof(e->to), "%s", g->border);
+			snprintf(e->message, sizeof(e->message),
+				 "new border hop %s for %s over %s (was %s)",
+				 g->border, g->prefix, g->transit, pg->border);
+		}
+	}
+}
+
+json_t *nkt_event_json(const struct nkt_event *e, int64_t time,
+		       int64_t run)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string("event"));
+	json_object_set_new(o, "time", json_integer(time));
+	json_object_set_new(o, "run", json_integer(run));
+	json_object_set_new(o, "kind", json_string(e->kind));
+	if (e->prefix[0])
+		json_object_set_new(o, "prefix", json_string(e->prefix));
+	if (e->transit[0])
+		json_object_set_new(o, "transit", json_string(e->transit));
+	json_object_set_new(o, "message", json_string(e->message));
+	if (!isnan(e->before))
+		json_object_set_new(o, "before", json_real(e->before));
+	if (!isnan(e->after))
+		json_object_set_new(o, "after", json_real(e->after));
+	if (e->from[0])
+		json_object_set_new(o, "from", json_string(e->from));
+	if (e->to[0])
+		json_object_set_new(o, "to", json_string(e->to));
+	return o;
+}

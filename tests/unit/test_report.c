@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: ISC
+/*
+ * test_report.c: a hand-made history report rendered as text, Prometheus
+ * metrics and HTML: the numbers of the latest successful cycle, missing
+ * values left out (never "nan"), label and HTML escaping of hostile
+ * names, colours that cannot break out of an attribute, one chart point
+ * per value.
+ */
+#include "nkt_test.h"
+#include "nktrace/report.h"
+
+#include <jansson.h>
+
+/* Three runs: 1 ok, 2 ok (TTK dark), 3 failed.  A transit named with a
+ * quote, a backslash and markup. */
+static const char report_json[] =
+	"{\"type\":\"report\",\"since\":1795790000,\"until\":1795800400,"
+	"\"latest_ok_run\":2,"
+	"\"runs\":["
+	"{\"id\":1,\"start\":1795799952,\"end\":1795799975,\"status\":\"ok\","
+	"\"error\":null,\"targets\":19,\"probes\":2012,\"capture_dropped\":0},"
+	"{\"id\":2,\"start\":1795800252,\"end\":1795800276,\"status\":\"ok\","
+	"\"error\":null,\"targets\":19,\"probes\":1990,\"capture_dropped\":0},"
+	"{\"id\":3,\"start\":1795800352,\"end\":1795800353,\"status\":"
+	"\"failed\",\"error\":\"no route <to> NK\",\"targets\":0,\"probes\":0,"
+	"\"capture_dropped\":0}],"
+	"\"transits\":["
+	"{\"name\":\"China Unicom\",\"color\":\"#d62728\",\"series\":["
+	"{\"t\":1795799952,\"run\":1,\"targets\":13,\"reached\":13,"
+	"\"reached_pct\":100.0,\"rtt_median\":29.4,\"rtt_p90\":29.8,"
+	"\"rtt_lo\":29.3,\"rtt_hi\":29.5,\"loss\":0.015,\"loss_lo\":0.005,"
+	"\"loss_hi\":0.04,\"sent\":200,\"lost\":3,\"border_rtt\":23.8},"
+	"{\"t\":1795800252,\"run\":2,\"targets\":13,\"reached\":13,"
+	"\"reached_pct\":100.0,\"rtt_median\":29.5,\"rtt_p90\":29.9,"
+	"\"rtt_lo\":29.4,\"rtt_hi\":29.6,\"loss\":0.01,\"loss_lo\":0.003,"
+	"\"loss_hi\":0.03,\"sent\":200,\"lost\":2,\"border_rtt\":null}]},"
+	"{\"name\":\"T\\\"T\\\\K <b>\",\"color\":\"red\\\" onload=\\\"x\","
+	"\"series\":["
+	"{\"t\":1795799952,\"run\":1,\"targets\":6,\"reached\":6,"
+	"\"reached_pct\":100.0,\"rtt_median\":19.5,\"rtt_p90\":19.9,"
+	"\"rtt_lo\":19.4,\"rtt_hi\":19.6,\"loss\":0.05,\"loss_lo\":0.02,"
+	"\"loss_hi\":0.1,\"sent\":120,\"lost\":6,\"border_rtt\":18.9},"
+	"{\"t\":1795800252,\"run\":2,\"targets\":6,\"reached\":0,"
+	"\"reached_pct\":0.0,\"rtt_median\":null,\"rtt_p90\":null,"
+	"\"rtt_lo\":null,\"rtt_hi\":null,\"loss\":null,\"loss_lo\":null,"
+	"\"loss_hi\":null,\"sent\":0,\"lost\":0,\"border_rtt\":null}]}],"
+	"\"prefixes\":["
+	"{\"prefix\":\"175.45.178.0/24\",\"series\":["
+	"{\"t\":1795799952,\"run\":1,\"carrier\":\"T\\\"T\\\\K <b>\","
+	"\"targets\":3,\"reached\":3,\"reached_pct\":100.0,\"rtt_median\":19.4,"
+	"\"rtt_p90\":19.8,\"loss\":0.05},"
+	"{\"t\":1795800252,\"run\":2,\"carrier\":\"T\\\"T\\\\K <b>\","
+	"\"targets\":3,\"reached\":0,\"reached_pct\":0.0,\"rtt_median\":null,"
+	"\"rtt_p90\":null,\"loss\":null}]}],"
+	"\"events\":["
+	"{\"type\":\"event\",\"time\":1795800276,\"run\":2,\"kind\":\"outage\","
+	"\"prefix\":\"175.45.178.0/24\",\"message\":\"175.45.178.0/24 is "
+	"unreachable <now>\"}]}";
+
+static char *render(int kind, const json_t *rep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc = kind == 't'   ? nkt_report_text(f, rep)
+		 : kind == 'p' ? nkt_report_prom(f, rep)
+			       : nkt_report_html(f, rep, "NK <report> & \"x\"");
+	CHECK_INT(rc, 0);
+	fclose(f);
+	return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void test_text(const json_t *rep)
+{
+	char *s = render('t', rep);
+	CHECK(strstr(s, "3 cycles (2 ok, 1 failed, 0 interrupted)") != NULL);
+	CHECK(strstr(s, "latest successful cycle: run 2 at 2026-11-27 "
+			"17:24:12 UTC") != NULL);
+	CHECK(strstr(s, "China Unicom         13/13     29.5 ms     29.9 ms"
+			"    1.0%") != NULL);
+	/* The dark transit: reach, no numbers, never "nan". */
+	CHECK(strstr(s, "0/6           -           -       -") != NULL);
+	CHECK(strstr(s, "nan") == NULL);
+	CHECK(strstr(s, "175.45.178.0/24 is unreachable <now>") != NULL);
+	free(s);
+}
+
+static void test_prom(const json_t *rep)
+{
+	char *s = render('p', rep);
+	CHECK(strstr(s, "nktrace_runs{status=\"ok\"} 2\n") != NULL);
+	CHECK(strstr(s, "nktrace_runs{status=\"failed\"} 1\n") != NULL);
+	CHECK(strstr(s, "nktrace_last_run_ok 0\n") != NULL);
+	CHECK(strstr(s, "nktrace_last_ok_run_timestamp_seconds 1795800252\n") !=
+	      NULL);
+	CHECK(strstr(s, "nktrace_last_ok_run_duration_seconds 24\n") != NULL);
+	CHECK(strstr(s, "nktrace_transit_rtt_median_seconds{transit=\"China "
+			"Unicom\"} 0.0295\n") != NULL);
+	CHECK(strstr(s, "nktrace_transit_loss_ratio{transit=\"China "
+			"Unicom\"} 0.01\n") != NULL);
+	/* Escaped label; the dark transit has reach but no RTT sample. */
+	CHECK(strstr(s, "nktrace_transit_reached{transit=\"T\\\"T\\\\K "
+			"<b>\"} 0\n") != NULL);
+	CHECK(count(s, "nktrace_transit_rtt_median_seconds{") == 1);
+	CHECK(strstr(s, "NaN") == NULL && strstr(s, "nan") == NULL);
+	/* The border RTT of run 2 is null: left out, not run 1's value. */
+	CHECK(count(s, "nktrace_transit_border_rtt_seconds{") == 0);
+	CHECK(strstr(s, "nktrace_prefix_carrier{prefix=\"175.45.178.0/24\","
+			"transit=\"T\\\"T\\\\K <b>\"} 1\n") != NULL);
+	CHECK(strstr(s, "nktrace_events{kind=\"outage\"} 1\n") != NULL);
+	CHECK(strstr(s, "nktrace_events{kind=\"prefix_moved\"} 0\n") != NULL);
+	/* Every metric has HELP and TYPE once. */
+	CHECK_INT(count(s, "# TYPE nktrace_transit_targets gauge"), 1);
+	CHECK_INT(count(s, "# HELP "), count(s, "# TYPE "));
+	free(s);
+}
+
+static void test_html(const json_t *rep)
+{
+	char *s = render('h', rep);
+	CHECK(strncmp(s, "<!DOCTYPE html>", 15) == 0);
+	CHECK(strstr(s, "<title>NK &lt;report&gt; &amp; &quot;x&quot;</title>")
+	      != NULL);
+	/* Nothing from the data reaches the page unescaped. */
+	CHECK(strstr(s, "<b>") == NULL);
+	CHECK(strstr(s, "<now>") == NULL);
+	CHECK(strstr(s, "<to>") == NULL);
+	CHECK(strstr(s, "onload") == NULL);
+	CHECK(strstr(s, "<script") == NULL);
+	CHECK(strstr(s, "T&quot;T\\K &lt;b&gt;") != NULL);
+	/* Points: RTT 2+1, loss 2+1, reach 2+2. */
+	CHECK_INT(count(s, "class=\"pt\""), 10);
+	CHECK_INT(count(s, "<svg "), 4);
+	CHECK_INT(count(s, "class=\"seg dark\""), 1);
+	CHECK_INT(count(s, "<tr class=\"event\">"), 1);
+	CHECK(strstr(s, "Cycles that did not finish") != NULL);
+	CHECK(strstr(s, "no route &lt;to&gt; NK") != NULL);
+	CHECK(strstr(s, "nan") == NULL);
+	CHECK(strstr(s, "</html>\n") != NULL);
+	free(s);
+}
+
+static void test_empty(void)
+{
+	json_t *rep = json_loads("{\"type\":\"report\",\"since\":0,\"until\":"
+				 "100,\"latest_ok_run\":null,\"runs\":[],"
+				 "\"transits\":[],\"prefixes\":[],\"events\":"
+				 "[]}",
+				 0, NULL);
+	char *s = render('t', rep);
+	CHECK(strstr(s, "no successful cycle in this window") != NULL);
+	free(s);
+	s = render('p', rep);
+	CHECK(strstr(s, "nktrace_runs{status=\"ok\"} 0\n") != NULL);
+	CHECK(strstr(s, "nktrace_transit") == NULL);
+	free(s);
+	s = render('h', rep);
+	CHECK(strstr(s, "No successful cycle in this window.") != NULL);
+	CHECK(strstr(s, "nan") == NULL && strstr(s, "inf") == NULL);
+	free(s);
+	json_decref(rep);
+}
+
+int main(void)
+{
+	json_error_t e;
+	json_t *rep = json_loads(report_json, 0, &e);
+	if (rep == NULL) {
+		fprintf(stderr, "bad fixture: %s at %d\n", e.text, e.position);
+		return 1;
+	}
+	test_text(rep);
+	test_prom(rep);
+	test_html(rep);
+	test_empty();
+	json_decref(rep);
+	return nkt_test_done("test_report");
+}
