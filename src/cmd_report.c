@@ -12,6 +12,7 @@
 #include "nktrace/report.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 static const char help[] =
 	"usage: nktrace report --db FILE [--since T] [--until T] [--json FILE]\n"
 	"                      [--prom FILE] [--html FILE] [--title TEXT]\n"
+	"       nktrace report --db FILE --traces RUN | --summary RUN\n"
 	"\n"
 	"Report what a measurement history (nktrace run --db) holds: the "
 	"latest\nstate of each transit and /24, and RTT, loss and reach over "
@@ -38,6 +40,10 @@ static const char help[] =
 	"                      (for node_exporter's textfile collector)\n"
 	"      --html FILE     a self-contained HTML page with charts\n"
 	"      --title TEXT    the HTML page's title\n"
+	"      --traces RUN    print the traces of cycle RUN (a run id, or "
+	"'latest')\n"
+	"                      as RIPE Atlas NDJSON, one trace per line\n"
+	"      --summary RUN   print the compare summary JSON of cycle RUN\n"
 	"\n"
 	"exit status: 0 ok, 1 an output could not be written, 2 usage error "
 	"or\nunusable history.\n";
@@ -112,6 +118,50 @@ static int emit(const char *path, const json_t *rep, const char *title,
 	return nkt_outfile_commit(&o, err);
 }
 
+/* Print the traces ('T') or the summary ('S') of one run. */
+static int dump_run(struct nkt_history *h, const char *which, int kind,
+		    struct nkt_err *err)
+{
+	uint64_t id = 0;
+	size_t len = 0;
+	char *text;
+	int rc = NKT_OK;
+
+	if (strcmp(which, "latest") == 0) {
+		json_t *rep = nkt_history_report(h, 0, INT64_MAX, err);
+		if (rep == NULL)
+			return err->code;
+		id = (uint64_t)json_integer_value(
+			json_object_get(rep, "latest_ok_run"));
+		json_decref(rep);
+		if (id == 0)
+			return nkt_err_set(err, NKT_ENOTFOUND,
+					   "the history has no successful "
+					   "cycle");
+	} else if (nkt_parse_u64(which, 1, INT64_MAX, &id,
+				 kind == 'T' ? "--traces" : "--summary",
+				 err) != NKT_OK)
+		return NKT_EINVAL;
+	err->code = NKT_OK;
+	err->msg[0] = '\0';
+	text = kind == 'T' ? nkt_history_traces(h, (int64_t)id, &len, err)
+			   : nkt_history_summary(h, (int64_t)id, &len, err);
+	if (text == NULL)
+		return err->code != NKT_OK
+			       ? err->code
+			       : nkt_err_set(err, NKT_ENOTFOUND,
+					     "run %llu has no %s",
+					     (unsigned long long)id,
+					     kind == 'T' ? "traces"
+							 : "summary");
+	if (fwrite(text, 1, len, stdout) != len ||
+	    (kind == 'S' && fputc('\n', stdout) == EOF) ||
+	    fflush(stdout) != 0)
+		rc = nkt_err_set(err, NKT_ESYS, "writing standard output");
+	free(text);
+	return rc;
+}
+
 int nkt_cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -122,6 +172,8 @@ int nkt_cmd_report(int argc, char **argv)
 		{"prom", required_argument, NULL, 'p'},
 		{"html", required_argument, NULL, 'H'},
 		{"title", required_argument, NULL, 't'},
+		{"traces", required_argument, NULL, 'T'},
+		{"summary", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -129,6 +181,8 @@ int nkt_cmd_report(int argc, char **argv)
 	const char *db = NULL, *since_s = "24h", *until_s = NULL;
 	const char *json = NULL, *prom = NULL, *html = NULL;
 	const char *title = "North Korea's transits: nktrace report";
+	const char *dump = NULL;
+	int dump_kind = 0;
 	int64_t now = (int64_t)time(NULL), since, until = now;
 	struct nkt_history *h;
 	json_t *rep;
@@ -157,6 +211,11 @@ int nkt_cmd_report(int argc, char **argv)
 			break;
 		case 't':
 			title = optarg;
+			break;
+		case 'T':
+		case 'S':
+			dump = optarg;
+			dump_kind = c;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -192,6 +251,11 @@ int nkt_cmd_report(int argc, char **argv)
 	h = nkt_history_open(db, 1, &err);
 	if (h == NULL)
 		return nkt_fail("report", &err);
+	if (dump != NULL) {
+		code = dump_run(h, dump, dump_kind, &err);
+		nkt_history_close(h);
+		return code == NKT_OK ? NKT_EXIT_OK : nkt_fail("report", &err);
+	}
 	rep = nkt_history_report(h, since, until, &err);
 	nkt_history_close(h);
 	if (rep == NULL)

@@ -35,9 +35,11 @@ static const char help[] =
 	"changes,\nnew border hops.\n"
 	"\n"
 	"      --db FILE       the history (created if missing)\n"
-	"      --every T       keep running, one cycle every T (e.g. 15m), "
-	"started\n"
-	"                      at multiples of T with a little jitter\n"
+	"      --every T       keep running: the first cycle at once, the "
+	"next ones\n"
+	"                      at multiples of T (e.g. 15m: :00, :15, ...) "
+	"plus up\n"
+	"                      to 5% (at most 30 s) of random delay\n"
 	"      --count N       stop after N cycles (default: 1, or forever "
 	"with\n"
 	"                      --every)\n"
@@ -358,7 +360,7 @@ int nkt_cmd_run(int argc, char **argv)
 		int64_t run = 0;
 		int rc, sig = 0;
 
-		if (ro.every_ns) {
+		if (ro.every_ns && cycle > 0) {
 			uint64_t now = wall_ns(), jitter = 0, next;
 			uint64_t jmax = ro.every_ns / 20 < 30 * NKT_NS_PER_S
 						? ro.every_ns / 20

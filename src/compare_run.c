@@ -73,12 +73,61 @@ static int via_transit(const struct nkt_transits *ts, const char *name,
 	return found;
 }
 
+/* The same flow from another source address. */
+static void set_src(struct nkt_flow *f, uint32_t src)
+{
+	struct nkt_flow g;
+	struct nkt_err err;
+	if (nkt_flow_init(&g, (enum nkt_method)f->method, src, f->dst, f->sport,
+			  f->dport, f->paris_id, f->size, f->tos,
+			  &err) == NKT_OK)
+		*f = g;
+}
+
+/*
+ * Before each cycle: every flow's source address as routing has it now.
+ * A target without a route, or a source the capture was not opened for
+ * (the address changed since start), fails the cycle with the reason.
+ */
+static int refresh_sources(struct nkt_cmpsess *s, struct nkt_err *err)
+{
+	struct nkt_src_cache *cache = nkt_xcalloc(1, sizeof(*cache));
+	size_t i;
+	int rc = NKT_OK;
+
+	for (i = 0; i < s->n_flows && rc == NKT_OK; i++) {
+		struct nkt_flow *f = &s->flows[i];
+		uint32_t src;
+		char a[NKT_INET_ADDRSTRLEN], b[NKT_INET_ADDRSTRLEN];
+		rc = nkt_source_for(cache, f->dst, s->o.p.src,
+				    s->ecfg.uplinks[s->via[i]].ifc.addr, &src,
+				    err);
+		if (rc != NKT_OK)
+			break;
+		if (src == f->src)
+			continue;
+		if (!nkt_engine_captures_src(s->eng, src)) {
+			rc = nkt_err_set(err, NKT_ESYS,
+					 "the source address for %s is now %s, "
+					 "which the capture was not opened "
+					 "for; restart nktrace",
+					 nkt_inet_fmt(f->dst, a),
+					 nkt_inet_fmt(src, b));
+			break;
+		}
+		set_src(f, src);
+	}
+	free(cache);
+	return rc;
+}
+
 struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 				     struct nkt_err *err)
 {
 	struct nkt_cmpsess *s = nkt_xcalloc(1, sizeof(*s));
 	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
 	size_t i, m, u, n_up;
+	uint32_t any_src = 0;
 
 	s->o = *o;
 	if (nkt_load_data(o->transits_file, &s->tdb, &s->trans, err) != NKT_OK)
@@ -137,14 +186,26 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 				uint16_t size = o->p.size;
 				enum nkt_method meth =
 					(enum nkt_method)o->methods[m].method;
-				uint32_t src;
+				struct nkt_err sub;
+				uint32_t src = 0;
 				if (size == 0)
 					size = meth == NKT_METHOD_TCP ? 40 : 60;
+				/* A target with no route now is left for the
+				 * cycle to report (routes change between
+				 * cycles); its flow gets a placeholder source
+				 * until then. */
 				if (nkt_source_for(srcs, s->targets.addr[i],
 						   o->p.src,
 						   s->ecfg.uplinks[up].ifc.addr,
-						   &src, err) != NKT_OK ||
-				    nkt_flow_init(&s->flows[s->n_flows], meth,
+						   &src, &sub) != NKT_OK) {
+					if (sub.code == NKT_EINVAL) {
+						*err = sub;
+						goto fail;
+					}
+					src = 0;
+				} else if (any_src == 0)
+					any_src = src;
+				if (nkt_flow_init(&s->flows[s->n_flows], meth,
 						  src, s->targets.addr[i],
 						  o->p.sport ? (uint16_t)(o->p.sport + u)
 							     : 0,
@@ -158,6 +219,14 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 					goto fail;
 				s->via[s->n_flows++] = up;
 			}
+	if (any_src == 0) {
+		nkt_err_set(err, NKT_ESYS,
+			    "no route to any target (and no --src)");
+		goto fail;
+	}
+	for (i = 0; i < s->n_flows; i++)
+		if (s->flows[i].src == 0)
+			set_src(&s->flows[i], any_src);
 	if (!o->p.no_annotate) {
 		s->actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, err);
 		if (s->actx.an == NULL)
@@ -253,6 +322,9 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 
 	memset(c, 0, sizeof(*c));
 	memset(&rc, 0, sizeof(rc));
+	c->start_ns = c->end_ns = wall_ns();
+	if (refresh_sources(s, err) != NKT_OK)
+		return err->code;
 	nkt_probe_opts_sched(&s->o.p, &rc.sched);
 	rc.sched.e2e_probes = s->o.pings;
 	rc.sched.e2e_interval_ns = s->o.ping_interval_ns;

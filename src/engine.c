@@ -44,6 +44,8 @@ struct nkt_engine {
 	atomic_int main_sleeping, send_sleeping, stop;
 	atomic_uint_fast64_t cap_drops;
 	int cap_pushed; /* capture thread only */
+	uint32_t srcs[64]; /* the source addresses the capture sees */
+	size_t n_src;
 };
 
 static uint64_t mono_ns(void)
@@ -97,6 +99,8 @@ struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 		if (j == n_ports && n_ports < NKT_ARRAY_LEN(ports))
 			ports[n_ports++] = f->sport;
 	}
+	memcpy(e->srcs, srcs, n_src * sizeof(*srcs));
+	e->n_src = n_src;
 	e->sender = nkt_sender_open(cfg->uplinks, cfg->n_uplinks, need_raw,
 				    &cfg->key, cfg->dry_pcap, err);
 	if (e->sender == NULL)
@@ -120,6 +124,15 @@ struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 fail:
 	nkt_engine_close(e, NULL);
 	return NULL;
+}
+
+int nkt_engine_captures_src(const struct nkt_engine *e, uint32_t src)
+{
+	size_t i;
+	for (i = 0; i < e->n_src; i++)
+		if (e->srcs[i] == src)
+			return 1;
+	return 0;
 }
 
 int nkt_engine_close(struct nkt_engine *e, struct nkt_err *err)

@@ -31,7 +31,7 @@ static const char *const migrations[] = {
 	"  targets INTEGER, observations INTEGER, probes INTEGER,"
 	"  capture_dropped INTEGER,"
 	"  version TEXT,"
-	"  summary TEXT);"
+	"  summary BLOB, summary_size INTEGER);"
 	"CREATE INDEX runs_start ON runs(start);"
 	"CREATE TABLE transit_stats ("
 	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
@@ -219,6 +219,14 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 		}
 		goto fail;
 	}
+	if (sqlite3_db_readonly(h->db, "main") == 1) {
+		struct passwd *pw = getpwuid(geteuid());
+		nkt_err_set(err, NKT_ESYS,
+			    "cannot write history %s as user %s (choose the "
+			    "user with --user, or the file's owner)",
+			    path, pw ? pw->pw_name : "?");
+		goto fail;
+	}
 	if (exec(h, "PRAGMA synchronous = NORMAL", err) != NKT_OK ||
 	    migrate(h, path, err) != NKT_OK)
 		goto fail;
@@ -257,6 +265,20 @@ static void prefix_str(const struct nkt_cmp_stats *s, char *buf,
 {
 	char a[NKT_INET_ADDRSTRLEN];
 	snprintf(buf, len, "%s/%u", nkt_inet_fmt(s->prefix, a), s->prefix_len);
+}
+
+/* zlib-compress text into a new buffer; returns its length, 0 on failure. */
+static size_t deflate_text(const char *text, size_t len, Bytef **out)
+{
+	uLongf zlen = compressBound((uLong)len);
+	*out = nkt_xmalloc(zlen);
+	if (compress2(*out, &zlen, (const Bytef *)text, (uLong)len, 6) !=
+	    Z_OK) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	return (size_t)zlen;
 }
 
 static int store_stats(struct nkt_history *h, int64_t run,
@@ -371,8 +393,8 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	if (sqlite3_prepare_v2(h->db,
 			       "INSERT INTO runs (start, end, status, error, "
 			       "targets, observations, probes, "
-			       "capture_dropped, version, summary) VALUES "
-			       "(?,?,?,?,?,?,?,?,?,?)",
+			       "capture_dropped, version, summary, "
+			       "summary_size) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		rc = fail_db(h, err, "prepare");
 		goto fail;
@@ -389,7 +411,19 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)c->probes);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)c->dropped);
 	bind_text(st, 9, vbuf);
-	bind_text(st, 10, summary);
+	if (summary != NULL) {
+		/* The compare summary (data/compare.schema.md), compressed:
+		 * most of a cycle's size is its per-target detail. */
+		Bytef *z = NULL;
+		size_t slen = strlen(summary), zlen = deflate_text(summary,
+								   slen, &z);
+		if (zlen > 0) {
+			sqlite3_bind_blob(st, 10, z, (int)zlen,
+					  SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 11, (sqlite3_int64)slen);
+		}
+		free(z);
+	}
 	free(summary);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = fail_db(h, err, "runs");
@@ -403,11 +437,9 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	    (rc = store_stats(h, *run, c->res, c->summary, err)) != NKT_OK)
 		goto fail;
 	if (c->traces != NULL && c->traces_len > 0) {
-		uLongf zlen = compressBound((uLong)c->traces_len);
-		Bytef *z = nkt_xmalloc(zlen);
-		if (compress2(z, &zlen, (const Bytef *)c->traces,
-			      (uLong)c->traces_len, 6) != Z_OK) {
-			free(z);
+		Bytef *z = NULL;
+		size_t zlen = deflate_text(c->traces, c->traces_len, &z);
+		if (zlen == 0) {
 			rc = nkt_err_set(err, NKT_ESYS,
 					 "history: compressing the traces");
 			goto fail;
@@ -568,21 +600,22 @@ out:
 	return rc;
 }
 
-char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
-			 struct nkt_err *err)
+/* Decompress column 1 (size in column 0) of the one row `sql` selects for
+ * `run`; NULL if there is none (err untouched) or it is corrupt. */
+static char *inflate_row(struct nkt_history *h, const char *sql, int64_t run,
+			 const char *what, size_t *len, struct nkt_err *err)
 {
 	sqlite3_stmt *st;
 	char *out = NULL;
 
 	*len = 0;
-	if (sqlite3_prepare_v2(h->db,
-			       "SELECT size, data FROM traces WHERE run = ?",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		fail_db(h, err, "prepare");
 		return NULL;
 	}
 	sqlite3_bind_int64(st, 1, run);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 1) != SQLITE_NULL) {
 		uLongf n = (uLongf)sqlite3_column_int64(st, 0);
 		const void *z = sqlite3_column_blob(st, 1);
 		int zlen = sqlite3_column_bytes(st, 1);
@@ -591,8 +624,8 @@ char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
 			free(out);
 			out = NULL;
 			nkt_err_set(err, NKT_ESYS,
-				    "history: run %lld's traces are corrupt",
-				    (long long)run);
+				    "history: run %lld's %s are corrupt",
+				    (long long)run, what);
 		} else {
 			out[n] = '\0';
 			*len = n;
@@ -600,6 +633,21 @@ char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
 	}
 	sqlite3_finalize(st);
 	return out;
+}
+
+char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
+			 struct nkt_err *err)
+{
+	return inflate_row(h, "SELECT size, data FROM traces WHERE run = ?",
+			   run, "traces", len, err);
+}
+
+char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
+			  struct nkt_err *err)
+{
+	return inflate_row(h,
+			   "SELECT summary_size, summary FROM runs WHERE id = ?",
+			   run, "summary", len, err);
 }
 
 static json_t *jreal(sqlite3_stmt *st, int i)

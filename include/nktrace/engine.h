@@ -74,6 +74,10 @@ int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc,
 		   nkt_trace_fn on_trace, void *ctx,
 		   struct nkt_run_result *res, struct nkt_err *err);
 
+/* Does the capture see replies to probes from this source address (one
+ * of the flows' sources at open)?  1 or 0. */
+int nkt_engine_captures_src(const struct nkt_engine *e, uint32_t src);
+
 /* Close handles; a dry run's pcap write error is reported here. */
 int nkt_engine_close(struct nkt_engine *e, struct nkt_err *err);
 

@@ -8,7 +8,8 @@
  *
  * Tables: runs (one per cycle, ok / failed / interrupted, with the compare
  * summary JSON), transit_stats, prefix_stats, traces (the cycle's traces
- * as zlib-compressed RIPE Atlas NDJSON), events.  Schema: data/history.sql.
+ * as zlib-compressed RIPE Atlas NDJSON), events.  The schema is the
+ * list of migrations in history.c.
  */
 #ifndef NKTRACE_HISTORY_H
 #define NKTRACE_HISTORY_H
@@ -58,14 +59,20 @@ struct nkt_cycle_record {
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err);
 
-/* Report data since `since` (Unix s): {"runs": [...], "transits": {...},
- * "prefixes": {...}, "events": [...]} as documented in
- * data/report.schema.md (new reference). */
+/* The report of the cycles started in [since, until] (Unix s), as
+ * data/report.schema.json describes.  NULL with err set on a database
+ * error. */
 json_t *nkt_history_report(struct nkt_history *h, int64_t since,
 			   int64_t until, struct nkt_err *err);
 
-/* The traces of a run, decompressed (caller frees), NULL if none. */
+/* The traces of a run (RIPE Atlas NDJSON), decompressed (caller frees);
+ * NULL if it has none, or with err set if they are corrupt. */
 char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
 			 struct nkt_err *err);
+
+/* The compare summary JSON of a run (data/compare.schema.md), the same
+ * way. */
+char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
+			  struct nkt_err *err);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * report.h: a history report (the JSON of nkt_history_report, described
- * in data/report.schema.md) rendered for people and dashboards (pure: a
+ * in data/report.schema.json) rendered for people and dashboards (pure: a
  * report in, text out, no clock, no files):
  *
  *  text        the latest state and the events, for a terminal

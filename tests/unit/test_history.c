@@ -85,7 +85,11 @@ static int64_t store(struct nkt_history *h, int64_t start, const char *status,
 	c.n_events = c.events ? 1 : 0;
 	c.probes = 2000;
 	c.keep_s = keep_s;
+	c.summary = r ? json_pack("{s:s,s:I}", "type", "compare", "start",
+				  (json_int_t)start)
+		      : NULL;
 	CHECK_INT(nkt_history_store(h, &c, &run, &err), 0);
+	json_decref(c.summary);
 	if (err.msg[0])
 		fprintf(stderr, "store: %s\n", err.msg);
 	return run;
@@ -153,6 +157,10 @@ static void test_store_and_read(const char *path)
 	CHECK_INT(len, strlen(nd));
 	free(back);
 	CHECK(nkt_history_traces(h, 4, &len, &err) == NULL);
+	back = nkt_history_summary(h, 2, &len, &err);
+	CHECK_STR(back, "{\"type\":\"compare\",\"start\":2000}");
+	free(back);
+	CHECK(nkt_history_summary(h, 3, &len, &err) == NULL); /* failed */
 
 	rep = nkt_history_report(h, 0, 5000, &err);
 	CHECK(rep != NULL);

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""nktrace run and report in the lab.
+
+Short cycles of `nktrace run --db` in the default lab (routers keep Linux's
+ICMP rate limits, configured loss on both transits), with one change between
+some of them; each cycle must raise exactly the events of that change:
+
+  c1, c2   steady (c2 as an unprivileged user with only CAP_NET_RAW, the
+           way nktrace.service runs it)        no event
+  c3       175.45.177.0/24 moved to China      prefix_moved
+  c4       30% loss each way on a TTK link     loss_shift (rose)
+  c5       loss back to 3%                     loss_shift (fell)
+  c6       the TTK link cut                    outage of 175.45.178.0/24
+                                               and of TTK
+  c7       restored                            recovery of both
+  c8       +7.5 ms on the TTK path             rtt_shift (rose)
+
+Then: a reader during a cycle sees only whole cycles; SIGKILL in the middle
+of a cycle leaves the history intact (integrity_check, no partial run) and
+the next cycle runs; with --every, a cycle that fails (no route) is recorded
+with its reason and the next one runs; SIGTERM between cycles stops with
+128+15.  The report: JSON valid against data/report.schema.json with the
+same events; `promtool check metrics` accepts the metrics; the HTML renders
+in headless Chromium with one chart point per value and the transits'
+colours on screen (screenshot kept in the build directory as
+artifacts/report.png)."""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+from labtest import BUILD, NKTRACE, SRC, Lab, check, done, need_root
+
+need_root()
+LOSS = {"ttkvvo-ttkpos": 0.03, "cudd-cenbong": 0.005}
+lab = Lab("trun", scale=0.1, ratelimit=True,
+          loss=["%s=%g" % kv for kv in LOSS.items()])
+tmp = tempfile.mkdtemp(prefix="nkt-run-")
+os.chmod(tmp, 0o777)
+DB = os.path.join(tmp, "history.db")
+EVENTS = os.path.join(tmp, "events.ndjson")
+HOOK = os.path.join(tmp, "hook.log")
+HOOK_CMD = ('printf "%%s|%%s|%%s\\n" "$NKT_EVENT_KIND" "$NKT_EVENT_PREFIX" '
+            '"$NKT_EVENT_TRANSIT" >> %s' % HOOK)
+RUN = [NKTRACE, "run", "--db", DB, "--sample", "2", "--events", EVENTS,
+       "--on-event", HOOK_CMD]
+SETPRIV = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+           "--inh-caps=+net_raw", "--ambient-caps=+net_raw", "--"]
+P177, P178 = "175.45.177.0/24", "175.45.178.0/24"
+
+
+def db_rows(sql, args=()):
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def events_of(run):
+    return [json.loads(r[0]) for r in db_rows(
+        "SELECT detail FROM events WHERE run = ? ORDER BY id", (run,))]
+
+
+def cycle(label, prefix=()):
+    t0 = time.time()
+    p = lab.exec("vp", list(prefix) + RUN, check=False, timeout=600)
+    check(p.returncode == 0, "%s: nktrace run exits 0" % label, 0,
+          (p.returncode, p.stderr[-400:]))
+    print(p.stdout.rstrip())
+    run = db_rows("SELECT max(id) FROM runs")[0][0]
+    print("     %s took %.1f s" % (label, time.time() - t0))
+    return run, events_of(run), p.stdout
+
+
+def expect(label, got, want):
+    """want: [(kind, prefix, transit, direction)] in any order; direction
+    'rose'/'fell' or None."""
+    def key(e):
+        d = None
+        if "before" in e and "after" in e and e["kind"].endswith("_shift"):
+            d = "rose" if e["after"] > e["before"] else "fell"
+        return (e["kind"], e.get("prefix", ""), e.get("transit", ""), d)
+    g = sorted(key(e) for e in got)
+    w = sorted(want)
+    check(g == w, "%s: exactly the expected events" % label, w,
+          [e["message"] for e in got])
+
+
+# c1, c2: steady.
+r1, ev, _ = cycle("c1")
+expect("c1 (first cycle)", ev, [])
+owner = os.stat(DB).st_uid
+check(owner == 65534, "the history belongs to the user nktrace dropped to "
+      "(nobody), not root", 65534, owner)
+r2, ev, _ = cycle("c2 (setpriv: uid nobody, ambient CAP_NET_RAW only)",
+                  SETPRIV)
+expect("c2 steady", ev, [])
+
+# c3: a route change.
+lab.route(P177, "china")
+r3, ev, out = cycle("c3")
+expect("c3 after moving %s to China" % P177, ev,
+       [("prefix_moved", P177, "", None)])
+check(any(e.get("from") == "TTK" and e.get("to") == "China Unicom"
+          for e in ev), "c3: moved from TTK to China Unicom")
+check("event prefix_moved: 175.45.177.0/24 moved from TTK to China Unicom"
+      in out, "c3: the event is printed")
+
+# c4, c5: loss up and down on a TTK link.
+lab.link("ttkvvo-ttkpos", "--loss", "0.3")
+r4, ev, _ = cycle("c4")
+expect("c4 with 30% loss each way on ttkvvo-ttkpos", ev,
+       [("loss_shift", "", "TTK", "rose")])
+lab.link("ttkvvo-ttkpos", "--loss", str(LOSS["ttkvvo-ttkpos"]))
+r5, ev, _ = cycle("c5")
+expect("c5 with the loss back to 3%", ev,
+       [("loss_shift", "", "TTK", "fell")])
+
+# c6, c7: TTK cut and restored.
+lab.link("ttkvvo-ttkpos", "--loss", "1")
+r6, ev, _ = cycle("c6")
+expect("c6 with TTK cut", ev, [("outage", P178, "", None),
+                               ("outage", "", "TTK", None)])
+lab.link("ttkvvo-ttkpos", "--loss", str(LOSS["ttkvvo-ttkpos"]))
+r7, ev, _ = cycle("c7")
+expect("c7 with TTK restored", ev, [("recovery", P178, "", None),
+                                    ("recovery", "", "TTK", None)])
+
+# c8: an RTT level shift (the link's one-way delay 2.5 -> 40 ms before
+# --scale 0.1: +7.5 ms RTT).
+lab.link("ttkvvo-ttkpos", "--delay", "40")
+r8, ev, _ = cycle("c8")
+expect("c8 with +7.5 ms on the TTK path", ev,
+       [("rtt_shift", "", "TTK", "rose")])
+
+n_ok = len(db_rows("SELECT id FROM runs WHERE status = 'ok'"))
+check(n_ok == 8, "8 cycles stored", 8, n_ok)
+size = os.path.getsize(DB)
+print("     history: %d bytes after %d cycles, %.0f bytes per cycle "
+      "(traces: %d bytes compressed for %d traces)" % (
+          size, n_ok, size / n_ok,
+          db_rows("SELECT sum(length(data)) FROM traces")[0][0],
+          db_rows("SELECT sum(count) FROM traces")[0][0]))
+
+# SIGKILL in the middle of a cycle; a reader meanwhile.
+pidfile = os.path.join(tmp, "run.pid")
+argv = ["sh", "-c", 'echo $$ > %s; exec "$@"' % pidfile, "sh"] + RUN
+proc = subprocess.Popen(
+    [sys.executable, os.path.join(SRC, "tools", "lab"), "exec", "--name",
+     lab.name, "vp"] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    text=True)
+for _ in range(100):
+    if os.path.exists(pidfile) and open(pidfile).read().strip():
+        break
+    time.sleep(0.1)
+pid = int(open(pidfile).read())
+time.sleep(6)
+rep = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "all",
+                      "--json", "-"], capture_output=True, text=True)
+check(rep.returncode == 0 and
+      len(json.loads(rep.stdout)["runs"]) == 8,
+      "a reader during a cycle sees the 8 whole cycles", 8,
+      (rep.returncode, rep.stderr))
+check(proc.poll() is None, "the cycle is still running when killed")
+os.kill(pid, signal.SIGKILL)
+proc.wait(timeout=60)
+integrity = db_rows("PRAGMA integrity_check")[0][0]
+check(integrity == "ok", "integrity_check after SIGKILL mid-cycle", "ok",
+      integrity)
+n_runs = db_rows("SELECT count(*) FROM runs")[0][0]
+check(n_runs == 8, "the killed cycle left nothing behind", 8, n_runs)
+r9, ev, _ = cycle("c9 after the SIGKILL")
+expect("c9 (no change since c8)", ev, [])
+
+# --every: a failing cycle (no route to a /24) is recorded and the next
+# one runs; SIGTERM while waiting stops with 143.
+lab.exec("vp", ["ip", "route", "del", P178])
+proc = subprocess.Popen(
+    [sys.executable, os.path.join(SRC, "tools", "lab"), "exec", "--name",
+     lab.name, "vp", "sh", "-c", 'echo $$ > %s; exec "$@"' % pidfile, "sh"] +
+    RUN + ["--every", "30s", "--count", "3"],
+    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+time.sleep(1)
+pid = int(open(pidfile).read())
+deadline = time.time() + 120
+failed = []
+while time.time() < deadline and not failed:
+    failed = db_rows("SELECT id, error FROM runs WHERE status = 'failed'")
+    time.sleep(0.2)
+check(len(failed) == 1 and "no route to 175.45.178." in (failed[0][1] or ""),
+      "the failed cycle is recorded with its reason", "no route to ...",
+      failed)
+lab.route(P178, "ttk")
+ok_after = []
+deadline = time.time() + 150
+while time.time() < deadline and not ok_after and failed:
+    ok_after = db_rows("SELECT id FROM runs WHERE status = 'ok' AND id > ?",
+                       (failed[0][0],))
+    time.sleep(0.2)
+check(len(ok_after) == 1, "the next cycle runs and succeeds")
+time.sleep(0.5)
+os.kill(pid, signal.SIGTERM)
+out, err = proc.communicate(timeout=120)
+check(proc.returncode == 143, "SIGTERM stops run --every with 143", 143,
+      (proc.returncode, err[-300:]))
+check("cycle failed: no route to 175.45.178." in err,
+      "the failure is on stderr too")
+late = db_rows("SELECT status FROM runs WHERE id > ?",
+               (ok_after[0][0] if ok_after else 1 << 40,))
+check(all(s == "interrupted" for (s,) in late),
+      "nothing but an interrupted cycle after SIGTERM", [], late)
+if ok_after:
+    expect("the cycle after the failed one", events_of(ok_after[0][0]), [])
+
+# The events file and the hook saw every event the history holds.
+all_events = [json.loads(r[0]) for r in db_rows(
+    "SELECT detail FROM events ORDER BY id")]
+lines = [json.loads(l) for l in open(EVENTS)]
+check(lines == all_events, "--events has every event, one JSON per line",
+      len(all_events), len(lines))
+hooked = open(HOOK).read().splitlines()
+check(hooked == ["%s|%s|%s" % (e["kind"], e.get("prefix", ""),
+                               e.get("transit", "")) for e in all_events],
+      "--on-event ran once per event with its environment",
+      len(all_events), hooked)
+
+# The reports.
+art = os.path.join(BUILD, "artifacts")
+os.makedirs(art, exist_ok=True)
+rj, rp, rh = (os.path.join(tmp, n) for n in ("report.json", "nktrace.prom",
+                                             "report.html"))
+p = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "24h",
+                    "--json", rj, "--prom", rp, "--html", rh],
+                   capture_output=True, text=True)
+check(p.returncode == 0, "report --json --prom --html exits 0", 0,
+      (p.returncode, p.stderr))
+report = json.load(open(rj))
+schema = os.path.join(SRC, "data", "report.schema.json")
+v = subprocess.run(["/usr/bin/python3", "-c",
+                    "import json, sys, jsonschema\n"
+                    "s = json.load(open(sys.argv[1]))\n"
+                    "jsonschema.Draft202012Validator.check_schema(s)\n"
+                    "jsonschema.Draft202012Validator(s).validate("
+                    "json.load(open(sys.argv[2])))\n", schema, rj],
+                   capture_output=True, text=True)
+check(v.returncode == 0, "the report JSON is valid against "
+      "data/report.schema.json", "valid", v.stderr[-600:])
+check(report["events"] == all_events, "the report lists the events")
+n_ok = len([r for r in report["runs"] if r["status"] == "ok"])
+for t in report["transits"]:
+    check(len(t["series"]) == n_ok, "%s: one point per successful cycle" %
+          t["name"], n_ok, len(t["series"]))
+carriers = [pt["carrier"] for pt in next(
+    x for x in report["prefixes"] if x["prefix"] == P177)["series"]]
+check(carriers[:2] == ["TTK", "TTK"] and
+      set(carriers[2:]) == {"China Unicom"},
+      "the %s series shows the move" % P177, "TTK, TTK, China...", carriers)
+
+pt = subprocess.run(["promtool", "check", "metrics"], stdin=open(rp),
+                    capture_output=True, text=True)
+check(pt.returncode == 0, "promtool check metrics accepts the metrics", 0,
+      (pt.returncode, pt.stdout + pt.stderr))
+prom = open(rp).read()
+check('nktrace_prefix_carrier{prefix="175.45.177.0/24",transit="China '
+      'Unicom"} 1' in prom and 'nktrace_transit_rtt_median_seconds{transit='
+      '"TTK"}' in prom, "the metrics carry transit and prefix labels")
+
+# Chromium, with no network at all (a fresh network namespace).
+chrome = ["unshare", "--net", "chromium", "--headless", "--no-sandbox",
+          "--disable-gpu", "--disable-background-networking",
+          "--disable-dev-shm-usage", "--hide-scrollbars",
+          "--user-data-dir=" + os.path.join(tmp, "chromium")]
+dom = subprocess.run(chrome + ["--dump-dom", "file://" + rh],
+                     capture_output=True, text=True, timeout=120).stdout
+want = sum(1 for t in report["transits"] for pt in t["series"]
+           for k in ("rtt_median", "loss", "reached_pct")
+           if pt[k] is not None)
+got = dom.count('class="pt"')
+check(got == want and want > 0, "Chromium's DOM has one chart point per "
+      "value", want, got)
+check(dom.count('class="event"') == len(all_events),
+      "the event table has every event", len(all_events),
+      dom.count('class="event"'))
+png = os.path.join(art, "report.png")
+if os.path.exists(png):
+    os.unlink(png)
+subprocess.run(chrome + ["--window-size=900,2000", "--screenshot=" + png,
+                         "file://" + rh], capture_output=True, timeout=120)
+shutil.copy(rh, os.path.join(art, "report.html"))
+
+
+def png_pixels(path):
+    """RGB(A) rows of an 8-bit PNG (stdlib only)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            bpp = {2: 3, 6: 4}[ctype]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], None
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(
+            raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x] if prev else 0
+            c = prev[x - bpp] if prev and x >= bpp else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[x] = (line[x] + pr) & 255
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+
+ok_png = os.path.exists(png) and os.path.getsize(png) > 10000
+check(ok_png, "the screenshot is written (%s)" % png)
+if ok_png:
+    w, h, bpp, rows = png_pixels(png)
+    for t in report["transits"]:
+        col = bytes.fromhex(t["color"][1:])
+        n = sum(1 for r in rows for x in range(0, w * bpp, bpp)
+                if all(abs(r[x + i] - col[i]) <= 8 for i in range(3)))
+        check(n > 500, "%s's colour %s is on screen (%d pixels)" % (
+            t["name"], t["color"], n))
+print("     screenshot: %s" % png)
+done()
