@@ -13,8 +13,10 @@
    attributes that /24 to China Unicom.
 The intervals are asked at 99.9% (--ci 0.999) so that a correct tool fails
 this test about once in a thousand runs, not once in twenty."""
+import atexit
 import json
 import os
+import shutil
 import tempfile
 
 from labtest import NKTRACE, Lab, check, done, need_root
@@ -26,6 +28,7 @@ lab = Lab("tcmp", scale=0.1, ratelimit=True,
           loss=["%s=%g" % kv for kv in LOSS.items()])
 tmp = tempfile.mkdtemp(prefix="nkt-cmp-")
 os.chmod(tmp, 0o777)
+atexit.register(shutil.rmtree, tmp, True)
 
 
 def compare(*args):

@@ -25,6 +25,7 @@ same events; `promtool check metrics` accepts the metrics; the HTML renders
 in headless Chromium with one chart point per value and the transits'
 colours on screen (screenshot kept in the build directory as
 artifacts/report.png)."""
+import atexit
 import json
 import os
 import shutil
@@ -45,6 +46,7 @@ lab = Lab("trun", scale=0.1, ratelimit=True,
           loss=["%s=%g" % kv for kv in LOSS.items()])
 tmp = tempfile.mkdtemp(prefix="nkt-run-")
 os.chmod(tmp, 0o777)
+atexit.register(shutil.rmtree, tmp, True)
 DB = os.path.join(tmp, "history.db")
 EVENTS = os.path.join(tmp, "events.ndjson")
 HOOK = os.path.join(tmp, "hook.log")
