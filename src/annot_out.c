@@ -9,17 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void asn_of(void *ctx, uint32_t addr, uint8_t *kind, uint32_t *asn)
+/* Annotate an address or an addrtab handle (IPv6).  Without an annotator
+ * only the kind is filled. */
+static void annotate(struct nkt_annot_ctx *c, uint32_t addr,
+		     struct nkt_annot *a)
 {
-	struct nkt_annot_ctx *c = ctx;
-	struct nkt_annot a;
-
-	if (c->an == NULL) {
-		*kind = (uint8_t)nkt_addr_kind_v4(addr);
-		*asn = 0;
+	if (nkt_addrtab_is_handle(c->addrs, addr)) {
+		char text[NKT_ADDRSTRLEN];
+		nkt_addrtab_fmt(c->addrs, addr, text);
+		if (c->an != NULL && nkt_annot_str(c->an, text, a) == NKT_OK)
+			return;
+		memset(a, 0, sizeof(*a));
+		a->kind = NKT_ADDR_PUBLIC;
+		if (c->addrs->e[addr & 0x0fffffffu].af == 6)
+			a->kind = (uint8_t)nkt_addr_kind_v6(
+				c->addrs->e[addr & 0x0fffffffu].b);
+		else
+			a->kind = (uint8_t)nkt_addr_kind_v4(
+				nkt_get32(c->addrs->e[addr & 0x0fffffffu].b));
 		return;
 	}
-	nkt_annot_v4(c->an, addr, &a);
+	if (c->an != NULL) {
+		nkt_annot_v4(c->an, addr, a);
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->kind = (uint8_t)nkt_addr_kind_v4(addr);
+}
+
+static void asn_of(void *ctx, uint32_t addr, uint8_t *kind, uint32_t *asn)
+{
+	struct nkt_annot a;
+	annotate(ctx, addr, &a);
 	*kind = a.kind;
 	*asn = a.asn;
 }
@@ -71,23 +92,25 @@ json_t *nkt_aspath_json(struct nkt_annot_ctx *c, const struct nkt_aspath *p)
 	return arr;
 }
 
-static json_t *border_hop(const struct nkt_border_hop *b)
+static json_t *border_hop(const struct nkt_annot_ctx *c,
+			  const struct nkt_border_hop *b)
 {
-	char a[NKT_INET_ADDRSTRLEN];
+	char a[NKT_ADDRSTRLEN];
 	if (!b->present)
 		return json_null();
 	return json_pack("{s:i,s:s,s:o,s:s,s:f}", "hop", b->hop, "addr",
-			 nkt_inet_fmt(b->addr, a),
+			 nkt_addrtab_fmt(c->addrs, b->addr, a),
 			 "asn", b->asn ? json_integer(b->asn) : json_null(),
 			 "kind", nkt_addr_kind_name(b->kind), "rtt_ms",
 			 (double)(b->rtt_ns / 1000) / 1000.0);
 }
 
-json_t *nkt_border_json(const struct nkt_aspath *p)
+json_t *nkt_border_json(const struct nkt_annot_ctx *c,
+			const struct nkt_aspath *p)
 {
 	return json_pack("{s:b,s:o,s:o}", "entered", p->entered,
-			 "last_foreign", border_hop(&p->last_foreign),
-			 "first_inside", border_hop(&p->first_inside));
+			 "last_foreign", border_hop(c, &p->last_foreign),
+			 "first_inside", border_hop(c, &p->first_inside));
 }
 
 static void reply_json(void *ctx, uint32_t addr, json_t *r)
@@ -97,7 +120,7 @@ static void reply_json(void *ctx, uint32_t addr, json_t *r)
 
 	if (c->an == NULL)
 		return;
-	nkt_annot_v4(c->an, addr, &a);
+	annotate(c, addr, &a);
 	if (a.kind != NKT_ADDR_PUBLIC) {
 		json_object_set_new(r, "addr_kind",
 				    json_string(nkt_addr_kind_name(a.kind)));
@@ -121,7 +144,7 @@ static const char *reply_text(void *ctx, uint32_t addr, char *buf,
 
 	if (c->an == NULL)
 		return NULL;
-	nkt_annot_v4(c->an, addr, &a);
+	annotate(c, addr, &a);
 	if (a.kind != NKT_ADDR_PUBLIC)
 		snprintf(buf, len, "%s", nkt_addr_kind_name(a.kind));
 	else if (!(a.flags & (NKT_ANNOT_ASN | NKT_ANNOT_GEO)))
@@ -154,7 +177,7 @@ static void extra(void *ctx, const struct nkt_trace *t, json_t *rec)
 						       ? json_integer(p.target_asn)
 						       : json_null());
 	json_object_set_new(rec, "as_path", nkt_aspath_json(c, &p));
-	json_object_set_new(rec, "border", nkt_border_json(&p));
+	json_object_set_new(rec, "border", nkt_border_json(c, &p));
 	if (c->trans != NULL) {
 		struct nkt_attribution at;
 		char name[96];
@@ -166,13 +189,14 @@ static void extra(void *ctx, const struct nkt_trace *t, json_t *rec)
 	}
 }
 
-static void print_border(FILE *f, const char *what,
-			 const struct nkt_border_hop *b)
+static void print_border(FILE *f, const struct nkt_annot_ctx *c,
+			 const char *what, const struct nkt_border_hop *b)
 {
-	char a[NKT_INET_ADDRSTRLEN];
+	char a[NKT_ADDRSTRLEN];
 	if (!b->present)
 		return;
-	fprintf(f, "%s %s (hop %u, ", what, nkt_inet_fmt(b->addr, a), b->hop);
+	fprintf(f, "%s %s (hop %u, ", what,
+		nkt_addrtab_fmt(c->addrs, b->addr, a), b->hop);
 	if (b->asn)
 		fprintf(f, "AS%u, ", b->asn);
 	else
@@ -194,10 +218,10 @@ static void extra_text(void *ctx, const struct nkt_trace *t, FILE *f)
 	if (p.entered) {
 		fputs("border: ", f);
 		if (p.last_foreign.present) {
-			print_border(f, "last foreign", &p.last_foreign);
+			print_border(f, c, "last foreign", &p.last_foreign);
 			fputs(" -> ", f);
 		}
-		print_border(f, "first in AS", &p.first_inside);
+		print_border(f, c, "first in AS", &p.first_inside);
 		fputc('\n', f);
 	} else if (p.target_asn)
 		fprintf(f, "border: the path never entered AS%u\n",

@@ -7,6 +7,7 @@
 #ifndef NKTRACE_ANNOT_OUT_H
 #define NKTRACE_ANNOT_OUT_H
 
+#include "nktrace/addrtab.h"
 #include "nktrace/annotate.h"
 #include "nktrace/aspath.h"
 #include "nktrace/output.h"
@@ -17,6 +18,7 @@ struct nkt_annot_ctx {
 	struct nkt_annotator *an;         /* NULL: no annotation */
 	const struct nkt_targetdb *tdb;   /* NULL: no names */
 	const struct nkt_transits *trans; /* NULL: no attribution */
+	const struct nkt_addrtab *addrs;  /* handles in traces (import) */
 };
 
 /* Point the writer hooks of o at c (o->ctx and o->hook.ctx become c). */
@@ -28,7 +30,8 @@ void nkt_annot_aspath(struct nkt_annot_ctx *c, const struct nkt_trace *t,
 
 /* JSON of an AS path and its border crossing (new references). */
 json_t *nkt_aspath_json(struct nkt_annot_ctx *c, const struct nkt_aspath *p);
-json_t *nkt_border_json(const struct nkt_aspath *p);
+json_t *nkt_border_json(const struct nkt_annot_ctx *c,
+			const struct nkt_aspath *p);
 
 /*
  * Load the built-in (or given) data files: targets (for names), transits.

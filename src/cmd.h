@@ -20,6 +20,7 @@ int nkt_cmd_lookup(int argc, char **argv);
 int nkt_cmd_compare(int argc, char **argv);
 int nkt_cmd_run(int argc, char **argv);
 int nkt_cmd_report(int argc, char **argv);
+int nkt_cmd_import(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
@@ -30,6 +31,8 @@ int nkt_cmd_report(int argc, char **argv);
 			   "JSON, metrics or HTML", nkt_cmd_report},       \
 		{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
+		{"import", "analyse RIPE Atlas and scamper traceroutes like "    \
+			   "compare", nkt_cmd_import},                      \
 		{"lookup", "ASN, organisation, country and city of addresses", \
 		 nkt_cmd_lookup},                                              \
 		{"replay", "rebuild traceroutes from a pcap of any tracer",    \

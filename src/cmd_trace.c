@@ -78,7 +78,7 @@ int nkt_cmd_trace(int argc, char **argv)
 	struct trace_run run;
 	struct nkt_run_result res;
 	struct nkt_err err = {0, ""};
-	struct nkt_annot_ctx actx = {NULL, NULL, NULL};
+	struct nkt_annot_ctx actx = {NULL, NULL, NULL, NULL};
 	struct nkt_targetdb *tdb = NULL;
 	struct nkt_transits *trans = NULL;
 	int code = NKT_EXIT_OK, opened = 0;

@@ -2,6 +2,7 @@
 /* compare.c: observations, per-transit and per-prefix statistics, the
  * comparison of two transits, and the report (see compare.h).  Pure. */
 #include "nktrace/compare.h"
+#include "nktrace/addrtab.h"
 #include "nktrace/inet.h"
 
 #include <math.h>
@@ -37,6 +38,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 
 	memset(o, 0, sizeof(*o));
 	o->addr = t->flow.dst;
+	o->unit = t->flow.dst;
 	o->prefix = pf ? pf->net : t->flow.dst & 0xffffff00u;
 	o->prefix_len = pf ? pf->len : 24;
 	o->method = t->flow.method;
@@ -115,22 +117,50 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	}
 }
 
+/* Observation indexes sorted by (unit, via, index). */
+static int cmp_unit_via(const void *x, const void *y, void *ctx)
+{
+	const struct nkt_cmp_obs *obs = ctx;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	const struct nkt_cmp_obs *a = &obs[i], *b = &obs[j];
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	if (a->via != b->via)
+		return a->via < b->via ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static size_t *sorted_by_unit(const struct nkt_cmp_obs *obs,
+			      const size_t *idx, size_t n)
+{
+	size_t *s = nkt_xcalloc(n ? n : 1, sizeof(*s)), i;
+	for (i = 0; i < n; i++)
+		s[i] = idx ? idx[i] : i;
+	qsort_r(s, n, sizeof(*s), cmp_unit_via, (void *)(uintptr_t)obs);
+	return s;
+}
+
 void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
 {
-	size_t i, j;
+	size_t *s = sorted_by_unit(obs, NULL, n), i = 0, j, k;
 
-	for (i = 0; i < n; i++) {
+	/* Runs of one (unit, via), in observation order within each. */
+	while (i < n) {
 		const struct nkt_cmp_obs *best = NULL;
-		for (j = 0; j < n; j++) {
-			const struct nkt_cmp_obs *o = &obs[j];
-			if (o->addr != obs[i].addr || o->via != obs[i].via ||
-			    o->attr.transit < 0)
+		for (j = i; j < n && obs[s[j]].unit == obs[s[i]].unit &&
+			    obs[s[j]].via == obs[s[i]].via;
+		     j++) {
+			const struct nkt_cmp_obs *o = &obs[s[j]];
+			if (o->attr.transit < 0)
 				continue;
 			if (best == NULL || (o->reached && !best->reached))
 				best = o;
 		}
-		obs[i].tattr = best ? best->attr : obs[i].attr;
+		for (k = i; k < j; k++)
+			obs[s[k]].tattr = best ? best->attr : obs[s[k]].attr;
+		i = j;
 	}
+	free(s);
 }
 
 void nkt_cmp_obs_free(struct nkt_cmp_obs *o)
@@ -197,49 +227,96 @@ struct clusters {
 	size_t n;
 };
 
+/* A unit's run in a group sorted by unit: where it starts and ends, and
+ * its first position in the group (clusters keep first-seen order). */
+struct unit_run {
+	size_t first, lo, hi;
+};
+
+static int cmp_run_first(const void *x, const void *y)
+{
+	const struct unit_run *a = x, *b = y;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int cmp_unit_pos(const void *x, const void *y)
+{
+	const size_t *a = x, *b = y; /* (unit, position) pairs */
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return a[1] < b[1] ? -1 : a[1] > b[1];
+}
+
+/* The group's units: *pos gets the group positions sorted by (unit,
+ * position); the runs come back in first-seen order. */
+static struct unit_run *unit_runs(const struct nkt_cmp_obs *obs,
+				  const struct group *g, size_t **pos,
+				  size_t *nruns)
+{
+	size_t *pair = nkt_xcalloc(2 * (g->n ? g->n : 1), sizeof(*pair));
+	struct unit_run *runs = nkt_xcalloc(g->n ? g->n : 1, sizeof(*runs));
+	size_t i, n = 0;
+
+	for (i = 0; i < g->n; i++) {
+		pair[2 * i] = obs[g->idx[i]].unit;
+		pair[2 * i + 1] = i;
+	}
+	qsort(pair, g->n, 2 * sizeof(*pair), cmp_unit_pos);
+	*pos = nkt_xcalloc(g->n ? g->n : 1, sizeof(**pos));
+	for (i = 0; i < g->n; i++) {
+		(*pos)[i] = pair[2 * i + 1];
+		if (i == 0 || pair[2 * i] != pair[2 * i - 2]) {
+			if (n > 0)
+				runs[n - 1].hi = i;
+			runs[n].first = pair[2 * i + 1];
+			runs[n].lo = i;
+			n++;
+		}
+	}
+	if (n > 0)
+		runs[n - 1].hi = g->n;
+	free(pair);
+	qsort(runs, n, sizeof(*runs), cmp_run_first);
+	*nruns = n;
+	return runs;
+}
+
 static void make_clusters(const struct nkt_cmp_obs *obs,
 			  const struct group *g, struct clusters *out)
 {
-	size_t i;
+	size_t *pos, nruns, r, k;
+	struct unit_run *runs = unit_runs(obs, g, &pos, &nruns);
+
 	memset(out, 0, sizeof(*out));
-	out->c = nkt_xcalloc(g->n ? g->n : 1, sizeof(*out->c));
-	out->owned = nkt_xcalloc(g->n ? g->n : 1, sizeof(*out->owned));
-	out->medians = nkt_xcalloc(g->n ? g->n : 1, sizeof(double));
-	for (i = 0; i < g->n; i++) {
-		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
-		size_t k, total = 0;
-		double *v;
-		/* One cluster per target, built at its first observation. */
-		for (k = 0; k < i; k++)
-			if (obs[g->idx[k]].addr == o->addr)
-				break;
-		if (k < i)
-			continue; /* built with the first observation */
-		for (k = i; k < g->n; k++)
-			if (obs[g->idx[k]].addr == o->addr)
-				total += obs[g->idx[k]].n_rtt;
+	out->c = nkt_xcalloc(nruns ? nruns : 1, sizeof(*out->c));
+	out->owned = nkt_xcalloc(nruns ? nruns : 1, sizeof(*out->owned));
+	out->medians = nkt_xcalloc(nruns ? nruns : 1, sizeof(double));
+	/* One cluster per unit (target), its RTTs in observation order. */
+	for (r = 0; r < nruns; r++) {
+		size_t total = 0;
+		double *v, *tmp;
+		for (k = runs[r].lo; k < runs[r].hi; k++)
+			total += obs[g->idx[pos[k]]].n_rtt;
 		if (total == 0)
 			continue;
 		v = nkt_xreallocarray(NULL, total, sizeof(*v));
 		total = 0;
-		for (k = i; k < g->n; k++)
-			if (obs[g->idx[k]].addr == o->addr) {
-				memcpy(v + total, obs[g->idx[k]].rtt,
-				       obs[g->idx[k]].n_rtt * sizeof(*v));
-				total += obs[g->idx[k]].n_rtt;
-			}
+		for (k = runs[r].lo; k < runs[r].hi; k++) {
+			const struct nkt_cmp_obs *o = &obs[g->idx[pos[k]]];
+			memcpy(v + total, o->rtt, o->n_rtt * sizeof(*v));
+			total += o->n_rtt;
+		}
 		out->owned[out->n] = v;
 		out->c[out->n].v = v;
 		out->c[out->n].n = total;
-		{
-			double *tmp = nkt_xreallocarray(NULL, total,
-							sizeof(*tmp));
-			memcpy(tmp, v, total * sizeof(*tmp));
-			out->medians[out->n] = nkt_stats_median(tmp, total);
-			free(tmp);
-		}
+		tmp = nkt_xreallocarray(NULL, total, sizeof(*tmp));
+		memcpy(tmp, v, total * sizeof(*tmp));
+		out->medians[out->n] = nkt_stats_median(tmp, total);
+		free(tmp);
 		out->n++;
 	}
+	free(runs);
+	free(pos);
 }
 
 static void free_clusters(struct clusters *c)
@@ -270,24 +347,44 @@ static void group_stats(const struct nkt_cmp_obs *obs, const struct group *g,
 	s->transit = g->transit;
 	s->prefix = g->prefix;
 	s->prefix_len = g->prefix_len;
-	/* The group's border hop: the most common last foreign address. */
+	/* The group's border hop: the most common last foreign address
+	 * (ties: the one seen first). */
 	{
-		size_t best = 0, k;
-		for (i = 0; i < g->n; i++) {
-			const struct nkt_border_hop *b =
-				&obs[g->idx[i]].last_foreign;
-			size_t cnt = 0;
-			if (!border_seen(&obs[g->idx[i]]))
-				continue;
-			for (k = 0; k < g->n; k++)
-				cnt += border_seen(&obs[g->idx[k]]) &&
-				       obs[g->idx[k]].last_foreign.addr ==
-					       b->addr;
-			if (cnt > best) {
-				best = cnt;
-				s->border_addr = b->addr;
+		size_t *pair = nkt_xcalloc(2 * (g->n ? g->n : 1),
+					   sizeof(*pair));
+		size_t nb_ = 0, best = 0, best_first = 0, k;
+		for (i = 0; i < g->n; i++)
+			if (border_seen(&obs[g->idx[i]])) {
+				pair[2 * nb_] = obs[g->idx[i]].last_foreign.addr;
+				pair[2 * nb_ + 1] = i;
+				nb_++;
+			}
+		qsort(pair, nb_, 2 * sizeof(*pair), cmp_unit_pos);
+		for (i = 0; i < nb_; i = k) {
+			for (k = i; k < nb_ && pair[2 * k] == pair[2 * i]; k++)
+				;
+			if (k - i > best ||
+			    (k - i == best && pair[2 * i + 1] < best_first)) {
+				best = k - i;
+				best_first = pair[2 * i + 1];
+				s->border_addr = (uint32_t)pair[2 * i];
 			}
 		}
+		free(pair);
+	}
+	/* Targets (units) and the ones reached. */
+	{
+		size_t *pos, nruns, r, k;
+		struct unit_run *runs = unit_runs(obs, g, &pos, &nruns);
+		for (r = 0; r < nruns; r++) {
+			int reached = 0;
+			for (k = runs[r].lo; k < runs[r].hi; k++)
+				reached |= obs[g->idx[pos[k]]].reached;
+			s->targets++;
+			s->reached += reached != 0;
+		}
+		free(runs);
+		free(pos);
 	}
 	pool = nkt_xcalloc(1, sizeof(double));
 	border = nkt_xcalloc(g->n + 1, sizeof(double));
@@ -295,17 +392,6 @@ static void group_stats(const struct nkt_cmp_obs *obs, const struct group *g,
 	hops = nkt_xcalloc(g->n + 1, sizeof(double));
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
-		int first = 1, reached = 0;
-		for (j = 0; j < g->n; j++)
-			if (obs[g->idx[j]].addr == o->addr) {
-				if (j < i)
-					first = 0;
-				reached |= obs[g->idx[j]].reached;
-			}
-		if (first) {
-			s->targets++;
-			s->reached += reached != 0;
-		}
 		pool = nkt_xreallocarray(pool, np + o->n_rtt + 1,
 					 sizeof(*pool));
 		memcpy(pool + np, o->rtt, o->n_rtt * sizeof(*pool));
@@ -371,6 +457,12 @@ static void compare_groups(const struct nkt_cmp_obs *obs,
 	snprintf(d->b, sizeof(d->b), "%s", gb->name);
 	d->prefix = ga->prefix;
 	d->prefix_len = ga->prefix_len;
+	if (ga->prefix_len > 0) {
+		char a[NKT_ADDRSTRLEN];
+		snprintf(d->prefix_str, sizeof(d->prefix_str), "%s/%u",
+			 nkt_addrtab_fmt(cfg->addrs, ga->prefix, a),
+			 ga->prefix_len);
+	}
 	make_clusters(obs, ga, &ca);
 	make_clusters(obs, gb, &cb);
 	d->valid = ca.n > 0 && cb.n > 0;
@@ -442,7 +534,6 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 	memset(r, 0, sizeof(*r));
 	r->observations = n;
 	for (i = 0; i < n; i++) {
-		size_t k;
 		group_name(cfg, &obs[i], name, sizeof(name));
 		group_add(find_group(&tg, &ntg, name, obs[i].tattr.transit, 0,
 				     0),
@@ -450,9 +541,13 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 		group_add(find_group(&pg, &npg, name, obs[i].tattr.transit,
 				     obs[i].prefix, obs[i].prefix_len),
 			  i);
-		for (k = 0; k < i && obs[k].addr != obs[i].addr; k++)
-			;
-		r->targets += k == i;
+	}
+	{
+		size_t *srt = sorted_by_unit(obs, NULL, n);
+		for (i = 0; i < n; i++)
+			r->targets += i == 0 ||
+				      obs[srt[i]].unit != obs[srt[i - 1]].unit;
+		free(srt);
 	}
 	r->transit = nkt_xcalloc(ntg ? ntg : 1, sizeof(*r->transit));
 	r->prefix = nkt_xcalloc(npg ? npg : 1, sizeof(*r->prefix));
@@ -577,7 +672,7 @@ char *nkt_cmp_verdict(const struct nkt_cmp_diff *d, double level, char *buf,
 		      size_t len)
 {
 	const char *fast, *slow;
-	char to[48] = "", rp[24], lp[24], l1[16], l2[16], a[NKT_INET_ADDRSTRLEN];
+	char to[NKT_ADDRSTRLEN + 16] = "", rp[24], lp[24], l1[16], l2[16];
 	char pct[16];
 	double diff = d->rtt_diff, lo = d->rtt_ci.lo, hi = d->rtt_ci.hi;
 	double fl, sl;
@@ -588,9 +683,8 @@ char *nkt_cmp_verdict(const struct nkt_cmp_diff *d, double level, char *buf,
 		return buf;
 	}
 	fmt_level(pct, sizeof(pct), level);
-	if (d->prefix)
-		snprintf(to, sizeof(to), " to %s/%u",
-			 nkt_inet_fmt(d->prefix, a), d->prefix_len);
+	if (d->prefix_str[0])
+		snprintf(to, sizeof(to), " to %s", d->prefix_str);
 	fmt_p(rp, sizeof(rp), d->rtt_p);
 	fmt_p(lp, sizeof(lp), d->loss_p);
 	if (diff <= 0) {
@@ -660,10 +754,11 @@ static json_t *stats_json(const struct nkt_cmp_stats *s,
 	json_object_set_new(loss, "ci95", jci(s->loss_ci, 5));
 	json_object_set_new(o, "loss", loss);
 	if (s->border_addr) {
-		char a[NKT_INET_ADDRSTRLEN];
+		char a[NKT_ADDRSTRLEN];
 		json_object_set_new(o, "border_addr",
-				    json_string(nkt_inet_fmt(s->border_addr,
-							     a)));
+				    json_string(nkt_addrtab_fmt(cfg->addrs,
+								s->border_addr,
+								a)));
 	} else
 		json_object_set_new(o, "border_addr", json_null());
 	json_object_set_new(o, "border_rtt_ms", jnum(s->border_rtt, 3));
@@ -673,7 +768,6 @@ static json_t *stats_json(const struct nkt_cmp_stats *s,
 			    json_integer((json_int_t)s->ratelimit_hops));
 	json_object_set_new(o, "asymmetric",
 			    json_integer((json_int_t)s->asymmetric));
-	(void)cfg;
 	return o;
 }
 
@@ -693,13 +787,14 @@ static json_t *diff_json(const struct nkt_cmp_diff *d,
 		nkt_cmp_verdict(d, cfg->level, v, sizeof(v)));
 }
 
-static json_t *border_json(const struct nkt_border_hop *b)
+static json_t *border_json(const struct nkt_border_hop *b,
+			   const struct nkt_cmp_cfg *cfg)
 {
-	char a[NKT_INET_ADDRSTRLEN];
+	char a[NKT_ADDRSTRLEN];
 	if (!b->present)
 		return json_null();
 	return json_pack("{s:i,s:s,s:o,s:o}", "hop", b->hop, "addr",
-			 nkt_inet_fmt(b->addr, a), "asn",
+			 nkt_addrtab_fmt(cfg->addrs, b->addr, a), "asn",
 			 b->asn ? json_integer(b->asn) : json_null(), "rtt_ms",
 			 jnum((double)b->rtt_ns / 1e6, 3));
 }
@@ -710,7 +805,7 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		     uint64_t end_ns)
 {
 	json_t *rec = json_object(), *arr;
-	char vbuf[32], a[NKT_INET_ADDRSTRLEN], pfx[24], name[96];
+	char vbuf[32], a[NKT_ADDRSTRLEN], pfx[NKT_ADDRSTRLEN + 8], name[96];
 	size_t i, j;
 
 	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
@@ -748,7 +843,8 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 	for (i = 0; i < r->n_prefix; i++) {
 		const struct nkt_cmp_stats *s = &r->prefix[i];
 		json_t *o = stats_json(s, cfg);
-		snprintf(pfx, sizeof(pfx), "%s/%u", nkt_inet_fmt(s->prefix, a),
+		snprintf(pfx, sizeof(pfx), "%s/%u",
+			 nkt_addrtab_fmt(cfg->addrs, s->prefix, a),
 			 s->prefix_len);
 		json_object_set_new(o, "prefix", json_string(pfx));
 		json_object_set_new(o, "transit", json_string(s->name));
@@ -777,12 +873,9 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 	arr = json_array();
 	for (i = 0; i < r->n_pdiff; i++) {
 		json_t *o = diff_json(&r->pdiff[i], cfg);
-		if (json_is_object(o)) {
-			snprintf(pfx, sizeof(pfx), "%s/%u",
-				 nkt_inet_fmt(r->pdiff[i].prefix, a),
-				 r->pdiff[i].prefix_len);
-			json_object_set_new(o, "prefix", json_string(pfx));
-		}
+		if (json_is_object(o))
+			json_object_set_new(o, "prefix",
+					    json_string(r->pdiff[i].prefix_str));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(rec, "prefix_differences", arr);
@@ -794,12 +887,14 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		const char *hn = cfg->tdb ? nkt_targetdb_name(cfg->tdb, o->addr)
 					  : NULL;
 		double *tmp;
-		json_object_set_new(t, "addr",
-				    json_string(nkt_inet_fmt(o->addr, a)));
+		json_object_set_new(
+			t, "addr",
+			json_string(nkt_addrtab_fmt(cfg->addrs, o->addr, a)));
 		if (hn != NULL)
 			json_object_set_new(t, "name", json_string(hn));
 		snprintf(pfx, sizeof(pfx), "%s/%u",
-			 nkt_inet_fmt(o->prefix, a), o->prefix_len);
+			 nkt_addrtab_fmt(cfg->addrs, o->prefix, a),
+			 o->prefix_len);
 		json_object_set_new(t, "prefix", json_string(pfx));
 		json_object_set_new(
 			t, "method",
@@ -832,9 +927,9 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 				    json_pack("{s:i,s:i}", "sent",
 					      (int)o->e2e_sent, "received",
 					      (int)o->e2e_recv));
-		json_object_set_new(t, "border", border_json(&o->last_foreign));
+		json_object_set_new(t, "border", border_json(&o->last_foreign, cfg));
 		json_object_set_new(t, "first_inside",
-				    border_json(&o->first_inside));
+				    border_json(&o->first_inside, cfg));
 		json_object_set_new(t, "reply_ttl", o->reply_ttl >= 0
 							    ? json_integer(o->reply_ttl)
 							    : json_null());
@@ -892,7 +987,7 @@ static void row(FILE *f, const char *first, int width,
 void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 		  const struct nkt_cmp_cfg *cfg)
 {
-	char buf[512], a[NKT_INET_ADDRSTRLEN], first[160], pct[16];
+	char buf[512], a[NKT_ADDRSTRLEN], first[160], pct[16];
 	size_t i, rl = 0, asym = 0;
 
 	fmt_level(pct, sizeof(pct), cfg->level);
@@ -912,8 +1007,8 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 	for (i = 0; i < r->n_prefix; i++) {
 		const struct nkt_cmp_stats *s = &r->prefix[i];
 		snprintf(first, sizeof(first), "%s/%u %s%s",
-			 nkt_inet_fmt(s->prefix, a), s->prefix_len, s->name,
-			 s->carrier ? " *" : "");
+			 nkt_addrtab_fmt(cfg->addrs, s->prefix, a),
+			 s->prefix_len, s->name, s->carrier ? " *" : "");
 		row(f, first, 31, s);
 	}
 	fprintf(f, "\nRTTs in ms (end-to-end probes; CI: %s bootstrap over "

@@ -6,15 +6,16 @@
  * values and writes them to a caller's stream.
  */
 #include "nktrace/output.h"
+#include "nktrace/addrtab.h"
 #include "nktrace/inet.h"
 
 #include <math.h>
 #include <string.h>
 
-static json_t *jaddr(uint32_t a)
+static json_t *jaddr(const struct nkt_out_opts *o, uint32_t a)
 {
-	char buf[NKT_INET_ADDRSTRLEN];
-	return json_string(nkt_inet_fmt(a, buf));
+	char buf[NKT_ADDRSTRLEN];
+	return json_string(nkt_addrtab_fmt(o ? o->addrs : NULL, a, buf));
 }
 
 static json_t *jms(uint64_t ns)
@@ -44,6 +45,19 @@ const char *nkt_atlas_err(enum nkt_method m, uint8_t code, int *intcode)
 		*intcode = code;
 		return NULL;
 	}
+}
+
+/* ICMPv6 destination unreachable codes as Atlas writes them (imported
+ * IPv6 results): 0 "N", 1 "A", 2 "h", 3 "H"; port unreachable (4) none. */
+static const char *atlas_err6(uint8_t code, int *intcode)
+{
+	static const char *const letter[] = {"N", "A", "h", "H"};
+	*intcode = -1;
+	if (code < 4)
+		return letter[code];
+	if (code != 4)
+		*intcode = code;
+	return NULL;
 }
 
 static void tcp_flags_str(uint8_t fl, char *buf)
@@ -113,22 +127,30 @@ static json_t *reply_json(const struct nkt_trace *t,
 	if (!(h->flags & (NKT_PF_REPLY | NKT_PF_EDST)))
 		return json_pack("{s:s}", "x", "*");
 	r = json_object();
-	if (h->flags & NKT_PF_DUP)
+	if (h->flags & NKT_PF_LATE)
+		json_object_set_new(r, "late", json_integer(1));
+	else if (h->flags & NKT_PF_DUP)
 		json_object_set_new(r, "dup", json_true());
-	json_object_set_new(r, "from", jaddr(h->from));
-	if (h->flags & NKT_PF_REPLY) /* an edst report has no RTT */
-		json_object_set_new(r, "rtt", jms(h->rtt_ns));
+	json_object_set_new(r, "from", jaddr(o, h->from));
+	if ((h->flags & NKT_PF_REPLY) && !(h->flags & NKT_PF_LATE))
+		json_object_set_new(r, "rtt", jms(h->rtt_ns)); /* edst and
+								  late: none */
 	json_object_set_new(r, "size", json_integer(h->size));
 	json_object_set_new(r, "ttl", json_integer(h->reply_ttl));
 	if (h->kind == NKT_REPLY_UNREACH) {
-		err = nkt_atlas_err(t->flow.method, h->icmp_code, &intcode);
+		if (nkt_addrtab_af(o ? o->addrs : NULL, t->flow.dst) == 6)
+			err = atlas_err6(h->icmp_code, &intcode);
+		else
+			err = nkt_atlas_err(t->flow.method, h->icmp_code,
+					    &intcode);
 		if (err != NULL)
 			json_object_set_new(r, "err", json_string(err));
 		else if (intcode >= 0)
 			json_object_set_new(r, "err", json_integer(intcode));
-		if (h->icmp_code == 4)
+		if (h->icmp_code == 4 && h->icmp_type == 3)
 			json_object_set_new(r, "mtu", json_integer(h->mtu));
-	}
+	} else if (h->kind == NKT_REPLY_OTHER_ICMP && h->mtu)
+		json_object_set_new(r, "mtu", json_integer(h->mtu));
 	if (h->kind == NKT_REPLY_TTL_EXCEEDED || h->kind == NKT_REPLY_UNREACH ||
 	    h->kind == NKT_REPLY_OTHER_ICMP) {
 		if (h->quoted_ttl != 1)
@@ -139,7 +161,7 @@ static json_t *reply_json(const struct nkt_trace *t,
 					    json_integer(h->quoted_tos));
 	}
 	if (h->flags & NKT_PF_EDST)
-		json_object_set_new(r, "edst", jaddr(h->edst));
+		json_object_set_new(r, "edst", jaddr(o, h->edst));
 	if (h->kind == NKT_REPLY_TCP) {
 		char fl[8];
 		tcp_flags_str(h->tcp_flags, fl);
@@ -175,12 +197,14 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	if (o != NULL && o->dst_name != NULL)
 		name = o->dst_name(o->ctx, t->flow.dst);
 	json_object_set_new(rec, "fw", json_integer(NKT_ATLAS_FW));
-	json_object_set_new(rec, "af", json_integer(4));
-	json_object_set_new(rec, "dst_addr", jaddr(t->flow.dst));
+	json_object_set_new(rec, "af",
+			    json_integer(nkt_addrtab_af(o ? o->addrs : NULL,
+							t->flow.dst)));
+	json_object_set_new(rec, "dst_addr", jaddr(o, t->flow.dst));
 	json_object_set_new(rec, "dst_name",
-			    name ? json_string(name) : jaddr(t->flow.dst));
-	json_object_set_new(rec, "src_addr", jaddr(t->flow.src));
-	json_object_set_new(rec, "from", jaddr(t->flow.src));
+			    name ? json_string(name) : jaddr(o, t->flow.dst));
+	json_object_set_new(rec, "src_addr", jaddr(o, t->flow.src));
+	json_object_set_new(rec, "from", jaddr(o, t->flow.src));
 	json_object_set_new(rec, "proto",
 			    json_string(nkt_method_atlas(t->flow.method)));
 	json_object_set_new(rec, "paris_id", json_integer(t->flow.paris_id));
@@ -251,19 +275,24 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	json_object_set_new(rec, "dups", json_integer(t->dups));
 	json_object_set_new(rec, "edsts", json_integer(t->edsts));
 	if (t->e2e_sent > 0) {
-		json_t *e = json_object(), *rtts = json_array();
+		json_t *e = json_object(), *rtts = json_array(),
+		       *ttls = json_array();
 		for (i = 0; i < t->n; i++)
 			if ((t->r[i].flags & NKT_PF_E2E) &&
 			    (t->r[i].flags & NKT_PF_REPLY) &&
 			    !(t->r[i].flags & NKT_PF_DUP) &&
-			    t->r[i].from == t->flow.dst)
+			    t->r[i].from == t->flow.dst) {
 				json_array_append_new(rtts,
 						      jms(t->r[i].rtt_ns));
+				json_array_append_new(
+					ttls, json_integer(t->r[i].reply_ttl));
+			}
 		json_object_set_new(e, "ttl", json_integer(t->e2e_ttl));
 		json_object_set_new(e, "sent", json_integer(t->e2e_sent));
 		json_object_set_new(e, "received",
 				    json_integer(t->e2e_reached));
 		json_object_set_new(e, "rtt", rtts);
+		json_object_set_new(e, "reply_ttl", ttls);
 		json_object_set_new(rec, "e2e", e);
 	}
 	if (o != NULL && o->extra != NULL)

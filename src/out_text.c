@@ -5,6 +5,7 @@
  * marks for unreachables, MPLS labels under the hop, then the stop reason.
  */
 #include "nktrace/output.h"
+#include "nktrace/addrtab.h"
 #include "nktrace/inet.h"
 
 #include <string.h>
@@ -35,7 +36,8 @@ static const char *unreach_mark(uint8_t code, char *buf)
 int nkt_text_write(FILE *f, const struct nkt_trace *t,
 		   const struct nkt_out_opts *o)
 {
-	char a[NKT_INET_ADDRSTRLEN], s[NKT_INET_ADDRSTRLEN];
+	const struct nkt_addrtab *at = o ? o->addrs : NULL;
+	char a[NKT_ADDRSTRLEN], s[NKT_ADDRSTRLEN];
 	const char *name = NULL, *via = NULL;
 	size_t i = 0;
 	unsigned ttl;
@@ -44,10 +46,10 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 		name = o->dst_name(o->ctx, t->flow.dst);
 	if (o != NULL)
 		via = o->via_name[t->via];
-	fprintf(f, "traceroute to %s", nkt_inet_fmt(t->flow.dst, a));
+	fprintf(f, "traceroute to %s", nkt_addrtab_fmt(at, t->flow.dst, a));
 	if (name != NULL)
 		fprintf(f, " (%s)", name);
-	fprintf(f, " from %s", nkt_inet_fmt(t->flow.src, s));
+	fprintf(f, " from %s", nkt_addrtab_fmt(at, t->flow.src, s));
 	if (via != NULL)
 		fprintf(f, " via %s", via);
 	fprintf(f, ", %u hops max, %s", t->max_ttl,
@@ -73,8 +75,8 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 
 			if (h->flags & NKT_PF_EDST) {
 				fprintf(f, " (%s quoted a probe rewritten to ",
-					nkt_inet_fmt(h->from, a));
-				fprintf(f, "%s)", nkt_inet_fmt(h->edst, a));
+					nkt_addrtab_fmt(at, h->from, a));
+				fprintf(f, "%s)", nkt_addrtab_fmt(at, h->edst, a));
 				continue;
 			}
 			if (!(h->flags & NKT_PF_REPLY)) {
@@ -82,7 +84,7 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 				continue;
 			}
 			if (h->from != last) {
-				fprintf(f, " %s", nkt_inet_fmt(h->from, a));
+				fprintf(f, " %s", nkt_addrtab_fmt(at, h->from, a));
 				if (o != NULL && o->hook.text != NULL) {
 					char col[96];
 					const char *c = o->hook.text(

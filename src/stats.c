@@ -39,6 +39,54 @@ double nkt_stats_median(double *v, size_t n)
 	return nkt_stats_quantile(v, n, 0.5);
 }
 
+/* Put the k-th smallest of v[0..n) at v[k], smaller ones before it and
+ * larger ones after (Hoare's selection, median-of-three pivots). */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double a = v[lo], b = v[mid], c = v[hi], pivot, t;
+		pivot = a < b ? (b < c ? b : (a < c ? c : a))
+			      : (a < c ? a : (b < c ? c : b));
+		for (;;) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+			i++;
+			j--;
+		}
+		/* v[lo..j] <= pivot <= v[j+1..hi] */
+		if (k <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+}
+
+double nkt_stats_median_select(double *v, size_t n)
+{
+	size_t i, k;
+	double next;
+	if (n == 0)
+		return NAN;
+	k = (n - 1) / 2;
+	select_kth(v, n, k);
+	if (n % 2 == 1)
+		return v[k];
+	next = v[k + 1];
+	for (i = k + 2; i < n; i++)
+		if (v[i] < next)
+			next = v[i];
+	return v[k] + 0.5 * (next - v[k]);
+}
+
 double nkt_stats_jitter(const double *seq, size_t n)
 {
 	double sum = 0;
@@ -232,7 +280,7 @@ static double resample_median(const struct nkt_cluster *c, size_t n,
 		for (size_t j = 0; j < k->n; j++)
 			scratch[m++] = k->v[j];
 	}
-	return m ? nkt_stats_median(scratch, m) : NAN;
+	return m ? nkt_stats_median_select(scratch, m) : NAN;
 }
 
 static size_t total(const struct nkt_cluster *c, size_t n, size_t *largest)

@@ -16,6 +16,7 @@
 #ifndef NKTRACE_COMPARE_H
 #define NKTRACE_COMPARE_H
 
+#include "nktrace/addrtab.h"
 #include "nktrace/aspath.h"
 #include "nktrace/stats.h"
 #include "nktrace/targetdb.h"
@@ -29,7 +30,10 @@
 #define NKT_CMP_RATELIMIT_MAX 32
 
 struct nkt_cmp_obs {
-	uint32_t addr;
+	uint32_t addr;       /* the target (or an addrtab handle) */
+	uint32_t unit;       /* what is counted and resampled as one target:
+				the address (compare), or one target seen
+				from one vantage point (import) */
 	uint32_t prefix;     /* the target's /24 (or its targets.json prefix) */
 	uint8_t prefix_len;
 	uint8_t method;
@@ -76,6 +80,7 @@ void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n);
 /* How to summarise. */
 struct nkt_cmp_cfg {
 	const struct nkt_transits *transits;
+	const struct nkt_addrtab *addrs; /* handles in obs (NULL: IPv4) */
 	const struct nkt_targetdb *tdb;  /* may be NULL */
 	const char *via_name[256];       /* uplink labels; [0] NULL */
 	double level;                    /* confidence level, e.g. 0.95 */
@@ -118,6 +123,7 @@ struct nkt_cmp_diff {
 	char a[96], b[96];    /* transit names; a - b */
 	uint32_t prefix;      /* 0 for the overall difference */
 	uint8_t prefix_len;
+	char prefix_str[72];  /* "175.45.177.0/24"; "" overall */
 	double rtt_diff;
 	struct nkt_ci rtt_ci;
 	double rtt_p;

@@ -8,6 +8,7 @@
 #ifndef NKTRACE_OUTPUT_H
 #define NKTRACE_OUTPUT_H
 
+#include "nktrace/addrtab.h"
 #include "nktrace/trace.h"
 
 #include <jansson.h>
@@ -32,6 +33,8 @@ struct nkt_out_opts {
 	void (*extra)(void *ctx, const struct nkt_trace *t, json_t *rec);
 	/* Extra lines the text writer prints before the stop line. */
 	void (*extra_text)(void *ctx, const struct nkt_trace *t, FILE *f);
+	/* Handles in the traces (imported IPv6 addresses); may be NULL. */
+	const struct nkt_addrtab *addrs;
 };
 
 /* The Atlas fw value we write: results follow the fw >= 5000 layout. */

@@ -33,6 +33,9 @@ double nkt_stats_quantile(const double *sorted, size_t n, double q);
 /* Median of v (sorted in place); NAN when n == 0. */
 double nkt_stats_median(double *v, size_t n);
 
+/* The same median in linear time; v is reordered, not sorted. */
+double nkt_stats_median_select(double *v, size_t n);
+
 /* Mean absolute difference of consecutive values (jitter, RFC 3393 IPDV
  * style); 0 when n < 2. */
 double nkt_stats_jitter(const double *seq, size_t n);

@@ -39,6 +39,9 @@ enum nkt_stop {
 #define NKT_PF_EXT 0x0080       /* an ICMP extension structure came back */
 #define NKT_PF_E2E 0x0100       /* an end-to-end probe at the destination's
 				   TTL, after the trace (not a hop attempt) */
+#define NKT_PF_LATE 0x0200      /* imported: a reply that came after its
+				   probe's timeout (Atlas "late"); always
+				   with NKT_PF_DUP: an address, no answer */
 
 struct nkt_hop_reply {
 	uint64_t tx_ns;   /* send time, ns since the Unix epoch */

@@ -17,6 +17,7 @@ import atexit
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 
 from labtest import NKTRACE, Lab, check, done, need_root
@@ -108,6 +109,36 @@ check(len(traces) == summary["observations"] and
       all(t["type"] == "traceroute" for t in traces),
       "--traces has every trace as an Atlas record", summary["observations"],
       len(traces))
+# The run's traces imported back give the run's own analysis (RTTs are
+# written to the microsecond: numbers agree to 2 us).
+imported = os.path.join(tmp, "imported.json")
+p = subprocess.run([NKTRACE, "import", "-q", "--ci", "0.999", "--json",
+                    imported, os.path.join(tmp, "traces.ndjson")],
+                   capture_output=True, text=True)
+check(p.returncode == 0, "nktrace import of the run's traces exits 0", 0,
+      (p.returncode, p.stderr[-300:]))
+
+
+def same(a, b, path=""):
+    if isinstance(a, dict):
+        return [x for k in a for x in (same(a[k], b.get(k), path + "/" + k)
+                                       if k in b else [path + "/" + k])]
+    if isinstance(a, list):
+        if not isinstance(b, list) or len(a) != len(b):
+            return [path]
+        return [x for i, (u, v) in enumerate(zip(a, b))
+                for x in same(u, v, "%s[%d]" % (path, i))]
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        return [] if abs(a - b) <= 0.002 else [path]
+    return [] if a == b else [path]
+
+
+if p.returncode == 0:
+    back = json.load(open(imported))
+    for key in ("targets", "observations", "transits", "prefixes",
+                "difference", "prefix_differences"):
+        diff = same(summary[key], back[key], key)
+        check(not diff, "import gives compare's own %s" % key, [], diff[:5])
 print("compare wall time (default lab, scale 0.1): %d s" % (
     summary["end"] - summary["start"]))
 

@@ -116,6 +116,7 @@ static struct nkt_cmp_obs obs(uint32_t addr, int transit, int method,
 	int i;
 	memset(&o, 0, sizeof(o));
 	o.addr = addr;
+	o.unit = addr;
 	o.prefix = addr & 0xffffff00u;
 	o.prefix_len = 24;
 	o.method = (uint8_t)method;
@@ -258,6 +259,7 @@ static void test_verdicts(void)
 	snprintf(d.b, sizeof(d.b), "TTK");
 	d.prefix = 0xaf2db200u;
 	d.prefix_len = 24;
+	snprintf(d.prefix_str, sizeof(d.prefix_str), "175.45.178.0/24");
 	d.rtt_diff = 98.2;
 	d.rtt_ci = (struct nkt_ci){91.4, 104.1};
 	d.rtt_p = 0.0004;

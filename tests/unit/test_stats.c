@@ -110,8 +110,31 @@ static void test_bootstrap(void)
 	CHECK(again.lo <= ci.lo && again.hi >= ci.hi);
 }
 
+/* The linear-time median equals the sorting one, bit for bit, on random
+ * arrays with many ties, odd and even lengths. */
+static void test_median_select(void)
+{
+	uint64_t x = 12345;
+	int round, bad = 0;
+	for (round = 0; round < 2000; round++) {
+		double a[257], b[257];
+		size_t n = 1 + (size_t)(round % 257), i;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			a[i] = b[i] = (double)(x % (round % 3 ? 50 : 100000)) /
+				      7.0;
+		}
+		if (nkt_stats_median(a, n) != nkt_stats_median_select(b, n))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+}
+
 int main(void)
 {
+	test_median_select();
 	test_quantiles();
 	test_intervals();
 	test_tests();

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: ISC
+/* impagg.c: imported observations folded per path (see impagg.h). */
+#include "nktrace/impagg.h"
+#include "nktrace/keyhash.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct border_cand {
+	struct nkt_border_hop lf, fi;
+	uint64_t count, seen;
+	double rtt[16]; /* reservoir of the border hop's RTTs, ms */
+	size_t n_rtt;
+};
+
+struct nkt_impagg_path {
+	uint64_t traces, rtt_seen, rng;
+	struct border_cand b[NKT_IMPAGG_BORDERS];
+	size_t nb;
+};
+
+static const struct nkt_key hkey = {0x696d706167672d31ULL,
+				     0x6e6b7472616365ULL};
+
+struct path_key {
+	uint32_t vantage, addr, other_asn;
+	int32_t transit;
+	uint16_t dport;
+	uint8_t method, via;
+};
+
+static struct path_key key_of(uint32_t v, const struct nkt_cmp_obs *o)
+{
+	struct path_key k;
+	memset(&k, 0, sizeof(k));
+	k.vantage = v;
+	k.addr = o->addr;
+	k.other_asn = o->attr.transit < 0 ? o->attr.other_asn : 0;
+	k.transit = o->attr.transit;
+	k.dport = o->dport;
+	k.method = o->method;
+	k.via = o->via;
+	return k;
+}
+
+static uint64_t hash(const void *p, size_t n)
+{
+	return nkt_keyhash(&hkey, p, n);
+}
+
+/* xorshift64*: the reservoir's draws, seeded per path. */
+static uint64_t draw(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static void reservoir(double *v, size_t *n, size_t cap, uint64_t *seen,
+		      uint64_t *rng, double x)
+{
+	(*seen)++;
+	if (*n < cap) {
+		v[(*n)++] = x;
+		return;
+	}
+	{
+		uint64_t j = draw(rng) % *seen;
+		if (j < cap)
+			v[j] = x;
+	}
+}
+
+/* Open-addressing table of uint32 (index + 1) slots. */
+static void rehash(uint32_t **slot, size_t *nslot, size_t n,
+		   uint64_t (*h)(const struct nkt_impagg *, size_t),
+		   const struct nkt_impagg *a)
+{
+	size_t ns = *nslot ? *nslot * 2 : 256, i;
+	uint32_t *s = nkt_xcalloc(ns, sizeof(*s));
+	for (i = 0; i < n; i++) {
+		size_t j = (size_t)h(a, i) & (ns - 1);
+		while (s[j])
+			j = (j + 1) & (ns - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	free(*slot);
+	*slot = s;
+	*nslot = ns;
+}
+
+static uint64_t vhash(const struct nkt_impagg *a, size_t i)
+{
+	return hash(a->vantage[i], strlen(a->vantage[i]));
+}
+
+uint32_t nkt_impagg_vantage(struct nkt_impagg *a, const char *name)
+{
+	size_t j;
+	if ((a->n_vantage + 1) * 2 > a->nvslot)
+		rehash(&a->vslot, &a->nvslot, a->n_vantage, vhash, a);
+	j = (size_t)hash(name, strlen(name)) & (a->nvslot - 1);
+	while (a->vslot[j]) {
+		if (strcmp(a->vantage[a->vslot[j] - 1], name) == 0)
+			return a->vslot[j] - 1;
+		j = (j + 1) & (a->nvslot - 1);
+	}
+	if (a->n_vantage == a->cap_vantage) {
+		a->cap_vantage = a->cap_vantage ? a->cap_vantage * 2 : 16;
+		a->vantage = nkt_xreallocarray(a->vantage, a->cap_vantage,
+					       sizeof(*a->vantage));
+	}
+	a->vantage[a->n_vantage] = nkt_xstrdup(name);
+	a->vslot[j] = (uint32_t)(a->n_vantage + 1);
+	return (uint32_t)a->n_vantage++;
+}
+
+static uint64_t phash(const struct nkt_impagg *a, size_t i)
+{
+	struct path_key k = key_of(a->vant[i], &a->obs[i]);
+	return hash(&k, sizeof(k));
+}
+
+/* Units are (vantage, target): hashed on those two. */
+static uint64_t uhash2(uint32_t v, uint32_t addr)
+{
+	uint32_t k[2] = {v, addr};
+	return hash(k, sizeof(k));
+}
+
+static uint64_t uhash(const struct nkt_impagg *a, size_t i)
+{
+	return uhash2(a->vant[i], a->obs[i].addr);
+}
+
+/* The unit of (v, addr): the unit of an earlier path with the same pair,
+ * else a new one.  `i` is the new path's index. */
+static uint32_t unit_of(struct nkt_impagg *a, size_t i)
+{
+	size_t j;
+	if ((i + 1) * 2 > a->nuslot) {
+		/* Rebuild from the first path of each unit. */
+		size_t ns = a->nuslot ? a->nuslot * 2 : 256, k;
+		uint32_t *s = nkt_xcalloc(ns, sizeof(*s));
+		for (k = 0; k < i; k++) {
+			size_t m = (size_t)uhash(a, k) & (ns - 1);
+			int dup = 0;
+			while (s[m]) {
+				const struct nkt_cmp_obs *o = &a->obs[s[m] - 1];
+				if (a->vant[s[m] - 1] == a->vant[k] &&
+				    o->addr == a->obs[k].addr) {
+					dup = 1;
+					break;
+				}
+				m = (m + 1) & (ns - 1);
+			}
+			if (!dup)
+				s[m] = (uint32_t)(k + 1);
+		}
+		free(a->uslot);
+		a->uslot = s;
+		a->nuslot = ns;
+	}
+	j = (size_t)uhash(a, i) & (a->nuslot - 1);
+	while (a->uslot[j]) {
+		size_t k = a->uslot[j] - 1;
+		if (a->vant[k] == a->vant[i] && a->obs[k].addr == a->obs[i].addr)
+			return a->obs[k].unit;
+		j = (j + 1) & (a->nuslot - 1);
+	}
+	a->uslot[j] = (uint32_t)(i + 1);
+	return a->n_units++;
+}
+
+static void add_border(struct nkt_impagg_path *p, const struct nkt_cmp_obs *o)
+{
+	size_t i;
+	struct border_cand *b = NULL;
+
+	if (!o->last_foreign.present || !o->first_inside.present ||
+	    o->first_inside.hop != o->last_foreign.hop + 1)
+		return;
+	for (i = 0; i < p->nb; i++)
+		if (p->b[i].lf.addr == o->last_foreign.addr)
+			b = &p->b[i];
+	if (b == NULL) {
+		if (p->nb == NKT_IMPAGG_BORDERS) {
+			/* Full: the least seen candidate makes room. */
+			size_t least = 0;
+			for (i = 1; i < p->nb; i++)
+				if (p->b[i].count < p->b[least].count)
+					least = i;
+			b = &p->b[least];
+		} else
+			b = &p->b[p->nb++];
+		memset(b, 0, sizeof(*b));
+		b->lf = o->last_foreign;
+		b->fi = o->first_inside;
+	}
+	b->count++;
+	if (o->last_foreign.rtt_ns > 0)
+		reservoir(b->rtt, &b->n_rtt, NKT_ARRAY_LEN(b->rtt), &b->seen,
+			  &p->rng, (double)o->last_foreign.rtt_ns / 1e6);
+}
+
+void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
+		    const struct nkt_cmp_obs *o)
+{
+	struct path_key k = key_of(v, o);
+	struct nkt_cmp_obs *d;
+	struct nkt_impagg_path *p;
+	size_t j, i;
+
+	a->traces++;
+	if ((a->n + 1) * 2 > a->nslot)
+		rehash(&a->slot, &a->nslot, a->n, phash, a);
+	j = (size_t)hash(&k, sizeof(k)) & (a->nslot - 1);
+	while (a->slot[j]) {
+		struct path_key x = key_of(a->vant[a->slot[j] - 1],
+					   &a->obs[a->slot[j] - 1]);
+		if (memcmp(&x, &k, sizeof(k)) == 0)
+			break;
+		j = (j + 1) & (a->nslot - 1);
+	}
+	if (a->slot[j] == 0) {
+		if (a->n == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 64;
+			a->obs = nkt_xreallocarray(a->obs, a->cap,
+						   sizeof(*a->obs));
+			a->vant = nkt_xreallocarray(a->vant, a->cap,
+						    sizeof(*a->vant));
+			a->p = nkt_xreallocarray(a->p, a->cap, sizeof(*a->p));
+		}
+		i = a->n++;
+		a->slot[j] = (uint32_t)(i + 1);
+		d = &a->obs[i];
+		*d = *o;
+		d->rtt = nkt_xcalloc(NKT_IMPAGG_RTT_MAX, sizeof(*d->rtt));
+		d->n_rtt = 0;
+		d->e2e_sent = d->e2e_recv = 0;
+		d->n_ratelimit = 0;
+		a->vant[i] = v;
+		d->unit = unit_of(a, i);
+		p = &a->p[i];
+		memset(p, 0, sizeof(*p));
+		p->rng = hash(&k, sizeof(k)) | 1;
+	} else {
+		i = a->slot[j] - 1;
+		d = &a->obs[i];
+		p = &a->p[i];
+		/* The latest trace's path details; counts accumulate. */
+		d->reached |= o->reached;
+		if (o->dest_hop)
+			d->dest_hop = o->dest_hop;
+		d->stop_reason = o->stop_reason;
+		d->stop_hop = o->stop_hop;
+		d->reply_ttl = o->reply_ttl;
+		d->return_hops = o->return_hops;
+		d->asymmetric = o->asymmetric;
+		d->dest_rtt_ms = o->dest_rtt_ms;
+	}
+	p->traces++;
+	for (i = 0; i < o->n_rtt; i++)
+		reservoir(d->rtt, &d->n_rtt, NKT_IMPAGG_RTT_MAX, &p->rtt_seen,
+			  &p->rng, o->rtt[i]);
+	d->e2e_sent += o->e2e_sent;
+	d->e2e_recv += o->e2e_recv;
+	for (i = 0; i < o->n_ratelimit; i++) {
+		size_t m;
+		for (m = 0; m < d->n_ratelimit &&
+			    d->ratelimit[m] != o->ratelimit[i];
+		     m++)
+			;
+		if (m == d->n_ratelimit && m < NKT_CMP_RATELIMIT_MAX)
+			d->ratelimit[d->n_ratelimit++] = o->ratelimit[i];
+	}
+	add_border(p, o);
+}
+
+struct nkt_cmp_obs *nkt_impagg_obs(struct nkt_impagg *a,
+				   const uint32_t **vantage, size_t *n)
+{
+	size_t i, k;
+	/* Each path's border: its most common crossing (ties: the first
+	 * seen), at the median of its sampled RTTs. */
+	for (i = 0; i < a->n; i++) {
+		struct nkt_impagg_path *p = &a->p[i];
+		struct border_cand *best = NULL;
+		for (k = 0; k < p->nb; k++)
+			if (best == NULL || p->b[k].count > best->count)
+				best = &p->b[k];
+		if (best == NULL)
+			continue;
+		a->obs[i].last_foreign = best->lf;
+		a->obs[i].first_inside = best->fi;
+		if (best->n_rtt > 0) {
+			double tmp[16];
+			memcpy(tmp, best->rtt, best->n_rtt * sizeof(*tmp));
+			a->obs[i].last_foreign.rtt_ns = (uint64_t)llround(
+				nkt_stats_median(tmp, best->n_rtt) * 1e6);
+		}
+	}
+	*vantage = a->vant;
+	*n = a->n;
+	return a->obs;
+}
+
+uint64_t nkt_impagg_traces(const struct nkt_impagg *a, size_t i)
+{
+	return a->p[i].traces;
+}
+
+void nkt_impagg_free(struct nkt_impagg *a)
+{
+	size_t i;
+	for (i = 0; i < a->n; i++)
+		free(a->obs[i].rtt);
+	for (i = 0; i < a->n_vantage; i++)
+		free(a->vantage[i]);
+	free(a->obs);
+	free(a->vant);
+	free(a->p);
+	free(a->slot);
+	free(a->vantage);
+	free(a->vslot);
+	free(a->uslot);
+	memset(a, 0, sizeof(*a));
+}
