@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 """Run one libFuzzer target for a bounded time over a corpus seeded from the
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
-KIND: reply (frames from tests/data/pcap), cli, targets."""
+KIND: reply (frames from tests/data/pcap), cli, targets, import (the
+Atlas and scamper samples of tests/data/import and tests/data/peers)."""
 import glob
 import os
 import shutil
@@ -50,6 +51,16 @@ def seeds(kind, out):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "w") as f:
                 f.write(text)
+    elif kind == "import":
+        for p in sorted(glob.glob(os.path.join(SRC, "tests/data/import/*.json"))
+                        + glob.glob(os.path.join(SRC,
+                                                 "tests/data/peers/scamper_*"))):
+            with open(p, "rb") as f:
+                data = f.read()
+            # Whole small files; big arrays cut to their first records.
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                f.write(data[:16384])
     return n
 
 
