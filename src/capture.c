@@ -51,16 +51,19 @@ static void ports(char *buf, size_t len, const char *dir, const uint16_t *p,
 		snprintf(buf + off, len - off, ")");
 }
 
-struct nkt_capture *nkt_capture_open(const uint32_t *srcs, size_t n_src,
-				     const uint16_t *sports, size_t n_ports,
-				     size_t buffer_bytes, struct nkt_err *err)
+/* Open "any" with a filter (the caller's string, freed here). */
+static struct nkt_capture *open_filtered(char *filter, size_t buffer_bytes,
+					 struct nkt_err *err)
 {
 	struct nkt_capture *c = nkt_xcalloc(1, sizeof(*c));
-	char ebuf[PCAP_ERRBUF_SIZE], dsth[1024], srch[1024], dp[512], sp[512];
-	char *filter = NULL;
+	char ebuf[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
 	int rc;
 
+	if (filter == NULL) {
+		nkt_err_set(err, NKT_ESYS, "out of memory");
+		goto fail;
+	}
 	c->p = pcap_create("any", ebuf);
 	if (c->p == NULL) {
 		nkt_err_set(err, NKT_ESYS, "pcap: %s", ebuf);
@@ -79,23 +82,6 @@ struct nkt_capture *nkt_capture_open(const uint32_t *srcs, size_t n_src,
 		goto fail;
 	}
 	c->dlt = pcap_datalink(c->p);
-	hosts(dsth, sizeof(dsth), "dst", srcs, n_src);
-	hosts(srch, sizeof(srch), "src", srcs, n_src);
-	ports(dp, sizeof(dp), "dst", sports, n_ports);
-	ports(sp, sizeof(sp), "src", sports, n_ports);
-	/* Replies: ICMP echo reply and errors, TCP SYN-ACK/RST to our ports.
-	 * Probes: echo requests, UDP and TCP SYNs from our ports. */
-	if (asprintf(&filter,
-		     "ip and ((%s and (icmp[0] == 0 or icmp[0] == 3 or "
-		     "icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11 or "
-		     "icmp[0] == 12 or (tcp and tcp[13] & 0x14 != 0 and %s))) "
-		     "or (%s and ((icmp and icmp[0] == 8) or (udp and %s) or "
-		     "(tcp and tcp[13] & 0x02 != 0 and %s))))",
-		     dsth, n_ports ? dp : "tcp", srch, n_ports ? sp : "udp",
-		     n_ports ? sp : "tcp") < 0) {
-		nkt_err_set(err, NKT_ESYS, "out of memory");
-		goto fail;
-	}
 	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		nkt_err_set(err, NKT_ESYS, "capture filter: %s",
 			    pcap_geterr(c->p));
@@ -114,6 +100,45 @@ fail:
 	free(filter);
 	nkt_capture_close(c);
 	return NULL;
+}
+
+struct nkt_capture *nkt_capture_open(const uint32_t *srcs, size_t n_src,
+				     const uint16_t *sports, size_t n_ports,
+				     size_t buffer_bytes, struct nkt_err *err)
+{
+	char dsth[1024], srch[1024], dp[512], sp[512], *filter = NULL;
+
+	hosts(dsth, sizeof(dsth), "dst", srcs, n_src);
+	hosts(srch, sizeof(srch), "src", srcs, n_src);
+	ports(dp, sizeof(dp), "dst", sports, n_ports);
+	ports(sp, sizeof(sp), "src", sports, n_ports);
+	/* Replies: ICMP echo reply and errors, TCP SYN-ACK/RST to our ports.
+	 * Probes: echo requests, UDP and TCP SYNs from our ports. */
+	if (asprintf(&filter,
+		     "ip and ((%s and (icmp[0] == 0 or icmp[0] == 3 or "
+		     "icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11 or "
+		     "icmp[0] == 12 or (tcp and tcp[13] & 0x14 != 0 and %s))) "
+		     "or (%s and ((icmp and icmp[0] == 8) or (udp and %s) or "
+		     "(tcp and tcp[13] & 0x02 != 0 and %s))))",
+		     dsth, n_ports ? dp : "tcp", srch, n_ports ? sp : "udp",
+		     n_ports ? sp : "tcp") < 0)
+		filter = NULL;
+	return open_filtered(filter, buffer_bytes, err);
+}
+
+struct nkt_capture *nkt_capture_open_icmp(const uint32_t *srcs, size_t n_src,
+					  size_t buffer_bytes,
+					  struct nkt_err *err)
+{
+	char dsth[1024], *filter = NULL;
+
+	hosts(dsth, sizeof(dsth), "dst", srcs, n_src);
+	if (asprintf(&filter,
+		     "ip and %s and icmp and (icmp[0] == 0 or icmp[0] == 3 or "
+		     "icmp[0] == 11 or icmp[0] == 12)",
+		     dsth) < 0)
+		filter = NULL;
+	return open_filtered(filter, buffer_bytes, err);
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h,

@@ -21,6 +21,7 @@ int nkt_cmd_compare(int argc, char **argv);
 int nkt_cmd_run(int argc, char **argv);
 int nkt_cmd_report(int argc, char **argv);
 int nkt_cmd_import(int argc, char **argv);
+int nkt_cmd_sweep(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
@@ -29,6 +30,8 @@ int nkt_cmd_import(int argc, char **argv);
 			"detection", nkt_cmd_run},                             \
 		{"report", "a history's state, trends and events as text, "     \
 			   "JSON, metrics or HTML", nkt_cmd_report},       \
+		{"sweep", "every TTL of large target sets at a high rate "      \
+			  "(yarrp-style)", nkt_cmd_sweep},                  \
 		{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
 		{"import", "analyse RIPE Atlas and scamper traceroutes like "    \

@@ -67,6 +67,13 @@ struct nkt_capture *nkt_capture_open(const uint32_t *srcs, size_t n_src,
 				     const uint16_t *sports, size_t n_ports,
 				     size_t buffer_bytes, struct nkt_err *err);
 
+/* The same for incoming ICMP replies only (echo reply, unreachable, time
+ * exceeded, parameter problem) to the sources: what a sweep reads, at
+ * rates where capturing the outgoing probes too would halve its budget. */
+struct nkt_capture *nkt_capture_open_icmp(const uint32_t *srcs, size_t n_src,
+					  size_t buffer_bytes,
+					  struct nkt_err *err);
+
 typedef void (*nkt_capture_cb)(void *ctx, const struct nkt_reply *r,
 			       uint64_t ts_ns);
 
