@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <pcap/pcap.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,11 +138,10 @@ int nkt_cmd_replay(int argc, char **argv)
 		for (i = 0; i < n && code == NKT_EXIT_OK; i++) {
 			int rc = json ? nkt_atlas_write(out.f, traces[i], &oo)
 				      : nkt_text_write(out.f, traces[i], &oo);
+			if (rc != 0)
+				nkt_outfile_error(&out, errno, &err);
 			if (rc != 0 ||
 			    nkt_outfile_flush(&out, &err) != NKT_OK) {
-				if (err.msg[0] == '\0')
-					nkt_err_set(&err, NKT_ESYS,
-						    "writing the output");
 				code = nkt_fail("replay", &err);
 				nkt_outfile_abort(&out);
 			}

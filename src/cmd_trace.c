@@ -13,6 +13,7 @@
 #include "nktrace/outfile.h"
 #include "nktrace/priv.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,12 @@ static int on_trace(void *ctx, const struct nkt_trace *t)
 	struct trace_run *r = ctx;
 	int rc = r->o->json ? nkt_atlas_write(r->out.f, t, &r->oo)
 			    : nkt_text_write(r->out.f, t, &r->oo);
-	if (rc != 0 || nkt_outfile_flush(&r->out, &r->err) != NKT_OK) {
-		if (r->err.msg[0] == '\0')
-			nkt_err_set(&r->err, NKT_ESYS, "writing the output");
+	if (rc != 0) {
+		nkt_outfile_error(&r->out, errno, &r->err);
 		return -1;
 	}
+	if (nkt_outfile_flush(&r->out, &r->err) != NKT_OK)
+		return -1;
 	return 0;
 }
 

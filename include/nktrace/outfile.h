@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * outfile.h: output files that appear complete or not at all (shell).  Data
- * goes to a temporary file in the same directory; commit flushes, fsyncs
- * and renames it over the final name; abort (or a crash, or SIGKILL) leaves
- * the final name untouched.  Standard output ("-" or NULL) is written
+ * goes to an unnamed file in the same directory (O_TMPFILE; a named
+ * temporary file where the file system cannot); commit flushes, fsyncs,
+ * names it and renames it over the final name; abort (or a crash, or
+ * SIGKILL) leaves the final name untouched and, with O_TMPFILE, nothing
+ * at all.  Standard output ("-" or NULL) is written
  * directly and flushed per record, so a pipe streams.
  */
 #ifndef NKTRACE_OUTFILE_H
@@ -17,6 +19,7 @@ struct nkt_outfile {
 	FILE *f;
 	char *path; /* NULL for stdout */
 	char *tmp;
+	int unnamed; /* O_TMPFILE: no name until commit */
 };
 
 /* Open for writing.  Returns 0, or NKT_ESYS naming the file. */
@@ -26,6 +29,10 @@ int nkt_outfile_open(struct nkt_outfile *o, const char *path,
 /* Flush what was written so far (a record boundary).  Returns 0 or
  * NKT_ESYS (e.g. the disk is full). */
 int nkt_outfile_flush(struct nkt_outfile *o, struct nkt_err *err);
+
+/* Set err to "writing PATH: <strerror(e)>" (e 0: EIO); returns
+ * NKT_ESYS.  For a writer that failed with errno e. */
+int nkt_outfile_error(const struct nkt_outfile *o, int e, struct nkt_err *err);
 
 /* Finish: flush, fsync, rename into place.  On failure the temporary file
  * is removed and NKT_ESYS returned; the final name is never half written. */

@@ -11,11 +11,27 @@ exceeded replies to the vantage point, from fake sources, one class each:
   6.6.6.5  a truncated quote (12 bytes of the original datagram)
 
 It only ever sends to --vp, from inside the lab namespace it runs in.
+With --flood PPS it also sends, at that rate, junk of six more kinds:
+
+  random     a time exceeded quoting random bytes, from a random source
+  spoofed    a sniffed probe quoted with random IP ID and transport id,
+             from a random source
+  ext        a probe's quote (IP ID changed) with an oversized,
+             inconsistent RFC 4884 extension (an object length past the
+             end, 200 MPLS entries)
+  short      truncated ICMP (4 bytes) and an ICMP error quoting 2 bytes
+  duplicate  a genuine reply on its way to the vantage point, sent again
+  badlen     an IP header whose total length exceeds the packet
+
+It only ever sends to --vp, from inside the lab namespace it runs in.
 Counts are written to --stats when it gets SIGTERM.
 usage: forger.py --iface IF --vp ADDR --late SECONDS --stats FILE
+                 [--flood PPS]
 """
 import argparse
 import json
+import os
+import random
 import signal
 import socket
 import struct
@@ -23,6 +39,7 @@ import threading
 import time
 
 ETH_P_IP = 0x0800
+ETH_P_ALL = 0x0003
 
 
 def cksum(b):
@@ -55,17 +72,93 @@ def main():
     ap.add_argument("--vp", required=True)
     ap.add_argument("--late", type=float, default=2.0)
     ap.add_argument("--stats", required=True)
+    ap.add_argument("--flood", type=float, default=0)
     a = ap.parse_args()
 
+    # ETH_P_ALL: packets leaving the interface (genuine replies on their
+    # way to the vantage point) reach only such sockets.
     sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
-                          socket.htons(ETH_P_IP))
+                          socket.htons(ETH_P_ALL))
     sniff.bind((a.iface, 0))
     sniff.settimeout(0.2)
     out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     counts = {"probes": 0, "wrong_dst": 0, "wrong_id": 0, "expired": 0,
               "bad_sum": 0, "truncated": 0}
+    if a.flood:
+        counts.update({"random": 0, "spoofed": 0, "ext": 0, "short": 0,
+                       "duplicate": 0, "badlen": 0})
     stop = threading.Event()
     timers = []
+    recent = []  # the last genuine probe quotes and replies seen
+    lock = threading.Lock()
+
+    def rnd_addr():
+        return socket.inet_ntoa(struct.pack("!I", random.randrange(
+            0x01000000, 0xdf000000)))
+
+    def flood():
+        rng = random.Random(1)
+        gap = 1.0 / a.flood
+        t = time.monotonic()
+        kinds = ["random", "spoofed", "ext", "short", "duplicate",
+                 "badlen"]
+        n = 0
+        while not stop.is_set():
+            kind = kinds[n % len(kinds)]
+            n += 1
+            with lock:
+                pick = rng.choice(recent) if recent else None
+            if kind == "random":
+                pkt = time_exceeded(rnd_addr(), a.vp, os.urandom(28))
+            elif kind == "spoofed" and pick and pick[0] == "probe":
+                q = bytearray(pick[1])
+                q[4:6] = os.urandom(2)
+                q[26:28] = os.urandom(2)
+                pkt = time_exceeded(rnd_addr(), a.vp, bytes(q))
+            elif kind == "ext" and pick and pick[0] == "probe":
+                # RFC 4884: length (in 32-bit words) of the padded quote,
+                # then an extension header and an MPLS object that says
+                # it is longer than the packet, with 200 label entries.
+                # The quote's IP ID is changed: an on-path forger that
+                # quotes a probe in flight exactly would be right, like any
+                # router; this class is about the extension.
+                q = bytearray(pick[1])
+                q[4:6] = os.urandom(2)
+                q = bytes(q) + bytes(128 - len(q))
+                ext = struct.pack("!BBH", 0x20, 0, 0) + struct.pack(
+                    "!HBB", 0xfff0, 1, 1) + os.urandom(4 * 200)
+                icmp = struct.pack("!BBBBI", 11, 0, 0, 0, 0)
+                icmp = icmp[:5] + bytes([32]) + icmp[6:] + q + ext
+                s_ = cksum(icmp)
+                icmp = icmp[:2] + struct.pack("!H", s_) + icmp[4:]
+                pkt = ip_header(rnd_addr(), a.vp, len(icmp)) + icmp
+            elif kind == "short":
+                icmp = struct.pack("!BBH", 11, 0, 0)
+                pkt = ip_header(rnd_addr(), a.vp, len(icmp)) + icmp
+            elif kind == "duplicate" and pick and pick[0] == "reply":
+                pkt = pick[1]
+            elif kind == "badlen":
+                pkt = bytearray(time_exceeded(rnd_addr(), a.vp,
+                                              os.urandom(28)))
+                pkt[2:4] = struct.pack("!H", 1400)
+                pkt = bytes(pkt)
+            else:
+                continue
+            try:
+                out.sendto(pkt, (a.vp, 0))
+                counts[kind] += 1
+            except OSError:
+                pass
+            t += gap
+            d = t - time.monotonic()
+            if d > 0:
+                time.sleep(d)
+            else:
+                t = time.monotonic()
+
+    if a.flood:
+        th = threading.Thread(target=flood, daemon=True)
+        th.start()
 
     def send(pkt, key):
         out.sendto(pkt, (a.vp, 0))
@@ -81,7 +174,14 @@ def main():
             pkt, addr = sniff.recvfrom(2048)
         except socket.timeout:
             continue
-        if addr[2] == socket.PACKET_OUTGOING or len(pkt) < 28:
+        if addr[1] != ETH_P_IP or len(pkt) < 28:
+            continue
+        if addr[2] == socket.PACKET_OUTGOING:
+            # A genuine reply on its way to the vantage point.
+            if a.flood and socket.inet_ntoa(pkt[16:20]) == a.vp:
+                with lock:
+                    recent.append(("reply", bytes(pkt)))
+                    del recent[:-64]
             continue
         src = socket.inet_ntoa(pkt[12:16])
         if src != a.vp or pkt[9] not in (1, 6, 17):
@@ -90,6 +190,10 @@ def main():
         counts["probes"] += 1
         quote = bytearray(pkt[:ihl + 8])
         quote[8] = 1  # the TTL a router would see when it expires
+        if a.flood:
+            with lock:
+                recent.append(("probe", bytes(quote)))
+                del recent[:-64]
         # 1: another destination, everything else genuine.
         q = bytearray(quote)
         q[16:20] = socket.inet_aton("175.45.179.1")
