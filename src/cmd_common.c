@@ -68,8 +68,10 @@ int nkt_load_targets(const char *const *args, size_t n_args,
 					   ? "standard input"
 					   : files[i];
 		rc = nkt_read_file(files[i], &buf, &len, err);
+		if (rc == NKT_ENOTFOUND)
+			err->code = rc = NKT_EINVAL; /* bad input: exit 2 */
 		if (rc != NKT_OK)
-			return rc == NKT_ENOTFOUND ? NKT_EINVAL : rc;
+			return rc;
 		rc = nkt_targets_add_text(t, buf, len, name, err);
 		free(buf);
 		if (rc != NKT_OK)

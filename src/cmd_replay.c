@@ -47,8 +47,18 @@ static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
 	else
 		p = pcap_open_offline_with_tstamp_precision(
 			path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (p == NULL)
-		return nkt_err_set(err, NKT_ESYS, "%s: %s", path, ebuf);
+	if (p == NULL) {
+		/* libpcap repeats the path in its message; a missing or
+		 * foreign file is bad input (exit 2), not a failure. */
+		const char *why = ebuf;
+		size_t n = strlen(path);
+		if (strncmp(why, path, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+			why += n + 2;
+		return nkt_err_set(err, NKT_EINVAL, "cannot read %s: %s", path,
+				   strcmp(why, "unknown file format") == 0
+					   ? "not a pcap or pcapng file"
+					   : why);
+	}
 	dlt = pcap_datalink(p);
 	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
 	while ((rc = pcap_next_ex(p, &h, &d)) == 1) {

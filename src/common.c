@@ -130,6 +130,31 @@ int nkt_parse_double(const char *s, double min, double max, double *out,
 	return NKT_OK;
 }
 
+/* "0s", "1ms", "60s", "30d": the largest unit that divides ns. */
+static char *fmt_duration(uint64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		uint64_t ns;
+	} units[] = {{"d", 86400 * NKT_NS_PER_S}, {"h", 3600 * NKT_NS_PER_S},
+		     {"m", 60 * NKT_NS_PER_S},    {"s", NKT_NS_PER_S},
+		     {"ms", NKT_NS_PER_MS},       {"us", NKT_NS_PER_US}};
+	size_t i;
+	if (ns == 0) {
+		snprintf(buf, len, "0s");
+		return buf;
+	}
+	for (i = 0; i < NKT_ARRAY_LEN(units); i++)
+		if (ns % units[i].ns == 0) {
+			snprintf(buf, len, "%llu%s",
+				 (unsigned long long)(ns / units[i].ns),
+				 units[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	return buf;
+}
+
 int nkt_parse_duration_ns(const char *s, uint64_t default_unit_ns,
 			  uint64_t min_ns, uint64_t max_ns, uint64_t *out_ns,
 			  const char *what, struct nkt_err *err)
@@ -166,12 +191,13 @@ int nkt_parse_duration_ns(const char *s, uint64_t default_unit_ns,
 		unit = units[i].ns;
 	}
 	ns = v * (double)unit;
-	if (ns < (double)min_ns || ns > (double)max_ns)
-		return nkt_err_set(
-			err, NKT_EINVAL,
-			"%s: %s is out of range [%.3gs, %.3gs]", what, s,
-			(double)min_ns / NKT_NS_PER_S,
-			(double)max_ns / NKT_NS_PER_S);
+	if (ns < (double)min_ns || ns > (double)max_ns) {
+		char lo[32], hi[32];
+		return nkt_err_set(err, NKT_EINVAL,
+				   "%s: %s is out of range [%s, %s]", what, s,
+				   fmt_duration(min_ns, lo, sizeof(lo)),
+				   fmt_duration(max_ns, hi, sizeof(hi)));
+	}
 	*out_ns = (uint64_t)llround(ns);
 	return NKT_OK;
 bad:

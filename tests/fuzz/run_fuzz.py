@@ -3,7 +3,8 @@
 """Run one libFuzzer target for a bounded time over a corpus seeded from the
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), cli, targets, import (the
-Atlas and scamper samples of tests/data/import and tests/data/peers)."""
+Atlas and scamper samples of tests/data/import and tests/data/peers),
+config (data/transits.json, data/targets.json, a report JSON)."""
 import glob
 import os
 import shutil
@@ -61,6 +62,25 @@ def seeds(kind, out):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as f:
                 f.write(data[:16384])
+    elif kind == "config":
+        report = os.path.join(SRC, "tests/unit/test_report.c")
+        seeds_ = [(0, os.path.join(SRC, "data/transits.json")),
+                  (1, os.path.join(SRC, "data/targets.json"))]
+        for sel, p in seeds_:
+            n += 1
+            with open(p, "rb") as f, \
+                    open(os.path.join(out, "s%04d" % n), "wb") as o:
+                o.write(bytes([sel]) + f.read())
+        # A report: the unit test's fixture, unescaped from its C string.
+        src = open(report).read()
+        start = src.index("report_json[] =") + len("report_json[] =")
+        body = src[start:src.index(";", start)]
+        text = "".join(part.encode().decode("unicode_escape")
+                       for part in __import__("re").findall(
+                           r'"((?:[^"\\]|\\.)*)"', body))
+        n += 1
+        with open(os.path.join(out, "s%04d" % n), "wb") as o:
+            o.write(bytes([2]) + text.encode())
     return n
 
 

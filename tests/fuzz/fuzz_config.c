@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: ISC
+/* fuzz_config.c: libFuzzer target for what nktrace reads as configuration
+ * or renders from stored data: the first byte picks the transits file
+ * parser, the targets database parser, or the report renderers (text,
+ * Prometheus, HTML) fed with the rest as a report JSON. */
+#include "nktrace/report.h"
+#include "nktrace/targetdb.h"
+#include "nktrace/transit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data + 1;
+	struct nkt_err err;
+
+	if (size < 1)
+		return 0;
+	size--;
+	switch (data[0] % 3) {
+	case 0: {
+		struct nkt_transits *t = malloc(sizeof(*t));
+		if (t == NULL)
+			abort();
+		nkt_transits_parse(text, size, "fuzz", t, &err);
+		free(t);
+		break;
+	}
+	case 1: {
+		struct nkt_targetdb *db = malloc(sizeof(*db));
+		if (db == NULL)
+			abort();
+		if (nkt_targetdb_parse(text, size, "fuzz", db, &err) == NKT_OK)
+			nkt_targetdb_name(db, 0xaf2db047u);
+		free(db);
+		break;
+	}
+	default: {
+		json_t *rep = json_loadb(text, size, 0, NULL);
+		FILE *f = fopen("/dev/null", "w");
+		if (f == NULL)
+			abort();
+		if (rep != NULL) {
+			nkt_report_text(f, rep);
+			nkt_report_prom(f, rep);
+			nkt_report_html(f, rep, "fuzz");
+			json_decref(rep);
+		}
+		fclose(f);
+	}
+	}
+	return 0;
+}
