@@ -15,7 +15,8 @@ import sys
 SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
-NKTRACE = os.path.join(BUILD, "nktrace")
+# NKT_NKTRACE: the binary under a wrapper (meson test --setup valgrindtools).
+NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 MM = os.path.join(SRC, "tests", "data", "maxmind")
 BUILTIN = os.path.join(SRC, "data", "nktrace.mmdb")
 failures = []

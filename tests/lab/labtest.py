@@ -19,7 +19,8 @@ SRC = os.environ.get("NKT_SOURCE_ROOT",
                          os.path.abspath(__file__)))))
 BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
 LAB = os.path.join(SRC, "tools", "lab")
-NKTRACE = os.path.join(BUILD, "nktrace")
+# NKT_NKTRACE: the binary under a wrapper (meson test --setup valgrindtools).
+NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 
 _failures = []
 _checks = 0

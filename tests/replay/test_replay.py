@@ -16,7 +16,8 @@ import sys
 SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
-NKTRACE = os.path.join(BUILD, "nktrace")
+# NKT_NKTRACE: the binary under a wrapper (meson test --setup valgrindtools).
+NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 DATA = os.path.join(SRC, "tests", "data")
 GOLDEN = os.path.join(SRC, "tests", "replay", "golden")
 update = os.environ.get("NKT_UPDATE_GOLDEN") == "1"

@@ -15,7 +15,8 @@ import sys
 import tempfile
 
 SRC = os.environ["NKT_SOURCE_ROOT"]
-NKTRACE = os.path.join(os.environ["NKT_BUILD_DIR"], "nktrace")
+NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(
+    os.environ["NKT_BUILD_DIR"], "nktrace")
 UNITS = os.path.join(SRC, "tools", "systemd")
 checks, failed = 0, 0
 
