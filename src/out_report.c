@@ -26,6 +26,15 @@ static int64_t integer(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
+/* A time in seconds since the epoch from a report field, clamped to years
+ * 1970..9999 so that differences of two never overflow (a report is input:
+ * it may come from a file). */
+static int64_t timestamp(const json_t *o, const char *key)
+{
+	int64_t t = integer(o, key);
+	return t < 0 ? 0 : t > 253402300799 ? 253402300799 : t;
+}
+
 static const char *utc(int64_t t, const char *fmt, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
@@ -82,9 +91,9 @@ static const json_t *run_by_id(const json_t *rep, int64_t id)
 static int64_t shown_since(const json_t *rep)
 {
 	const json_t *first = json_array_get(json_object_get(rep, "runs"), 0);
-	int64_t since = integer(rep, "since");
+	int64_t since = timestamp(rep, "since");
 	if (since == 0 && first != NULL)
-		return integer(first, "start");
+		return timestamp(first, "start");
 	return since;
 }
 
@@ -96,18 +105,20 @@ int nkt_report_text(FILE *f, const json_t *rep)
 	const json_t *run = run_by_id(rep, latest), *g, *ev;
 
 	count_runs(rep, &ok, &failed, &intr);
-	fprintf(f, "nktrace report, %s to %s: %zu cycle%s (%zu ok, %zu "
-		   "failed, %zu interrupted)\n",
-		utc(shown_since(rep), "%Y-%m-%d %H:%M", a, sizeof(a)),
-		utc(integer(rep, "until"), "%Y-%m-%d %H:%M UTC", b, sizeof(b)),
-		ok + failed + intr, ok + failed + intr == 1 ? "" : "s", ok,
-		failed, intr);
+	fprintf(
+	    f,
+	    "nktrace report, %s to %s: %zu cycle%s (%zu ok, %zu "
+	    "failed, %zu interrupted)\n",
+	    utc(shown_since(rep), "%Y-%m-%d %H:%M", a, sizeof(a)),
+	    utc(timestamp(rep, "until"), "%Y-%m-%d %H:%M UTC", b, sizeof(b)),
+	    ok + failed + intr, ok + failed + intr == 1 ? "" : "s", ok, failed,
+	    intr);
 	if (run == NULL) {
 		fprintf(f, "no successful cycle in this window\n");
 	} else {
 		fprintf(f, "latest successful cycle: run %lld at %s\n\n",
 			(long long)latest,
-			utc(integer(run, "start"), "%Y-%m-%d %H:%M:%S UTC", a,
+			utc(timestamp(run, "start"), "%Y-%m-%d %H:%M:%S UTC", a,
 			    sizeof(a)));
 		fprintf(f, "%-16s %9s %11s %11s %7s\n", "transit", "reached",
 			"RTT median", "RTT p90", "loss");
@@ -159,7 +170,7 @@ int nkt_report_text(FILE *f, const json_t *rep)
 	json_array_foreach(ev, i, g)
 	{
 		fprintf(f, "%s  %-19s %s\n",
-			utc(integer(g, "time"), "%Y-%m-%d %H:%M:%S", a,
+			utc(timestamp(g, "time"), "%Y-%m-%d %H:%M:%S", a,
 			    sizeof(a)),
 			str(g, "kind"), str(g, "message"));
 	}
@@ -274,8 +285,8 @@ int nkt_report_prom(FILE *f, const json_t *rep)
 	if (last != NULL) {
 		prom_head(f, "nktrace_last_run_timestamp_seconds",
 			  "Start of the latest cycle (Unix time).");
-		prom_sample(f, "nktrace_last_run_timestamp_seconds", NULL,
-			    NULL, NULL, NULL, (double)integer(last, "start"));
+		prom_sample(f, "nktrace_last_run_timestamp_seconds", NULL, NULL,
+			    NULL, NULL, (double)timestamp(last, "start"));
 		prom_head(f, "nktrace_last_run_ok",
 			  "1 if the latest cycle succeeded.");
 		prom_sample(f, "nktrace_last_run_ok", NULL, NULL, NULL, NULL,
@@ -286,13 +297,14 @@ int nkt_report_prom(FILE *f, const json_t *rep)
 		prom_head(f, "nktrace_last_ok_run_timestamp_seconds",
 			  "Start of the latest successful cycle (Unix time).");
 		prom_sample(f, "nktrace_last_ok_run_timestamp_seconds", NULL,
-			    NULL, NULL, NULL, (double)integer(okrun, "start"));
+			    NULL, NULL, NULL,
+			    (double)timestamp(okrun, "start"));
 		prom_head(f, "nktrace_last_ok_run_duration_seconds",
 			  "Duration of the latest successful cycle.");
 		prom_sample(f, "nktrace_last_ok_run_duration_seconds", NULL,
 			    NULL, NULL, NULL,
-			    (double)(integer(okrun, "end") -
-				     integer(okrun, "start")));
+			    (double)(timestamp(okrun, "end") -
+				     timestamp(okrun, "start")));
 		prom_head(f, "nktrace_last_ok_run_probes",
 			  "Probes sent in the latest successful cycle.");
 		prom_sample(f, "nktrace_last_ok_run_probes", NULL, NULL, NULL,
@@ -437,6 +449,8 @@ static void time_ticks(FILE *f, const struct axis *a, double top,
 		if (span / step <= 8)
 			break;
 	}
+	if (span / step > 8) /* spans of years: whole multiples of 30 days */
+		step *= span / step / 8 + 1;
 	fmt = step >= 86400 ? "%m-%d" : span > 86400 ? "%m-%d %H:%M" : "%H:%M";
 	for (t = (a->t0 + step - 1) / step * step; t <= a->t1; t += step) {
 		double x = xpos(a, t);
@@ -478,7 +492,7 @@ static void series_line(FILE *f, const struct axis *a, const json_t *series,
 				"points=\"",
 				col);
 		fprintf(f, "%s%.1f,%.1f", open ? " " : "",
-			xpos(a, integer(p, "t")), ypos(a, v));
+			xpos(a, timestamp(p, "t")), ypos(a, v));
 		open = 1;
 	}
 	if (open)
@@ -506,12 +520,14 @@ static void series_band(FILE *f, const struct axis *a, const json_t *series,
 				col);
 			for (k = i; k < j; k++) {
 				const json_t *p = json_array_get(series, k);
-				fprintf(f, "%.1f,%.1f ", xpos(a, integer(p, "t")),
+				fprintf(f, "%.1f,%.1f ",
+					xpos(a, timestamp(p, "t")),
 					ypos(a, num(p, c->hi) * c->scale));
 			}
 			for (k = j; k > i; k--) {
 				const json_t *p = json_array_get(series, k - 1);
-				fprintf(f, "%.1f,%.1f ", xpos(a, integer(p, "t")),
+				fprintf(f, "%.1f,%.1f ",
+					xpos(a, timestamp(p, "t")),
 					ypos(a, num(p, c->lo) * c->scale));
 			}
 			fputs("\"/>\n", f);
@@ -575,7 +591,7 @@ static void chart(FILE *f, const json_t *rep, const struct axis *ta,
 	/* Events: a dashed line at their time. */
 	json_array_foreach(json_object_get(rep, "events"), i, e)
 	{
-		double x = xpos(&a, integer(e, "time"));
+		double x = xpos(&a, timestamp(e, "time"));
 		if (x < ML || x > W - MR)
 			continue;
 		fprintf(f,
@@ -601,10 +617,11 @@ static void chart(FILE *f, const json_t *rep, const struct axis *ta,
 				"<circle class=\"pt\" data-transit=\"%zu\" "
 				"cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
 				"<title>",
-				i, xpos(&a, integer(p, "t")), ypos(&a, v), col);
+				i, xpos(&a, timestamp(p, "t")), ypos(&a, v),
+				col);
 			esc(f, str(g, "name"));
 			fprintf(f, " %s: %.*f %s",
-				utc(integer(p, "t"), "%Y-%m-%d %H:%M", buf,
+				utc(timestamp(p, "t"), "%Y-%m-%d %H:%M", buf,
 				    sizeof(buf)),
 				c->decimals, v, c->unit);
 			fputs("</title></circle>\n", f);
@@ -666,20 +683,21 @@ static void timeline(FILE *f, const json_t *rep, const struct axis *a)
 		fputs("</text>\n", f);
 		json_array_foreach(series, j, p)
 		{
-			int64_t t = integer(p, "t"), next;
+			int64_t t = timestamp(p, "t"), next;
 			const char *carrier = str(p, "carrier");
 			double x0, x1;
 			int dark = integer(p, "targets") > 0 &&
 				   integer(p, "reached") == 0;
 			if (j + 1 < m)
-				next = integer(json_array_get(series, j + 1),
-					       "t");
+				next = timestamp(json_array_get(series, j + 1),
+						 "t");
 			else
-				next = t + (m > 1 ? (t - integer(json_array_get(
-								  series, 0),
-							  "t")) /
-							    (int64_t)(m - 1)
-						  : (a->t1 - a->t0) / 50);
+				next =
+				    t + (m > 1 ? (t - timestamp(json_array_get(
+								    series, 0),
+								"t")) /
+						     (int64_t)(m - 1)
+					       : (a->t1 - a->t0) / 50);
 			x0 = xpos(a, t);
 			x1 = fmin(xpos(a, next), W - MR);
 			if (x1 - x0 < 2)
@@ -811,14 +829,14 @@ int nkt_report_html(FILE *f, const json_t *rep, const char *title)
 		 0, 100},
 	};
 
-	a.t0 = integer(rep, "since");
-	a.t1 = integer(rep, "until");
+	a.t0 = timestamp(rep, "since");
+	a.t1 = timestamp(rep, "until");
 	/* The time axis spans the runs, not an empty window. */
 	if (json_array_size(runs) > 0) {
-		int64_t first = integer(json_array_get(runs, 0), "start"),
-			last = integer(json_array_get(runs,
-						      json_array_size(runs) - 1),
-				       "end");
+		int64_t first = timestamp(json_array_get(runs, 0), "start"),
+			last = timestamp(
+			    json_array_get(runs, json_array_size(runs) - 1),
+			    "end");
 		a.t0 = first;
 		a.t1 = last > first ? last : first;
 	}
@@ -836,17 +854,18 @@ int nkt_report_html(FILE *f, const json_t *rep, const char *title)
 	esc(f, title);
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>", css);
 	esc(f, title);
-	fprintf(f,
-		"</h1>\n<p class=\"muted\">%s to %s &middot; %zu cycles "
-		"(%zu ok, %zu failed, %zu interrupted) &middot; generated by "
-		"nktrace</p>\n",
-		utc(shown_since(rep), "%Y-%m-%d %H:%M", from, sizeof(from)),
-		utc(integer(rep, "until"), "%Y-%m-%d %H:%M UTC", to, sizeof(to)),
-		ok + failed + intr, ok, failed, intr);
+	fprintf(
+	    f,
+	    "</h1>\n<p class=\"muted\">%s to %s &middot; %zu cycles "
+	    "(%zu ok, %zu failed, %zu interrupted) &middot; generated by "
+	    "nktrace</p>\n",
+	    utc(shown_since(rep), "%Y-%m-%d %H:%M", from, sizeof(from)),
+	    utc(timestamp(rep, "until"), "%Y-%m-%d %H:%M UTC", to, sizeof(to)),
+	    ok + failed + intr, ok, failed, intr);
 	if (integer(rep, "latest_ok_run") != 0) {
 		const json_t *r = run_by_id(rep, integer(rep, "latest_ok_run"));
 		fprintf(f, "<h2>Latest cycle (%s)</h2>\n",
-			utc(integer(r, "start"), "%Y-%m-%d %H:%M:%S UTC", buf,
+			utc(timestamp(r, "start"), "%Y-%m-%d %H:%M:%S UTC", buf,
 			    sizeof(buf)));
 		latest_tables(f, rep);
 	} else {
@@ -871,7 +890,7 @@ int nkt_report_html(FILE *f, const json_t *rep, const char *title)
 		json_array_foreach(json_object_get(rep, "events"), i, e)
 		{
 			fprintf(f, "<tr class=\"event\"><td>%s</td><td>",
-				utc(integer(e, "time"), "%Y-%m-%d %H:%M:%S",
+				utc(timestamp(e, "time"), "%Y-%m-%d %H:%M:%S",
 				    buf, sizeof(buf)));
 			esc(f, str(e, "kind"));
 			fputs("</td><td>", f);
@@ -890,7 +909,7 @@ int nkt_report_html(FILE *f, const json_t *rep, const char *title)
 			if (strcmp(str(r, "status"), "ok") == 0)
 				continue;
 			fprintf(f, "<tr><td>%s</td><td>",
-				utc(integer(r, "start"), "%Y-%m-%d %H:%M:%S",
+				utc(timestamp(r, "start"), "%Y-%m-%d %H:%M:%S",
 				    buf, sizeof(buf)));
 			esc(f, str(r, "status"));
 			fputs("</td><td>", f);

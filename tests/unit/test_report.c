@@ -169,6 +169,41 @@ static void test_empty(void)
 	json_decref(rep);
 }
 
+/* Times are input: a window of centuries (or of int64 extremes) renders a
+ * bounded page with a handful of ticks, and differences never overflow. */
+static void test_extreme_times(void)
+{
+	static const char *const reps[] = {
+	    "{\"type\":\"report\",\"since\":0,\"until\":"
+	    "4611686018427387904,\"runs\":[],\"transits\":[],"
+	    "\"prefixes\":[],\"events\":[]}",
+	    "{\"type\":\"report\",\"since\":-9223372036854775807,"
+	    "\"until\":9223372036854775807,\"runs\":[{\"run\":1,"
+	    "\"status\":\"ok\",\"start\":-9223372036854775807,\"end\":"
+	    "9223372036854775807}],\"latest_ok_run\":{\"run\":1,"
+	    "\"start\":-9223372036854775807,\"end\":"
+	    "9223372036854775807},\"transits\":[{\"name\":\"X\","
+	    "\"series\":[{\"t\":-9223372036854775807,\"rtt_median\":1},"
+	    "{\"t\":9223372036854775807,\"rtt_median\":2}]}],"
+	    "\"prefixes\":[],\"events\":[{\"time\":"
+	    "9223372036854775807,\"kind\":\"outage\"}]}",
+	};
+	for (size_t i = 0; i < sizeof(reps) / sizeof(*reps); i++) {
+		json_t *rep = json_loads(reps[i], 0, NULL);
+		CHECK(rep != NULL);
+		char *s = render('h', rep);
+		CHECK(strlen(s) < 200000);
+		CHECK(count(s, "class=\"tick\"") < 100);
+		CHECK(strstr(s, "</html>\n") != NULL);
+		free(s);
+		s = render('p', rep);
+		free(s);
+		s = render('t', rep);
+		free(s);
+		json_decref(rep);
+	}
+}
+
 int main(void)
 {
 	json_error_t e;
@@ -181,6 +216,7 @@ int main(void)
 	test_prom(rep);
 	test_html(rep);
 	test_empty();
+	test_extreme_times();
 	json_decref(rep);
 	return nkt_test_done("test_report");
 }
