@@ -93,6 +93,8 @@ def main():
         print("%d seeds" % seeds(kind, corpus))
         p = subprocess.run([fuzzer, "-max_total_time=%d" % secs,
                             "-print_final_stats=1", "-rss_limit_mb=2048",
+                            # one input taking this long is a hang: a failure
+                            "-timeout=25",
                             "-artifact_prefix=" + work + "/", corpus],
                            capture_output=True, text=True)
         tail = [l for l in p.stderr.splitlines()
