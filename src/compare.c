@@ -329,6 +329,20 @@ static void free_clusters(struct clusters *c)
 	free(c->medians);
 }
 
+/* Every value of every cluster, in one new array of *n. */
+static double *pooled(const struct clusters *c, size_t *n)
+{
+	size_t i, j, t = 0;
+	double *v;
+	for (i = 0; i < c->n; i++)
+		t += c->c[i].n;
+	v = nkt_xreallocarray(NULL, t ? t : 1, sizeof(*v));
+	for (*n = 0, i = 0; i < c->n; i++)
+		for (j = 0; j < c->c[i].n; j++)
+			v[(*n)++] = c->c[i].v[j];
+	return v;
+}
+
 static double median_of(double *v, size_t n)
 {
 	return n ? nkt_stats_median(v, n) : NAN;
@@ -471,8 +485,19 @@ static void compare_groups(const struct nkt_cmp_obs *obs,
 				       ca.c, ca.n, cb.c, cb.n, cfg->level,
 				       cfg->bootstrap, cfg->seed)
 			     : (struct nkt_ci){NAN, NAN};
-	d->rtt_p = nkt_stats_mannwhitney(ca.medians, ca.n, cb.medians, cb.n,
-					 NULL);
+	if (ca.n >= 2 && cb.n >= 2)
+		d->rtt_p = nkt_stats_mannwhitney(ca.medians, ca.n, cb.medians,
+						 cb.n, NULL);
+	else {
+		/* One target on a side: per-target medians cannot show a
+		 * difference (1 vs 1 is always p = 1), so the test is over
+		 * that target's probes, as the interval is. */
+		size_t na, nb;
+		double *pa = pooled(&ca, &na), *pb = pooled(&cb, &nb);
+		d->rtt_p = nkt_stats_mannwhitney(pa, na, pb, nb, NULL);
+		free(pa);
+		free(pb);
+	}
 	free_clusters(&ca);
 	free_clusters(&cb);
 	d->loss_a = sa->loss;

@@ -270,11 +270,19 @@ static size_t pick(uint64_t *s, size_t n)
 	return (size_t)(next_u64(s) % n);
 }
 
-/* Median of a resample of clusters, pooled, into scratch. */
+/* Median of a resample of clusters, pooled, into scratch.  A single
+ * cluster (one target) has no between-cluster spread to resample: its
+ * values are resampled instead, so the interval says how well that one
+ * target's median is known rather than pretending to be exact. */
 static double resample_median(const struct nkt_cluster *c, size_t n,
 			      double *scratch, uint64_t *s)
 {
 	size_t i, m = 0;
+	if (n == 1) {
+		for (i = 0; i < c->n; i++)
+			scratch[m++] = c->v[pick(s, c->n)];
+		return m ? nkt_stats_median_select(scratch, m) : NAN;
+	}
 	for (i = 0; i < n; i++) {
 		const struct nkt_cluster *k = &c[pick(s, n)];
 		for (size_t j = 0; j < k->n; j++)
@@ -331,7 +339,7 @@ struct nkt_ci nkt_stats_boot_median(const struct nkt_cluster *c, size_t n,
 	struct nkt_ci ci;
 	uint64_t s = seed;
 
-	if (n < 2 || t == 0 || B == 0) {
+	if (n == 0 || t == 0 || B == 0) {
 		ci.lo = ci.hi = pooled_median(c, n);
 		return ci;
 	}
@@ -357,7 +365,7 @@ struct nkt_ci nkt_stats_boot_median_diff(const struct nkt_cluster *a,
 	uint64_t s = seed;
 	unsigned i;
 
-	if (na < 2 || nb < 2 || ta == 0 || tb == 0 || B == 0) {
+	if (ta == 0 || tb == 0 || B == 0) {
 		ci.lo = ci.hi = pooled_median(a, na) - pooled_median(b, nb);
 		return ci;
 	}

@@ -66,13 +66,14 @@ struct nkt_cluster {
 };
 
 /* Bootstrap percentile CI of the pooled median, resampling clusters;
- * B resamples from `seed`.  With fewer than 2 clusters the interval is the
- * median itself (no spread can be estimated). */
+ * B resamples from `seed`.  A single cluster's values are resampled
+ * instead (the interval of that one cluster's median); with no values the
+ * interval is NaN. */
 struct nkt_ci nkt_stats_boot_median(const struct nkt_cluster *c, size_t n,
 				    double level, unsigned B, uint64_t seed);
 
 /* Bootstrap percentile CI of median(a) - median(b), resampling each
- * side's clusters independently. */
+ * side's clusters independently (a side of one cluster: its values). */
 struct nkt_ci nkt_stats_boot_median_diff(const struct nkt_cluster *a,
 					 size_t na,
 					 const struct nkt_cluster *b,

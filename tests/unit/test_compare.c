@@ -249,6 +249,40 @@ static void test_summary(void)
 		nkt_cmp_obs_free(&o[i]);
 }
 
+/* One target per transit (--targets ADDR, or a /24 with one host): the
+ * interval and the test come from that target's probes, not a zero-width
+ * interval with p = 1 beside a "faster" verdict. */
+static void test_single_targets(void)
+{
+	double c[] = {292, 291, 293, 292, 292}, t[] = {190, 191, 189, 190, 190};
+	struct nkt_cmp_obs o[2];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	char v[512];
+
+	o[0] = obs(0xaf2db047u, CHINA, NKT_METHOD_TCP, c, 5);
+	o[1] = obs(0xaf2db10au, TTK, NKT_METHOD_TCP, t, 5);
+	nkt_cmp_unify(o, 2);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.transits = &ts;
+	cfg.level = 0.95;
+	cfg.bootstrap = 1000;
+	cfg.seed = 3;
+	nkt_cmp_summarize(o, 2, &cfg, &r);
+	CHECK(r.overall.valid);
+	CHECK_NEAR(r.overall.rtt_diff, 102, 1e-9);
+	CHECK(r.overall.rtt_ci.lo < r.overall.rtt_ci.hi);
+	CHECK(r.overall.rtt_ci.lo >= 100 && r.overall.rtt_ci.hi <= 104);
+	/* Mann-Whitney over 5 vs 5 probes, fully separated: U = 25. */
+	CHECK_NEAR(r.overall.rtt_p, 0.0101760, 1e-6); /* ties corrected */
+	nkt_cmp_verdict(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strncmp(v, "TTK is 102 ms faster than China Unicom", 38) == 0);
+	CHECK(strstr(v, "p=0.010") != NULL);
+	nkt_cmp_result_free(&r);
+	nkt_cmp_obs_free(&o[0]);
+	nkt_cmp_obs_free(&o[1]);
+}
+
 static void test_verdicts(void)
 {
 	struct nkt_cmp_diff d;
@@ -288,6 +322,7 @@ int main(void)
 	nkt_transits_parse(tj, sizeof(tj) - 1, "t", &ts, NULL);
 	test_observe();
 	test_summary();
+	test_single_targets();
 	test_verdicts();
 	return nkt_test_done("test_compare");
 }

@@ -96,10 +96,20 @@ static void test_bootstrap(void)
 	CHECK(ci.lo <= 290.1 && 290.1 <= ci.hi);       /* pooled median */
 	CHECK(ci.lo >= 289.5 && ci.hi <= 291.0);
 	CHECK(ci.hi > ci.lo);
-	/* One cluster: no spread to estimate. */
+	/* One cluster: its values are resampled, so the interval spans
+	 * them instead of collapsing on the median. */
 	ci = nkt_stats_boot_median(a, 1, 0.95, 2000, 1);
-	CHECK_NEAR(ci.lo, 290.1, 1e-9);
-	CHECK_NEAR(ci.hi, 290.1, 1e-9);
+	CHECK(ci.lo <= 290.1 && 290.1 <= ci.hi);
+	CHECK(ci.lo >= 289.9 && ci.hi <= 290.4);
+	CHECK(ci.hi > ci.lo);
+	/* One value: nothing to resample. */
+	ci = nkt_stats_boot_median(a + 3, 1, 0.95, 2000, 1);
+	CHECK_NEAR(ci.lo, 290.2, 1e-9);
+	CHECK_NEAR(ci.hi, 290.2, 1e-9);
+	/* One cluster against one: the difference has a real interval. */
+	d = nkt_stats_boot_median_diff(a, 1, b + 1, 1, 0.95, 2000, 7);
+	CHECK(d.lo <= 100.0 && 100.0 <= d.hi && d.hi > d.lo);
+	CHECK(d.lo >= 289.9 - 190.4 && d.hi <= 290.4 - 189.7);
 	/* Difference: about 100 ms, and the interval holds the point. */
 	d = nkt_stats_boot_median_diff(a, 4, b, 3, 0.95, 2000, 7);
 	CHECK(d.lo <= 100.0 && d.hi >= 99.0);
