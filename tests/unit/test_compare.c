@@ -137,6 +137,16 @@ static struct nkt_cmp_obs obs(uint32_t addr, int transit, int method,
 	return o;
 }
 
+/* The analysis settings of these tests: 95%, 1000 resamples, seed 3. */
+static void test_cfg(struct nkt_cmp_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->transits = &ts;
+	cfg->level = 0.95;
+	cfg->bootstrap = 1000;
+	cfg->seed = 3;
+}
+
 static void test_summary(void)
 {
 	double c1[] = {290, 291, 289, 0, 290}, c2[] = {292, 291, 293, 292, 292},
@@ -168,11 +178,7 @@ static void test_summary(void)
 	CHECK_INT(o[6].tattr.transit, TTK);
 	CHECK_INT(o[7].tattr.transit, -1);
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.transits = &ts;
-	cfg.level = 0.95;
-	cfg.bootstrap = 1000;
-	cfg.seed = 3;
+	test_cfg(&cfg);
 	nkt_cmp_summarize(o, 8, &cfg, &r);
 	CHECK_INT(r.observations, 8);
 	CHECK_INT(r.targets, 7);
@@ -263,11 +269,7 @@ static void test_single_targets(void)
 	o[0] = obs(0xaf2db047u, CHINA, NKT_METHOD_TCP, c, 5);
 	o[1] = obs(0xaf2db10au, TTK, NKT_METHOD_TCP, t, 5);
 	nkt_cmp_unify(o, 2);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.transits = &ts;
-	cfg.level = 0.95;
-	cfg.bootstrap = 1000;
-	cfg.seed = 3;
+	test_cfg(&cfg);
 	nkt_cmp_summarize(o, 2, &cfg, &r);
 	CHECK(r.overall.valid);
 	CHECK_NEAR(r.overall.rtt_diff, 102, 1e-9);
