@@ -693,6 +693,12 @@ static void fmt_level(char *buf, size_t len, double level)
 		snprintf(buf, len, "%g%%", pct);
 }
 
+/* v, or 0 where %.1f would print "-0.0". */
+static double no_minus_zero(double v)
+{
+	return v < 0 && v > -0.05 ? 0.0 : v;
+}
+
 char *nkt_cmp_verdict(const struct nkt_cmp_diff *d, double level, char *buf,
 		      size_t len)
 {
@@ -736,7 +742,8 @@ char *nkt_cmp_verdict(const struct nkt_cmp_diff *d, double level, char *buf,
 			 "no clear RTT difference between %s and %s%s "
 			 "(%.1f ms, %s CI %.1f to %.1f ms, %s); loss %s vs "
 			 "%s (%s)",
-			 fast, slow, to, diff, pct, lo, hi, rp, l1, l2, lp);
+			 fast, slow, to, diff, pct, no_minus_zero(lo),
+			 no_minus_zero(hi), rp, l1, l2, lp);
 	return buf;
 }
 

@@ -311,6 +311,17 @@ static void test_verdicts(void)
 	CHECK(strncmp(nkt_cmp_verdict(&d, 0.95, v, sizeof(v)),
 		      "no clear RTT difference between China Unicom and TTK",
 		      52) == 0);
+	/* An interval ending just below zero reads 0.0, not -0.0. */
+	d.rtt_diff = 5.0;
+	d.rtt_ci = (struct nkt_ci){-0.04, 10.1};
+	d.rtt_p = 0.699;
+	d.loss_a = d.loss_b = 0;
+	d.loss_p = 1;
+	d.prefix_str[0] = '\0';
+	CHECK_STR(nkt_cmp_verdict(&d, 0.999, v, sizeof(v)),
+		  "no clear RTT difference between TTK and China Unicom "
+		  "(5.0 ms, 99.9% CI 0.0 to 10.1 ms, p=0.699); loss 0.0% vs "
+		  "0.0% (p=1.000)");
 	d.valid = 0;
 	CHECK(strncmp(nkt_cmp_verdict(&d, 0.95, v, sizeof(v)),
 		      "no comparison", 13) == 0);
