@@ -69,6 +69,27 @@ static int get_int(const json_t *o, const char *key, json_int_t lo,
 	return NKT_OK;
 }
 
+/* get_int for a field of 8 or 16 bits: [0, 255] or [0, 65535] into *out. */
+static int get_u8(const json_t *o, const char *key, json_int_t dflt,
+		  const char *path, uint8_t *out, struct nkt_err *err)
+{
+	json_int_t v;
+	if (get_int(o, key, 0, 255, dflt, path, &v, err) != NKT_OK)
+		return NKT_EMALFORMED;
+	*out = (uint8_t)v;
+	return NKT_OK;
+}
+
+static int get_u16(const json_t *o, const char *key, json_int_t dflt,
+		   const char *path, uint16_t *out, struct nkt_err *err)
+{
+	json_int_t v;
+	if (get_int(o, key, 0, 65535, dflt, path, &v, err) != NKT_OK)
+		return NKT_EMALFORMED;
+	*out = (uint16_t)v;
+	return NKT_OK;
+}
+
 /* A number member >= 0 (NAN if absent). */
 static int get_num(const json_t *o, const char *key, const char *path,
 		   double *v, struct nkt_err *err)
@@ -402,18 +423,11 @@ static int atlas_reply(const json_t *r, const char *path, int af,
 	}
 	if (!isnan(rtt))
 		h->rtt_ns = ms_to_ns(rtt);
-	if (get_int(r, "ttl", 0, 255, 0, path, &v, err) != NKT_OK)
+	if (get_u8(r, "ttl", 0, path, &h->reply_ttl, err) != NKT_OK ||
+	    get_u16(r, "size", 0, path, &h->size, err) != NKT_OK ||
+	    get_u8(r, "ittl", 1, path, &h->quoted_ttl, err) != NKT_OK ||
+	    get_u16(r, "mtu", 0, path, &h->mtu, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	h->reply_ttl = (uint8_t)v;
-	if (get_int(r, "size", 0, 65535, 0, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	h->size = (uint16_t)v;
-	if (get_int(r, "ittl", 0, 255, 1, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	h->quoted_ttl = (uint8_t)v;
-	if (get_int(r, "mtu", 0, 65535, 0, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	h->mtu = (uint16_t)v;
 	if (get_str(r, "flags", path, &s, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	/* What kind of answer: TCP flags; an unreachable ("err", "mtu");
@@ -551,7 +565,7 @@ static int atlas_record(const json_t *rec, struct nkt_addrtab *at,
 {
 	const json_t *hops, *hop, *res, *reply, *e2e;
 	const char *proto, *s, *msg, *version;
-	json_int_t af, paris, size, ts, te, prb, msm, fw, port;
+	json_int_t af, paris, size, ts, te, prb, msm, fw;
 	uint8_t pid;
 	size_t i, k;
 	int meth;
@@ -595,12 +609,9 @@ static int atlas_record(const json_t *rec, struct nkt_addrtab *at,
 	t->flow.method = (uint8_t)meth;
 	t->flow.paris_id = (uint8_t)(paris > 255 ? 255 : paris);
 	t->flow.size = (uint16_t)size;
-	if (get_int(rec, "dport", 0, 65535, 0, "", &port, err) != NKT_OK)
+	if (get_u16(rec, "dport", 0, "", &t->flow.dport, err) != NKT_OK ||
+	    get_u16(rec, "sport", 0, "", &t->flow.sport, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	t->flow.dport = (uint16_t)port;
-	if (get_int(rec, "sport", 0, 65535, 0, "", &port, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	t->flow.sport = (uint16_t)port;
 	t->start_ns = (uint64_t)ts * NKT_NS_PER_S;
 	t->end_ns = (uint64_t)te * NKT_NS_PER_S;
 	{
@@ -745,7 +756,7 @@ static int scamper_hop(const json_t *h, const char *path, int af,
 		       struct nkt_err *err)
 {
 	struct nkt_hop_reply *r;
-	json_int_t ttl, id, v, type = -1, code = 0;
+	json_int_t ttl, id, type = -1, code = 0;
 	double rtt;
 	const json_t *x, *o;
 	size_t i, k;
@@ -766,28 +777,20 @@ static int scamper_hop(const json_t *h, const char *path, int af,
 	r->attempt = (uint8_t)(id ? id : 1);
 	r->flags = NKT_PF_REPLY;
 	r->rtt_ns = ms_to_ns(rtt);
-	if (get_int(h, "reply_ttl", 0, 255, 0, path, &v, err) != NKT_OK)
+	if (get_u8(h, "reply_ttl", 0, path, &r->reply_ttl, err) != NKT_OK ||
+	    get_u16(h, "reply_ipid", 0, path, &r->reply_ipid, err) != NKT_OK ||
+	    get_u16(h, "reply_size", 0, path, &r->size, err) != NKT_OK ||
+	    get_u8(h, "icmp_q_ttl", 1, path, &r->quoted_ttl, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	r->reply_ttl = (uint8_t)v;
-	if (get_int(h, "reply_ipid", 0, 65535, 0, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	r->reply_ipid = (uint16_t)v;
-	if (get_int(h, "reply_size", 0, 65535, 0, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	r->size = (uint16_t)v;
-	if (get_int(h, "icmp_q_ttl", 0, 255, 1, path, &v, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	r->quoted_ttl = (uint8_t)v;
 	if (get_int(h, "icmp_type", 0, 255, -1, path, &type, err) !=
 		    NKT_OK ||
 	    get_int(h, "icmp_code", 0, 255, 0, path, &code, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	if (json_object_get(h, "tcp_flags") != NULL) {
-		if (get_int(h, "tcp_flags", 0, 255, 0, path, &v, err) !=
+		if (get_u8(h, "tcp_flags", 0, path, &r->tcp_flags, err) !=
 		    NKT_OK)
 			return NKT_EMALFORMED;
 		r->kind = NKT_REPLY_TCP;
-		r->tcp_flags = (uint8_t)v;
 	} else if (type < 0) {
 		return nkt_err_set(err, NKT_EMALFORMED,
 				   "%s: neither icmp_type nor tcp_flags",
@@ -893,7 +896,7 @@ static int scamper_record(const json_t *rec, struct nkt_addrtab *at,
 {
 	const json_t *hops, *h, *start;
 	const char *method, *stop, *src;
-	json_int_t first, count, attempts, port, size, v;
+	json_int_t first, count, attempts, size, v;
 	uint8_t pid, ttl;
 	size_t i;
 	int meth, af;
@@ -916,12 +919,9 @@ static int scamper_record(const json_t *rec, struct nkt_addrtab *at,
 	t->flow.method = (uint8_t)meth;
 	t->flow.paris_id = pid;
 	t->flow.size = (uint16_t)size;
-	if (get_int(rec, "dport", 0, 65535, 0, "", &port, err) != NKT_OK)
+	if (get_u16(rec, "dport", 0, "", &t->flow.dport, err) != NKT_OK ||
+	    get_u16(rec, "sport", 0, "", &t->flow.sport, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	t->flow.dport = (uint16_t)port;
-	if (get_int(rec, "sport", 0, 65535, 0, "", &port, err) != NKT_OK)
-		return NKT_EMALFORMED;
-	t->flow.sport = (uint16_t)port;
 	if (get_addr(rec, "src", "", at, &t->flow.src, err) != NKT_OK ||
 	    get_addr(rec, "dst", "", at, &t->flow.dst, err) != NKT_OK)
 		return NKT_EMALFORMED;
