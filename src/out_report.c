@@ -221,6 +221,28 @@ struct prom_metric {
 	double scale;
 };
 
+/* Each metric of ms[] for every group of rep[list] (transits or prefixes)
+ * with a point in run `latest`, labelled label=group[label_key]. */
+static void prom_groups(FILE *f, const json_t *rep, int64_t latest,
+			const char *list, const char *label,
+			const char *label_key, const struct prom_metric *ms,
+			size_t n)
+{
+	const json_t *g;
+	size_t i, m;
+	for (m = 0; m < n; m++) {
+		prom_head(f, ms[m].name, ms[m].help);
+		json_array_foreach(json_object_get(rep, list), i, g)
+		{
+			const json_t *p = latest_point(g, latest);
+			if (p != NULL)
+				prom_sample(f, ms[m].name, label,
+					    str(g, label_key), NULL, NULL,
+					    num(p, ms[m].key) * ms[m].scale);
+		}
+	}
+}
+
 int nkt_report_prom(FILE *f, const json_t *rep)
 {
 	static const struct prom_metric transit_m[] = {
@@ -310,20 +332,9 @@ int nkt_report_prom(FILE *f, const json_t *rep)
 		prom_sample(f, "nktrace_last_ok_run_probes", NULL, NULL, NULL,
 			    NULL, (double)integer(okrun, "probes"));
 	}
-	for (m = 0; okrun != NULL && m < sizeof(transit_m) / sizeof(*transit_m);
-	     m++) {
-		prom_head(f, transit_m[m].name, transit_m[m].help);
-		json_array_foreach(json_object_get(rep, "transits"), i, g)
-		{
-			const json_t *p = latest_point(g, latest);
-			if (p != NULL)
-				prom_sample(f, transit_m[m].name, "transit",
-					    str(g, "name"), NULL, NULL,
-					    num(p, transit_m[m].key) *
-						    transit_m[m].scale);
-		}
-	}
 	if (okrun != NULL) {
+		prom_groups(f, rep, latest, "transits", "transit", "name",
+			    transit_m, sizeof(transit_m) / sizeof(*transit_m));
 		prom_head(f, "nktrace_prefix_carrier",
 			  "1 for the transit that carries the /24.");
 		json_array_foreach(json_object_get(rep, "prefixes"), i, g)
@@ -334,19 +345,8 @@ int nkt_report_prom(FILE *f, const json_t *rep)
 					    "prefix", str(g, "prefix"),
 					    "transit", str(p, "carrier"), 1);
 		}
-	}
-	for (m = 0; okrun != NULL && m < sizeof(prefix_m) / sizeof(*prefix_m);
-	     m++) {
-		prom_head(f, prefix_m[m].name, prefix_m[m].help);
-		json_array_foreach(json_object_get(rep, "prefixes"), i, g)
-		{
-			const json_t *p = latest_point(g, latest);
-			if (p != NULL)
-				prom_sample(f, prefix_m[m].name, "prefix",
-					    str(g, "prefix"), NULL, NULL,
-					    num(p, prefix_m[m].key) *
-						    prefix_m[m].scale);
-		}
+		prom_groups(f, rep, latest, "prefixes", "prefix", "prefix",
+			    prefix_m, sizeof(prefix_m) / sizeof(*prefix_m));
 	}
 	prom_head(f, "nktrace_events",
 		  "Events detected in the report window, by kind.");
