@@ -298,6 +298,15 @@ static int probe_check(struct nkt_probe_opts *p, struct nkt_err *err)
 	return NKT_OK;
 }
 
+int nkt_cli_getopt_error(int c, char **argv, struct nkt_err *err)
+{
+	if (c == ':')
+		return nkt_err_set(err, NKT_EINVAL, "option '%s' needs a value",
+				   argv[optind - 1]);
+	return nkt_err_set(err, NKT_EINVAL, "unknown option '%s'",
+			   argv[optind - 1]);
+}
+
 int nkt_cli_via(const char *s, char *iface, uint32_t *gw,
 		struct nkt_err *err)
 {
@@ -446,14 +455,8 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		case 'h':
 			o->help = 1;
 			return NKT_OK;
-		case ':':
-			return nkt_err_set(err, NKT_EINVAL,
-					   "option '%s' needs a value",
-					   argv[optind - 1]);
 		default:
-			return nkt_err_set(err, NKT_EINVAL,
-					   "unknown option '%s'",
-					   argv[optind - 1]);
+			return nkt_cli_getopt_error(c, argv, err);
 		}
 	}
 	for (i = optind; i < argc; i++) {
@@ -705,14 +708,8 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 		case 'h':
 			o->help = 1;
 			return NKT_OK;
-		case ':':
-			return nkt_err_set(err, NKT_EINVAL,
-					   "option '%s' needs a value",
-					   argv[optind - 1]);
 		default:
-			return nkt_err_set(err, NKT_EINVAL,
-					   "unknown option '%s'",
-					   argv[optind - 1]);
+			return nkt_cli_getopt_error(c, argv, err);
 		}
 	}
 	if (optind < argc)

@@ -458,14 +458,9 @@ static int parse(int argc, char **argv, struct import_opts *o)
 		case 'h':
 			fputs(help, stdout);
 			return -1;
-		case ':':
-			fprintf(stderr,
-				"nktrace import: option '%s' needs a value\n",
-				argv[optind - 1]);
-			return NKT_EXIT_USAGE;
 		default:
-			fprintf(stderr, "nktrace import: unknown option '%s'\n",
-				argv[optind - 1]);
+			nkt_cli_getopt_error(c, argv, &err);
+			fprintf(stderr, "nktrace import: %s\n", err.msg);
 			return NKT_EXIT_USAGE;
 		}
 	}

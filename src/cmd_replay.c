@@ -118,14 +118,9 @@ int nkt_cmd_replay(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return NKT_EXIT_OK;
-		case ':':
-			fprintf(stderr, "nktrace replay: option '%s' needs a "
-					"value\n",
-				argv[optind - 1]);
-			return NKT_EXIT_USAGE;
 		default:
-			fprintf(stderr, "nktrace replay: unknown option '%s'\n",
-				argv[optind - 1]);
+			nkt_cli_getopt_error(c, argv, &err);
+			fprintf(stderr, "nktrace replay: %s\n", err.msg);
 			return NKT_EXIT_USAGE;
 		}
 	}

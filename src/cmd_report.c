@@ -220,14 +220,9 @@ int nkt_cmd_report(int argc, char **argv)
 		case 'h':
 			fputs(help, stdout);
 			return NKT_EXIT_OK;
-		case ':':
-			fprintf(stderr,
-				"nktrace report: option '%s' needs a value\n",
-				argv[optind - 1]);
-			return NKT_EXIT_USAGE;
 		default:
-			fprintf(stderr, "nktrace report: unknown option '%s'\n",
-				argv[optind - 1]);
+			nkt_cli_getopt_error(c, argv, &err);
+			fprintf(stderr, "nktrace report: %s\n", err.msg);
 			return NKT_EXIT_USAGE;
 		}
 	}

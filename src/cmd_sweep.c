@@ -395,14 +395,8 @@ static int parse(int argc, char **argv, struct sweep_opts *o,
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			return nkt_err_set(err, NKT_EINVAL,
-					   "option '%s' needs a value",
-					   argv[optind - 1]);
 		default:
-			return nkt_err_set(err, NKT_EINVAL,
-					   "unknown option '%s'",
-					   argv[optind - 1]);
+			return nkt_cli_getopt_error(c, argv, err);
 		}
 	}
 	for (i = optind; i < argc; i++)

@@ -131,4 +131,11 @@ extern const char nkt_cli_trace_help[];
 int nkt_cli_via(const char *s, char *iface, uint32_t *gw,
 		struct nkt_err *err);
 
+/*
+ * The error for what getopt_long (optstring starting with ':') returned
+ * when it was not an option of ours: c == ':' is a missing value, anything
+ * else an unknown option; names argv[optind - 1].  Returns NKT_EINVAL.
+ */
+int nkt_cli_getopt_error(int c, char **argv, struct nkt_err *err);
+
 #endif
