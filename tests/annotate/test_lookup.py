@@ -68,39 +68,41 @@ def probe_addrs(nets):
     return sorted(set(out), key=lambda a: (a.version, int(a)))
 
 
+def mismatches(name, option, want_of, got_of):
+    """Look up the first and last address of every network of MaxMind's
+    test database `name` with `option`; (addresses, [(addr, want, got)])
+    where got_of(answer) differs from want_of(source JSON record)."""
+    nets = networks(os.path.join(MM, name + ".json"))
+    addrs = probe_addrs(nets)
+    got = lookup([str(a) for a in addrs], option,
+                 os.path.join(MM, name + ".mmdb"))
+    bad = []
+    for a in addrs:
+        g = got[str(a)]
+        if g["kind"] != "public":
+            continue
+        want = want_of(expected_for(a, nets) or {})
+        if got_of(g) != want:
+            bad.append((str(a), want, got_of(g)))
+    return addrs, bad
+
+
 # 1. MaxMind's ASN test database.
-nets = networks(os.path.join(MM, "GeoLite2-ASN-Test.json"))
-addrs = probe_addrs(nets)
-got = lookup([str(a) for a in addrs], "--asn-db",
-             os.path.join(MM, "GeoLite2-ASN-Test.mmdb"))
-bad = []
-for a in addrs:
-    want = expected_for(a, nets) or {}
-    g = got[str(a)]
-    if g["kind"] != "public":
-        continue
-    if (g["asn"], g["as_org"]) != (want.get("autonomous_system_number"),
-                                   want.get("autonomous_system_organization")):
-        bad.append((str(a), want, g))
+addrs, bad = mismatches(
+    "GeoLite2-ASN-Test", "--asn-db",
+    lambda w: (w.get("autonomous_system_number"),
+               w.get("autonomous_system_organization")),
+    lambda g: (g["asn"], g["as_org"]))
 check(not bad, "GeoLite2-ASN-Test: %d addresses (first and last of every "
       "network) match the source JSON" % len(addrs), [], bad[:3])
 
 # 2. MaxMind's City test database.
-nets = networks(os.path.join(MM, "GeoLite2-City-Test.json"))
-addrs = probe_addrs(nets)
-got = lookup([str(a) for a in addrs], "--geo-db",
-             os.path.join(MM, "GeoLite2-City-Test.mmdb"))
-bad = []
-for a in addrs:
-    want = expected_for(a, nets) or {}
-    g = got[str(a)]
-    if g["kind"] != "public":
-        continue
-    cc = (want.get("country") or want.get("registered_country") or {}).get(
-        "iso_code")
-    city = want.get("city", {}).get("names", {}).get("en")
-    if (g["cc"], g["city"]) != (cc, city):
-        bad.append((str(a), (cc, city), (g["cc"], g["city"])))
+addrs, bad = mismatches(
+    "GeoLite2-City-Test", "--geo-db",
+    lambda w: ((w.get("country") or w.get("registered_country") or
+                {}).get("iso_code"),
+               w.get("city", {}).get("names", {}).get("en")),
+    lambda g: (g["cc"], g["city"]))
 check(not bad, "GeoLite2-City-Test: %d addresses match the source JSON" %
       len(addrs), [], bad[:3])
 
