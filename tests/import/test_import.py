@@ -106,6 +106,22 @@ check(len(v6) >= 5, "IPv6 results are analysed and reported (%d IPv6 "
 
 
 # 2. Hop by hop.
+def hop_row(r):
+    """One Atlas hop result as a comparable row: (kind, from, rtt or
+    edst[, err])."""
+    if "x" in r:
+        return ("timeout", None, None)
+    if r.get("late"):
+        return ("late", r["from"], None)
+    if r.get("dup"):
+        return ("dup", r["from"], round(r["rtt"], 3))
+    if "edst" in r:
+        return ("edst", r["from"], r["edst"])
+    err = r.get("err")
+    return ("reply", r["from"], round(r["rtt"], 3),
+            str(err) if err is not None else None)
+
+
 def atlas_hops(rec):
     """{hop: sorted [(kind, from, rtt)]} from an Atlas record as Atlas
     wrote it."""
@@ -113,22 +129,8 @@ def atlas_hops(rec):
     for h in rec.get("result", []):
         if "hop" not in h:
             continue
-        rows = []
-        for r in h.get("result", []):
-            if "x" in r:
-                rows.append(("timeout", None, None))
-            elif "error" in r:
-                continue
-            elif r.get("late"):
-                rows.append(("late", r["from"], None))
-            elif r.get("dup"):
-                rows.append(("dup", r["from"], round(r["rtt"], 3)))
-            elif "edst" in r:
-                rows.append(("edst", r["from"], r["edst"]))
-            else:
-                err = r.get("err")
-                rows.append(("reply", r["from"], round(r["rtt"], 3),
-                             str(err) if err is not None else None))
+        rows = [hop_row(r) for r in h.get("result", [])
+                if "x" in r or "error" not in r]
         if h["hop"] == 255 and all(x[0] == "timeout" for x in rows):
             continue
         hops[h["hop"]] = sorted(rows, key=repr)
@@ -141,20 +143,7 @@ ERR6 = {"N": "N", "A": "A", "h": "h", "H": "H", "P": "P", "p": None}
 def our_hops(rec):
     hops = {}
     for h in rec.get("result", []):
-        rows = []
-        for r in h.get("result", []):
-            if "x" in r:
-                rows.append(("timeout", None, None))
-            elif r.get("late"):
-                rows.append(("late", r["from"], None))
-            elif r.get("dup"):
-                rows.append(("dup", r["from"], round(r["rtt"], 3)))
-            elif "edst" in r:
-                rows.append(("edst", r["from"], r["edst"]))
-            else:
-                err = r.get("err")
-                rows.append(("reply", r["from"], round(r["rtt"], 3),
-                             str(err) if err is not None else None))
+        rows = [hop_row(r) for r in h.get("result", [])]
         if rows:
             hops[h["hop"]] = sorted(rows, key=repr)
     return hops
