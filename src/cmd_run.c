@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "compare_run.h"
+#include "nktrace/clock.h"
 #include "nktrace/detect.h"
 #include "nktrace/history.h"
 #include "nktrace/output.h"
@@ -139,13 +140,6 @@ static int parse(int argc, char **argv, struct run_opts *o,
 	return NKT_OK;
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 /* Sleep until `at` (wall ns) unless SIGINT/SIGTERM (blocked) arrives;
  * returns the signal or 0. */
 static int wait_until(uint64_t at)
@@ -154,18 +148,7 @@ static int wait_until(uint64_t at)
 	sigemptyset(&s);
 	sigaddset(&s, SIGINT);
 	sigaddset(&s, SIGTERM);
-	for (;;) {
-		uint64_t now = wall_ns();
-		struct timespec ts;
-		int sig;
-		if (now >= at)
-			return 0;
-		ts.tv_sec = (time_t)((at - now) / NKT_NS_PER_S);
-		ts.tv_nsec = (long)((at - now) % NKT_NS_PER_S);
-		sig = sigtimedwait(&s, NULL, &ts);
-		if (sig > 0)
-			return sig;
-	}
+	return nkt_clock_sleep_until(CLOCK_REALTIME, at, &s);
 }
 
 /* Append events to the NDJSON file, one write() per line. */
@@ -361,7 +344,7 @@ int nkt_cmd_run(int argc, char **argv)
 		int rc, sig = 0;
 
 		if (ro.every_ns && cycle > 0) {
-			uint64_t now = wall_ns(), jitter = 0, next;
+			uint64_t now = nkt_clock_wall_ns(), jitter = 0, next;
 			uint64_t jmax = ro.every_ns / 20 < 30 * NKT_NS_PER_S
 						? ro.every_ns / 20
 						: 30 * NKT_NS_PER_S;

@@ -11,6 +11,7 @@
  */
 #include "cmd.h"
 #include "cmd_common.h"
+#include "nktrace/clock.h"
 #include "nktrace/inet.h"
 #include "nktrace/io.h"
 #include "nktrace/netinfo.h"
@@ -98,13 +99,6 @@ struct sweep {
 	uint64_t by_kind[5];
 };
 
-static uint64_t now_ns(clockid_t c)
-{
-	struct timespec ts;
-	clock_gettime(c, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 static void on_reply(void *ctx, const struct nkt_reply *r, uint64_t ts_ns)
 {
 	struct sweep *s = ctx;
@@ -186,18 +180,7 @@ static int sleep_until(uint64_t at)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	for (;;) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
-		struct timespec ts;
-		int sig;
-		if (now >= at)
-			return 0;
-		ts.tv_sec = (time_t)((at - now) / NKT_NS_PER_S);
-		ts.tv_nsec = (long)((at - now) % NKT_NS_PER_S);
-		sig = sigtimedwait(&set, NULL, &ts);
-		if (sig > 0)
-			return sig;
-	}
+	return nkt_clock_sleep_until(CLOCK_MONOTONIC, at, &set);
 }
 
 struct send_stats {
@@ -214,7 +197,7 @@ static void send_all(struct sweep *s, int fd, const uint8_t *tmpl,
 	struct mmsghdr msg[BATCH_MAX];
 	struct iovec iov[BATCH_MAX];
 	struct sockaddr_in to[BATCH_MAX];
-	uint64_t probe[BATCH_MAX], pos = 0, t0 = now_ns(CLOCK_MONOTONIC);
+	uint64_t probe[BATCH_MAX], pos = 0, t0 = nkt_clock_mono_ns();
 	double ns_per_probe = 1e9 / (double)o->rate;
 	unsigned n, i;
 
@@ -252,8 +235,7 @@ static void send_all(struct sweep *s, int fd, const uint8_t *tmpl,
 			st->signal = sig;
 			break;
 		}
-		tx = (uint32_t)(now_ns(CLOCK_REALTIME) / 1000 - s->start_us) +
-		     1;
+		tx = (uint32_t)(nkt_clock_wall_ns() / 1000 - s->start_us) + 1;
 		for (i = 0; i < n; i++)
 			atomic_store_explicit(&s->tx_us[probe[i]], tx,
 					      memory_order_release);
@@ -283,7 +265,7 @@ static void send_all(struct sweep *s, int fd, const uint8_t *tmpl,
 		}
 		st->sent += n;
 	}
-	st->seconds = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
+	st->seconds = (double)(nkt_clock_mono_ns() - t0) / 1e9;
 }
 
 static int parse(int argc, char **argv, struct sweep_opts *o,
@@ -598,7 +580,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, NULL);
-	s.start_us = now_ns(CLOCK_REALTIME) / 1000;
+	s.start_us = nkt_clock_wall_ns() / 1000;
 	if (pthread_create(&th, NULL, capture_main, &s) != 0) {
 		nkt_err_set(&err, NKT_ESYS, "cannot start the capture thread");
 		code = nkt_fail("sweep", &err);
@@ -607,7 +589,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 	thread = 1;
 	send_all(&s, fd, tmpl, &o, &st);
 	if (!st.signal) {
-		int sig = sleep_until(now_ns(CLOCK_MONOTONIC) + o.wait_ns);
+		int sig = sleep_until(nkt_clock_mono_ns() + o.wait_ns);
 		if (sig)
 			st.signal = sig;
 	}

@@ -2,6 +2,7 @@
 /* compare_run.c: a compare session and its cycles (shell). */
 #include "compare_run.h"
 #include "cmd_common.h"
+#include "nktrace/clock.h"
 #include "nktrace/inet.h"
 #include "nktrace/priv.h"
 
@@ -306,13 +307,6 @@ static int on_trace(void *ctx, const struct nkt_trace *t)
 	return 0;
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 		      struct nkt_cmp_cycle *c, struct nkt_err *err)
 {
@@ -322,7 +316,7 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 
 	memset(c, 0, sizeof(*c));
 	memset(&rc, 0, sizeof(rc));
-	c->start_ns = c->end_ns = wall_ns();
+	c->start_ns = c->end_ns = nkt_clock_wall_ns();
 	if (refresh_sources(s, err) != NKT_OK)
 		return err->code;
 	nkt_probe_opts_sched(&s->o.p, &rc.sched);
@@ -331,9 +325,9 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	rc.flows = s->flows;
 	rc.via = s->via;
 	rc.n_flows = s->n_flows;
-	c->start_ns = wall_ns();
+	c->start_ns = nkt_clock_wall_ns();
 	r = nkt_engine_run(s->eng, &rc, on_trace, &cc, &c->run, err);
-	c->end_ns = wall_ns();
+	c->end_ns = nkt_clock_wall_ns();
 	if (r != NKT_OK)
 		return r;
 	nkt_cmp_unify(c->obs, c->n_obs);

@@ -5,6 +5,7 @@
  * capture thread owns the pcap handle.  They share nothing mutable except
  * the SPSC rings and the eventfds that wake a sleeping consumer.
  */
+#include "nktrace/clock.h"
 #include "nktrace/engine.h"
 #include "nktrace/priv.h"
 #include "nktrace/ring.h"
@@ -47,20 +48,6 @@ struct nkt_engine {
 	uint32_t srcs[64]; /* the source addresses the capture sees */
 	size_t n_src;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 static void wake(int fd)
 {
@@ -271,7 +258,7 @@ static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
 		   uint64_t wall_offset, nkt_trace_fn fn, void *ctx,
 		   struct nkt_err *err)
 {
-	uint64_t now = mono_ns(), wake_at;
+	uint64_t now = nkt_clock_mono_ns(), wake_at;
 	struct nkt_probe_req req;
 
 	for (;;) {
@@ -320,9 +307,9 @@ int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
 		;
 	while (nkt_ring_pop(&e->capq, &ce) == 0)
 		;
-	start = mono_ns();
+	start = nkt_clock_mono_ns();
 	sc.key = e->cfg.key;
-	sc.wall_offset_ns = wall_ns() - start;
+	sc.wall_offset_ns = nkt_clock_wall_ns() - start;
 	s = nkt_sched_new(&sc, rc_->flows, rc_->via, rc_->n_flows, err);
 	if (s == NULL)
 		return NKT_EINVAL;
@@ -372,11 +359,11 @@ int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
 			if (!halted) {
 				halted = 1;
 				nkt_sched_halt(s);
-				halt_deadline = mono_ns() + halt_wait;
+				halt_deadline = nkt_clock_mono_ns() + halt_wait;
 			} else
 				halt_deadline = 0; /* second signal: now */
 		}
-		now = mono_ns();
+		now = nkt_clock_mono_ns();
 		drain(e, s, now);
 		nkt_sched_tick(s, now);
 		if (halted && now >= halt_deadline)
@@ -433,7 +420,7 @@ int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
 		atomic_store(&e->main_sleeping, 0);
 	}
 	if (e->cfg.progress)
-		progress(s, start, mono_ns(), 1);
+		progress(s, start, nkt_clock_mono_ns(), 1);
 out:
 	if (started) {
 		atomic_store(&e->stop, 1);
@@ -450,7 +437,7 @@ out:
 	if (e->cap != NULL)
 		nkt_capture_stats(e->cap, &res->capture);
 	res->ring_drops = atomic_load(&e->cap_drops);
-	res->wall_s = (double)(mono_ns() - start) / 1e9;
+	res->wall_s = (double)(nkt_clock_mono_ns() - start) / 1e9;
 	nkt_sched_free(s);
 	return rc;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* netinfo.c: route, interface, gateway and neighbour lookups (shell). */
 #include "nktrace/netinfo.h"
+#include "nktrace/clock.h"
 #include "nktrace/inet.h"
 #include "nktrace/wire.h"
 
@@ -186,13 +187,13 @@ int nkt_net_arp(const struct nkt_iface *ifc, uint32_t ip, uint8_t mac[6],
 	rc = nkt_err_set(err, NKT_ENOTFOUND, "no ARP reply from %s on %s",
 			 nkt_inet_fmt(ip, a), ifc->name);
 	for (tries = 0; tries < 3 && rc != NKT_OK; tries++) {
-		struct timespec start, now;
+		uint64_t deadline;
 		if (libnet_adv_write_link(l, frame, (uint32_t)flen) < 0) {
 			rc = nkt_err_set(err, NKT_ESYS, "ARP request: %s",
 					 libnet_geterror(l));
 			goto out;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &start);
+		deadline = nkt_clock_mono_ns() + NKT_NS_PER_S;
 		do {
 			struct pcap_pkthdr *h;
 			const u_char *d;
@@ -202,10 +203,7 @@ int nkt_net_arp(const struct nkt_iface *ifc, uint32_t ip, uint8_t mac[6],
 				break;
 			}
 			usleep(5000);
-			clock_gettime(CLOCK_MONOTONIC, &now);
-		} while ((now.tv_sec - start.tv_sec) * 1000000000L +
-			     (now.tv_nsec - start.tv_nsec) <
-			 1000000000L);
+		} while (nkt_clock_mono_ns() < deadline);
 	}
 out:
 	if (p != NULL)

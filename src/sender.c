@@ -5,6 +5,7 @@
  * patched per probe (nkt_probe_patch), so sending allocates nothing.
  */
 #include "nktrace/io.h"
+#include "nktrace/clock.h"
 #include "nktrace/inet.h"
 #include "nktrace/wire.h"
 
@@ -128,13 +129,6 @@ static const uint8_t *template_for(struct nkt_sender *s,
 	}
 }
 
-static uint64_t wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NKT_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 int nkt_sender_send(struct nkt_sender *s, const struct nkt_probe_req *req,
 		    uint64_t dry_wall_ns, uint64_t *tx_wall_ns)
 {
@@ -162,7 +156,7 @@ int nkt_sender_send(struct nkt_sender *s, const struct nkt_probe_req *req,
 		*tx_wall_ns = dry_wall_ns;
 		return 0;
 	}
-	*tx_wall_ns = wall_now();
+	*tx_wall_ns = nkt_clock_wall_ns();
 	errno = 0;
 	if (forced)
 		rc = libnet_adv_write_link(s->link[req->via], s->frame,
