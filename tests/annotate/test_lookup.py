@@ -19,19 +19,9 @@ BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
 NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 MM = os.path.join(SRC, "tests", "data", "maxmind")
 BUILTIN = os.path.join(SRC, "data", "nktrace.mmdb")
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, done  # noqa: E402
 
-
-def check(cond, what, expected=None, got=None):
-    global checks
-    checks += 1
-    if cond:
-        print("ok   " + what)
-    else:
-        print("FAIL %s\n     expected: %s\n     got:      %s" % (
-            what, expected, got))
-        failures.append(what)
 
 
 def lookup(addrs, *opts):
@@ -198,5 +188,4 @@ for args in (["1.2.3.999"], [], ["--bogus", "1.2.3.4"], ["-f"]):
           "lookup %s: usage error, one line" % args, 2,
           (p.returncode, p.stderr))
 os.unlink(trunc)
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+done()

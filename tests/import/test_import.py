@@ -32,20 +32,9 @@ PEERS = os.path.join(SRC, "tests", "data", "peers")
 GOLDEN = os.path.join(DATA, "golden")
 UPDATE = os.environ.get("NKT_UPDATE_GOLDEN") == "1"
 tmp = tempfile.mkdtemp(prefix="nkt-import-")
-checks = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, done  # noqa: E402
 
-
-def check(cond, what, expected=None, got=None):
-    global checks, failed
-    checks += 1
-    if cond:
-        print("ok   " + what)
-        return True
-    failed += 1
-    print("FAIL " + what)
-    if expected is not None or got is not None:
-        print("     expected: %s\n     got:      %s" % (expected, got))
-    return False
 
 
 def run(args, stdin=None):
@@ -418,5 +407,4 @@ if MEMORY_SIZES:
               rss[20] / 1024, rss[200] / 1024))
 
 subprocess.run(["rm", "-rf", tmp])
-print("%d checks, %d failed" % (checks, failed))
-sys.exit(1 if failed else 0)
+done()

@@ -22,8 +22,8 @@ LAB = os.path.join(SRC, "tools", "lab")
 # NKT_NKTRACE: the binary under a wrapper (meson test --setup valgrindtools).
 NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 
-_failures = []
-_checks = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, done  # noqa: E402,F401 (re-exported)
 
 
 def need_root():
@@ -83,26 +83,6 @@ class Lab:
 
     def ns(self, node):
         return "%s-%s" % (self.name, node)
-
-
-def check(cond, what, expected=None, got=None):
-    """Record one check; print both sides when it fails."""
-    global _checks
-    _checks += 1
-    if cond:
-        print("ok   %s" % what)
-    else:
-        msg = "FAIL %s" % what
-        if expected is not None or got is not None:
-            msg += "\n     expected: %s\n     got:      %s" % (expected, got)
-        print(msg)
-        _failures.append(what)
-    return cond
-
-
-def done():
-    print("%d checks, %d failed" % (_checks, len(_failures)))
-    sys.exit(1 if _failures else 0)
 
 
 def rtt_ok(measured, expected, rel=0.10, abs_ms=2.0):

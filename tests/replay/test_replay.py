@@ -21,20 +21,9 @@ NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 DATA = os.path.join(SRC, "tests", "data")
 GOLDEN = os.path.join(SRC, "tests", "replay", "golden")
 update = os.environ.get("NKT_UPDATE_GOLDEN") == "1"
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, done  # noqa: E402
 
-
-def check(cond, what, expected=None, got=None):
-    global checks
-    checks += 1
-    if cond:
-        print("ok   " + what)
-    else:
-        print("FAIL " + what + ("\n     expected: %s\n     got:      %s" % (
-            expected, got) if expected is not None or got is not None
-            else ""))
-        failures.append(what)
 
 
 def replay(pcap):
@@ -119,5 +108,4 @@ for mt in sorted(glob.glob(os.path.join(DATA, "peers",
     got = {k: v[0] for k, v in ours.items() if k in want}
     check(got == want, "replay of mtr %s: mtr's hubs" % base, want, got)
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+done()

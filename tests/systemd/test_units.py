@@ -18,17 +18,9 @@ SRC = os.environ["NKT_SOURCE_ROOT"]
 NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(
     os.environ["NKT_BUILD_DIR"], "nktrace")
 UNITS = os.path.join(SRC, "tools", "systemd")
-checks, failed = 0, 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, done  # noqa: E402
 
-
-def check(cond, what, got=None):
-    global checks, failed
-    checks += 1
-    print("%s %s" % ("ok  " if cond else "FAIL", what))
-    if not cond:
-        failed += 1
-        if got is not None:
-            print("     got: %s" % (got,))
 
 
 if shutil.which("systemd-analyze") is None:
@@ -48,7 +40,7 @@ p = subprocess.run(["systemd-analyze", "verify",
                     os.path.join(tmp, "nktrace.timer")],
                    capture_output=True, text=True)
 check(p.returncode == 0 and "nktrace" not in p.stderr,
-      "systemd-analyze verify accepts both units", p.stderr)
+      "systemd-analyze verify accepts both units", got=p.stderr)
 
 
 def directive(text, key):
@@ -66,11 +58,11 @@ want = {
 }
 for k, v in want.items():
     check(directive(service, k) == [v], "service: %s=%s" % (k, v),
-          directive(service, k))
+          got=directive(service, k))
 fams = set(directive(service, "RestrictAddressFamilies")[0].split())
 check(fams == {"AF_INET", "AF_INET6", "AF_PACKET", "AF_NETLINK",
                "AF_UNIX"}, "service: only the socket families nktrace "
-      "uses", fams)
+      "uses", got=fams)
 check(directive(timer, "OnCalendar") == ["*:0/15"] and
       directive(timer, "Persistent") == ["true"],
       "timer: every 15 minutes, catching up after downtime")
@@ -78,7 +70,7 @@ p = subprocess.run(["systemd-analyze",
                     "calendar", "--iterations=3", "*:0/15"],
                    capture_output=True, text=True)
 check(p.returncode == 0 and p.stdout.count("Iter.") >= 2,
-      "systemd-analyze calendar understands the timer", p.stdout)
+      "systemd-analyze calendar understands the timer", got=p.stdout)
 
 p = subprocess.run(["systemd-analyze", "security", "--offline=true",
                     os.path.join(tmp, "nktrace.service")],
@@ -86,7 +78,7 @@ p = subprocess.run(["systemd-analyze", "security", "--offline=true",
 m = re.search(r"Overall exposure level for \S+: ([\d.]+)", p.stdout)
 score = float(m.group(1)) if m else 99
 print("     systemd exposure score: %s" % score)
-check(score <= 2.5, "systemd-analyze security: exposure <= 2.5 (OK)", score)
+check(score <= 2.5, "systemd-analyze security: exposure <= 2.5 (OK)", got=score)
 
 # The options the units pass are nktrace's: each command line is parsed
 # by nktrace itself with --help appended (which parses, then prints help).
@@ -99,10 +91,9 @@ for key in ("ExecStart", "ExecStartPost"):
                                   capture_output=True, text=True).stdout
         unknown = [o for o in opts if o not in helptext]
         check(not unknown, "%s: every option is in 'nktrace %s --help'" % (
-            key, argv[1]), unknown)
+            key, argv[1]), got=unknown)
 sysusers = open(os.path.join(UNITS, "nktrace.sysusers")).read()
 check(re.search(r"^u nktrace - .* /var/lib/nktrace", sysusers, re.M)
       is not None, "sysusers.d: the nktrace user, home /var/lib/nktrace")
 shutil.rmtree(tmp)
-print("%d checks, %d failed" % (checks, failed))
-sys.exit(1 if failed else 0)
+done()
