@@ -460,8 +460,7 @@ static int parse(int argc, char **argv, struct import_opts *o)
 			return -1;
 		default:
 			nkt_cli_getopt_error(c, argv, &err);
-			fprintf(stderr, "nktrace import: %s\n", err.msg);
-			return NKT_EXIT_USAGE;
+			return nkt_fail("import", &err);
 		}
 	}
 	return NKT_EXIT_OK;

@@ -130,8 +130,7 @@ int nkt_cmd_lookup(int argc, char **argv)
 			return NKT_EXIT_OK;
 		default:
 			nkt_cli_getopt_error(c, argv, &err);
-			fprintf(stderr, "nktrace lookup: %s\n", err.msg);
-			return NKT_EXIT_USAGE;
+			return nkt_fail("lookup", &err);
 		}
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++) {

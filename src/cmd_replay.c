@@ -120,8 +120,7 @@ int nkt_cmd_replay(int argc, char **argv)
 			return NKT_EXIT_OK;
 		default:
 			nkt_cli_getopt_error(c, argv, &err);
-			fprintf(stderr, "nktrace replay: %s\n", err.msg);
-			return NKT_EXIT_USAGE;
+			return nkt_fail("replay", &err);
 		}
 	}
 	if (optind >= argc) {

@@ -222,8 +222,7 @@ int nkt_cmd_report(int argc, char **argv)
 			return NKT_EXIT_OK;
 		default:
 			nkt_cli_getopt_error(c, argv, &err);
-			fprintf(stderr, "nktrace report: %s\n", err.msg);
-			return NKT_EXIT_USAGE;
+			return nkt_fail("report", &err);
 		}
 	}
 	if (optind < argc) {
