@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "compare_run.h"
+#include "nktrace/cadence.h"
 #include "nktrace/clock.h"
 #include "nktrace/detect.h"
 #include "nktrace/history.h"
@@ -38,9 +39,11 @@ static const char help[] =
 	"      --db FILE       the history (created if missing)\n"
 	"      --every T       keep running: the first cycle at once, the "
 	"next ones\n"
-	"                      at multiples of T (e.g. 15m: :00, :15, ...) "
-	"plus up\n"
-	"                      to 5% (at most 30 s) of random delay\n"
+	"                      at multiples of T (e.g. 15m: :00, :15, ...), "
+	"at least\n"
+	"                      T/2 after the previous start, plus up to 5% "
+	"(at most\n"
+	"                      30 s) of random delay\n"
 	"      --count N       stop after N cycles (default: 1, or forever "
 	"with\n"
 	"                      --every)\n"
@@ -286,7 +289,7 @@ int nkt_cmd_run(int argc, char **argv)
 	struct nkt_cmpsess *s = NULL;
 	struct nkt_history *h = NULL;
 	sigset_t block, old;
-	uint64_t cycle;
+	uint64_t cycle, prev_start = 0;
 	int code = NKT_EXIT_OK, i;
 
 	for (i = 1; i < argc; i++)
@@ -344,21 +347,19 @@ int nkt_cmd_run(int argc, char **argv)
 		int rc, sig = 0;
 
 		if (ro.every_ns && cycle > 0) {
-			uint64_t now = nkt_clock_wall_ns(), jitter = 0, next;
-			uint64_t jmax = ro.every_ns / 20 < 30 * NKT_NS_PER_S
-						? ro.every_ns / 20
-						: 30 * NKT_NS_PER_S;
-			if (jmax > 0 &&
-			    getrandom(&jitter, sizeof(jitter), 0) ==
-				    (ssize_t)sizeof(jitter))
-				jitter %= jmax;
-			next = (now / ro.every_ns + 1) * ro.every_ns + jitter;
+			uint64_t rnd = 0, next;
+			if (getrandom(&rnd, sizeof(rnd), 0) !=
+			    (ssize_t)sizeof(rnd))
+				rnd = 0;
+			next = nkt_cadence_next(ro.every_ns, prev_start,
+						nkt_clock_wall_ns(), rnd);
 			sig = wait_until(next);
 			if (sig) {
 				code = 128 + sig;
 				break;
 			}
 		}
+		prev_start = nkt_clock_wall_ns();
 		tf = open_memstream(&traces, &traces_len);
 		memset(&rec, 0, sizeof(rec));
 		rc = nkt_cmpsess_cycle(s, tf, &c, &err);
