@@ -153,18 +153,27 @@ print("     history: %d bytes after %d cycles, %.0f bytes per cycle "
           db_rows("SELECT sum(length(data)) FROM traces")[0][0],
           db_rows("SELECT sum(count) FROM traces")[0][0]))
 
+def start_run(extra=()):
+    """nktrace run in vp, in the background: (Popen, nktrace's PID)."""
+    pidfile = os.path.join(tmp, "run.pid")
+    if os.path.exists(pidfile):
+        os.unlink(pidfile)
+    argv = ["sh", "-c", 'echo $$ > %s.new && mv %s.new %s; exec "$@"' % (
+        pidfile, pidfile, pidfile), "sh"] + RUN + list(extra)
+    proc = subprocess.Popen(
+        [sys.executable, os.path.join(SRC, "tools", "lab"), "exec", "--name",
+         lab.name, "vp"] + argv, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    for _ in range(300):
+        if os.path.exists(pidfile):
+            return proc, int(open(pidfile).read())
+        time.sleep(0.1)
+    proc.kill()
+    sys.exit("nktrace run did not start: %r" % (proc.communicate(),))
+
+
 # SIGKILL in the middle of a cycle; a reader meanwhile.
-pidfile = os.path.join(tmp, "run.pid")
-argv = ["sh", "-c", 'echo $$ > %s; exec "$@"' % pidfile, "sh"] + RUN
-proc = subprocess.Popen(
-    [sys.executable, os.path.join(SRC, "tools", "lab"), "exec", "--name",
-     lab.name, "vp"] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    text=True)
-for _ in range(100):
-    if os.path.exists(pidfile) and open(pidfile).read().strip():
-        break
-    time.sleep(0.1)
-pid = int(open(pidfile).read())
+proc, pid = start_run()
 time.sleep(6)
 rep = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "all",
                       "--json", "-"], capture_output=True, text=True)
@@ -186,13 +195,7 @@ expect("c9 (no change since c8)", ev, [])
 # --every: a failing cycle (no route to a /24) is recorded and the next
 # one runs; SIGTERM while waiting stops with 143.
 lab.exec("vp", ["ip", "route", "del", P178])
-proc = subprocess.Popen(
-    [sys.executable, os.path.join(SRC, "tools", "lab"), "exec", "--name",
-     lab.name, "vp", "sh", "-c", 'echo $$ > %s; exec "$@"' % pidfile, "sh"] +
-    RUN + ["--every", "30s", "--count", "3"],
-    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-time.sleep(1)
-pid = int(open(pidfile).read())
+proc, pid = start_run(["--every", "30s", "--count", "3"])
 deadline = time.time() + 120
 failed = []
 while time.time() < deadline and not failed:
