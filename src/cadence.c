@@ -10,7 +10,7 @@ uint64_t nkt_cadence_jitter_max(uint64_t every_ns)
 }
 
 uint64_t nkt_cadence_next(uint64_t every_ns, uint64_t prev_start_ns,
-			  uint64_t now_ns, uint64_t rand)
+			  uint64_t now_ns, uint64_t rnd)
 {
 	uint64_t earliest = prev_start_ns + every_ns / 2, jmax;
 
@@ -19,5 +19,5 @@ uint64_t nkt_cadence_next(uint64_t every_ns, uint64_t prev_start_ns,
 	jmax = nkt_cadence_jitter_max(every_ns);
 	/* The first multiple of T at or after `earliest`. */
 	return (earliest + every_ns - 1) / every_ns * every_ns +
-	       (jmax ? rand % jmax : 0);
+	       (jmax ? rnd % jmax : 0);
 }

@@ -26,9 +26,9 @@ uint64_t nkt_cadence_jitter_max(uint64_t every_ns);
 /*
  * The start of the next cycle for period `every_ns` (> 0), given the start
  * of the previous cycle `prev_start_ns`, the time `now_ns` (>= it) and a
- * random value `rand` (reduced below nkt_cadence_jitter_max()).
+ * random value `rnd` (reduced below nkt_cadence_jitter_max()).
  */
 uint64_t nkt_cadence_next(uint64_t every_ns, uint64_t prev_start_ns,
-			  uint64_t now_ns, uint64_t rand);
+			  uint64_t now_ns, uint64_t rnd);
 
 #endif

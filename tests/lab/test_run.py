@@ -153,6 +153,7 @@ print("     history: %d bytes after %d cycles, %.0f bytes per cycle "
           db_rows("SELECT sum(length(data)) FROM traces")[0][0],
           db_rows("SELECT sum(count) FROM traces")[0][0]))
 
+
 def start_run(extra=()):
     """nktrace run in vp, in the background: (Popen, nktrace's PID)."""
     pidfile = os.path.join(tmp, "run.pid")
