@@ -729,17 +729,13 @@ static int atlas_record(const json_t *rec, struct nkt_addrtab *at,
 	if (get_str(rec, "stop_reason", "", &s, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	if (stop_by_name(s) != NKT_STOP_NONE) {
-		json_int_t sh, g, mt;
 		t->stop_reason = (uint8_t)stop_by_name(s);
-		if (get_int(rec, "stop_hop", 0, 255, 0, "", &sh, err) !=
+		if (get_u8(rec, "stop_hop", 0, "", &t->stop_hop, err) !=
 			    NKT_OK ||
-		    get_int(rec, "gaplimit", 0, 255, 0, "", &g, err) !=
+		    get_u8(rec, "gaplimit", 0, "", &t->gaplimit, err) !=
 			    NKT_OK ||
-		    get_int(rec, "max_ttl", 0, 255, 0, "", &mt, err) != NKT_OK)
+		    get_u8(rec, "max_ttl", 0, "", &t->max_ttl, err) != NKT_OK)
 			return NKT_EMALFORMED;
-		t->stop_hop = (uint8_t)sh;
-		t->gaplimit = (uint8_t)g;
-		t->max_ttl = (uint8_t)mt;
 		if (get_str(rec, "method", "", &s, err) == NKT_OK &&
 		    s != NULL && method_by_name(s, &pid) == meth &&
 		    pid == 0)
