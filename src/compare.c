@@ -329,20 +329,6 @@ static void free_clusters(struct clusters *c)
 	free(c->medians);
 }
 
-/* Every value of every cluster, in one new array of *n. */
-static double *pooled(const struct clusters *c, size_t *n)
-{
-	size_t i, j, t = 0;
-	double *v;
-	for (i = 0; i < c->n; i++)
-		t += c->c[i].n;
-	v = nkt_xreallocarray(NULL, t ? t : 1, sizeof(*v));
-	for (*n = 0, i = 0; i < c->n; i++)
-		for (j = 0; j < c->c[i].n; j++)
-			v[(*n)++] = c->c[i].v[j];
-	return v;
-}
-
 static double median_of(double *v, size_t n)
 {
 	return n ? nkt_stats_median(v, n) : NAN;
@@ -493,7 +479,8 @@ static void compare_groups(const struct nkt_cmp_obs *obs,
 		 * difference (1 vs 1 is always p = 1), so the test is over
 		 * that target's probes, as the interval is. */
 		size_t na, nb;
-		double *pa = pooled(&ca, &na), *pb = pooled(&cb, &nb);
+		double *pa = nkt_stats_pool(ca.c, ca.n, &na);
+		double *pb = nkt_stats_pool(cb.c, cb.n, &nb);
 		d->rtt_p = nkt_stats_mannwhitney(pa, na, pb, nb, NULL);
 		free(pa);
 		free(pb);

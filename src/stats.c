@@ -303,17 +303,21 @@ static size_t total(const struct nkt_cluster *c, size_t n, size_t *largest)
 	return t;
 }
 
+double *nkt_stats_pool(const struct nkt_cluster *c, size_t n, size_t *m)
+{
+	size_t big, t = total(c, n, &big), i;
+	double *v = nkt_xreallocarray(NULL, t ? t : 1, sizeof(*v));
+	for (*m = 0, i = 0; i < n; i++)
+		for (size_t j = 0; j < c[i].n; j++)
+			v[(*m)++] = c[i].v[j];
+	return v;
+}
+
 static double pooled_median(const struct nkt_cluster *c, size_t n)
 {
-	size_t big, t = total(c, n, &big), m = 0, i;
-	double *v, med;
-	if (t == 0)
-		return NAN;
-	v = nkt_xreallocarray(NULL, t, sizeof(*v));
-	for (i = 0; i < n; i++)
-		for (size_t j = 0; j < c[i].n; j++)
-			v[m++] = c[i].v[j];
-	med = nkt_stats_median(v, m);
+	size_t m;
+	double *v = nkt_stats_pool(c, n, &m);
+	double med = m ? nkt_stats_median(v, m) : NAN;
 	free(v);
 	return med;
 }

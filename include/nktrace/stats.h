@@ -65,6 +65,10 @@ struct nkt_cluster {
 	size_t n;
 };
 
+/* Every value of the n clusters, in one new array (free()) of *m values;
+ * never NULL, even when *m is 0. */
+double *nkt_stats_pool(const struct nkt_cluster *c, size_t n, size_t *m);
+
 /* Bootstrap percentile CI of the pooled median, resampling clusters;
  * B resamples from `seed`.  A single cluster's values are resampled
  * instead (the interval of that one cluster's median); with no values the
