@@ -359,13 +359,13 @@ int nkt_cmd_run(int argc, char **argv)
 				break;
 			}
 		}
-		prev_start = nkt_clock_wall_ns();
 		tf = open_memstream(&traces, &traces_len);
 		memset(&rec, 0, sizeof(rec));
 		rc = nkt_cmpsess_cycle(s, tf, &c, &err);
 		fclose(tf);
 		for (size_t k = 0; k < traces_len; k++)
 			n_traces += traces[k] == '\n';
+		prev_start = c.start_ns;
 		rec.start = (int64_t)(c.start_ns / NKT_NS_PER_S);
 		rec.end = (int64_t)(c.end_ns / NKT_NS_PER_S);
 		rec.keep_s = (int64_t)(ro.keep_ns / NKT_NS_PER_S);

@@ -35,7 +35,9 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 int nkt_cmpsess_drop(struct nkt_cmpsess *s, struct nkt_err *err);
 
 /* Run one cycle; every trace is written to `traces` (Atlas NDJSON) when
- * not NULL.  Returns 0 or an error; c->run.signal says if it was halted. */
+ * not NULL.  Returns 0 or an error; c->run.signal says if it was halted.
+ * c->start_ns and c->end_ns are set either way: probing's start and end,
+ * or the cycle's own start for both when it failed before probing. */
 int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 		      struct nkt_cmp_cycle *c, struct nkt_err *err);
 
