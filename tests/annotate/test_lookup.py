@@ -23,7 +23,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402
 
 
-
 def lookup(addrs, *opts):
     p = subprocess.run([NKTRACE, "lookup", "--json", "-f", "-"] + list(opts),
                        input="\n".join(addrs) + "\n", capture_output=True,

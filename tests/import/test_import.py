@@ -36,7 +36,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402
 
 
-
 def run(args, stdin=None):
     return subprocess.run([NKTRACE, "import"] + args, input=stdin,
                           capture_output=True, text=True, timeout=600)

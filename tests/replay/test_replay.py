@@ -25,7 +25,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402
 
 
-
 def replay(pcap):
     p = subprocess.run([NKTRACE, "replay", "--json", pcap],
                        capture_output=True, text=True)

@@ -22,7 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402
 
 
-
 if shutil.which("systemd-analyze") is None:
     print("SKIP: systemd-analyze is not installed (apt-get install systemd)")
     sys.exit(77)
@@ -78,7 +77,8 @@ p = subprocess.run(["systemd-analyze", "security", "--offline=true",
 m = re.search(r"Overall exposure level for \S+: ([\d.]+)", p.stdout)
 score = float(m.group(1)) if m else 99
 print("     systemd exposure score: %s" % score)
-check(score <= 2.5, "systemd-analyze security: exposure <= 2.5 (OK)", got=score)
+check(score <= 2.5, "systemd-analyze security: exposure <= 2.5 (OK)",
+      got=score)
 
 # The options the units pass are nktrace's: each command line is parsed
 # by nktrace itself with --help appended (which parses, then prints help).
