@@ -102,7 +102,7 @@ static json_t *border_hop(const struct nkt_annot_ctx *c,
 			 nkt_addrtab_fmt(c->addrs, b->addr, a),
 			 "asn", b->asn ? json_integer(b->asn) : json_null(),
 			 "kind", nkt_addr_kind_name(b->kind), "rtt_ms",
-			 (double)(b->rtt_ns / 1000) / 1000.0);
+			 nkt_ns_to_ms(b->rtt_ns));
 }
 
 json_t *nkt_border_json(const struct nkt_annot_ctx *c,

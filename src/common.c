@@ -205,3 +205,8 @@ bad:
 			   "%s: '%s' is not a duration (e.g. 500ms, 2s, 15m)",
 			   what, s ? s : "");
 }
+
+double nkt_ns_to_ms(uint64_t ns)
+{
+	return round((double)ns / 1e3) / 1e3;
+}

@@ -20,7 +20,7 @@ static json_t *jaddr(const struct nkt_out_opts *o, uint32_t a)
 
 static json_t *jms(uint64_t ns)
 {
-	return json_real(round((double)ns / 1e3) / 1e3);
+	return json_real(nkt_ns_to_ms(ns));
 }
 
 const char *nkt_atlas_err(enum nkt_method m, uint8_t code, int *intcode)

@@ -72,6 +72,10 @@ int nkt_parse_duration_ns(const char *s, uint64_t default_unit_ns,
 			  uint64_t min_ns, uint64_t max_ns, uint64_t *out_ns,
 			  const char *what, struct nkt_err *err);
 
+/* ns as ms rounded to the microsecond: how every JSON writer prints an
+ * RTT, so one RTT reads the same wherever it appears. */
+double nkt_ns_to_ms(uint64_t ns);
+
 #define NKT_NS_PER_US 1000ULL
 #define NKT_NS_PER_MS 1000000ULL
 #define NKT_NS_PER_S 1000000000ULL
