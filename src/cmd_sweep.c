@@ -434,7 +434,9 @@ static int write_target(FILE *f, const struct sweep *s, size_t t,
 		if (x->kind == 0)
 			continue;
 		tr.replies++;
-		h->flags = NKT_PF_REPLY;
+		/* The send time is the sender's clock: sweep does not capture
+		 * its own probes (rtt_src "clock"). */
+		h->flags = NKT_PF_REPLY | NKT_PF_RTT_CLOCK;
 		h->from = x->from;
 		h->rtt_ns = (uint64_t)x->rtt_us * 1000;
 		h->reply_ttl = x->reply_ttl;
