@@ -84,6 +84,12 @@ class Lab:
     def ns(self, node):
         return "%s-%s" % (self.name, node)
 
+    def capture(self, node, path):
+        """An independent capture of every interface of `node` (wire.py):
+        `with lab.capture("vp", path): ...` probes only once it listens."""
+        import wire
+        return wire.Capture(self.ns(node), path)
+
 
 def rtt_ok(measured, expected, rel=0.10, abs_ms=2.0):
     """Within rel of expected, or within abs_ms."""

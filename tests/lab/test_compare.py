@@ -5,21 +5,30 @@
 1. The default lab (routers keep Linux's ICMP rate limits) with configured
    loss, 3% each way on a TTK link and 0.5% on the China path: every NK /24
    is attributed to the transit the lab routes it over; known hosts are
-   reached; per-transit RTT medians are within 5% of truth; the loss truth
-   predicts is inside the reported Wilson interval; rate-limited routers
-   show as ratelimit_suspected, not as path loss.
-2. --via for both uplinks measures both transits to the same targets.
+   reached; every RTT of every trace and end-to-end probe equals the wire's
+   (an independent capture of the vantage point, wire.py), and so do the
+   per-transit medians recomputed from the wire; the loss truth predicts
+   is inside the reported Wilson interval; rate-limited routers show as
+   ratelimit_suspected, not as path loss; the verdict agrees with scamper
+   measuring the same hosts at the same time.
+2. --via for both uplinks measures both transits to the same targets: the
+   probes leave by the pinned uplink and the replies come back by the one
+   NK's routing chooses (seen on the wire).
 3. After `tools/lab route 175.45.177.0/24 via china`, a new compare
    attributes that /24 to China Unicom.
 The intervals are asked at 99.9% (--ci 0.999) so that a correct tool fails
-this test about once in a thousand runs, not once in twenty."""
+this test about once in a thousand runs, not once in twenty.  No RTT is
+compared with the lab's configured delays: the lab's emulator is slower on
+a busy machine, and that is not nktrace's error."""
 import atexit
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 
+import wire
 from labtest import NKTRACE, Lab, check, done, need_root
 
 need_root()
@@ -33,19 +42,46 @@ atexit.register(shutil.rmtree, tmp, True)
 
 
 def compare(*args):
-    out = os.path.join(tmp, "c%d.json" % len(os.listdir(tmp)))
-    p = lab.exec("vp", [NKTRACE, "compare", "--quiet", "--json", out,
-                        "--ci", "0.999"] + list(args), check=False,
-                 timeout=900)
+    """compare under an independent capture: (summary, report, traces,
+    wire pairs); every RTT of the traces checked against the wire."""
+    n = len(os.listdir(tmp))
+    out = os.path.join(tmp, "c%d.json" % n)
+    traces = os.path.join(tmp, "c%d.ndjson" % n)
+    pcap = wire.capture_path(tmp, "c%d" % n)
+    with lab.capture("vp", pcap):
+        p = lab.exec("vp", [NKTRACE, "compare", "--quiet", "--json", out,
+                            "--traces", traces, "--ci", "0.999"] +
+                     list(args), check=False, timeout=900)
     check(p.returncode == 0, "compare %s exits 0" % " ".join(args), 0,
           (p.returncode, p.stderr[-400:]))
     print(p.stdout)
     with open(out) as f:
-        return json.load(f), p.stdout
+        summary = json.load(f)
+    recs = [json.loads(l) for l in open(traces)]
+    wire.check_rtts(recs, pcap, "compare %s" % " ".join(args))
+    pairs, _ = wire.pairs(wire.read_capture(pcap))
+    os.unlink(pcap)
+    os.unlink(pcap + ".b")
+    return summary, p.stdout, recs, pairs
+
+
+def scamper_medians(addrs, n=10):
+    """scamper's TCP SYN ping (port 80) to each address from the vantage
+    point: {addr: median RTT ms}."""
+    out = {}
+    for a in addrs:
+        txt = lab.exec("vp", ["scamper", "-O", "json", "-c",
+                              "ping -P tcp-syn -d 80 -c %d -i 0.05" % n,
+                              "-i", a]).stdout
+        recs = [json.loads(l) for l in txt.splitlines()
+                if '"type":"ping"' in l]
+        rtts = [r["rtt"] for rec in recs for r in rec.get("responses", [])]
+        out[a] = statistics.median(rtts) if rtts else None
+    return out
 
 
 # 1. The default run.
-summary, report = compare("--traces", os.path.join(tmp, "traces.ndjson"))
+summary, report, traces, pairs = compare()
 truth = lab.truth()
 routes = truth["prefixes"]
 carriers = {p["prefix"]: p["transit"] for p in summary["prefixes"]
@@ -65,6 +101,17 @@ check(not (reached & silent), "silent addresses are not reached")
 by_name = {t["name"]: t for t in summary["transits"]}
 ref = {"china": "175.45.176.71", "ttk": "175.45.177.10"}
 ref_truth = {t["addr"]: t for t in lab.truth(list(ref.values()))["targets"]}
+# The wire's end-to-end RTTs per transit: for each end-to-end probe the
+# summary counts, the RTT of its probe and reply frames, grouped by the
+# transit of its target.
+transit_of = {(t["addr"], t["method"], t.get("port")): t["transit"]
+              for t in summary["targets_detail"]}
+METHOD = {"ICMP": "icmp", "TCP": "tcp", "UDP": "udp"}
+e2e_wire = {}
+for _, x, w in wire.compare_rtts(traces, pairs)["diffs"]:
+    if x["e2e"] and w is not None:
+        name = transit_of.get((x["dst"], METHOD[x["proto"]], x["dport"]))
+        e2e_wire.setdefault(name, []).append(w["rtt_ms"])
 for transit, name in NAME.items():
     t = by_name.get(name)
     check(t is not None, "%s is in the summary" % name)
@@ -72,17 +119,19 @@ for transit, name in NAME.items():
         continue
     hop = ref_truth[ref[transit]]["paths"][0]["hops"][-1]
     med = t["rtt_ms"]["median"]
-    check(abs(med - hop["rtt_ms"]) <= 0.05 * hop["rtt_ms"],
-          "%s RTT median %.3f ms within 5%% of truth %.3f ms" % (
-              name, med, hop["rtt_ms"]), hop["rtt_ms"], med)
-    bhop = [h for h in ref_truth[ref[transit]]["paths"][0]["hops"]
-            if h["addr"] == truth["border"][transit]["last_foreign"]][0]
-    check(t["border_addr"] == bhop["addr"] and
-          abs(t["border_rtt_ms"] - bhop["rtt_ms"]) <=
-          1.0 + 0.05 * bhop["rtt_ms"],
-          "%s border %s at %.3f ms vs truth %.3f ms" % (
+    wmed = statistics.median(e2e_wire.get(name) or [float("nan")])
+    check(-wire.BOUND_MS <= wmed - med <= wire.HANDOVER_MS,
+          "%s RTT median %.3f ms is the wire's %.3f ms (%d end-to-end "
+          "replies on the wire)" % (name, med, wmed,
+                                    len(e2e_wire.get(name, []))),
+          wmed, med)
+    border = [w["rtt_ms"] for w in pairs if w["from"] == t["border_addr"]]
+    check(t["border_addr"] == truth["border"][transit]["last_foreign"] and
+          border and min(border) <= t["border_rtt_ms"] <= max(border),
+          "%s border %s at %.3f ms, inside the wire's [%.3f, %.3f]" % (
               name, t["border_addr"], t["border_rtt_ms"] or -1,
-              bhop["rtt_ms"]), (bhop["addr"], bhop["rtt_ms"]),
+              min(border or [-1]), max(border or [-1])),
+          truth["border"][transit]["last_foreign"],
           (t["border_addr"], t["border_rtt_ms"]))
     lo, hi = t["loss"]["ci95"]
     check(lo <= hop["loss"] <= hi,
@@ -97,14 +146,23 @@ check("not counted as loss" in report, "the report says rate limiting is "
       "not loss")
 check("verdict: TTK is" in report and "faster than China Unicom" in report,
       "the verdict names the faster transit")
+# The same two reference hosts measured by scamper right after, in the
+# same lab: its difference of medians lies in nktrace's interval, widened
+# by the spread the wire showed within each transit (the two tools did not
+# measure at the same instant).
 diff = summary["difference"]
-want = (ref_truth[ref["china"]]["paths"][0]["hops"][-1]["rtt_ms"] -
-        ref_truth[ref["ttk"]]["paths"][0]["hops"][-1]["rtt_ms"])
-check(diff and diff["rtt_ms"]["ci95"][0] - 0.5 <= want <=
-      diff["rtt_ms"]["ci95"][1] + 0.5,
-      "the RTT difference interval holds truth's %.2f ms" % want, want,
-      diff and diff["rtt_ms"])
-traces = [json.loads(l) for l in open(os.path.join(tmp, "traces.ndjson"))]
+peer = scamper_medians(list(ref.values()))
+want = peer[ref["china"]] - peer[ref["ttk"]]
+spread = max(statistics.quantiles(v, n=10)[-1] -
+             statistics.quantiles(v, n=10)[0]
+             for v in e2e_wire.values() if len(v) >= 10)
+check(diff and diff["rtt_ms"]["ci95"][0] - spread <= want <=
+      diff["rtt_ms"]["ci95"][1] + spread,
+      "scamper's difference %.2f ms (China %.2f, TTK %.2f) is in nktrace's "
+      "interval [%.2f, %.2f] +- the wire's within-transit spread %.2f ms" %
+      (want, peer[ref["china"]], peer[ref["ttk"]],
+       diff["rtt_ms"]["ci95"][0], diff["rtt_ms"]["ci95"][1], spread),
+      want, diff and diff["rtt_ms"])
 check(len(traces) == summary["observations"] and
       all(t["type"] == "traceroute" for t in traces),
       "--traces has every trace as an Atlas record", summary["observations"],
@@ -113,7 +171,7 @@ check(len(traces) == summary["observations"] and
 # written to the microsecond: numbers agree to 2 us).
 imported = os.path.join(tmp, "imported.json")
 p = subprocess.run([NKTRACE, "import", "-q", "--ci", "0.999", "--json",
-                    imported, os.path.join(tmp, "traces.ndjson")],
+                    imported, os.path.join(tmp, "c0.ndjson")],
                    capture_output=True, text=True)
 check(p.returncode == 0, "nktrace import of the run's traces exits 0", 0,
       (p.returncode, p.stderr[-300:]))
@@ -146,9 +204,9 @@ print("compare wall time (default lab, scale 0.1): %d s" % (
 lab.link("ttkvvo-ttkpos", "--loss", "0")
 lab.link("cudd-cenbong", "--loss", "0")
 pair = ["175.45.176.71", "175.45.177.10"]
-summary, report = compare("--targets", pair[0], "--targets", pair[1],
-                          "--via", "china=cn0,10.10.0.1",
-                          "--via", "ttk=ttk0,10.20.0.1", "--pings", "5")
+summary, report, traces, pairs = compare(
+    "--targets", pair[0], "--targets", pair[1], "--via",
+    "china=cn0,10.10.0.1", "--via", "ttk=ttk0,10.20.0.1", "--pings", "5")
 seen = {}
 for t in summary["targets_detail"]:
     seen.setdefault(t["addr"], set()).add((t["via"], t["transit"]))
@@ -163,19 +221,35 @@ lost = [(t["addr"], t["via"], t["method"], t["e2e"])
 check(not lost, "no loss without configured loss (each uplink its own "
       "flow: one 4-tuple over two uplinks would be one TCP connection)",
       [], lost)
-pinned = {t["addr"]: t for t in lab.truth(pair, via="ttk")["targets"]}
-for t in summary["targets_detail"]:
-    if t["via"] == "TTK" and t["method"] == "tcp" and t["rtt_ms"]:
-        want = pinned[t["addr"]]["paths"][0]["hops"][-1]["rtt_ms"]
-        check(abs(t["rtt_ms"] - want) <= 1.0 + 0.05 * want,
-              "%s over TTK: %.2f ms vs truth %.2f ms (return path by NK's "
-              "routing)" % (t["addr"], t["rtt_ms"], want))
+# On the wire: a pinned probe leaves by its uplink; the target's answer
+# comes back by the uplink NK's routing chooses for the target's /24
+# (175.45.176.0/24 over China, 175.45.177.0/24 over TTK), whichever uplink
+# the probe took.
+ifindex = {int(lab.exec("vp", ["cat", "/sys/class/net/%s/ifindex" % dev]
+                       ).stdout): dev for dev in ("cn0", "ttk0")}
+sport_via = {}
+for rec in traces:
+    if rec.get("sport"):
+        sport_via[(rec["dst_addr"], rec["sport"])] = rec.get("via")
+back = {pair[0]: "cn0", pair[1]: "ttk0"}
+bad = []
+for w in pairs:
+    via = sport_via.get((w["dst"], w["sport"]))
+    if via is None or w["from"] != w["dst"]:
+        continue
+    want_out = {"China Unicom": "cn0", "TTK": "ttk0"}[via]
+    got = (ifindex.get(w["out_if"]), ifindex.get(w["in_if"]))
+    if got != (want_out, back[w["dst"]]):
+        bad.append((w["dst"], via, got))
+check(not bad and len(sport_via) >= 4,
+      "every pinned probe left by its uplink, every answer came back by "
+      "NK's route for its /24", [], bad[:5])
 check(len(summary["prefix_differences"]) >= 1,
       "per-prefix differences where both transits were measured")
 
 # 3. A route change.
 lab.route("175.45.177.0/24", "china")
-summary, report = compare("--sample", "3")
+summary, report, _, _ = compare("--sample", "3")
 carriers = {p["prefix"]: p["transit"] for p in summary["prefixes"]
             if p["carrier"]}
 check(carriers.get("175.45.177.0/24") == "China Unicom",
@@ -183,4 +257,5 @@ check(carriers.get("175.45.177.0/24") == "China Unicom",
       "China Unicom", carriers.get("175.45.177.0/24"))
 check(carriers.get("175.45.178.0/24") == "TTK", "175.45.178.0/24 is still "
       "TTK's", "TTK", carriers.get("175.45.178.0/24"))
+wire.summary()
 done()

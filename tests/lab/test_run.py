@@ -16,7 +16,9 @@ some of them; each cycle must raise exactly the events of that change:
   c7       restored                            recovery of both
   c8       +7.5 ms on the TTK path             rtt_shift (rose)
 
-Then: a reader during a cycle sees only whole cycles; SIGKILL in the middle
+c1's stored traces are checked against an independent capture of the
+vantage point (every RTT the wire's).  Then: a reader during a cycle sees
+only whole cycles; SIGKILL in the middle
 of a cycle leaves the history intact (integrity_check, no partial run) and
 the next cycle runs; with --every, a cycle that fails (no route) is recorded
 with its reason and the next one runs; SIGTERM between cycles stops with
@@ -38,6 +40,7 @@ import tempfile
 import time
 import zlib
 
+import wire
 from labtest import BUILD, NKTRACE, SRC, Lab, check, done, need_root
 
 need_root()
@@ -72,9 +75,13 @@ def events_of(run):
         "SELECT detail FROM events WHERE run = ? ORDER BY id", (run,))]
 
 
-def cycle(label, prefix=()):
+def cycle(label, prefix=(), pcap=None):
     t0 = time.time()
-    p = lab.exec("vp", list(prefix) + RUN, check=False, timeout=600)
+    if pcap:
+        with lab.capture("vp", pcap):
+            p = lab.exec("vp", list(prefix) + RUN, check=False, timeout=600)
+    else:
+        p = lab.exec("vp", list(prefix) + RUN, check=False, timeout=600)
     check(p.returncode == 0, "%s: nktrace run exits 0" % label, 0,
           (p.returncode, p.stderr[-400:]))
     print(p.stdout.rstrip())
@@ -97,9 +104,15 @@ def expect(label, got, want):
           [e["message"] for e in got])
 
 
-# c1, c2: steady.
-r1, ev, _ = cycle("c1")
+# c1, c2: steady.  c1 under an independent capture: the RTTs the history
+# stores are the wire's.
+pcap = wire.capture_path(tmp, "c1")
+r1, ev, _ = cycle("c1", pcap=pcap)
 expect("c1 (first cycle)", ev, [])
+stored = subprocess.run([NKTRACE, "report", "--db", DB, "--traces",
+                         str(r1)], capture_output=True, text=True)
+wire.check_rtts([json.loads(l) for l in stored.stdout.splitlines()], pcap,
+                "c1's stored traces")
 owner = os.stat(DB).st_uid
 check(owner == 65534, "the history belongs to the user nktrace dropped to "
       "(nobody), not root", 65534, owner)
@@ -352,4 +365,5 @@ if ok_png:
         check(n > 500, "%s's colour %s is on screen (%d pixels)" % (
             t["name"], t["color"], n))
 print("     screenshot: %s" % png)
+wire.summary()
 done()

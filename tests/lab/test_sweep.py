@@ -10,8 +10,11 @@ a /16 answered by AnyIP; no delay, no ICMP rate limits, no loss).
    bad checksums, truncated quotes, replays of genuine quotes after the
    real answer), still every probe gets its true answer and no forged
    reply is taken.
-3. The hop lists agree with scamper's for the same targets.
-No timing is asserted: speed is tools/bench's job."""
+3. The hop lists agree with scamper's for the same targets, and the RTTs
+   of that sweep against an independent capture of the vantage point:
+   sweep takes each probe's send time from its clock before the write
+   (rtt_src "clock"), so its RTT is never shorter than the wire's.
+No speed is asserted: that is tools/bench's job."""
 import json
 import os
 import shutil
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 
+import wire
 from labtest import NKTRACE, SRC, check, done, need_root, sh
 
 need_root()
@@ -129,8 +133,11 @@ try:
     with open(tf, "w") as f:
         f.write("\n".join(targets) + "\n")
     out = os.path.join(tmp, "c.ndjson")
-    p = in_vp([NKTRACE, "sweep", "-q", "--rate", "2000", "-m", "6",
-               "--wait", "1", "--out", out, "-f", tf], timeout=120)
+    pcap = wire.capture_path(tmp, "c")
+    with wire.Capture(NAME + "-vp", pcap):
+        p = in_vp([NKTRACE, "sweep", "-q", "--rate", "2000", "-m", "6",
+                   "--wait", "1", "--out", out, "-f", tf], timeout=120)
+    wire.check_rtts(records(out), pcap, "sweep of 32 targets")
     ours = {r["dst_addr"]: [h for h in hop_list(r) if h[1]]
             for r in records(out)}
     sc = os.path.join(tmp, "scamper.json")
@@ -149,4 +156,5 @@ try:
 finally:
     bench("down", "--name", NAME, check_rc=False)
     shutil.rmtree(tmp, ignore_errors=True)
+wire.summary()
 done()
