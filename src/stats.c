@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_d(const void *x, const void *y)
 {
@@ -39,67 +40,8 @@ double nkt_stats_median(double *v, size_t n)
 	return nkt_stats_quantile(v, n, 0.5);
 }
 
-/* Put the k-th smallest of v[0..n) at v[k], smaller ones before it and
- * larger ones after (Hoare's selection, median-of-three pivots). */
-static void select_kth(double *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	while (hi > lo) {
-		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
-		double a = v[lo], b = v[mid], c = v[hi], pivot, t;
-		pivot = a < b ? (b < c ? b : (a < c ? c : a))
-			      : (a < c ? a : (b < c ? c : b));
-		for (;;) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i >= j)
-				break;
-			t = v[i];
-			v[i] = v[j];
-			v[j] = t;
-			i++;
-			j--;
-		}
-		/* v[lo..j] <= pivot <= v[j+1..hi] */
-		if (k <= j)
-			hi = j;
-		else
-			lo = j + 1;
-	}
-}
-
-double nkt_stats_median_select(double *v, size_t n)
-{
-	size_t i, k;
-	double next;
-	if (n == 0)
-		return NAN;
-	k = (n - 1) / 2;
-	select_kth(v, n, k);
-	if (n % 2 == 1)
-		return v[k];
-	next = v[k + 1];
-	for (i = k + 2; i < n; i++)
-		if (v[i] < next)
-			next = v[i];
-	return v[k] + 0.5 * (next - v[k]);
-}
-
-double nkt_stats_jitter(const double *seq, size_t n)
-{
-	double sum = 0;
-	size_t i;
-	if (n < 2)
-		return 0;
-	for (i = 1; i < n; i++)
-		sum += fabs(seq[i] - seq[i - 1]);
-	return sum / (double)(n - 1);
-}
-
 /* Inverse of the standard normal CDF (Acklam's rational approximation,
- * relative error below 1.2e-9). */
+ * relative error below 1.2e-9; nkt_stats_z refines it). */
 static double probit(double p)
 {
 	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
@@ -133,7 +75,11 @@ static double probit(double p)
 
 double nkt_stats_z(double level)
 {
-	return probit(1.0 - (1.0 - level) / 2.0);
+	double p = 1.0 - (1.0 - level) / 2.0, x = probit(p), e, u;
+	/* One Halley step on Acklam's 1e-9 brings it to double precision. */
+	e = 0.5 * erfc(-x / sqrt(2.0)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
 }
 
 struct nkt_ci nkt_stats_wilson(uint64_t k, uint64_t n, double level)
@@ -153,235 +99,255 @@ struct nkt_ci nkt_stats_wilson(uint64_t k, uint64_t n, double level)
 	return ci;
 }
 
-struct nkt_ci nkt_stats_newcombe(uint64_t k1, uint64_t n1, uint64_t k2,
-				 uint64_t n2, double level)
+/* ---- Student's t ------------------------------------------------------ */
+
+/* Continued fraction of the incomplete beta function (modified Lentz). */
+static double betacf(double a, double b, double x)
 {
-	struct nkt_ci w1 = nkt_stats_wilson(k1, n1, level),
-		      w2 = nkt_stats_wilson(k2, n2, level), ci;
-	double p1 = n1 ? (double)k1 / (double)n1 : 0,
-	       p2 = n2 ? (double)k2 / (double)n2 : 0, d = p1 - p2;
-	ci.lo = d - sqrt((p1 - w1.lo) * (p1 - w1.lo) +
-			 (w2.hi - p2) * (w2.hi - p2));
-	ci.hi = d + sqrt((w1.hi - p1) * (w1.hi - p1) +
-			 (p2 - w2.lo) * (p2 - w2.lo));
-	return ci;
+	const double tiny = 1e-300, eps = 1e-15;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+	int m;
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (m = 1; m <= 10000; m++) {
+		double m2 = 2.0 * m, aa, del;
+		aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < eps)
+			break;
+	}
+	return h;
 }
 
-struct ranked {
-	double v;
-	int from_x;
+/* The regularised incomplete beta function I_x(a, b). */
+static double ibeta(double a, double b, double x)
+{
+	double front;
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+		    b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * betacf(a, b, x) / a;
+	return 1 - front * betacf(b, a, 1 - x) / b;
+}
+
+double nkt_stats_t_cdf(double t, double df)
+{
+	double tail;
+	if (isnan(t) || isnan(df) || df <= 0)
+		return NAN;
+	if (isinf(df))
+		return 0.5 * erfc(-t / sqrt(2.0));
+	/* P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2) */
+	tail = 0.5 * ibeta(df / 2, 0.5, df / (df + t * t));
+	return t >= 0 ? 1 - tail : tail;
+}
+
+double nkt_stats_t_crit(double level, double df)
+{
+	double lo = 0, hi = 1;
+	int i;
+	if (isinf(df))
+		return nkt_stats_z(level);
+	while (2 * nkt_stats_t_cdf(hi, df) - 1 < level && hi < 1e12)
+		hi *= 2;
+	for (i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = (lo + hi) / 2;
+		if (2 * nkt_stats_t_cdf(mid, df) - 1 < level)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+/* ---- loss over hosts ---------------------------------------------------- */
+
+/* Agresti-Caffo: the binomial variance of a rate with one loss and one
+ * answer added, a floor no set of hosts goes below (a set of hosts that
+ * each lost exactly the same share has no spread between them, but its
+ * probes still do). */
+static double binom_floor(uint64_t lost, uint64_t sent)
+{
+	double p = ((double)lost + 1) / ((double)sent + 2);
+	return p * (1 - p) / ((double)sent + 2);
+}
+
+static void loss_side(const struct nkt_lossc *c, size_t n, struct nkt_loss *o)
+{
+	double ss = 0;
+	size_t i;
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < n; i++)
+		if (c[i].sent > 0) {
+			o->lost += c[i].lost;
+			o->sent += c[i].sent;
+			o->hosts++;
+		}
+	o->rate = o->sent ? (double)o->lost / (double)o->sent : NAN;
+	o->ci.lo = o->ci.hi = NAN;
+	if (o->sent == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		double r;
+		if (c[i].sent == 0)
+			continue;
+		r = (double)c[i].lost - o->rate * (double)c[i].sent;
+		ss += r * r;
+	}
+	o->df = (double)o->hosts - 1;
+	o->var = o->hosts > 1 ? (double)o->hosts / o->df * ss /
+					((double)o->sent * (double)o->sent)
+			      : 0;
+	/* Below the probes' own variance, the probes' degrees of freedom. */
+	if (o->var < binom_floor(o->lost, o->sent)) {
+		o->var = binom_floor(o->lost, o->sent);
+		o->df = (double)o->sent - 1;
+	}
+}
+
+void nkt_stats_loss(const struct nkt_lossc *c, size_t n, double level,
+		    struct nkt_loss *out)
+{
+	struct nkt_ci w;
+	double h;
+	loss_side(c, n, out);
+	if (out->sent == 0)
+		return;
+	w = nkt_stats_wilson(out->lost, out->sent, level);
+	if (out->hosts < 2) {
+		out->ci = w;
+		return;
+	}
+	h = nkt_stats_t_crit(level, out->df) * sqrt(out->var);
+	out->ci.lo = fmax(0, fmin(out->rate - h, w.lo));
+	out->ci.hi = fmin(1, fmax(out->rate + h, w.hi));
+}
+
+static void t_test(double d, double var, double df, double level,
+		   struct nkt_loss_diff *out)
+{
+	double se = sqrt(var), h = nkt_stats_t_crit(level, df) * se;
+	out->diff = d;
+	out->df = df;
+	out->ci.lo = d - h;
+	out->ci.hi = d + h;
+	out->p = se > 0 ? 2 * (1 - nkt_stats_t_cdf(fabs(d) / se, df))
+			: (d == 0 ? 1 : 0);
+	if (out->p > 1)
+		out->p = 1;
+}
+
+void nkt_stats_loss_diff(const struct nkt_lossc *a, size_t na,
+			 const struct nkt_lossc *b, size_t nb, double level,
+			 struct nkt_loss_diff *out)
+{
+	struct nkt_loss sa, sb;
+	double v, den;
+	memset(out, 0, sizeof(*out));
+	out->diff = out->ci.lo = out->ci.hi = NAN;
+	out->p = 1;
+	loss_side(a, na, &sa);
+	loss_side(b, nb, &sb);
+	if (sa.hosts < 2 || sb.hosts < 2)
+		return;
+	out->valid = 1;
+	v = sa.var + sb.var;
+	den = sa.var * sa.var / sa.df + sb.var * sb.var / sb.df;
+	t_test(sa.rate - sb.rate, v, den > 0 ? v * v / den : INFINITY, level,
+	       out);
+}
+
+void nkt_stats_loss_paired(const struct nkt_lossc *a,
+			   const struct nkt_lossc *b, size_t n, double level,
+			   struct nkt_loss_diff *out)
+{
+	struct nkt_loss sa, sb;
+	struct nkt_lossc *x = nkt_xcalloc(n ? n : 1, sizeof(*x));
+	struct nkt_lossc *y = nkt_xcalloc(n ? n : 1, sizeof(*y));
+	double ss = 0, v, floor_v;
+	size_t i, k = 0;
+	memset(out, 0, sizeof(*out));
+	out->diff = out->ci.lo = out->ci.hi = NAN;
+	out->p = 1;
+	out->paired = 1;
+	/* Only hosts with probes on both sides. */
+	for (i = 0; i < n; i++)
+		if (a[i].sent > 0 && b[i].sent > 0) {
+			x[k] = a[i];
+			y[k++] = b[i];
+		}
+	loss_side(x, k, &sa);
+	loss_side(y, k, &sb);
+	if (k >= 2) {
+		for (i = 0; i < k; i++) {
+			double z = ((double)x[i].lost -
+				    sa.rate * (double)x[i].sent) /
+					   (double)sa.sent -
+				   ((double)y[i].lost -
+				    sb.rate * (double)y[i].sent) /
+					   (double)sb.sent;
+			ss += z * z;
+		}
+		v = (double)k / (double)(k - 1) * ss;
+		floor_v = binom_floor(sa.lost, sa.sent) +
+			  binom_floor(sb.lost, sb.sent);
+		out->valid = 1;
+		t_test(sa.rate - sb.rate, v > floor_v ? v : floor_v,
+		       v > floor_v ? (double)(k - 1)
+				   : (double)(sa.sent + sb.sent - 2),
+		       level, out);
+	}
+	free(x);
+	free(y);
+}
+
+struct pidx {
+	double p;
+	size_t i;
 };
 
-static int cmp_ranked(const void *x, const void *y)
+static int cmp_pidx(const void *x, const void *y)
 {
-	const struct ranked *a = x, *b = y;
-	return a->v < b->v ? -1 : a->v > b->v;
+	const struct pidx *a = x, *b = y;
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-double nkt_stats_mannwhitney(const double *x, size_t nx, const double *y,
-			     size_t ny, double *u)
+void nkt_stats_holm(const double *p, size_t n, double *adj)
 {
-	size_t n = nx + ny, i, j;
-	struct ranked *r;
-	double rx = 0, tie = 0, u1, u2, mu, sd, z, big;
-
-	if (nx == 0 || ny == 0) {
-		if (u != NULL)
-			*u = 0;
-		return 1.0;
-	}
-	r = nkt_xreallocarray(NULL, n, sizeof(*r));
-	for (i = 0; i < nx; i++)
-		r[i] = (struct ranked){x[i], 1};
-	for (i = 0; i < ny; i++)
-		r[nx + i] = (struct ranked){y[i], 0};
-	qsort(r, n, sizeof(*r), cmp_ranked);
-	for (i = 0; i < n; i = j) {
-		double rank, t;
-		for (j = i + 1; j < n && r[j].v == r[i].v; j++)
-			;
-		rank = ((double)i + 1 + (double)j) / 2.0; /* average rank */
-		t = (double)(j - i);
-		tie += t * t * t - t;
-		for (size_t k = i; k < j; k++)
-			if (r[k].from_x)
-				rx += rank;
-	}
-	free(r);
-	u1 = rx - (double)nx * ((double)nx + 1) / 2.0;
-	u2 = (double)nx * (double)ny - u1;
-	if (u != NULL)
-		*u = u1;
-	big = u1 > u2 ? u1 : u2;
-	mu = (double)nx * (double)ny / 2.0;
-	sd = sqrt((double)nx * (double)ny / 12.0 *
-		  (((double)n + 1) - tie / ((double)n * ((double)n - 1))));
-	if (sd == 0)
-		return 1.0;
-	z = (big - mu - 0.5) / sd;
-	if (z < 0)
-		z = 0;
-	z = erfc(z / sqrt(2.0));
-	return z > 1 ? 1 : z;
-}
-
-static double log_hyper(uint64_t x, uint64_t n1, uint64_t n2, uint64_t k)
-{
-	/* P(X = x): x of the k events in the n1 row, hypergeometric. */
-	return lgamma((double)n1 + 1) - lgamma((double)x + 1) -
-	       lgamma((double)(n1 - x) + 1) + lgamma((double)n2 + 1) -
-	       lgamma((double)(k - x) + 1) -
-	       lgamma((double)(n2 - (k - x)) + 1) -
-	       (lgamma((double)(n1 + n2) + 1) - lgamma((double)k + 1) -
-		lgamma((double)(n1 + n2 - k) + 1));
-}
-
-double nkt_stats_fisher(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2)
-{
-	uint64_t k = k1 + k2, lo, hi, x;
-	double p_obs, p = 0;
-
-	if (n1 == 0 || n2 == 0 || k1 > n1 || k2 > n2)
-		return 1.0;
-	lo = k > n2 ? k - n2 : 0;
-	hi = k < n1 ? k : n1;
-	p_obs = log_hyper(k1, n1, n2, k);
-	for (x = lo; x <= hi; x++) {
-		double lp = log_hyper(x, n1, n2, k);
-		/* Tables as extreme as or more than the observed one (with
-		 * R's relative tolerance). */
-		if (lp <= p_obs + 1e-7 * fabs(p_obs) + 1e-12)
-			p += exp(lp);
-	}
-	return p > 1 ? 1 : p;
-}
-
-/* xoshiro-style generator: splitmix64 stepping, enough for resampling. */
-static uint64_t next_u64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static size_t pick(uint64_t *s, size_t n)
-{
-	return (size_t)(next_u64(s) % n);
-}
-
-/* Median of a resample of clusters, pooled, into scratch.  A single
- * cluster (one target) has no between-cluster spread to resample: its
- * values are resampled instead, so the interval says how well that one
- * target's median is known rather than pretending to be exact. */
-static double resample_median(const struct nkt_cluster *c, size_t n,
-			      double *scratch, uint64_t *s)
-{
-	size_t i, m = 0;
-	if (n == 1) {
-		for (i = 0; i < c->n; i++)
-			scratch[m++] = c->v[pick(s, c->n)];
-		return m ? nkt_stats_median_select(scratch, m) : NAN;
-	}
+	struct pidx *s = nkt_xcalloc(n ? n : 1, sizeof(*s));
+	double run = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		s[i] = (struct pidx){p[i], i};
+	qsort(s, n, sizeof(*s), cmp_pidx);
 	for (i = 0; i < n; i++) {
-		const struct nkt_cluster *k = &c[pick(s, n)];
-		for (size_t j = 0; j < k->n; j++)
-			scratch[m++] = k->v[j];
+		double a = (double)(n - i) * s[i].p;
+		if (a > 1)
+			a = 1;
+		if (a > run)
+			run = a;
+		adj[s[i].i] = run;
 	}
-	return m ? nkt_stats_median_select(scratch, m) : NAN;
-}
-
-static size_t total(const struct nkt_cluster *c, size_t n, size_t *largest)
-{
-	size_t i, t = 0;
-	*largest = 0;
-	for (i = 0; i < n; i++) {
-		t += c[i].n;
-		if (c[i].n > *largest)
-			*largest = c[i].n;
-	}
-	return t;
-}
-
-double *nkt_stats_pool(const struct nkt_cluster *c, size_t n, size_t *m)
-{
-	size_t big, t = total(c, n, &big), i;
-	double *v = nkt_xreallocarray(NULL, t ? t : 1, sizeof(*v));
-	for (*m = 0, i = 0; i < n; i++)
-		for (size_t j = 0; j < c[i].n; j++)
-			v[(*m)++] = c[i].v[j];
-	return v;
-}
-
-static double pooled_median(const struct nkt_cluster *c, size_t n)
-{
-	size_t m;
-	double *v = nkt_stats_pool(c, n, &m);
-	double med = m ? nkt_stats_median(v, m) : NAN;
-	free(v);
-	return med;
-}
-
-static struct nkt_ci percentile_ci(double *est, size_t B, double level)
-{
-	struct nkt_ci ci;
-	size_t m = 0, i;
-	for (i = 0; i < B; i++)
-		if (!isnan(est[i]))
-			est[m++] = est[i];
-	nkt_stats_sort(est, m);
-	ci.lo = nkt_stats_quantile(est, m, (1 - level) / 2);
-	ci.hi = nkt_stats_quantile(est, m, 1 - (1 - level) / 2);
-	return ci;
-}
-
-struct nkt_ci nkt_stats_boot_median(const struct nkt_cluster *c, size_t n,
-				    double level, unsigned B, uint64_t seed)
-{
-	size_t big, t = total(c, n, &big), b;
-	double *scratch, *est;
-	struct nkt_ci ci;
-	uint64_t s = seed;
-
-	if (n == 0 || t == 0 || B == 0) {
-		ci.lo = ci.hi = pooled_median(c, n);
-		return ci;
-	}
-	scratch = nkt_xreallocarray(NULL, n * big, sizeof(*scratch));
-	est = nkt_xreallocarray(NULL, B, sizeof(*est));
-	for (b = 0; b < B; b++)
-		est[b] = resample_median(c, n, scratch, &s);
-	ci = percentile_ci(est, B, level);
-	free(scratch);
-	free(est);
-	return ci;
-}
-
-struct nkt_ci nkt_stats_boot_median_diff(const struct nkt_cluster *a,
-					 size_t na,
-					 const struct nkt_cluster *b,
-					 size_t nb, double level, unsigned B,
-					 uint64_t seed)
-{
-	size_t biga, bigb, ta = total(a, na, &biga), tb = total(b, nb, &bigb);
-	double *sa, *sb, *est;
-	struct nkt_ci ci;
-	uint64_t s = seed;
-	unsigned i;
-
-	if (ta == 0 || tb == 0 || B == 0) {
-		ci.lo = ci.hi = pooled_median(a, na) - pooled_median(b, nb);
-		return ci;
-	}
-	sa = nkt_xreallocarray(NULL, na * biga, sizeof(*sa));
-	sb = nkt_xreallocarray(NULL, nb * bigb, sizeof(*sb));
-	est = nkt_xreallocarray(NULL, B, sizeof(*est));
-	for (i = 0; i < B; i++)
-		est[i] = resample_median(a, na, sa, &s) -
-			 resample_median(b, nb, sb, &s);
-	ci = percentile_ci(est, B, level);
-	free(sa);
-	free(sb);
-	free(est);
-	return ci;
+	free(s);
 }

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * stats.h: the statistics behind compare's numbers.  Pure and
- * deterministic (bootstrap draws come from a seeded generator).
+ * deterministic.
  *
  *  - quantiles: linear interpolation between order statistics (type 7,
  *    as R's default and numpy's);
- *  - bootstrap CI of a median, and of a difference of medians, resampling
- *    whole targets (clusters) with replacement: probes to one target are
- *    not independent, targets are; percentile interval;
- *  - Wilson score interval of a proportion (loss), Newcombe's hybrid score
- *    interval of a difference of proportions;
- *  - Mann-Whitney U two-sided p-value (normal approximation with tie and
- *    continuity corrections, as scipy's asymptotic method), on one value
- *    per target; Fisher's exact two-sided p-value for a 2x2 table.
+ *  - the normal quantile z of a two-sided level;
+ *  - Wilson score interval of a proportion (the loss of one host);
+ *  - Student's t distribution;
+ *  - loss over hosts: probes to one host are not independent (a host goes
+ *    dark, a link loses in bursts), hosts are; the pooled loss rate with a
+ *    cluster-robust (ratio estimator) variance, never below the binomial
+ *    variance of the pooled probes (Agresti-Caffo), and t intervals and
+ *    tests with the hosts' degrees of freedom, or the probes' where that
+ *    floor decided (Welch-Satterthwaite for two sides, n-1 for hosts
+ *    measured over both);
+ *  - Holm's step-down adjustment of several p-values.
+ * (Comparisons of RTTs are rank-based: rank.h.)
  */
 #ifndef NKTRACE_STATS_H
 #define NKTRACE_STATS_H
@@ -33,13 +37,6 @@ double nkt_stats_quantile(const double *sorted, size_t n, double q);
 /* Median of v (sorted in place); NAN when n == 0. */
 double nkt_stats_median(double *v, size_t n);
 
-/* The same median in linear time; v is reordered, not sorted. */
-double nkt_stats_median_select(double *v, size_t n);
-
-/* Mean absolute difference of consecutive values (jitter, RFC 3393 IPDV
- * style); 0 when n < 2. */
-double nkt_stats_jitter(const double *seq, size_t n);
-
 /* z such that a two-sided normal interval of that level holds:
  * z(0.95) = 1.959964. */
 double nkt_stats_z(double level);
@@ -47,41 +44,62 @@ double nkt_stats_z(double level);
 /* Wilson score interval of k successes in n trials (n > 0). */
 struct nkt_ci nkt_stats_wilson(uint64_t k, uint64_t n, double level);
 
-/* Newcombe's hybrid score interval of k1/n1 - k2/n2. */
-struct nkt_ci nkt_stats_newcombe(uint64_t k1, uint64_t n1, uint64_t k2,
-				 uint64_t n2, double level);
+/* P(T <= t) for Student's t with df > 0 degrees of freedom (df may be
+ * fractional; INFINITY gives the normal). */
+double nkt_stats_t_cdf(double t, double df);
 
-/* Two-sided Mann-Whitney p-value of samples x and y; *u (may be NULL)
- * gets U of x.  1 when either sample is empty. */
-double nkt_stats_mannwhitney(const double *x, size_t nx, const double *y,
-			     size_t ny, double *u);
+/* The c with P(|T| <= c) = level, T Student's t with df degrees of
+ * freedom. */
+double nkt_stats_t_crit(double level, double df);
 
-/* Two-sided Fisher exact p-value of [[k1, n1-k1], [k2, n2-k2]]. */
-double nkt_stats_fisher(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
-
-/* Samples grouped by cluster (one cluster = one target). */
-struct nkt_cluster {
-	const double *v;
-	size_t n;
+/* One host's end-to-end probes. */
+struct nkt_lossc {
+	uint64_t lost, sent;
 };
 
-/* Every value of the n clusters, in one new array (free()) of *m values;
- * never NULL, even when *m is 0. */
-double *nkt_stats_pool(const struct nkt_cluster *c, size_t n, size_t *m);
+/* The loss rate of a set of hosts. */
+struct nkt_loss {
+	double rate;      /* sum lost / sum sent; NaN when nothing was sent */
+	struct nkt_ci ci; /* at the level; see nkt_stats_loss */
+	double var;       /* variance of rate (cluster-robust, floored) */
+	double df;        /* hosts - 1 (0 for one host); probes - 1 where
+			     the floor set the variance */
+	size_t hosts;     /* hosts with probes sent */
+	uint64_t lost, sent;
+};
 
-/* Bootstrap percentile CI of the pooled median, resampling clusters;
- * B resamples from `seed`.  A single cluster's values are resampled
- * instead (the interval of that one cluster's median); with no values the
- * interval is NaN. */
-struct nkt_ci nkt_stats_boot_median(const struct nkt_cluster *c, size_t n,
-				    double level, unsigned B, uint64_t seed);
+/*
+ * Loss over n hosts.  One host: Wilson over its probes.  Several: rate +-
+ * t(hosts - 1) * sqrt(var), widened to hold the Wilson interval of the
+ * pooled probes too, within [0, 1].
+ */
+void nkt_stats_loss(const struct nkt_lossc *c, size_t n, double level,
+		    struct nkt_loss *out);
 
-/* Bootstrap percentile CI of median(a) - median(b), resampling each
- * side's clusters independently (a side of one cluster: its values). */
-struct nkt_ci nkt_stats_boot_median_diff(const struct nkt_cluster *a,
-					 size_t na,
-					 const struct nkt_cluster *b,
-					 size_t nb, double level, unsigned B,
-					 uint64_t seed);
+/* A difference of loss rates a - b, its interval and test. */
+struct nkt_loss_diff {
+	int valid;        /* both sides have at least two hosts */
+	double diff;
+	struct nkt_ci ci;
+	double p;         /* two-sided t test of the same difference */
+	double df;
+	int paired;
+};
+
+/* Independent hosts on each side: Welch's t with the sides' variances
+ * and Satterthwaite's degrees of freedom. */
+void nkt_stats_loss_diff(const struct nkt_lossc *a, size_t na,
+			 const struct nkt_lossc *b, size_t nb, double level,
+			 struct nkt_loss_diff *out);
+
+/* The same n hosts on both sides (a[i] and b[i] are host i): the
+ * difference's variance from each host's linearised contribution, n - 1
+ * degrees of freedom. */
+void nkt_stats_loss_paired(const struct nkt_lossc *a,
+			   const struct nkt_lossc *b, size_t n, double level,
+			   struct nkt_loss_diff *out);
+
+/* Holm's step-down adjusted p-values (adj[i] for p[i]), n <= 4096. */
+void nkt_stats_holm(const double *p, size_t n, double *adj);
 
 #endif
