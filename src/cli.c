@@ -4,6 +4,7 @@
  * parsing).  Pure: reads no file, prints nothing.
  */
 #include "nktrace/cli.h"
+#include "nktrace/compare.h"
 #include "nktrace/inet.h"
 #include "nktrace/sched.h"
 
@@ -43,7 +44,7 @@ enum {
 	OPT_PING_INTERVAL,
 	OPT_TRACES,
 	OPT_CI,
-	OPT_BOOTSTRAP,
+	OPT_MIN_UNITS,
 	OPT_PROGRESS,
 	OPT_QUIET,
 };
@@ -560,7 +561,11 @@ const char nkt_cli_compare_help[] =
 	"      --json FILE     the summary record {\"type\":\"compare\", ...}\n"
 	"      --traces FILE   every trace, RIPE Atlas NDJSON\n"
 	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
-	"      --bootstrap N   bootstrap resamples (2000)\n"
+	"      --min-units N   independent units a verdict needs on each "
+	"side:\n"
+	"                      hosts end to end, traces or vantage points at "
+	"the\n"
+	"                      border (5)\n"
 	"      --progress, --quiet  progress on stderr (default: if a "
 	"terminal)\n"
 	"\n"
@@ -588,7 +593,7 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 		{"json", required_argument, NULL, OPT_JSON},
 		{"traces", required_argument, NULL, OPT_TRACES},
 		{"ci", required_argument, NULL, OPT_CI},
-		{"bootstrap", required_argument, NULL, OPT_BOOTSTRAP},
+		{"min-units", required_argument, NULL, OPT_MIN_UNITS},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"help", no_argument, NULL, 'h'},
@@ -605,7 +610,7 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 	o->pings = 10;
 	o->ping_interval_ns = 200 * NKT_NS_PER_MS;
 	o->level = 0.95;
-	o->bootstrap = 2000;
+	o->min_units = NKT_CMP_MIN_UNITS;
 	o->progress = -1;
 	nkt_cli_methods("tcp:80,tcp:443,icmp", o, NULL);
 	optind = 0;
@@ -694,10 +699,10 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 					     "--ci", err) != NKT_OK)
 				return NKT_EINVAL;
 			break;
-		case OPT_BOOTSTRAP:
-			if (num(optarg, 100, 100000, &v, "--bootstrap", err))
+		case OPT_MIN_UNITS:
+			if (num(optarg, 2, 100000, &v, "--min-units", err))
 				return NKT_EINVAL;
-			o->bootstrap = (unsigned)v;
+			o->min_units = (unsigned)v;
 			break;
 		case OPT_PROGRESS:
 			o->progress = 1;

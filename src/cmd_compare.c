@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "compare_run.h"
+#include "nktrace/out_compare.h"
 #include "nktrace/outfile.h"
 
 #include <stdio.h>

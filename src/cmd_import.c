@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "nktrace/impagg.h"
+#include "nktrace/out_compare.h"
 #include "nktrace/import.h"
 #include "nktrace/jsonstream.h"
 #include "nktrace/outfile.h"
@@ -28,8 +29,8 @@ static const char help[] =
 	"Analyse traceroutes of other tools the way `nktrace compare` "
 	"analyses its\nown: each path annotated, attributed to a transit by "
 	"its AS path, and\nsummarised per transit and per /24 (reach, RTT "
-	"median with a bootstrap\ninterval, loss with a Wilson interval, "
-	"border hop), overall and per\nvantage point.  Reads RIPE Atlas "
+	"over hosts, loss over\nhosts, border hop) and compared, overall "
+	"and per vantage point.  Reads RIPE Atlas "
 	"traceroute results (the API's JSON array\nor one result per line), "
 	"scamper JSON (scamper -O json, sc_warts2json)\nand nktrace's own "
 	"trace --json / compare --traces output, from FILEs or\nstandard "
@@ -47,8 +48,8 @@ static const char help[] =
 	"      --asn-db FILE   ASN database (GeoLite2-ASN format)\n"
 	"      --geo-db FILE   geo database (GeoLite2-City format)\n"
 	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
-	"      --bootstrap N   bootstrap resamples (2000)\n"
-	"      --seed N        bootstrap seed (1)\n"
+	"      --min-units N   independent units a verdict needs on each "
+	"side (5)\n"
 	"      --max-errors N  print at most N input errors (20; all are "
 	"counted)\n"
 	"  -q, --quiet         no report on standard output\n"
@@ -65,8 +66,8 @@ struct import_opts {
 	int format;
 	const char *json_out, *traces_out, *transits, *asn_db, *geo_db;
 	double level;
-	unsigned bootstrap;
-	uint64_t seed, max_errors;
+	unsigned min_units;
+	uint64_t max_errors;
 	int per_vantage, detail, quiet;
 };
 
@@ -285,7 +286,6 @@ static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 	struct nkt_cmp_obs *sub = nkt_xcalloc(n ? n : 1, sizeof(*sub));
 	struct nkt_cmp_cfg vc = *cfg;
 
-	vc.bootstrap = cfg->bootstrap < 200 ? cfg->bootstrap : 200;
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	qsort_r(idx, n, sizeof(*idx), cmp_by_vantage, (void *)(uintptr_t)vant);
@@ -381,8 +381,7 @@ static int parse(int argc, char **argv, struct import_opts *o)
 		{"asn-db", required_argument, NULL, 'a'},
 		{"geo-db", required_argument, NULL, 'g'},
 		{"ci", required_argument, NULL, 'c'},
-		{"bootstrap", required_argument, NULL, 'b'},
-		{"seed", required_argument, NULL, 's'},
+		{"min-units", required_argument, NULL, 'u'},
 		{"max-errors", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -394,8 +393,7 @@ static int parse(int argc, char **argv, struct import_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->level = 0.95;
-	o->bootstrap = 2000;
-	o->seed = 1;
+	o->min_units = NKT_CMP_MIN_UNITS;
 	o->max_errors = 20;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
@@ -436,16 +434,11 @@ static int parse(int argc, char **argv, struct import_opts *o)
 					     "--ci", &err) != NKT_OK)
 				return nkt_fail("import", &err);
 			break;
-		case 'b':
-			if (nkt_parse_u64(optarg, 100, 100000, &v,
-					  "--bootstrap", &err) != NKT_OK)
+		case 'u':
+			if (nkt_parse_u64(optarg, 2, 100000, &v,
+					  "--min-units", &err) != NKT_OK)
 				return nkt_fail("import", &err);
-			o->bootstrap = (unsigned)v;
-			break;
-		case 's':
-			if (nkt_parse_u64(optarg, 0, UINT64_MAX, &o->seed,
-					  "--seed", &err) != NKT_OK)
-				return nkt_fail("import", &err);
+			o->min_units = (unsigned)v;
 			break;
 		case 'm':
 			if (nkt_parse_u64(optarg, 0, 1000000000, &o->max_errors,
@@ -553,8 +546,7 @@ int nkt_cmd_import(int argc, char **argv)
 	cfg.tdb = im->tdb;
 	cfg.addrs = &im->at;
 	cfg.level = im->o.level;
-	cfg.bootstrap = im->o.bootstrap;
-	cfg.seed = im->o.seed;
+	cfg.min_units = im->o.min_units;
 	memcpy(cfg.via_name, im->via_name, sizeof(cfg.via_name));
 	nkt_cmp_summarize(obs, n, &cfg, &r);
 

@@ -387,8 +387,8 @@ int nkt_cmd_run(int argc, char **argv)
 			rec.targets = c.res.targets;
 			rec.dropped = c.run.capture.drop + c.run.ring_drops;
 			if (!c.run.signal) {
-				nkt_hist_from_result(&c.res, 0, rec.start,
-						     &cur);
+				nkt_hist_from_result(&c.res, NULL, 0,
+						     rec.start, &cur);
 				if (nkt_history_recent(h, 0, 6, &prev, &n_prev,
 						       &err) == NKT_OK)
 					nkt_detect(&cur, prev, n_prev, &ev,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* compare_run.c: a compare session and its cycles (shell). */
 #include "compare_run.h"
+#include "nktrace/out_compare.h"
 #include "cmd_common.h"
 #include "nktrace/clock.h"
 #include "nktrace/inet.h"
@@ -239,8 +240,7 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 	s->ccfg.transits = s->trans;
 	s->ccfg.tdb = s->tdb;
 	s->ccfg.level = o->level;
-	s->ccfg.bootstrap = o->bootstrap;
-	s->ccfg.seed = o->p.have_seed ? o->p.seed : 1;
+	s->ccfg.min_units = o->min_units;
 
 	s->ecfg.flows = s->flows;
 	s->ecfg.via = s->via;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: ISC
 /* detect.c: events between measurement cycles (rules in detect.h).  Pure. */
 #include "nktrace/detect.h"
+#include "nktrace/addrtab.h"
 #include "nktrace/inet.h"
+#include "nktrace/rank.h"
 #include "nktrace/stats.h"
 
 #include <math.h>
@@ -29,10 +31,12 @@ static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
 		nkt_inet_fmt(s->border_addr, g->border);
 }
 
-void nkt_hist_from_result(const struct nkt_cmp_result *r, int64_t run,
+void nkt_hist_from_result(const struct nkt_cmp_result *r,
+			  const struct nkt_addrtab *addrs, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c)
 {
 	size_t i;
+	memset(c, 0, sizeof(*c));
 	c->run = run;
 	c->start = start;
 	c->n = r->n_transit + r->n_prefix;
@@ -40,19 +44,36 @@ void nkt_hist_from_result(const struct nkt_cmp_result *r, int64_t run,
 	for (i = 0; i < r->n_transit; i++)
 		fill(&c->g[i], &r->transit[i], "");
 	for (i = 0; i < r->n_prefix; i++) {
-		char p[24], a[NKT_INET_ADDRSTRLEN];
+		char p[24], a[NKT_ADDRSTRLEN];
 		snprintf(p, sizeof(p), "%s/%u",
-			 nkt_inet_fmt(r->prefix[i].prefix, a),
+			 nkt_addrtab_fmt(addrs, r->prefix[i].prefix, a),
 			 r->prefix[i].prefix_len);
 		fill(&c->g[r->n_transit + i], &r->prefix[i], p);
+	}
+	c->n_h = r->n_host;
+	c->h = nkt_xcalloc(c->n_h ? c->n_h : 1, sizeof(*c->h));
+	for (i = 0; i < r->n_host; i++) {
+		const struct nkt_cmp_host *x = &r->host[i];
+		struct nkt_hist_host *h = &c->h[i];
+		char a[NKT_ADDRSTRLEN];
+		snprintf(h->transit, sizeof(h->transit), "%s",
+			 r->transit[x->row].name);
+		snprintf(h->prefix, sizeof(h->prefix), "%s/%u",
+			 nkt_addrtab_fmt(addrs, x->prefix, a), x->prefix_len);
+		nkt_addrtab_fmt(addrs, x->addr, h->addr);
+		h->sent = x->sent;
+		h->lost = x->sent - x->recv;
+		h->rtt_median = x->rtt_median;
 	}
 }
 
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c)
 {
 	free(c->g);
+	free(c->h);
 	c->g = NULL;
-	c->n = 0;
+	c->h = NULL;
+	c->n = c->n_h = 0;
 }
 
 static const struct nkt_hist_group *find(const struct nkt_hist_cycle *c,
@@ -148,16 +169,6 @@ previous(const struct nkt_hist_cycle *prev, size_t n, const char *prefix,
 	return NULL;
 }
 
-static int has_rtt(const struct nkt_hist_group *g)
-{
-	return !isnan(g->rtt_median) && !isnan(g->rtt_lo) && !isnan(g->rtt_hi);
-}
-
-static int has_loss(const struct nkt_hist_group *g)
-{
-	return g->sent >= NKT_DETECT_LOSS_MIN;
-}
-
 static int has_border(const struct nkt_hist_group *g)
 {
 	return g->border[0] != '\0';
@@ -171,11 +182,197 @@ static void where(char *buf, size_t len, const struct nkt_hist_group *g)
 		snprintf(buf, len, "over %s", g->transit);
 }
 
+/* The hosts of (prefix, transit) in cycle c; prefix "" is every host
+ * of the transit.  Returns a new array (free()) of pointers into c. */
+static const struct nkt_hist_host **hosts_of(const struct nkt_hist_cycle *c,
+					      const char *prefix,
+					      const char *transit, size_t *n)
+{
+	const struct nkt_hist_host **v =
+		nkt_xcalloc(c->n_h + 1, sizeof(*v));
+	size_t i;
+	*n = 0;
+	for (i = 0; i < c->n_h; i++)
+		if (strcmp(c->h[i].transit, transit) == 0 &&
+		    (prefix[0] == '\0' || strcmp(c->h[i].prefix, prefix) == 0))
+			v[(*n)++] = &c->h[i];
+	return v;
+}
+
+static const struct nkt_hist_host *host_in(const struct nkt_hist_host **v,
+					   size_t n, const char *addr)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i]->addr, addr) == 0)
+			return v[i];
+	return NULL;
+}
+
+static int answered(const struct nkt_hist_host *h)
+{
+	return h->sent > 0 && h->lost < h->sent;
+}
+
+static int dark(const struct nkt_hist_host *h)
+{
+	return h->sent > 0 && h->lost == h->sent;
+}
+
+/* A previous cycle that has hosts for (prefix, transit). */
+static const struct nkt_hist_cycle *with_hosts(
+	const struct nkt_hist_cycle *prev, size_t n, const char *prefix,
+	const char *transit)
+{
+	size_t i, m;
+	for (i = 0; i < n; i++) {
+		const struct nkt_hist_host **v =
+			hosts_of(&prev[i], prefix, transit, &m);
+		free(v);
+		if (m > 0)
+			return &prev[i];
+	}
+	return NULL;
+}
+
+/* rtt_shift of a group: the hosts with RTTs in both cycles. */
+static void rtt_shift(const struct nkt_hist_group *g,
+		      const struct nkt_hist_cycle *cur,
+		      const struct nkt_hist_cycle *pc,
+		      const struct nkt_hist_group *pg, struct nkt_event **ev,
+		      size_t *n)
+{
+	size_t na, nb, i, k = 0, agree = 0;
+	const struct nkt_hist_host **a = hosts_of(cur, g->prefix, g->transit,
+						  &na);
+	const struct nkt_hist_host **b = hosts_of(pc, g->prefix, g->transit,
+						  &nb);
+	double *d = nkt_xcalloc(na + 1, sizeof(*d)), need;
+	struct nkt_shift s;
+	char w[160];
+
+	for (i = 0; i < na; i++) {
+		const struct nkt_hist_host *o = host_in(b, nb, a[i]->addr);
+		if (o != NULL && !isnan(o->rtt_median) &&
+		    !isnan(a[i]->rtt_median))
+			d[k++] = a[i]->rtt_median - o->rtt_median;
+	}
+	nkt_rank_wilcoxon(d, k, 0.95, &s);
+	need = fmax(NKT_DETECT_RTT_MS, NKT_DETECT_RTT_REL * pg->rtt_median);
+	for (i = 0; i < k; i++)
+		agree += s.est > 0 ? d[i] >= need / 2 : d[i] <= -need / 2;
+	if (k >= 2 && fabs(s.est) >= need &&
+	    (double)agree >= NKT_DETECT_RTT_AGREE * (double)k) {
+		struct nkt_event *e =
+			add(ev, n, "rtt_shift", g->prefix, g->transit);
+		e->before = pg->rtt_median;
+		e->after = pg->rtt_median + s.est;
+		where(w, sizeof(w), g);
+		snprintf(e->message, sizeof(e->message),
+			 "RTT %s %s by %.1f ms (%.1f to %.1f ms; %zu of the "
+			 "%zu hosts measured both times moved that way)",
+			 w, s.est > 0 ? "rose" : "fell", fabs(s.est),
+			 pg->rtt_median, pg->rtt_median + s.est, agree, k);
+	}
+	free(a);
+	free(b);
+	free(d);
+}
+
+/* loss_shift of a transit: the hosts that answered in both cycles. */
+static void loss_shift(const struct nkt_hist_group *g,
+		       const struct nkt_hist_cycle *cur,
+		       const struct nkt_hist_cycle *pc, struct nkt_event **ev,
+		       size_t *n)
+{
+	size_t na, nb, i, k = 0;
+	const struct nkt_hist_host **a = hosts_of(cur, "", g->transit, &na);
+	const struct nkt_hist_host **b = hosts_of(pc, "", g->transit, &nb);
+	struct nkt_lossc *x = nkt_xcalloc(na + 1, sizeof(*x));
+	struct nkt_lossc *y = nkt_xcalloc(na + 1, sizeof(*y));
+	uint64_t sx = 0, sy = 0, lx = 0, ly = 0;
+	struct nkt_loss_diff d;
+
+	for (i = 0; i < na; i++) {
+		const struct nkt_hist_host *o = host_in(b, nb, a[i]->addr);
+		if (o == NULL || !answered(o) || !answered(a[i]))
+			continue;
+		x[k] = (struct nkt_lossc){a[i]->lost, a[i]->sent};
+		y[k++] = (struct nkt_lossc){o->lost, o->sent};
+		sx += a[i]->sent;
+		lx += a[i]->lost;
+		sy += o->sent;
+		ly += o->lost;
+	}
+	nkt_stats_loss_paired(x, y, k, 0.95, &d);
+	if (d.valid && sx >= NKT_DETECT_LOSS_MIN && sy >= NKT_DETECT_LOSS_MIN &&
+	    d.p < NKT_DETECT_LOSS_P && fabs(d.diff) >= NKT_DETECT_LOSS_ABS) {
+		double before = (double)ly / (double)sy,
+		       after = (double)lx / (double)sx;
+		struct nkt_event *e = add(ev, n, "loss_shift", "", g->transit);
+		e->before = before;
+		e->after = after;
+		snprintf(e->message, sizeof(e->message),
+			 "loss over %s %s from %.1f%% to %.1f%% over the %zu "
+			 "hosts that answered both times (p=%.2g)",
+			 g->transit, after > before ? "rose" : "fell",
+			 before * 100, after * 100, k, d.p);
+	}
+	free(a);
+	free(b);
+	free(x);
+	free(y);
+}
+
+/* Hosts of a transit going dark, or answering again. */
+static void dark_hosts(const struct nkt_hist_group *g,
+		       const struct nkt_hist_cycle *cur,
+		       const struct nkt_hist_cycle *pc, struct nkt_event **ev,
+		       size_t *n)
+{
+	size_t na, nb, i, k, total = 0;
+	const struct nkt_hist_host **a = hosts_of(cur, "", g->transit, &na);
+	const struct nkt_hist_host **b = hosts_of(pc, "", g->transit, &nb);
+
+	for (i = 0; i < na; i++)
+		total += a[i]->sent > 0;
+	for (k = 0; k < 2; k++) {
+		char list[400] = "";
+		size_t off = 0, m = 0;
+		for (i = 0; i < na; i++) {
+			const struct nkt_hist_host *o =
+				host_in(b, nb, a[i]->addr);
+			int hit = k == 0 ? o && answered(o) && dark(a[i])
+					 : o && dark(o) && answered(a[i]);
+			if (!hit)
+				continue;
+			m++;
+			if (off < sizeof(list))
+				off += (size_t)snprintf(
+					list + off, sizeof(list) - off, "%s%s",
+					m > 1 ? ", " : "", a[i]->addr);
+		}
+		if (m > 0) {
+			struct nkt_event *e = add(
+				ev, n, k == 0 ? "host_dark" : "host_back", "",
+				g->transit);
+			e->after = (double)m;
+			snprintf(e->message, sizeof(e->message),
+				 k == 0 ? "%zu of %zu hosts over %s stopped "
+					  "answering (%s)"
+					: "%zu of %zu hosts over %s answer "
+					  "again (%s)",
+				 m, total, g->transit, list);
+		}
+	}
+	free(a);
+	free(b);
+}
+
 void nkt_detect(const struct nkt_hist_cycle *cur,
 		const struct nkt_hist_cycle *prev, size_t n_prev,
 		struct nkt_event **ev, size_t *n)
 {
-	char w[160];
 	size_t i, j;
 
 	if (n_prev == 0)
@@ -286,57 +483,37 @@ void nkt_detect(const struct nkt_hist_cycle *cur,
 		}
 	}
 
-	/* RTT level shifts, loss changes, new border hops.  A prefix's RTT
-	 * shift is left out when its transit's shift was reported. */
+	/* RTT level shifts, loss changes, hosts going dark, new border
+	 * hops.  A prefix's RTT shift is left out when its transit's shift
+	 * was reported; dark hosts when their transit had an outage or a
+	 * recovery. */
 	for (i = 0; i < cur->n; i++) {
 		const struct nkt_hist_group *g = &cur->g[i], *pg;
+		const struct nkt_hist_cycle *pc;
+		int covered = 0;
 		if (!g->defined)
 			continue;
-		pg = previous(prev, n_prev, g->prefix, g->transit, has_rtt);
-		if (has_rtt(g) && pg != NULL) {
-			double d = g->rtt_median - pg->rtt_median;
-			double need = fmax(NKT_DETECT_RTT_MS,
-					   NKT_DETECT_RTT_REL * pg->rtt_median);
-			int apart = g->rtt_lo > pg->rtt_hi ||
-				    g->rtt_hi < pg->rtt_lo;
-			int covered = 0;
-			for (j = 0; g->prefix[0] && j < *n; j++)
-				covered |= strcmp((*ev)[j].kind,
-						  "rtt_shift") == 0 &&
-					   (*ev)[j].prefix[0] == '\0' &&
-					   strcmp((*ev)[j].transit,
-						  g->transit) == 0;
-			if (apart && fabs(d) >= need && !covered) {
-				struct nkt_event *e = add(ev, n, "rtt_shift",
-							  g->prefix,
-							  g->transit);
-				e->before = pg->rtt_median;
-				e->after = g->rtt_median;
-				where(w, sizeof(w), g);
-				snprintf(e->message, sizeof(e->message),
-					 "RTT %s %s from %.1f to %.1f ms", w,
-					 d > 0 ? "rose" : "fell",
-					 pg->rtt_median, g->rtt_median);
-			}
+		for (j = 0; j < *n; j++) {
+			const struct nkt_event *x = &(*ev)[j];
+			if (strcmp(x->transit, g->transit) != 0)
+				continue;
+			if (g->prefix[0])
+				covered |= strcmp(x->kind, "rtt_shift") == 0 &&
+					   x->prefix[0] == '\0';
+			else
+				covered |= (strcmp(x->kind, "outage") == 0 ||
+					    strcmp(x->kind, "recovery") == 0) &&
+					   x->prefix[0] == '\0';
 		}
-		pg = previous(prev, n_prev, g->prefix, g->transit, has_loss);
-		if (!g->prefix[0] && has_loss(g) && pg != NULL) {
-			double a = (double)pg->lost / (double)pg->sent,
-			       b = (double)g->lost / (double)g->sent;
-			double p = nkt_stats_fisher(g->lost, g->sent, pg->lost,
-						    pg->sent);
-			if (p < NKT_DETECT_LOSS_P &&
-			    fabs(b - a) >= NKT_DETECT_LOSS_ABS) {
-				struct nkt_event *e = add(ev, n, "loss_shift",
-							  "", g->transit);
-				e->before = a;
-				e->after = b;
-				snprintf(e->message, sizeof(e->message),
-					 "loss over %s %s from %.1f%% to %.1f%% "
-					 "(Fisher p=%.2g)",
-					 g->transit, b > a ? "rose" : "fell",
-					 a * 100, b * 100, p);
-			}
+		pc = with_hosts(prev, n_prev, g->prefix, g->transit);
+		pg = pc ? find(pc, g->prefix, g->transit) : NULL;
+		if (pc != NULL && pg != NULL && !isnan(pg->rtt_median) &&
+		    !(g->prefix[0] && covered))
+			rtt_shift(g, cur, pc, pg, ev, n);
+		if (pc != NULL && !g->prefix[0]) {
+			loss_shift(g, cur, pc, ev, n);
+			if (!covered)
+				dark_hosts(g, cur, pc, ev, n);
 		}
 		pg = previous(prev, n_prev, g->prefix, g->transit, has_border);
 		if (g->prefix[0] && has_border(g) && pg != NULL &&

@@ -63,6 +63,12 @@ static const char *const migrations[] = {
 	"  time INTEGER NOT NULL, kind TEXT NOT NULL, prefix TEXT,"
 	"  transit TEXT, message TEXT NOT NULL, detail TEXT);"
 	"CREATE INDEX events_time ON events(time);",
+	/* 2: each transit's hosts, for detection over the same hosts. */
+	"CREATE TABLE host_stats ("
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  transit TEXT NOT NULL, prefix TEXT NOT NULL, addr TEXT NOT NULL,"
+	"  sent INTEGER, lost INTEGER, rtt_median REAL,"
+	"  PRIMARY KEY (run, transit, addr));",
 };
 
 static int fail_db(struct nkt_history *h, struct nkt_err *err,
@@ -380,6 +386,38 @@ out:
 	return rc;
 }
 
+/* Every transit's hosts (detect.h compares cycles over the same hosts). */
+static int store_hosts(struct nkt_history *h, int64_t run,
+		       const struct nkt_cmp_result *r, struct nkt_err *err)
+{
+	struct nkt_hist_cycle c;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = NKT_OK;
+
+	nkt_hist_from_result(r, NULL, run, 0, &c);
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT OR IGNORE INTO host_stats VALUES "
+			       "(?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		rc = fail_db(h, err, "prepare");
+	for (i = 0; i < c.n_h && rc == NKT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run);
+		bind_text(st, 2, c.h[i].transit);
+		bind_text(st, 3, c.h[i].prefix);
+		bind_text(st, 4, c.h[i].addr);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)c.h[i].sent);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)c.h[i].lost);
+		bind_real(st, 7, c.h[i].rtt_median);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = fail_db(h, err, "host_stats");
+	}
+	sqlite3_finalize(st);
+	nkt_hist_cycle_free(&c);
+	return rc;
+}
+
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err)
 {
@@ -434,7 +472,8 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	*run = sqlite3_last_insert_rowid(h->db);
 
 	if (c->res != NULL &&
-	    (rc = store_stats(h, *run, c->res, c->summary, err)) != NKT_OK)
+	    ((rc = store_stats(h, *run, c->res, c->summary, err)) != NKT_OK ||
+	     (rc = store_hosts(h, *run, c->res, err)) != NKT_OK))
 		goto fail;
 	if (c->traces != NULL && c->traces_len > 0) {
 		Bytef *z = NULL;
@@ -538,7 +577,7 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		       struct nkt_hist_cycle **out, size_t *n,
 		       struct nkt_err *err)
 {
-	sqlite3_stmt *runs = NULL, *g = NULL;
+	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL;
 	int rc = NKT_OK;
 
 	*out = NULL;
@@ -556,7 +595,11 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		    "transit, defined, carrier, share, targets, reached, "
 		    "rtt_median, rtt_lo, rtt_hi, sent, lost, border_addr FROM "
 		    "prefix_stats WHERE run = ?1",
-		    -1, &g, NULL) != SQLITE_OK) {
+		    -1, &g, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db,
+			       "SELECT transit, prefix, addr, sent, lost, "
+			       "rtt_median FROM host_stats WHERE run = ?1",
+			       -1, &hs, NULL) != SQLITE_OK) {
 		rc = fail_db(h, err, "prepare");
 		goto out;
 	}
@@ -593,10 +636,30 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 			x->lost = (uint64_t)sqlite3_column_int64(g, 11);
 			col_text(g, 12, x->border, sizeof(x->border));
 		}
+		cap = 0;
+		sqlite3_reset(hs);
+		sqlite3_bind_int64(hs, 1, c->run);
+		while (sqlite3_step(hs) == SQLITE_ROW) {
+			struct nkt_hist_host *y;
+			if (c->n_h == cap) {
+				cap = cap ? cap * 2 : 16;
+				c->h = nkt_xreallocarray(c->h, cap,
+							 sizeof(*c->h));
+			}
+			y = &c->h[c->n_h++];
+			memset(y, 0, sizeof(*y));
+			col_text(hs, 0, y->transit, sizeof(y->transit));
+			col_text(hs, 1, y->prefix, sizeof(y->prefix));
+			col_text(hs, 2, y->addr, sizeof(y->addr));
+			y->sent = (uint64_t)sqlite3_column_int64(hs, 3);
+			y->lost = (uint64_t)sqlite3_column_int64(hs, 4);
+			y->rtt_median = col_real(hs, 5);
+		}
 	}
 out:
 	sqlite3_finalize(runs);
 	sqlite3_finalize(g);
+	sqlite3_finalize(hs);
 	return rc;
 }
 

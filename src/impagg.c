@@ -10,7 +10,9 @@
 struct border_cand {
 	struct nkt_border_hop lf, fi;
 	uint64_t count, seen;
-	double rtt[16]; /* reservoir of the border hop's RTTs, ms */
+	double rtt[NKT_IMPAGG_BORDER_RTT_MAX]; /* reservoir of the border
+						  hop's RTTs, one per trace,
+						  ms */
 	size_t n_rtt;
 };
 
@@ -179,8 +181,9 @@ static void add_border(struct nkt_impagg_path *p, const struct nkt_cmp_obs *o)
 	size_t i;
 	struct border_cand *b = NULL;
 
-	if (!o->last_foreign.present || !o->first_inside.present ||
-	    o->first_inside.hop != o->last_foreign.hop + 1)
+	/* The observation decided whether its trace's border counts (it
+	 * reached North Korea): then it carries the border hop's RTT. */
+	if (o->n_brtt == 0)
 		return;
 	for (i = 0; i < p->nb; i++)
 		if (p->b[i].lf.addr == o->last_foreign.addr)
@@ -200,9 +203,9 @@ static void add_border(struct nkt_impagg_path *p, const struct nkt_cmp_obs *o)
 		b->fi = o->first_inside;
 	}
 	b->count++;
-	if (o->last_foreign.rtt_ns > 0)
+	for (i = 0; i < o->n_brtt; i++)
 		reservoir(b->rtt, &b->n_rtt, NKT_ARRAY_LEN(b->rtt), &b->seen,
-			  &p->rng, (double)o->last_foreign.rtt_ns / 1e6);
+			  &p->rng, o->brtt[i]);
 }
 
 void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
@@ -239,6 +242,9 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		*d = *o;
 		d->rtt = nkt_xcalloc(NKT_IMPAGG_RTT_MAX, sizeof(*d->rtt));
 		d->n_rtt = 0;
+		d->brtt = NULL;
+		d->n_brtt = 0;
+		d->vantage = v;
 		d->e2e_sent = d->e2e_recv = 0;
 		d->n_ratelimit = 0;
 		a->vant[i] = v;
@@ -295,8 +301,12 @@ struct nkt_cmp_obs *nkt_impagg_obs(struct nkt_impagg *a,
 			continue;
 		a->obs[i].last_foreign = best->lf;
 		a->obs[i].first_inside = best->fi;
+		free(a->obs[i].brtt);
+		a->obs[i].brtt = nkt_xcalloc(best->n_rtt + 1, sizeof(double));
+		memcpy(a->obs[i].brtt, best->rtt, best->n_rtt * sizeof(double));
+		a->obs[i].n_brtt = best->n_rtt;
 		if (best->n_rtt > 0) {
-			double tmp[16];
+			double tmp[NKT_IMPAGG_BORDER_RTT_MAX];
 			memcpy(tmp, best->rtt, best->n_rtt * sizeof(*tmp));
 			a->obs[i].last_foreign.rtt_ns = (uint64_t)llround(
 				nkt_stats_median(tmp, best->n_rtt) * 1e6);
@@ -315,8 +325,10 @@ uint64_t nkt_impagg_traces(const struct nkt_impagg *a, size_t i)
 void nkt_impagg_free(struct nkt_impagg *a)
 {
 	size_t i;
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
 		free(a->obs[i].rtt);
+		free(a->obs[i].brtt);
+	}
 	for (i = 0; i < a->n_vantage; i++)
 		free(a->vantage[i]);
 	free(a->obs);

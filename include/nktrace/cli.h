@@ -102,7 +102,7 @@ struct nkt_compare_opts {
 	const char *json_out;
 	const char *traces_out;
 	double level;
-	unsigned bootstrap;
+	unsigned min_units;       /* --min-units */
 	int progress;             /* -1 when stderr is a terminal, 0, 1 */
 	int help;
 };

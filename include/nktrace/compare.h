@@ -4,36 +4,49 @@
  *
  * Each finished trace (one target, method and uplink) becomes an
  * observation: reached or not, the transit its AS path is attributed to,
- * the border crossing, the end-to-end RTTs and losses, the RTT added inside
- * the target's AS, a return-path length estimate from the reply TTL, and
- * the hops that lost some probes while later hops did not (ICMP rate
- * limiting, RFC 1812 4.3.2.8: not path loss).  Observations are grouped by
- * transit and by (prefix, transit) and summarised with the statistics of
- * stats.h; two transits are compared (difference of medians with a
- * bootstrap CI and a Mann-Whitney test on per-target medians; difference of
- * loss rates with Newcombe's CI and Fisher's exact test).
+ * the border hop (the last hop before the target's AS) and its RTT, the
+ * end-to-end RTTs and losses, a return-path length estimate from the reply
+ * TTL, and the hops that lost some probes while later hops did not (ICMP
+ * rate limiting, RFC 1812 4.3.2.8: not path loss).
+ *
+ * Observations are grouped by transit and by (prefix, transit).  The unit
+ * of every statistic is a host (a target, or a target seen from one
+ * vantage point when imported): probes to one host share its own delay
+ * inside North Korea and its bad moments, so they are not independent
+ * samples of a transit; hosts are.  A group's RTT is the median over its
+ * hosts of each host's median; its loss is pooled over the hosts that
+ * answered at all, with a variance between hosts; hosts that answered
+ * nothing are counted apart (dark), never as packet loss.
+ *
+ * Two transits are compared (verdict.h) end to end (the same hosts over
+ * both when there are enough, else different hosts), at the border and in
+ * loss, each with its own interval and test; the verdict claims a
+ * difference only when the interval excludes 0, the test agrees at the
+ * level after Holm's adjustment over the comparisons made, and each side
+ * has at least min_units independent units.
  */
 #ifndef NKTRACE_COMPARE_H
 #define NKTRACE_COMPARE_H
 
 #include "nktrace/addrtab.h"
 #include "nktrace/aspath.h"
+#include "nktrace/rank.h"
 #include "nktrace/stats.h"
 #include "nktrace/targetdb.h"
 #include "nktrace/trace.h"
 #include "nktrace/transit.h"
 
-#include <jansson.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define NKT_CMP_RATELIMIT_MAX 32
+#define NKT_CMP_MIN_UNITS 5 /* default of --min-units */
 
 struct nkt_cmp_obs {
 	uint32_t addr;       /* the target (or an addrtab handle) */
-	uint32_t unit;       /* what is counted and resampled as one target:
-				the address (compare), or one target seen
-				from one vantage point (import) */
+	uint32_t unit;       /* the host counted as one unit: the address
+				(compare), or one target seen from one
+				vantage point (import) */
+	uint32_t vantage;    /* the vantage point (import), else 0 */
 	uint32_t prefix;     /* the target's /24 (or its targets.json prefix) */
 	uint8_t prefix_len;
 	uint8_t method;
@@ -47,6 +60,10 @@ struct nkt_cmp_obs {
 					 (nkt_cmp_unify): what stats use */
 	uint32_t target_asn;
 	struct nkt_border_hop last_foreign, first_inside;
+	double *brtt;        /* RTTs of the border hop (last_foreign), ms,
+				one per trace that reached North Korea;
+				NULL when none (owned) */
+	size_t n_brtt;
 	double dest_rtt_ms;  /* median of the trace's destination answers */
 	uint32_t e2e_sent, e2e_recv;
 	double *rtt;         /* end-to-end RTTs in ms, in send order (owned) */
@@ -60,7 +77,8 @@ struct nkt_cmp_obs {
 	uint64_t start_ns;
 };
 
-/* Turn a finished trace into an observation (o->rtt is allocated). */
+/* Turn a finished trace into an observation (o->rtt and o->brtt are
+ * allocated; free with nkt_cmp_obs_free). */
 void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 		     const struct nkt_attribution *a,
 		     const struct nkt_targetdb *tdb, struct nkt_cmp_obs *o);
@@ -84,28 +102,38 @@ struct nkt_cmp_cfg {
 	const struct nkt_targetdb *tdb;  /* may be NULL */
 	const char *via_name[256];       /* uplink labels; [0] NULL */
 	double level;                    /* confidence level, e.g. 0.95 */
-	unsigned bootstrap;              /* resamples */
-	uint64_t seed;
+	unsigned min_units;              /* per side, for any verdict; 0:
+					    NKT_CMP_MIN_UNITS */
 };
 
 /* Summary statistics of one group of observations. */
 struct nkt_cmp_stats {
-	char name[96];        /* transit (or "other AS<n>", "unknown") */
+	char name[96];        /* transit (or "other AS<n>", "unattributed") */
 	int transit;          /* index, or -1 */
 	uint32_t prefix;      /* per-prefix rows: the prefix */
 	uint8_t prefix_len;
-	size_t targets, reached;
+	size_t targets, reached; /* hosts, and those that answered */
+	size_t hosts;         /* hosts with end-to-end RTTs */
 	size_t n_rtt;         /* end-to-end RTT samples */
-	double rtt_median, rtt_p10, rtt_p90, jitter;
-	struct nkt_ci rtt_ci;
-	uint64_t sent, lost;
+	double rtt_median;    /* median over hosts of each host's median; one
+				 host: the median of its RTTs */
+	struct nkt_ci rtt_ci; /* order statistics of the host medians (one
+				 host: of its RTTs); NaN when too few */
+	double rtt_conf;      /* the confidence rtt_ci has, or (NaN rtt_ci)
+				 the most any interval could have */
+	double rtt_p10, rtt_p90, jitter; /* over every RTT sample */
+	uint64_t sent, lost;  /* end-to-end probes of the hosts that answered */
 	double loss;
-	struct nkt_ci loss_ci;
-	uint32_t border_addr; /* the most common border hop: the last hop
-				 before the target's AS, seen right before
-				 the first hop inside it */
-	double border_rtt;    /* its median RTT (observations where a silent
-				 hop hid the border are left out) */
+	struct nkt_ci loss_ci; /* nkt_stats_loss: hosts, not probes */
+	size_t loss_hosts;    /* hosts in the loss rate */
+	size_t dark;          /* hosts sent end-to-end probes that answered
+				 none of them (not in the loss rate) */
+	uint32_t border_addr; /* the most common border hop (last hop before
+				 the target's AS, on paths that reached it) */
+	double border_rtt;    /* median of its RTTs, one per trace */
+	struct nkt_ci border_ci; /* order statistics of those RTTs */
+	double border_conf;
+	size_t border_n;      /* traces with that border's RTT */
 	double inside_rtt;    /* median RTT added inside the target's AS */
 	double hops;          /* median destination hop */
 	size_t ratelimit_hops;
@@ -113,54 +141,96 @@ struct nkt_cmp_stats {
 	size_t vias;          /* observations over a pinned uplink */
 	int carrier;          /* per-prefix rows: the transit carrying the
 				 prefix (most routed targets; a defined
-				 transit before other/unknown) */
+				 transit before other/unattributed) */
 	double share;         /* per-prefix rows: this row's part of the
 				 prefix's routed targets */
 };
 
+/* How a comparison's units relate. */
+enum nkt_cmp_design {
+	NKT_DESIGN_NONE = 0,
+	NKT_DESIGN_PAIRED,  /* the same hosts over both transits: Wilcoxon
+			       signed-rank on per-host differences */
+	NKT_DESIGN_HOSTS,   /* different hosts: Mann-Whitney over hosts */
+	NKT_DESIGN_TRACES,  /* border, one vantage point: Mann-Whitney over
+			       traces (one fixed router per side) */
+	NKT_DESIGN_VANTAGE, /* border, several vantage points: Wilcoxon over
+			       the vantage points that saw both borders */
+};
+
+/* One comparison of one quantity, a - b. */
+struct nkt_cmp_test {
+	enum nkt_cmp_design design;
+	int available;        /* enough units and an interval at the level */
+	int claim;            /* available, the interval excludes 0 and
+				 p_holm < 1 - level */
+	struct nkt_shift s;   /* estimate, interval, p (rank.h) */
+	double p_holm;        /* Holm-adjusted over the comparisons made
+				 (nkt_cmp_diff.family): what claims use */
+	size_t units_a, units_b; /* per side (paired: both the pairs) */
+	size_t paired;        /* hosts measured over both transits */
+	char why[512];        /* when not available: what is missing */
+};
+
+/* The comparison of loss, a - b. */
+struct nkt_cmp_losstest {
+	int available, claim;
+	struct nkt_loss_diff d;
+	double rate_a, rate_b;
+	double p_holm;
+	size_t hosts_a, hosts_b; /* hosts in each rate (paired: both) */
+	size_t dark_a, dark_b;
+	char why[512];
+};
+
 struct nkt_cmp_diff {
-	int valid;
+	int valid;            /* two groups were compared */
 	char a[96], b[96];    /* transit names; a - b */
 	uint32_t prefix;      /* 0 for the overall difference */
 	uint8_t prefix_len;
 	char prefix_str[72];  /* "175.45.177.0/24"; "" overall */
-	double rtt_diff;
-	struct nkt_ci rtt_ci;
-	double rtt_p;
-	double loss_a, loss_b, loss_diff;
-	struct nkt_ci loss_ci;
-	double loss_p;
+	size_t family;        /* the tests Holm adjusted over: the overall
+				 difference's three (end to end, border,
+				 loss), or those of every prefix */
+	struct nkt_cmp_test e2e;    /* end-to-end RTT */
+	struct nkt_cmp_test border; /* RTT to each transit's border hop */
+	uint32_t border_a, border_b;
+	struct nkt_cmp_losstest loss;
+};
+
+/* One host as a transit's row counted it (what monitoring compares from
+ * one cycle to the next). */
+struct nkt_cmp_host {
+	size_t row;          /* its transit's row in nkt_cmp_result.transit */
+	uint32_t addr, vantage;
+	uint32_t prefix;
+	uint8_t prefix_len;
+	uint64_t sent, recv; /* end-to-end probes */
+	double rtt_median;   /* NaN without RTTs */
+	size_t n_rtt;
 };
 
 struct nkt_cmp_result {
 	struct nkt_cmp_stats *transit;   /* one per transit seen */
 	size_t n_transit;
+	struct nkt_cmp_host *host;       /* the hosts of every transit row */
+	size_t n_host;
 	struct nkt_cmp_stats *prefix;    /* one per (prefix, transit) */
 	size_t n_prefix;
 	struct nkt_cmp_diff overall;
-	struct nkt_cmp_diff *pdiff;      /* per prefix measured over both */
+	struct nkt_cmp_diff *pdiff;      /* per prefix measured over two */
 	size_t n_pdiff;
 	size_t observations, targets;
+	size_t unattributed;             /* targets attributed to no transit
+					    nor other AS (no hop of their
+					    paths said whose they are) */
+	double level;
+	unsigned min_units;
 };
 
-/* Summarise observations (not modified). */
+/* Summarise and compare observations (not modified). */
 void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 		       const struct nkt_cmp_cfg *cfg, struct nkt_cmp_result *r);
 void nkt_cmp_result_free(struct nkt_cmp_result *r);
-
-/* The verdict sentence of a difference, e.g. "TTK is 98 ms faster than
- * China Unicom (95% CI 91-104 ms, p<0.001); loss 0.4% vs 2.1% (p=0.003)". */
-char *nkt_cmp_verdict(const struct nkt_cmp_diff *d, double level, char *buf,
-		      size_t len);
-
-/* The {"type":"compare", ...} summary record (new reference). */
-json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
-		     const struct nkt_cmp_obs *obs, size_t n,
-		     const struct nkt_cmp_cfg *cfg, uint64_t start_ns,
-		     uint64_t end_ns);
-
-/* The terminal report. */
-void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
-		  const struct nkt_cmp_cfg *cfg);
 
 #endif

@@ -11,14 +11,23 @@
  *  transit_disappeared and had none before, or the reverse
  *  outage, recovery    a /24 or a transit reaches no target (it reached
  *                      some before), or reaches some again
- *  rtt_shift           a transit's or a (/24, transit)'s end-to-end RTT
- *                      median moved by more than both cycles' confidence
- *                      intervals (they do not overlap) and by at least
- *                      max(NKT_DETECT_RTT_MS, NKT_DETECT_RTT_REL of it)
- *  loss_shift          a transit's end-to-end loss changed with Fisher's
- *                      exact p < NKT_DETECT_LOSS_P, by at least
- *                      NKT_DETECT_LOSS_ABS, both cycles having at least
- *                      NKT_DETECT_LOSS_MIN probes
+ *  rtt_shift           the hosts a transit (or a (/24, transit)) reached
+ *                      in both cycles changed RTT: the median of their
+ *                      own changes (Hodges-Lehmann) is at least
+ *                      max(NKT_DETECT_RTT_MS, NKT_DETECT_RTT_REL of the
+ *                      RTT before), and at least NKT_DETECT_RTT_AGREE of
+ *                      those hosts (two or more) moved that way by half
+ *                      of it: the same hosts, so their own delays cancel
+ *  loss_shift          a transit's end-to-end loss over the hosts that
+ *                      answered in both cycles changed with p <
+ *                      NKT_DETECT_LOSS_P (a paired t test over those
+ *                      hosts: a host is a unit, its probes are not), by at
+ *                      least NKT_DETECT_LOSS_ABS, with at least
+ *                      NKT_DETECT_LOSS_MIN probes in each cycle
+ *  host_dark,          hosts of a transit that answered end-to-end probes
+ *  host_back           before answer none now (not counted as loss), or
+ *                      answer again; not raised with a transit outage or
+ *                      recovery, which says it for all of them
  *  new_border          a (/24, transit)'s border hop (the most common
  *                      last foreign hop seen right before the first hop
  *                      inside NK) is an address it was not before
@@ -41,6 +50,7 @@
 #define NKT_DETECT_LOSS_P 0.001
 #define NKT_DETECT_LOSS_ABS 0.01
 #define NKT_DETECT_LOSS_MIN 20
+#define NKT_DETECT_RTT_AGREE 0.8
 
 /* One group's numbers in one cycle: a transit (prefix "") or a (/24,
  * transit) pair. */
@@ -56,11 +66,22 @@ struct nkt_hist_group {
 	char border[16]; /* "" if none */
 };
 
+/* One host of a transit in one cycle. */
+struct nkt_hist_host {
+	char transit[96];
+	char prefix[24];
+	char addr[64];
+	uint64_t sent, lost; /* end-to-end probes */
+	double rtt_median;   /* NaN: no RTT */
+};
+
 struct nkt_hist_cycle {
 	int64_t run;
 	int64_t start; /* Unix seconds */
 	struct nkt_hist_group *g;
 	size_t n;
+	struct nkt_hist_host *h; /* every transit's hosts */
+	size_t n_h;
 };
 
 struct nkt_event {
@@ -72,9 +93,10 @@ struct nkt_event {
 	char from[160], to[160]; /* prefix_moved: transit sets; new_border */
 };
 
-/* The groups of a cycle's summary (c->g allocated; free with
- * nkt_hist_cycle_free). */
-void nkt_hist_from_result(const struct nkt_cmp_result *r, int64_t run,
+/* The groups and hosts of a cycle's summary (c->g and c->h allocated;
+ * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4). */
+void nkt_hist_from_result(const struct nkt_cmp_result *r,
+			  const struct nkt_addrtab *addrs, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c);
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c);
 

@@ -7,9 +7,10 @@
  * loses at most the cycle in progress and a reader never sees half of one.
  *
  * Tables: runs (one per cycle, ok / failed / interrupted, with the compare
- * summary JSON), transit_stats, prefix_stats, traces (the cycle's traces
- * as zlib-compressed RIPE Atlas NDJSON), events.  The schema is the
- * list of migrations in history.c.
+ * summary JSON), transit_stats, prefix_stats, host_stats (each transit's
+ * hosts: what detection compares over the same hosts; schema 2), traces
+ * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
+ * schema is the list of migrations in history.c.
  */
 #ifndef NKTRACE_HISTORY_H
 #define NKTRACE_HISTORY_H
@@ -21,7 +22,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 1
+#define NKT_HISTORY_SCHEMA 2
 
 struct nkt_history;
 

@@ -7,7 +7,8 @@
  * path's own attribution).  Each trace of a path adds to its counts (trace
  * count, reached, end-to-end probes sent and answered) and to a uniform
  * random sample (reservoir) of at most NKT_IMPAGG_RTT_MAX of its RTTs; the
- * most common border crossing is kept with a sample of its RTTs.  A path
+ * most common border hop is kept with a sample of its RTTs, one per trace
+ * (NKT_IMPAGG_BORDER_RTT_MAX), as the observation's brtt.  A path
  * seen once is exactly the observation nkt_cmp_observe made, so one
  * nktrace run imported back gives the analysis `compare` gave.  The folded
  * paths are observations for nkt_cmp_summarize, with `unit` one target
@@ -24,6 +25,7 @@
 
 #define NKT_IMPAGG_RTT_MAX 128
 #define NKT_IMPAGG_BORDERS 4
+#define NKT_IMPAGG_BORDER_RTT_MAX 64
 
 struct nkt_impagg_path; /* what a path keeps besides its observation */
 

@@ -8,6 +8,7 @@
 #include "nktrace/impagg.h"
 #include "nktrace/import.h"
 #include "nktrace/jsonstream.h"
+#include "nktrace/out_compare.h"
 #include "nktrace/output.h"
 
 #include <stdio.h>
@@ -99,8 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.transits = &ts;
 	cfg.addrs = &at;
 	cfg.level = 0.95;
-	cfg.bootstrap = 100;
-	cfg.seed = 1;
 	nkt_cmp_summarize(obs, n, &cfg, &r);
 	{
 		json_t *j = nkt_cmp_json(&r, obs, n, &cfg, 0, 0);

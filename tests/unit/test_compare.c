@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: ISC
 /*
  * test_compare.c: observations from traces (destination hop, end-to-end
- * RTTs and loss, return path estimate, rate-limit flags), per-target
- * attribution, per-transit and per-prefix statistics, the difference and
- * the verdict, all on hand-made data with known answers.
+ * RTTs and loss, return path estimate, rate-limit flags, the border hop's
+ * RTT), per-target attribution, per-transit statistics over hosts, the
+ * choice of design (paired, different hosts, border over traces or
+ * vantage points), the decision rule, Holm across prefixes, and the
+ * sentences, all on hand-made data with known answers.
  */
 #include "nkt_test.h"
 #include "nktrace/compare.h"
+#include "nktrace/out_compare.h"
+#include "nktrace/verdict.h"
 
 #include <math.h>
 
@@ -94,7 +98,28 @@ static void test_observe(void)
 	CHECK_INT(o.n_ratelimit, 2);
 	CHECK_INT(o.ratelimit[0], 2);
 	CHECK_INT(o.ratelimit[1], 5);
+	/* The last hop before NK answered, the first inside did not (as in
+	 * real traces): its RTT is the border's. */
+	CHECK_INT(o.n_brtt, 1);
+	CHECK_NEAR(o.n_brtt ? o.brtt[0] : 0, 234, 1e-9);
 	nkt_cmp_obs_free(&o);
+	/* A path that never reached North Korea has no border RTT: its last
+	 * foreign hop is only where it stopped. */
+	t->r[t->n - 1].flags = 0;
+	p.entered = 0;
+	{
+		struct nkt_trace *t2 = trace(0xaf2db047u, 11, answers, NULL, 0);
+		size_t k;
+		for (k = 0; k < t2->n; k++)
+			if (t2->r[k].ttl == 12)
+				t2->r[k].flags = 0;
+		t2->stop_reason = NKT_STOP_GAPLIMIT;
+		nkt_cmp_observe(t2, &p, &a, NULL, &o);
+		CHECK_INT(o.reached, 0);
+		CHECK_INT(o.n_brtt, 0);
+		nkt_cmp_obs_free(&o);
+		nkt_trace_free(t2);
+	}
 	nkt_trace_free(t);
 
 	/* No e2e probes: the trace's destination answers are the RTTs. */
@@ -132,199 +157,428 @@ static struct nkt_cmp_obs obs(uint32_t addr, int transit, int method,
 	o.reached = o.e2e_recv > 0;
 	o.dest_hop = 12;
 	o.last_foreign = (struct nkt_border_hop){
-		1, 8, 0, 1, 1, transit == CHINA ? 234 * MS : 185 * MS};
-	o.first_inside = (struct nkt_border_hop){1, 9, 0, 2, 131279, 0};
+		1, 8, 0, transit == CHINA ? 1 : 3, 1,
+		transit == CHINA ? 234 * MS : 185 * MS};
+	o.first_inside = (struct nkt_border_hop){0, 0, 0, 0, 0, 0};
+	o.brtt = nkt_xcalloc(1, sizeof(double));
+	o.brtt[0] = transit == CHINA ? 234 : 185;
+	o.n_brtt = o.reached;
 	return o;
 }
 
-/* The analysis settings of these tests: 95%, 1000 resamples, seed 3. */
-static void test_cfg(struct nkt_cmp_cfg *cfg)
+/* n observations, host i with RTTs base + offset[i] + jitter pattern. */
+static void hosts(struct nkt_cmp_obs *o, size_t *k, uint32_t first, int transit,
+		  double base, const double *offset, size_t n, int via)
+{
+	static const double pat[5] = {0.3, -0.2, 0.0, 0.4, -0.1};
+	size_t i, j;
+	for (i = 0; i < n; i++) {
+		double r[5];
+		for (j = 0; j < 5; j++)
+			r[j] = base + offset[i] + pat[j];
+		o[*k] = obs(first + (uint32_t)i, transit, NKT_METHOD_TCP, r, 5);
+		o[*k].via = (uint8_t)via;
+		o[*k].attr.transit = transit;
+		(*k)++;
+	}
+}
+
+/* The analysis settings of these tests. */
+static void test_cfg(struct nkt_cmp_cfg *cfg, double level)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->transits = &ts;
-	cfg->level = 0.95;
-	cfg->bootstrap = 1000;
-	cfg->seed = 3;
+	cfg->level = level;
 }
 
-static void test_summary(void)
+static void free_all(struct nkt_cmp_obs *o, size_t n)
 {
-	double c1[] = {290, 291, 289, 0, 290}, c2[] = {292, 291, 293, 292, 292},
-	       c3[] = {288, 289, 288, 288, 0}, t1[] = {190, 191, 189, 190, 190},
-	       t2[] = {192, 0, 193, 192, 192}, t3[] = {186, 187, 186, 186, 187},
-	       u[] = {100, 100};
-	struct nkt_cmp_obs o[8];
-	struct nkt_cmp_cfg cfg;
-	struct nkt_cmp_result r;
-	const struct nkt_cmp_stats *china = NULL, *ttk = NULL;
-	char v[512];
 	size_t i;
-
-	o[0] = obs(0xaf2db047u, CHINA, NKT_METHOD_TCP, c1, 5);
-	o[1] = obs(0xaf2db008u, CHINA, NKT_METHOD_TCP, c2, 5);
-	o[2] = obs(0xaf2db364u, CHINA, NKT_METHOD_TCP, c3, 5);
-	o[3] = obs(0xaf2db10au, TTK, NKT_METHOD_TCP, t1, 5);
-	o[4] = obs(0xaf2db164u, TTK, NKT_METHOD_TCP, t2, 5);
-	o[5] = obs(0xaf2db2a1u, TTK, NKT_METHOD_TCP, t3, 5);
-	/* The ICMP trace to a TTK target saw no transit router; the
-	 * target's TCP trace did: the target is TTK's. */
-	o[6] = obs(0xaf2db10au, -1, NKT_METHOD_ICMP, u, 0);
-	o[6].attr.other_asn = 1299;
-	o[6].reached = 0;
-	/* A target that showed only another AS. */
-	o[7] = obs(0xaf2db170u, -1, NKT_METHOD_TCP, u, 2);
-	o[7].attr.other_asn = 3356;
-	nkt_cmp_unify(o, 8);
-	CHECK_INT(o[6].tattr.transit, TTK);
-	CHECK_INT(o[7].tattr.transit, -1);
-
-	test_cfg(&cfg);
-	nkt_cmp_summarize(o, 8, &cfg, &r);
-	CHECK_INT(r.observations, 8);
-	CHECK_INT(r.targets, 7);
-	CHECK_INT(r.n_transit, 3);
-	for (i = 0; i < r.n_transit; i++) {
-		if (strcmp(r.transit[i].name, "China Unicom") == 0)
-			china = &r.transit[i];
-		if (strcmp(r.transit[i].name, "TTK") == 0)
-			ttk = &r.transit[i];
-	}
-	CHECK(china != NULL && ttk != NULL);
-	CHECK_STR(r.transit[2].name, "other AS3356");
-	if (china == NULL || ttk == NULL)
-		return;
-	CHECK_INT(china->targets, 3);
-	CHECK_INT(china->reached, 3);
-	CHECK_INT(china->n_rtt, 13);
-	CHECK_NEAR(china->rtt_median, 290, 1e-9);
-	CHECK_NEAR(china->rtt_p10, 288, 1e-9);
-	CHECK_NEAR(china->rtt_p90, 292, 1e-9);
-	CHECK_INT(china->sent, 15);
-	CHECK_INT(china->lost, 2);
-	{
-		struct nkt_ci w = nkt_stats_wilson(2, 15, 0.95);
-		CHECK_NEAR(china->loss_ci.lo, w.lo, 1e-12);
-		CHECK_NEAR(china->loss_ci.hi, w.hi, 1e-12);
-	}
-	CHECK(china->rtt_ci.lo <= 290 && china->rtt_ci.hi >= 290);
-	CHECK_NEAR(china->border_rtt, 234, 1e-9);
-	CHECK_U64(china->border_addr, 1);
-	CHECK_NEAR(china->inside_rtt, 290 - 234, 1.5);
-	CHECK_NEAR(china->hops, 12, 1e-9);
-	/* jitter: c1 |291-290|,|289-291|,|290-289| ... pooled pairs */
-	CHECK(china->jitter > 0.5 && china->jitter < 1.5);
-	CHECK_INT(ttk->targets, 3);
-	CHECK_INT(ttk->lost, 1);
-	CHECK_NEAR(ttk->rtt_median, 190, 1e-9);
-
-	/* China - TTK: 100 ms; TTK faster. */
-	CHECK(r.overall.valid);
-	CHECK_STR(r.overall.a, "China Unicom");
-	CHECK_STR(r.overall.b, "TTK");
-	CHECK_NEAR(r.overall.rtt_diff, 100, 1e-9);
-	CHECK(r.overall.rtt_ci.lo > 94 && r.overall.rtt_ci.hi < 106);
-	CHECK_NEAR(r.overall.rtt_p, 0.0808556, 1e-4); /* U=9, n=3,3 */
-	CHECK_NEAR(r.overall.loss_p,
-		   nkt_stats_fisher(2, 15, 1, 15), 1e-12);
-	nkt_cmp_verdict(&r.overall, 0.95, v, sizeof(v));
-	CHECK(strncmp(v, "TTK is 100 ms faster than China Unicom (95% CI",
-		      46) == 0);
-	CHECK(strstr(v, "loss 6.7% vs 13.3%") != NULL);
-	/* Carriers: one per prefix. */
-	{
-		int carriers = 0;
-		for (i = 0; i < r.n_prefix; i++)
-			carriers += r.prefix[i].carrier;
-		CHECK_INT(carriers, 4);
-	}
-	{
-		json_t *j = nkt_cmp_json(&r, o, 8, &cfg, 1795000000ULL * 1000000000ULL,
-					 1795000060ULL * 1000000000ULL);
-		json_t *tr = json_object_get(j, "transits");
-		CHECK_STR(json_string_value(json_object_get(j, "type")),
-			  "compare");
-		CHECK_INT(json_array_size(tr), 3);
-		CHECK(json_is_object(json_object_get(j, "difference")));
-		CHECK(json_is_array(json_object_get(j, "prefixes")));
-		CHECK_INT(json_array_size(json_object_get(j, "targets_detail")),
-			  8);
-		json_decref(j);
-	}
-	nkt_cmp_result_free(&r);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < n; i++)
 		nkt_cmp_obs_free(&o[i]);
 }
 
-/* One target per transit (--targets ADDR, or a /24 with one host): the
- * interval and the test come from that target's probes, not a zero-width
- * interval with p = 1 beside a "faster" verdict. */
-static void test_single_targets(void)
+static const struct nkt_cmp_stats *row(const struct nkt_cmp_result *r,
+				       const char *name)
+{
+	size_t i;
+	for (i = 0; i < r->n_transit; i++)
+		if (strcmp(r->transit[i].name, name) == 0)
+			return &r->transit[i];
+	return NULL;
+}
+
+/* Per-transit numbers are over hosts: the median of host medians, an
+ * order-statistic interval over hosts, loss pooled over the hosts that
+ * answered, a host that answered nothing counted as dark. */
+static void test_summary(void)
+{
+	static const double off[7] = {0, 4, -3, 11, 7, -6, 2};
+	double dark[5] = {0, 0, 0, 0, 0}, lossy[5] = {190, 0, 0, 191, 190};
+	struct nkt_cmp_obs o[20];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	const struct nkt_cmp_stats *china, *ttk;
+	size_t k = 0;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 7, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 190, off, 5, 0);
+	o[k++] = obs(0xaf2db1f0u, TTK, NKT_METHOD_TCP, dark, 5);
+	o[k - 1].reached = 1; /* answered its trace, then went dark */
+	o[k++] = obs(0xaf2db1f1u, TTK, NKT_METHOD_TCP, lossy, 5);
+	/* Nothing attributed this target: no row of its own. */
+	o[k] = obs(0xaf2db1f2u, -1, NKT_METHOD_TCP, lossy, 5);
+	o[k].last_foreign.present = 0;
+	o[k].n_brtt = 0;
+	k++;
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.targets, 15);
+	CHECK_INT(r.unattributed, 1);
+	CHECK_INT(r.n_transit, 2);
+	china = row(&r, "China Unicom");
+	ttk = row(&r, "TTK");
+	CHECK(china != NULL && ttk != NULL);
+	if (china == NULL || ttk == NULL)
+		return;
+	/* China: host medians 290 + off = 284..301, median 292 (off 2). */
+	CHECK_INT(china->hosts, 7);
+	CHECK_NEAR(china->rtt_median, 292, 1e-9);
+	/* 7 hosts at 95%: [x_(1), x_(7)] holds the median with 1 - 2/128. */
+	CHECK_NEAR(china->rtt_ci.lo, 284, 1e-9);
+	CHECK_NEAR(china->rtt_ci.hi, 301, 1e-9);
+	CHECK_NEAR(china->rtt_conf, 1 - 2.0 / 128, 1e-12);
+	CHECK_INT(china->lost, 0);
+	CHECK_NEAR(china->border_rtt, 234, 1e-9);
+	CHECK_INT(china->border_n, 7);
+	/* TTK: 7 hosts with RTTs (5 spread, one lossy), one dark. */
+	CHECK_INT(ttk->targets, 7);
+	CHECK_INT(ttk->dark, 1);
+	CHECK_INT(ttk->loss_hosts, 6);
+	CHECK_INT(ttk->sent, 30);
+	CHECK_INT(ttk->lost, 2);
+	/* 6 host medians at 95%: [x_(1), x_(6)], 1 - 2/64 */
+	CHECK_NEAR(ttk->rtt_ci.lo, 187, 1e-9);
+	CHECK_NEAR(ttk->rtt_ci.hi, 201, 1e-9);
+	CHECK_NEAR(ttk->rtt_conf, 1 - 2.0 / 64, 1e-12);
+	/* 6 host medians 190, 194, 187, 201, 197, 190: median 192 */
+	CHECK_NEAR(ttk->rtt_median, 192, 1e-9);
+	{
+		struct nkt_lossc c[6] = {{0, 5}, {0, 5}, {0, 5}, {0, 5},
+					 {0, 5}, {2, 5}};
+		struct nkt_loss l;
+		nkt_stats_loss(c, 6, 0.95, &l);
+		CHECK_NEAR(ttk->loss_ci.lo, l.ci.lo, 1e-12);
+		CHECK_NEAR(ttk->loss_ci.hi, l.ci.hi, 1e-12);
+	}
+	nkt_cmp_result_free(&r);
+
+	/* At 99% six hosts are too few (2/64 > 1%). */
+	test_cfg(&cfg, 0.99);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	ttk = row(&r, "TTK");
+	CHECK(ttk != NULL && isnan(ttk->rtt_ci.lo));
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* Different hosts on each side: Mann-Whitney over host medians. */
+static void test_hosts_design(void)
+{
+	static const double oc[6] = {0, 4, -3, 11, 7, -6},
+			    ot[6] = {2, -5, 9, 1, 3, -2};
+	struct nkt_cmp_obs o[12];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	char v[1024];
+	size_t k = 0;
+	double x[6], y[6];
+	struct nkt_shift want;
+	int i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, oc, 6, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 190, ot, 6, 0);
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK(r.overall.valid);
+	CHECK_INT(r.overall.e2e.design, NKT_DESIGN_HOSTS);
+	for (i = 0; i < 6; i++) {
+		x[i] = 290 + oc[i];
+		y[i] = 190 + ot[i];
+	}
+	nkt_rank_mw(x, 6, y, 6, 0.95, &want);
+	CHECK_NEAR(r.overall.e2e.s.est, want.est, 1e-9);
+	CHECK_NEAR(r.overall.e2e.s.ci.lo, want.ci.lo, 1e-9);
+	CHECK_NEAR(r.overall.e2e.s.p, want.p, 1e-12);
+	CHECK_NEAR(r.overall.e2e.s.p, 2.0 / 924, 1e-12); /* separated */
+	CHECK(r.overall.e2e.claim);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK_STR(v, "TTK is 102 ms faster than China Unicom end to end, over "
+		     "6 and 6 different hosts, so this includes the hosts' own "
+		     "delays inside North Korea (95% CI 93-109 ms, "
+		     "Mann-Whitney p=0.004); loss 0.0% vs 0.0%, no clear "
+		     "difference (95% CI -8.7 to +8.7 points, p=1.000)");
+	/* Border over traces: 6 vs 6 traces at 234 and 185 ms. */
+	CHECK_INT(r.overall.border.design, NKT_DESIGN_TRACES);
+	CHECK(r.overall.border.claim);
+	CHECK_NEAR(r.overall.border.s.est, 49, 1e-9);
+	nkt_verdict_border(&r.overall, 0.95, NULL, v, sizeof(v));
+	CHECK(strncmp(v, "TTK's border (0.0.0.3) is 49.0 ms nearer than China "
+			 "Unicom's (0.0.0.1) (95% CI 49.0-49.0 ms, "
+			 "Mann-Whitney p=",
+		      92) == 0);
+	nkt_cmp_result_free(&r);
+
+	/* At --min-units 7 the same data is not enough. */
+	cfg.min_units = 7;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK(!r.overall.e2e.claim && !r.overall.e2e.available);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK_STR(v, "not enough evidence for an end-to-end verdict between "
+		     "China Unicom and TTK: 6 hosts via China Unicom, 6 via "
+		     "TTK (at least 7 each, or the same hosts measured over "
+		     "both transits: compare --via); loss 0.0% vs 0.0% (not "
+		     "compared: 6 hosts via China Unicom and 6 via TTK "
+		     "answered end-to-end probes (at least 7 each))");
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* One host per side: host and transit cannot be told apart, whatever
+ * its probes say. */
+static void test_one_host(void)
 {
 	double c[] = {292, 291, 293, 292, 292}, t[] = {190, 191, 189, 190, 190};
 	struct nkt_cmp_obs o[2];
 	struct nkt_cmp_cfg cfg;
 	struct nkt_cmp_result r;
-	char v[512];
+	char v[1024];
 
 	o[0] = obs(0xaf2db047u, CHINA, NKT_METHOD_TCP, c, 5);
 	o[1] = obs(0xaf2db10au, TTK, NKT_METHOD_TCP, t, 5);
 	nkt_cmp_unify(o, 2);
-	test_cfg(&cfg);
+	test_cfg(&cfg, 0.95);
 	nkt_cmp_summarize(o, 2, &cfg, &r);
-	CHECK(r.overall.valid);
-	CHECK_NEAR(r.overall.rtt_diff, 102, 1e-9);
-	CHECK(r.overall.rtt_ci.lo < r.overall.rtt_ci.hi);
-	CHECK(r.overall.rtt_ci.lo >= 100 && r.overall.rtt_ci.hi <= 104);
-	/* Mann-Whitney over 5 vs 5 probes, fully separated: U = 25. */
-	CHECK_NEAR(r.overall.rtt_p, 0.0101760, 1e-6); /* ties corrected */
-	nkt_cmp_verdict(&r.overall, 0.95, v, sizeof(v));
-	CHECK(strncmp(v, "TTK is 102 ms faster than China Unicom", 38) == 0);
-	CHECK(strstr(v, "p=0.010") != NULL);
+	CHECK(!r.overall.e2e.claim);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strstr(v, "with one host on each side, host and transit cannot "
+			"be told apart") != NULL);
+	CHECK(strncmp(v, "not enough evidence", 19) == 0);
+	/* Its own median: the order statistics of its 5 probes (5 < 6: no
+	 * 95% interval). */
+	CHECK_NEAR(r.transit[0].rtt_median, 292, 1e-9);
+	CHECK(isnan(r.transit[0].rtt_ci.lo));
+	CHECK_NEAR(r.transit[0].rtt_conf, 1 - 2.0 / 32, 1e-12);
 	nkt_cmp_result_free(&r);
-	nkt_cmp_obs_free(&o[0]);
-	nkt_cmp_obs_free(&o[1]);
+	free_all(o, 2);
 }
 
-static void test_verdicts(void)
+/* The same hosts over both uplinks: per-host differences. */
+static void test_paired(void)
 {
-	struct nkt_cmp_diff d;
-	char v[512];
-	memset(&d, 0, sizeof(d));
-	d.valid = 1;
-	snprintf(d.a, sizeof(d.a), "China Unicom");
-	snprintf(d.b, sizeof(d.b), "TTK");
-	d.prefix = 0xaf2db200u;
-	d.prefix_len = 24;
-	snprintf(d.prefix_str, sizeof(d.prefix_str), "175.45.178.0/24");
-	d.rtt_diff = 98.2;
-	d.rtt_ci = (struct nkt_ci){91.4, 104.1};
-	d.rtt_p = 0.0004;
-	d.loss_a = 0.021;
-	d.loss_b = 0.004;
-	d.loss_p = 0.003;
-	CHECK_STR(nkt_cmp_verdict(&d, 0.95, v, sizeof(v)),
-		  "TTK is 98 ms faster than China Unicom to 175.45.178.0/24 "
-		  "(95% CI 91-104 ms, p<0.001); loss 0.4% vs 2.1% (p=0.003)");
-	d.rtt_diff = -1.2;
-	d.rtt_ci = (struct nkt_ci){-3.0, 0.5};
-	d.rtt_p = 0.41;
-	CHECK(strncmp(nkt_cmp_verdict(&d, 0.95, v, sizeof(v)),
-		      "no clear RTT difference between China Unicom and TTK",
-		      52) == 0);
-	/* An interval ending just below zero reads 0.0, not -0.0. */
-	d.rtt_diff = 5.0;
-	d.rtt_ci = (struct nkt_ci){-0.04, 10.1};
-	d.rtt_p = 0.699;
-	d.loss_a = d.loss_b = 0;
-	d.loss_p = 1;
-	d.prefix_str[0] = '\0';
-	CHECK_STR(nkt_cmp_verdict(&d, 0.999, v, sizeof(v)),
-		  "no clear RTT difference between TTK and China Unicom "
-		  "(5.0 ms, 99.9% CI 0.0 to 10.1 ms, p=0.699); loss 0.0% vs "
-		  "0.0% (p=1.000)");
-	d.valid = 0;
-	CHECK(strncmp(nkt_cmp_verdict(&d, 0.95, v, sizeof(v)),
-		      "no comparison", 13) == 0);
+	static const double off[8] = {0, 14, -9, 31, 22, -17, 5, 40};
+	struct nkt_cmp_obs o[16];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	char v[1024];
+	double d[8];
+	struct nkt_shift want;
+	size_t k = 0;
+	int i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 8, 1);
+	hosts(o, &k, 0xaf2db001u, TTK, 190, off, 8, 2);
+	/* The TTK side of each host 0.1 ms slower per host index, so the
+	 * differences are not all equal. */
+	for (i = 0; i < 8; i++) {
+		size_t j;
+		for (j = 0; j < o[8 + i].n_rtt; j++)
+			o[8 + i].rtt[j] += 0.1 * i;
+		d[i] = -0.1 * i;
+	}
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.e2e.design, NKT_DESIGN_PAIRED);
+	CHECK_INT(r.overall.e2e.paired, 8);
+	for (i = 0; i < 8; i++)
+		d[i] += 100;
+	nkt_rank_wilcoxon(d, 8, 0.95, &want);
+	CHECK_NEAR(r.overall.e2e.s.est, want.est, 1e-9);
+	CHECK_NEAR(r.overall.e2e.s.ci.lo, want.ci.lo, 1e-9);
+	CHECK_NEAR(r.overall.e2e.s.ci.hi, want.ci.hi, 1e-9);
+	CHECK_NEAR(r.overall.e2e.s.p, 2.0 / 256, 1e-12);
+	CHECK(r.overall.e2e.claim);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strncmp(v, "TTK is 99.7 ms faster than China Unicom, the same 8 "
+			 "hosts measured over both (95% CI 99.4-99.9 ms, "
+			 "Wilcoxon signed-rank p=0.008)",
+		      121) == 0);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* Loss over hosts: one host losing 60% is not "the transit loses more",
+ * and a dark host is not loss at all. */
+static void test_loss(void)
+{
+	static const double off[6] = {0, 1, 2, 3, 4, 5};
+	struct nkt_cmp_obs o[14];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	double heavy[10] = {190, 0, 0, 191, 0, 0, 190, 0, 190, 0};
+	char v[1024];
+	size_t k = 0, i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 6, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 190, off, 6, 0);
+	nkt_cmp_obs_free(&o[11]);
+	o[11] = obs(0xaf2db106u, TTK, NKT_METHOD_TCP, heavy, 10);
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	/* 6 of 35 TTK probes lost, all by one host: Fisher's exact test
+	 * over probes says p=0.025; over hosts it is no evidence. */
+	CHECK_INT(row(&r, "TTK")->lost, 6);
+	CHECK(r.overall.loss.available);
+	CHECK(!r.overall.loss.claim);
+	CHECK(r.overall.loss.d.p > 0.05);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strstr(v, "; loss 0.0% vs 17.1%, no clear difference") != NULL);
+	nkt_cmp_result_free(&r);
+	/* Every TTK host losing 2 of 5: a real difference. */
+	for (i = 6; i < 12; i++) {
+		nkt_cmp_obs_free(&o[i]);
+		{
+			double l[5] = {190, 0, 191, 0, 190};
+			o[i] = obs(0xaf2db101u + (uint32_t)(i - 6), TTK,
+				   NKT_METHOD_TCP, l, 5);
+		}
+	}
+	nkt_cmp_unify(o, k);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK(r.overall.loss.claim);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strstr(v, "; loss 0.0% via China Unicom vs 40.0% via TTK, a real "
+			"difference") != NULL);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* Several /24s measured over both transits: Holm over every comparison
+ * of every prefix (3 prefixes: end to end, border and loss each). */
+static void test_holm(void)
+{
+	static const double off[6] = {0, 1, 2, 3, 4, 5};
+	struct nkt_cmp_obs o[36];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	char v[1024];
+	size_t k = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		uint32_t net = 0xaf2db000u + ((uint32_t)i << 8) + 1;
+		size_t j;
+		hosts(o, &k, net, CHINA, 290, off, 6, 1);
+		hosts(o, &k, net, TTK, 190, off, 6, 2);
+		for (j = k - 6; j < k; j++) {
+			size_t m;
+			o[j].prefix = net & 0xffffff00u;
+			for (m = 0; m < o[j].n_rtt; m++) /* distinct pairs */
+				o[j].rtt[m] += 0.01 * (double)(j % 6);
+		}
+		for (j = k - 12; j < k - 6; j++)
+			o[j].prefix = net & 0xffffff00u;
+	}
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.n_pdiff, 3);
+	for (i = 0; i < r.n_pdiff; i++) {
+		CHECK_INT(r.pdiff[i].family, 9);
+		CHECK_INT(r.pdiff[i].e2e.design, NKT_DESIGN_PAIRED);
+		/* 6 pairs all one sign: exact p = 2/64.  The three border
+		 * tests (p 0.0013 each) come first in Holm's order, so the
+		 * end-to-end ones are multiplied by 6, 5 and 4, then the
+		 * running maximum: 6 * 2/64 for all three. */
+		CHECK_NEAR(r.pdiff[i].e2e.s.p, 2.0 / 64, 1e-12);
+		CHECK_NEAR(r.pdiff[i].e2e.p_holm, 6 * 2.0 / 64, 1e-12);
+		CHECK(!r.pdiff[i].e2e.claim);
+		CHECK(r.pdiff[i].border.claim);
+	}
+	nkt_verdict_text(&r.pdiff[0], 0.95, v, sizeof(v));
+	CHECK(strncmp(v, "no clear end-to-end RTT difference between TTK and "
+			 "China Unicom to 175.45.176.0/24",
+		      82) == 0);
+	CHECK(strstr(v, "Wilcoxon signed-rank p=0.188") != NULL);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* Several vantage points: the border over the vantage points that saw
+ * both borders. */
+static void test_vantage_border(void)
+{
+	static const double off[6] = {0, 1, 2, 3, 4, 5};
+	struct nkt_cmp_obs o[12];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t k = 0, i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 6, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 190, off, 6, 0);
+	for (i = 0; i < 12; i++) {
+		o[i].vantage = (uint32_t)(i % 6);
+		/* each vantage's own distance, and differences that are
+		 * not all equal */
+		o[i].brtt[0] += (double)(i % 6) * (i < 6 ? 3 : 3.01);
+	}
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.border.design, NKT_DESIGN_VANTAGE);
+	CHECK_INT(r.overall.border.units_a, 6);
+	CHECK_NEAR(r.overall.border.s.est, 49 - 0.025, 1e-9);
+	CHECK_NEAR(r.overall.border.s.p, 2.0 / 64, 1e-12);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+static void test_json(void)
+{
+	static const double off[6] = {0, 4, -3, 11, 7, -6};
+	struct nkt_cmp_obs o[12];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t k = 0;
+	json_t *j, *d;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 6, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 190, off, 6, 0);
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	j = nkt_cmp_json(&r, o, k, &cfg, 1795000000ULL * 1000000000ULL,
+			 1795000060ULL * 1000000000ULL);
+	d = json_object_get(j, "difference");
+	CHECK_STR(json_string_value(json_object_get(j, "type")), "compare");
+	CHECK_INT(json_array_size(json_object_get(j, "transits")), 2);
+	CHECK_INT(json_integer_value(json_object_get(j, "min_units")), 5);
+	CHECK_STR(json_string_value(json_object_get(
+			  json_object_get(d, "rtt_ms"), "design")),
+		  "hosts");
+	CHECK(json_is_true(json_object_get(json_object_get(d, "rtt_ms"),
+					   "claim")));
+	CHECK_STR(json_string_value(json_object_get(
+			  json_object_get(d, "border_rtt_ms"), "test")),
+		  "Mann-Whitney");
+	CHECK(json_is_string(json_object_get(d, "border_verdict")));
+	CHECK_INT(json_array_size(json_object_get(j, "targets_detail")), 12);
+	json_decref(j);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
 }
 
 int main(void)
@@ -335,7 +589,12 @@ int main(void)
 	nkt_transits_parse(tj, sizeof(tj) - 1, "t", &ts, NULL);
 	test_observe();
 	test_summary();
-	test_single_targets();
-	test_verdicts();
+	test_hosts_design();
+	test_one_host();
+	test_paired();
+	test_loss();
+	test_holm();
+	test_vantage_border();
+	test_json();
 	return nkt_test_done("test_compare");
 }

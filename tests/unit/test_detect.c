@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: ISC
 /*
  * test_detect.c: change and outage detection between cycles on hand-made
- * cycles: every event kind fires when its rule says and stays quiet just
- * below the thresholds (jitter, small loss changes, minority shares).
+ * cycles (groups and their hosts): every event kind fires when its rule
+ * says and stays quiet just below the thresholds (jitter, small loss
+ * changes, minority shares, one host's own trouble).
  */
 #include "nkt_test.h"
 #include "nktrace/detect.h"
@@ -37,30 +38,68 @@ static struct nkt_hist_group grp(const char *prefix, const char *transit,
 	return g;
 }
 
-static struct nkt_hist_cycle cyc(struct nkt_hist_group *g, size_t n)
+/* Hosts of the baseline: TTK 3 in 177 and 3 in 178 (19.5 ms, each its
+ * own few tenths), China 10 (29.4 ms); 20 probes each, TTK hosts losing
+ * one in twenty, China's none. */
+#define NH 16
+static struct nkt_hist_host hb[NH];
+
+static void host(struct nkt_hist_host *h, const char *transit,
+		 const char *prefix, int i, double rtt, unsigned sent,
+		 unsigned lost)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->transit, sizeof(h->transit), "%s", transit);
+	snprintf(h->prefix, sizeof(h->prefix), "%s", prefix);
+	snprintf(h->addr, sizeof(h->addr), "%.*s%d",
+		 (int)strlen(prefix) - 4, prefix, 10 + i);
+	h->rtt_median = rtt;
+	h->sent = sent;
+	h->lost = lost;
+}
+
+static void base_hosts(struct nkt_hist_host *h)
+{
+	int i;
+	for (i = 0; i < 3; i++) {
+		host(&h[i], "TTK", P177, i, 19.5 + 0.1 * i, 20, i == 1);
+		host(&h[3 + i], "TTK", P178, i, 19.4 + 0.1 * i, 20, i == 2);
+	}
+	for (i = 0; i < 10; i++)
+		host(&h[6 + i], "China Unicom",
+		     i < 5 ? "175.45.176.0/24" : "175.45.179.0/24", i,
+		     29.4 + 0.05 * i, 20, 0);
+}
+
+static struct nkt_hist_cycle cyc(struct nkt_hist_group *g, size_t n,
+				 struct nkt_hist_host *h, size_t nh)
 {
 	struct nkt_hist_cycle c;
 	c.run = 1;
 	c.start = 1000;
 	c.g = g;
 	c.n = n;
+	c.h = h;
+	c.n_h = nh;
 	return c;
 }
 
 /* The baseline: 177 over TTK, 178 over TTK, both transits healthy. */
 static void baseline(struct nkt_hist_group *g)
 {
-	g[0] = grp("", "China Unicom", 0, 10, 10, 29.4, 0.1, 200, 2, NULL);
-	g[1] = grp("", "TTK", 0, 6, 6, 19.5, 0.1, 120, 4, NULL);
-	g[2] = grp(P177, "TTK", 1, 3, 3, 19.5, 0.1, 60, 2, "188.43.225.153");
-	g[3] = grp(P178, "TTK", 1, 3, 3, 19.4, 0.1, 60, 2, "188.43.225.153");
+	g[0] = grp("", "China Unicom", 0, 10, 10, 29.4, 0.1, 200, 0, NULL);
+	g[1] = grp("", "TTK", 0, 6, 6, 19.5, 0.1, 120, 2, NULL);
+	g[2] = grp(P177, "TTK", 1, 3, 3, 19.5, 0.1, 60, 1, "188.43.225.153");
+	g[3] = grp(P178, "TTK", 1, 3, 3, 19.4, 0.1, 60, 1, "188.43.225.153");
 }
 
-static size_t run(struct nkt_hist_group *cur, size_t n_cur,
-		  struct nkt_hist_group *prev, size_t n_prev,
-		  struct nkt_event **ev)
+static size_t run_h(struct nkt_hist_group *cur, size_t n_cur,
+		    struct nkt_hist_host *hc, struct nkt_hist_group *prev,
+		    size_t n_prev, struct nkt_hist_host *hp,
+		    struct nkt_event **ev)
 {
-	struct nkt_hist_cycle c = cyc(cur, n_cur), p = cyc(prev, n_prev);
+	struct nkt_hist_cycle c = cyc(cur, n_cur, hc, NH),
+			      p = cyc(prev, n_prev, hp, NH);
 	size_t n = 0;
 	free(*ev);
 	*ev = NULL;
@@ -68,27 +107,40 @@ static size_t run(struct nkt_hist_group *cur, size_t n_cur,
 	return n;
 }
 
+/* Both cycles with the baseline's hosts. */
+static size_t run(struct nkt_hist_group *cur, size_t n_cur,
+		  struct nkt_hist_group *prev, size_t n_prev,
+		  struct nkt_event **ev)
+{
+	static struct nkt_hist_host a[NH];
+	base_hosts(a);
+	base_hosts(hb);
+	return run_h(cur, n_cur, a, prev, n_prev, hb, ev);
+}
+
 static void test_first_and_steady(void)
 {
 	struct nkt_hist_group a[4], b[4];
+	struct nkt_hist_host ha[NH], hbb[NH];
 	struct nkt_hist_cycle c;
 	struct nkt_event *ev = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	baseline(a);
-	c = cyc(a, 4);
+	base_hosts(ha);
+	c = cyc(a, 4, ha, NH);
 	nkt_detect(&c, NULL, 0, &ev, &n);
 	CHECK_INT(n, 0);
 
-	/* Jitter inside the thresholds: RTT +1 ms (CIs apart, < 2 ms),
-	 * loss 4/120 -> 7/120, one more lost prefix probe. */
+	/* Jitter inside the thresholds: every TTK host +1 ms (< 2 ms), one
+	 * more lost probe here and there. */
 	baseline(b);
-	b[1].rtt_median += 1.0;
-	b[1].rtt_lo += 1.0;
-	b[1].rtt_hi += 1.0;
-	b[1].lost = 7;
-	b[2].lost = 3;
-	CHECK_INT(run(b, 4, a, 4, &ev), 0);
+	base_hosts(hbb);
+	for (i = 0; i < 6; i++) {
+		hbb[i].rtt_median += 1.0;
+		hbb[i].lost += i % 2;
+	}
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 0);
 	free(ev);
 }
 
@@ -130,16 +182,24 @@ static void test_prefix_moved(void)
 static void test_outage_recovery(void)
 {
 	struct nkt_hist_group a[4], b[4];
+	struct nkt_hist_host ha[NH], hbb[NH];
 	struct nkt_event *ev = NULL;
 	size_t n, i, prefix_outage = 0, transit_outage = 0;
 
 	baseline(a);
 	baseline(b);
-	/* TTK dark: both its prefixes and the transit reach nothing. */
-	b[1] = grp("", "TTK", 0, 6, 0, NAN, 0, 0, 0, NULL);
-	b[2] = grp(P177, "TTK", 1, 3, 0, NAN, 0, 0, 0, "188.43.225.153");
-	b[3] = grp(P178, "TTK", 1, 3, 0, NAN, 0, 0, 0, "188.43.225.153");
-	n = run(b, 4, a, 4, &ev);
+	base_hosts(ha);
+	base_hosts(hbb);
+	/* TTK dark: both its prefixes and the transit reach nothing; its
+	 * hosts answer nothing (no host_dark on top of the outage). */
+	b[1] = grp("", "TTK", 0, 6, 0, NAN, 0, 120, 120, NULL);
+	b[2] = grp(P177, "TTK", 1, 3, 0, NAN, 0, 60, 60, "188.43.225.153");
+	b[3] = grp(P178, "TTK", 1, 3, 0, NAN, 0, 60, 60, "188.43.225.153");
+	for (i = 0; i < 6; i++) {
+		hbb[i].lost = hbb[i].sent;
+		hbb[i].rtt_median = NAN;
+	}
+	n = run_h(b, 4, hbb, a, 4, ha, &ev);
 	CHECK_INT(n, 3);
 	for (i = 0; i < n; i++) {
 		CHECK_STR(ev[i].kind, "outage");
@@ -150,8 +210,8 @@ static void test_outage_recovery(void)
 	CHECK_INT(transit_outage, 1);
 
 	/* And back: recovery events; no RTT or loss shift against the dark
-	 * cycle (it has no RTT and too few probes). */
-	n = run(a, 4, b, 4, &ev);
+	 * cycle (it has no RTT and no host that answered). */
+	n = run_h(a, 4, ha, b, 4, hbb, &ev);
 	CHECK_INT(n, 3);
 	for (i = 0; i < n; i++)
 		CHECK_STR(ev[i].kind, "recovery");
@@ -161,6 +221,31 @@ static void test_outage_recovery(void)
 	b[2] = grp(P177, "TTK", 1, 0, 0, NAN, 0, 0, 0, NULL);
 	b[3] = a[3];
 	CHECK_INT(run(b, 4, a, 4, &ev), 0);
+	free(ev);
+}
+
+/* One host going dark is that, not loss. */
+static void test_dark_host(void)
+{
+	struct nkt_hist_group a[4], b[4];
+	struct nkt_hist_host ha[NH], hbb[NH];
+	struct nkt_event *ev = NULL;
+
+	baseline(a);
+	baseline(b);
+	base_hosts(ha);
+	base_hosts(hbb);
+	hbb[4].lost = hbb[4].sent;
+	hbb[4].rtt_median = NAN;
+	b[1].lost += 20;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 1);
+	CHECK_STR(ev[0].kind, "host_dark");
+	CHECK_STR(ev[0].transit, "TTK");
+	CHECK_STR(ev[0].message, "1 of 6 hosts over TTK stopped answering "
+				 "(175.45.178.11)");
+	/* And back. */
+	CHECK_INT(run_h(a, 4, ha, b, 4, hbb, &ev), 1);
+	CHECK_STR(ev[0].kind, "host_back");
 	free(ev);
 }
 
@@ -196,85 +281,107 @@ static void test_transit_appeared(void)
 static void test_rtt_shift(void)
 {
 	struct nkt_hist_group a[4], b[4];
+	struct nkt_hist_host ha[NH], hbb[NH];
 	struct nkt_event *ev = NULL;
+	size_t i;
 
 	baseline(a);
 	baseline(b);
-	/* +7.5 ms on TTK: one transit event; the prefix rows moved with it
-	 * and are not reported again. */
-	b[1] = grp("", "TTK", 0, 6, 6, 27.0, 0.1, 120, 4, NULL);
-	b[2] = grp(P177, "TTK", 1, 3, 3, 27.0, 0.1, 60, 2, "188.43.225.153");
-	b[3] = grp(P178, "TTK", 1, 3, 3, 26.9, 0.1, 60, 2, "188.43.225.153");
-	CHECK_INT(run(b, 4, a, 4, &ev), 1);
+	base_hosts(ha);
+	base_hosts(hbb);
+	/* +7.5 ms on every TTK host: one transit event; the prefix rows
+	 * moved with it and are not reported again. */
+	for (i = 0; i < 6; i++)
+		hbb[i].rtt_median += 7.5;
+	b[1].rtt_median = 27.0;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 1);
 	CHECK_STR(ev[0].kind, "rtt_shift");
 	CHECK_STR(ev[0].transit, "TTK");
 	CHECK_STR(ev[0].prefix, "");
 	CHECK_NEAR(ev[0].before, 19.5, 1e-9);
 	CHECK_NEAR(ev[0].after, 27.0, 1e-9);
-	CHECK_STR(ev[0].message, "RTT over TTK rose from 19.5 to 27.0 ms");
+	CHECK_STR(ev[0].message, "RTT over TTK rose by 7.5 ms (19.5 to 27.0 "
+				 "ms; 6 of the 6 hosts measured both times "
+				 "moved that way)");
 
-	/* The same shift with overlapping intervals is not a shift. */
-	b[1] = grp("", "TTK", 0, 6, 6, 27.0, 4.0, 120, 4, NULL);
-	a[1] = grp("", "TTK", 0, 6, 6, 19.5, 4.0, 120, 4, NULL);
-	b[2] = a[2];
-	b[3] = a[3];
-	CHECK_INT(run(b, 4, a, 4, &ev), 0);
+	/* One host +45 ms, the others not: its own business, no shift of
+	 * the transit. */
+	base_hosts(hbb);
+	hbb[2].rtt_median += 45;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 0);
 
-	/* Only one prefix moved: a prefix-level event. */
-	baseline(a);
-	baseline(b);
-	b[3] = grp(P178, "TTK", 1, 3, 3, 40.0, 0.1, 60, 2, "188.43.225.153");
-	CHECK_INT(run(b, 4, a, 4, &ev), 1);
+	/* Only the 178 hosts moved: a prefix-level event. */
+	base_hosts(hbb);
+	for (i = 3; i < 6; i++)
+		hbb[i].rtt_median += 20.6;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 1);
 	CHECK_STR(ev[0].prefix, P178);
-	CHECK_STR(ev[0].message,
-		  "RTT to " P178 " over TTK rose from 19.4 to 40.0 ms");
+	CHECK(strncmp(ev[0].message, "RTT to " P178 " over TTK rose by 20.6 "
+				     "ms",
+		      46) == 0);
 
-	/* 5% of a long RTT is the bar: 300 -> 310 ms is not enough. */
+	/* 5% of a long RTT is the bar: +10 ms on 300 is not enough, +16
+	 * is. */
 	a[0] = grp("", "China Unicom", 0, 10, 10, 300, 0.1, 200, 2, NULL);
-	baseline(b);
-	b[0] = grp("", "China Unicom", 0, 10, 10, 310, 0.1, 200, 2, NULL);
-	a[3] = b[3];
-	CHECK_INT(run(b, 4, a, 4, &ev), 0);
-	b[0] = grp("", "China Unicom", 0, 10, 10, 316, 0.1, 200, 2, NULL);
-	CHECK_INT(run(b, 4, a, 4, &ev), 1);
+	base_hosts(hbb);
+	base_hosts(ha);
+	for (i = 6; i < 16; i++) {
+		ha[i].rtt_median = 300 + 0.1 * (double)i;
+		hbb[i].rtt_median = 310 + 0.1 * (double)i;
+	}
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 0);
+	for (i = 6; i < 16; i++)
+		hbb[i].rtt_median = 316 + 0.1 * (double)i;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 1);
 	free(ev);
 }
 
 static void test_loss_shift(void)
 {
 	struct nkt_hist_group a[4], b[4];
+	struct nkt_hist_host ha[NH], hbb[NH];
 	struct nkt_event *ev = NULL;
+	size_t i;
 
 	baseline(a);
 	baseline(b);
-	b[1].lost = 44; /* 4/120 -> 44/120 */
-	CHECK_INT(run(b, 4, a, 4, &ev), 1);
+	base_hosts(ha);
+	base_hosts(hbb);
+	/* Every TTK host loses 6 or 7 of 20 now (2/120 -> 39/120). */
+	for (i = 0; i < 6; i++)
+		hbb[i].lost = 6 + (i % 2);
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 1);
 	CHECK_STR(ev[0].kind, "loss_shift");
 	CHECK_STR(ev[0].transit, "TTK");
-	CHECK_NEAR(ev[0].before, 4.0 / 120, 1e-12);
-	CHECK_NEAR(ev[0].after, 44.0 / 120, 1e-12);
-	CHECK(strstr(ev[0].message, "loss over TTK rose from 3.3% to 36.7%") ==
-	      ev[0].message);
+	CHECK_NEAR(ev[0].before, 2.0 / 120, 1e-12);
+	CHECK_NEAR(ev[0].after, 39.0 / 120, 1e-12);
+	CHECK(strstr(ev[0].message, "loss over TTK rose from 1.7% to 32.5% "
+				    "over the 6 hosts") == ev[0].message);
 
-	/* 4/120 -> 12/120: p = 0.06, not significant at 0.001. */
-	b[1].lost = 12;
-	CHECK_INT(run(b, 4, a, 4, &ev), 0);
+	/* The same 37 extra losses from one host: Fisher over probes would
+	 * shout; over hosts it is one host's trouble. */
+	base_hosts(hbb);
+	hbb[3].lost = 19;
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 0);
 
 	/* Too few probes to tell. */
-	a[1].sent = 10;
-	a[1].lost = 0;
-	b[1].sent = 10;
-	b[1].lost = 9;
-	CHECK_INT(run(b, 4, a, 4, &ev), 0);
+	base_hosts(hbb);
+	for (i = 0; i < 6; i++) {
+		ha[i].sent = hbb[i].sent = 3;
+		ha[i].lost = 0;
+		hbb[i].lost = 2;
+	}
+	CHECK_INT(run_h(b, 4, hbb, a, 4, ha, &ev), 0);
 	free(ev);
 }
 
 static void test_border_and_history(void)
 {
 	struct nkt_hist_group a[4], b[4], c[4];
+	struct nkt_hist_host ha[NH], hbb[NH], hc[NH];
 	struct nkt_hist_cycle cur, prev[2];
 	struct nkt_event *ev = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	baseline(a);
 	baseline(b);
@@ -284,15 +391,20 @@ static void test_border_and_history(void)
 	CHECK_STR(ev[0].from, "188.43.225.153");
 	CHECK_STR(ev[0].to, "80.237.106.1");
 
-	/* The previous cycle saw no RTT for TTK (rate limiting hid it all):
-	 * the shift is measured against the cycle before. */
+	/* The previous cycle has no hosts for TTK (an older history): the
+	 * shift is measured against the cycle before. */
 	baseline(c);
-	c[1] = grp("", "TTK", 0, 6, 6, NAN, 0, 0, 0, NULL);
+	base_hosts(hc);
+	for (i = 0; i < 6; i++)
+		snprintf(hc[i].transit, sizeof(hc[i].transit), "gone");
 	baseline(b);
-	b[1] = grp("", "TTK", 0, 6, 6, 30.0, 0.1, 120, 4, NULL);
-	cur = cyc(b, 4);
-	prev[0] = cyc(c, 4);
-	prev[1] = cyc(a, 4);
+	base_hosts(hbb);
+	base_hosts(ha);
+	for (i = 0; i < 6; i++)
+		hbb[i].rtt_median = 30.0 + 0.1 * (double)i;
+	cur = cyc(b, 4, hbb, NH);
+	prev[0] = cyc(c, 4, hc, NH);
+	prev[1] = cyc(a, 4, ha, NH);
 	free(ev);
 	ev = NULL;
 	nkt_detect(&cur, prev, 2, &ev, &n);
@@ -308,8 +420,6 @@ static void test_border_and_history(void)
 			  "rtt_shift");
 		CHECK_INT(json_integer_value(json_object_get(j, "run")), 7);
 		CHECK(json_object_get(j, "prefix") == NULL);
-		CHECK_NEAR(json_real_value(json_object_get(j, "after")), 30.0,
-			   1e-9);
 		json_decref(j);
 	}
 	free(ev);
@@ -320,6 +430,7 @@ int main(void)
 	test_first_and_steady();
 	test_prefix_moved();
 	test_outage_recovery();
+	test_dark_host();
 	test_transit_appeared();
 	test_rtt_shift();
 	test_loss_shift();

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * compare_int.h: what compare.c hands verdict.c: a group's hosts, each
+ * with its samples pooled over its observations (every method and trace
+ * of that host in that group).  Internal to the compare module.
+ */
+#ifndef NKTRACE_COMPARE_INT_H
+#define NKTRACE_COMPARE_INT_H
+
+#include "nktrace/compare.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nkt__cmp_unit {
+	uint32_t unit, addr, vantage;
+	double *rtt;      /* end-to-end RTTs, ms (owned) */
+	size_t n_rtt;
+	double med;       /* median of rtt; NaN without */
+	uint64_t sent, recv; /* end-to-end probes */
+	int reached;
+	double *brtt;     /* RTTs at the group's border hop (owned) */
+	size_t n_brtt;
+};
+
+struct nkt__cmp_units {
+	struct nkt__cmp_unit *u; /* in order of first appearance */
+	size_t n;
+	uint32_t border;         /* the group's border hop, 0 if none */
+};
+
+/* The hosts of the observations idx[0..n) (border: the group's border hop,
+ * whose RTTs are collected).  Free with nkt__cmp_units_free. */
+void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
+		    size_t n, uint32_t border, struct nkt__cmp_units *out);
+void nkt__cmp_units_free(struct nkt__cmp_units *u);
+
+/* One value per host address: the median of its units' medians (units of
+ * one address seen from several vantage points).  Returns a new array
+ * (free()) of *n values; never NULL. */
+double *nkt__cmp_host_values(const struct nkt__cmp_units *u, size_t *n);
+
+/* Compare group a with group b (verdict.c).  d->a, d->b and the prefix
+ * fields are set by the caller. */
+void nkt__verdict_compare(const struct nkt__cmp_units *a,
+			  const struct nkt__cmp_units *b,
+			  const struct nkt_cmp_stats *sa,
+			  const struct nkt_cmp_stats *sb,
+			  const struct nkt_cmp_cfg *cfg, struct nkt_cmp_diff *d);
+
+/* Holm over the per-prefix comparisons (sets p_holm and recomputes each
+ * claim). */
+void nkt__verdict_holm(struct nkt_cmp_diff *d, size_t n, double level);
+
+#endif
