@@ -13,8 +13,12 @@
  * Config file (re-read on SIGHUP), one directive per line:
  *   generation N
  *   seed N
- *   queue NETNS_PATH QNUM DELAY_US JITTER_US LOSS    (LOSS a probability)
+ *   queue NETNS_PATH QNUM DELAY_US JITTER_US LOSS [ge P_GB P_BG LOSS_BAD]
  *   listen NETNS_PATH IPV4 PORT
+ * LOSS is a probability per packet; with "ge" the queue loses in bursts
+ * instead (Gilbert-Elliott: a good state that loses LOSS, a bad one that
+ * loses LOSS_BAD, entered with probability P_GB per packet and left with
+ * P_BG).
  * Jitter is uniform in [-JITTER_US, +JITTER_US]; packets of one queue keep
  * their order (a later packet never leaves before an earlier one), as on a
  * real link.  The status file is rewritten every second and after each
@@ -63,6 +67,8 @@ struct emu_queue {
 	struct nfq_q_handle *qh;
 	uint64_t delay_ns, jitter_ns;
 	double loss;
+	int ge, bad;             /* Gilbert-Elliott, and its state */
+	double p_gb, p_bg, loss_bad;
 	uint64_t last_due_ns;
 	uint64_t packets, dropped, held_max;
 	int live; /* still in the config */
@@ -198,7 +204,15 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
 		return 0;
 	id = ntohl(ph->packet_id);
 	q->packets++;
-	if (q->loss > 0 && rng_unit() < q->loss) {
+	if (q->ge) {
+		double p = q->bad ? q->loss_bad : q->loss;
+		int drop = p > 0 && rng_unit() < p;
+		q->bad = q->bad ? rng_unit() >= q->p_bg : rng_unit() < q->p_gb;
+		if (drop) {
+			q->dropped++;
+			return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
+		}
+	} else if (q->loss > 0 && rng_unit() < q->loss) {
 		q->dropped++;
 		return nfq_set_verdict(qh, id, NF_DROP, 0, NULL);
 	}
@@ -239,7 +253,7 @@ static int ns_index(const char *path)
 }
 
 static void set_queue(const char *path, unsigned qnum, uint64_t delay_us,
-		      uint64_t jitter_us, double loss)
+		      uint64_t jitter_us, double loss, const double *ge)
 {
 	int ns = ns_index(path), i;
 	struct emu_queue *q = NULL;
@@ -266,6 +280,13 @@ static void set_queue(const char *path, unsigned qnum, uint64_t delay_us,
 	q->delay_ns = delay_us * 1000ULL;
 	q->jitter_ns = jitter_us * 1000ULL;
 	q->loss = loss;
+	q->ge = ge != NULL;
+	if (ge != NULL) {
+		q->p_gb = ge[0];
+		q->p_bg = ge[1];
+		q->loss_bad = ge[2];
+	} else
+		q->bad = 0;
 	q->live = 1;
 }
 
@@ -308,7 +329,8 @@ static void load_config(int first)
 		char path[256], addr[64];
 		unsigned qnum, port;
 		unsigned long long a, b, g, seed;
-		double loss;
+		double loss, ge[3];
+		int n;
 
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
@@ -317,11 +339,17 @@ static void load_config(int first)
 		else if (sscanf(line, "seed %llu", &seed) == 1) {
 			if (first)
 				rng_state = seed;
-		} else if (sscanf(line, "queue %255s %u %llu %llu %lf", path,
-				  &qnum, &a, &b, &loss) == 5) {
-			if (loss < 0 || loss > 1)
+		} else if ((n = sscanf(line,
+				       "queue %255s %u %llu %llu %lf ge %lf "
+				       "%lf %lf",
+				       path, &qnum, &a, &b, &loss, &ge[0], &ge[1],
+				       &ge[2])) == 5 ||
+			   n == 8) {
+			if (loss < 0 || loss > 1 ||
+			    (n == 8 && (ge[0] < 0 || ge[0] > 1 || ge[1] < 0 ||
+					ge[1] > 1 || ge[2] < 0 || ge[2] > 1)))
 				die("bad loss in: %s", line);
-			set_queue(path, qnum, a, b, loss);
+			set_queue(path, qnum, a, b, loss, n == 8 ? ge : NULL);
 		} else if (sscanf(line, "listen %255s %63s %u", path, addr,
 				  &port) == 3) {
 			if (first)
@@ -335,6 +363,7 @@ static void load_config(int first)
 		if (!queues[i].live) {
 			queues[i].delay_ns = queues[i].jitter_ns = 0;
 			queues[i].loss = 0;
+			queues[i].ge = 0;
 		}
 }
 
