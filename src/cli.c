@@ -45,6 +45,11 @@ enum {
 	OPT_TRACES,
 	OPT_CI,
 	OPT_MIN_UNITS,
+	OPT_DISCOVER,
+	OPT_NO_DISCOVER,
+	OPT_DISCOVER_RATE,
+	OPT_DISCOVER_MAX,
+	OPT_REPROBE,
 	OPT_PROGRESS,
 	OPT_QUIET,
 };
@@ -544,7 +549,22 @@ const char nkt_cli_compare_help[] =
 	"                      default: the known hosts and a sample of each "
 	"NK\n"
 	"                      /24 from data/targets.json\n"
-	"      --sample N      addresses sampled per /24 (targets.json: 8)\n"
+	"      --discover      find the hosts that answer first: one TCP SYN "
+	"to ports\n"
+	"                      80, 443 and 22 and one ICMP echo to every "
+	"address of\n"
+	"                      the space (targets.json), then measure the "
+	"known hosts\n"
+	"                      and those (the default without --targets or "
+	"--sample)\n"
+	"      --no-discover   measure the known hosts and a fixed sample "
+	"instead\n"
+	"      --discover-rate PPS  probes per second of that pass (400)\n"
+	"      --discover-max N  answering hosts measured per /24 (16; a "
+	"fixed\n"
+	"                      spread of them when more answer)\n"
+	"      --sample N      addresses sampled per /24 without discovery "
+	"(8)\n"
 	"      --methods LIST  e.g. tcp:80,tcp:443,icmp (the default)\n"
 	"      --via NAME=IFACE[,GW]  probe every target over this uplink, "
 	"NAME\n"
@@ -556,6 +576,10 @@ const char nkt_cli_compare_help[] =
 	"data/transits.json)\n"
 	"      --pings N       end-to-end probes per target and method (10)\n"
 	"      --ping-interval T  between end-to-end probes (200ms)\n"
+	"      --reprobe N     rounds of slow re-probing for targets whose "
+	"transit\n"
+	"                      hops all stayed silent (ICMP rate limits), 0 "
+	"= none (1)\n"
 	"\n"
 	"output:\n"
 	"      --json FILE     the summary record {\"type\":\"compare\", ...}\n"
@@ -594,6 +618,11 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 		{"traces", required_argument, NULL, OPT_TRACES},
 		{"ci", required_argument, NULL, OPT_CI},
 		{"min-units", required_argument, NULL, OPT_MIN_UNITS},
+		{"discover", no_argument, NULL, OPT_DISCOVER},
+		{"no-discover", no_argument, NULL, OPT_NO_DISCOVER},
+		{"discover-rate", required_argument, NULL, OPT_DISCOVER_RATE},
+		{"discover-max", required_argument, NULL, OPT_DISCOVER_MAX},
+		{"reprobe", required_argument, NULL, OPT_REPROBE},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"quiet", no_argument, NULL, OPT_QUIET},
 		{"help", no_argument, NULL, 'h'},
@@ -611,6 +640,10 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 	o->ping_interval_ns = 200 * NKT_NS_PER_MS;
 	o->level = 0.95;
 	o->min_units = NKT_CMP_MIN_UNITS;
+	o->discover = -1;
+	o->discover_pps = 400;
+	o->discover_max = 16;
+	o->reprobe = 1;
 	o->progress = -1;
 	nkt_cli_methods("tcp:80,tcp:443,icmp", o, NULL);
 	optind = 0;
@@ -704,6 +737,25 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 				return NKT_EINVAL;
 			o->min_units = (unsigned)v;
 			break;
+		case OPT_DISCOVER:
+		case OPT_NO_DISCOVER:
+			o->discover = c == OPT_DISCOVER;
+			break;
+		case OPT_DISCOVER_RATE:
+			if (num(optarg, 1, 100000, &v, "--discover-rate", err))
+				return NKT_EINVAL;
+			o->discover_pps = (uint32_t)v;
+			break;
+		case OPT_DISCOVER_MAX:
+			if (num(optarg, 1, 254, &v, "--discover-max", err))
+				return NKT_EINVAL;
+			o->discover_max = (unsigned)v;
+			break;
+		case OPT_REPROBE:
+			if (num(optarg, 0, 5, &v, "--reprobe", err))
+				return NKT_EINVAL;
+			o->reprobe = (unsigned)v;
+			break;
 		case OPT_PROGRESS:
 			o->progress = 1;
 			break;
@@ -730,5 +782,11 @@ int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 		return nkt_err_set(err, NKT_EINVAL,
 				   "first TTL %u is above the max TTL %u",
 				   o->p.first_ttl, o->p.max_ttl);
+	if (o->discover == 1 && (o->n_targets > 0 || o->sample_set))
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--discover finds the targets itself: not "
+				   "with --targets or --sample");
+	if (o->discover < 0)
+		o->discover = o->n_targets == 0 && !o->sample_set;
 	return NKT_OK;
 }

@@ -48,6 +48,13 @@ static const char help[] =
 	"with\n"
 	"                      --every)\n"
 	"      --keep T        delete cycles older than T (e.g. 90d)\n"
+	"      --rediscover T  with discovery (compare's --discover, the "
+	"default):\n"
+	"                      find the answering hosts again once the last "
+	"search\n"
+	"                      is older than T (6h); the hosts found are "
+	"kept in\n"
+	"                      the history, so cron runs share them\n"
 	"      --events FILE   append every event to FILE, one JSON per line\n"
 	"      --on-event CMD  run CMD (sh -c) for every event, with "
 	"NKT_EVENT_KIND,\n"
@@ -62,7 +69,7 @@ static const char help[] =
 
 struct run_opts {
 	const char *db, *events, *on_event;
-	uint64_t every_ns, keep_ns;
+	uint64_t every_ns, keep_ns, rediscover_ns;
 	uint64_t count;
 	int count_set;
 	char **rest;
@@ -73,11 +80,13 @@ struct run_opts {
 static int parse(int argc, char **argv, struct run_opts *o,
 		 struct nkt_err *err)
 {
-	static const char *names[] = {"--db",     "--every",  "--count",
-				      "--keep",   "--events", "--on-event"};
+	static const char *names[] = {"--db",	  "--every",  "--count",
+				      "--keep",	  "--events", "--on-event",
+				      "--rediscover"};
 	int i;
 
 	memset(o, 0, sizeof(*o));
+	o->rediscover_ns = 6 * 3600 * NKT_NS_PER_S;
 	o->rest = nkt_xcalloc((size_t)argc + 1, sizeof(*o->rest));
 	o->rest[o->n_rest++] = (char *)"compare";
 	for (i = 1; i < argc; i++) {
@@ -129,8 +138,17 @@ static int parse(int argc, char **argv, struct run_opts *o,
 		case 4:
 			o->events = val;
 			break;
-		default:
+		case 5:
 			o->on_event = val;
+			break;
+		default:
+			if (nkt_parse_duration_ns(val, 3600 * NKT_NS_PER_S,
+						  60 * NKT_NS_PER_S,
+						  365 * 86400 * NKT_NS_PER_S,
+						  &o->rediscover_ns,
+						  "--rediscover",
+						  err) != NKT_OK)
+				return NKT_EINVAL;
 			break;
 		}
 	}
@@ -334,6 +352,18 @@ int nkt_cmd_run(int argc, char **argv)
 		code = nkt_fail("run", &err);
 		goto out;
 	}
+	nkt_cmpsess_set_rediscover(s, ro.rediscover_ns);
+	if (co->discover) {
+		uint32_t *found = NULL;
+		size_t n_found = 0;
+		int64_t when = 0;
+		if (nkt_history_discovered(h, &found, &n_found, &when, &err) ==
+			    NKT_OK &&
+		    when > 0)
+			nkt_cmpsess_set_found(s, found, n_found,
+					      (uint64_t)when * NKT_NS_PER_S);
+		free(found);
+	}
 	for (cycle = 0; ro.count == 0 || cycle < ro.count; cycle++) {
 		struct nkt_cmp_cycle c;
 		struct nkt_cycle_record rec;
@@ -401,6 +431,13 @@ int nkt_cmd_run(int argc, char **argv)
 			}
 			rec.events = ev;
 			rec.n_events = n_ev;
+			if (c.discovered) {
+				const uint32_t *f;
+				uint64_t when;
+				nkt_cmpsess_found(s, &f, &rec.n_found, &when);
+				rec.found = f;
+				rec.found_time = (int64_t)(when / NKT_NS_PER_S);
+			}
 		}
 		if (nkt_history_store(h, &rec, &run, &err) != NKT_OK) {
 			fprintf(stderr, "nktrace run: %s\n", err.msg);

@@ -56,6 +56,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	o->last_foreign = p->last_foreign;
 	o->first_inside = p->first_inside;
 	o->start_ns = t->start_ns;
+	o->reprobe = t->purpose == NKT_PURPOSE_REPROBE;
 	o->e2e_sent = t->e2e_sent;
 	o->e2e_recv = t->e2e_reached;
 	o->rtt = nkt_xreallocarray(NULL, t->n ? t->n : 1, sizeof(double));
@@ -157,24 +158,54 @@ static size_t *sorted_by_unit(const struct nkt_cmp_obs *obs,
 	return s;
 }
 
+/* An attribution to another AS holds only when that AS's last hop is right
+ * before North Korea (a hop inside answered next, or the target): after
+ * silent hops it may be any AS's, the transit's own hidden by rate
+ * limiting included. */
+static int adjacent(const struct nkt_cmp_obs *o)
+{
+	uint8_t next = (uint8_t)(o->attr.hop + 1);
+	return (o->first_inside.present && o->first_inside.hop == next) ||
+	       (o->dest_hop != 0 && o->dest_hop == next);
+}
+
 void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
 {
 	size_t *s = sorted_by_unit(obs, NULL, n), i = 0, j, k;
 
-	/* Runs of one (unit, via), in observation order within each. */
+	/* Runs of one (unit, via), in observation order within each: a
+	 * defined transit seen by any (those that reached the target first),
+	 * else another AS right before North Korea, else unattributed. */
 	while (i < n) {
-		const struct nkt_cmp_obs *best = NULL;
+		const struct nkt_cmp_obs *best = NULL, *other = NULL;
+		uint32_t seen = 0;
 		for (j = i; j < n && obs[s[j]].unit == obs[s[i]].unit &&
 			    obs[s[j]].via == obs[s[i]].via;
 		     j++) {
 			const struct nkt_cmp_obs *o = &obs[s[j]];
-			if (o->attr.transit < 0)
+			if (o->attr.transit < 0) {
+				if (o->attr.other_asn && adjacent(o) &&
+				    other == NULL)
+					other = o;
+				else if (o->attr.other_asn && seen == 0)
+					seen = o->attr.other_asn;
 				continue;
+			}
 			if (best == NULL || (o->reached && !best->reached))
 				best = o;
 		}
-		for (k = i; k < j; k++)
-			obs[s[k]].tattr = best ? best->attr : obs[s[k]].attr;
+		if (best == NULL)
+			best = other;
+		for (k = i; k < j; k++) {
+			struct nkt_cmp_obs *o = &obs[s[k]];
+			if (best != NULL)
+				o->tattr = best->attr;
+			else {
+				memset(&o->tattr, 0, sizeof(o->tattr));
+				o->tattr.transit = -1;
+				o->last_seen_asn = seen;
+			}
+		}
 		i = j;
 	}
 	free(s);
@@ -639,10 +670,15 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 	if (c.min_units == 0)
 		c.min_units = NKT_CMP_MIN_UNITS;
 	memset(r, 0, sizeof(*r));
-	r->observations = n;
+	r->observations = 0;
 	r->level = c.level;
 	r->min_units = c.min_units;
 	for (i = 0; i < n; i++) {
+		if (obs[i].reprobe) {
+			r->reprobes++;
+			continue; /* attribution only: nkt_cmp_unify */
+		}
+		r->observations++;
 		units[nu++] = obs[i].unit;
 		if (unattributed(&obs[i])) {
 			lost[nl++] = obs[i].unit;

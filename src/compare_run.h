@@ -24,6 +24,9 @@ struct nkt_cmp_cycle {
 	struct nkt_run_result run;
 	uint64_t start_ns, end_ns;
 	json_t *summary; /* {"type":"compare", ...} */
+	int discovered;  /* this cycle ran discovery */
+	uint64_t discovery_probes;
+	size_t reprobed; /* targets re-probed */
 };
 
 /* Load data, targets, uplinks (ARP), the annotator, and open the engine.
@@ -40,6 +43,17 @@ int nkt_cmpsess_drop(struct nkt_cmpsess *s, struct nkt_err *err);
  * or the cycle's own start for both when it failed before probing. */
 int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 		      struct nkt_cmp_cycle *c, struct nkt_err *err);
+
+/* Run discovery again once the last one is older than this (run
+ * --rediscover; compare discovers once). */
+void nkt_cmpsess_set_rediscover(struct nkt_cmpsess *s, uint64_t every_ns);
+
+/* The hosts the last discovery found and when (wall ns; 0: never), to keep
+ * them across processes (run's history), and to give them back. */
+void nkt_cmpsess_found(const struct nkt_cmpsess *s, const uint32_t **addrs,
+		       size_t *n, uint64_t *when_ns);
+void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
+			   size_t n, uint64_t when_ns);
 
 /* The summary configuration (for reports). */
 const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s);

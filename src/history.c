@@ -69,6 +69,10 @@ static const char *const migrations[] = {
 	"  transit TEXT NOT NULL, prefix TEXT NOT NULL, addr TEXT NOT NULL,"
 	"  sent INTEGER, lost INTEGER, rtt_median REAL,"
 	"  PRIMARY KEY (run, transit, addr));",
+	/* 3: the hosts discovery found, kept across processes (cron). */
+	"CREATE TABLE discovered ("
+	"  time INTEGER NOT NULL, addr TEXT NOT NULL,"
+	"  PRIMARY KEY (time, addr));",
 };
 
 static int fail_db(struct nkt_history *h, struct nkt_err *err,
@@ -418,6 +422,60 @@ static int store_hosts(struct nkt_history *h, int64_t run,
 	return rc;
 }
 
+/* A discovery's hosts; older discoveries are of no use and go. */
+static int store_found(struct nkt_history *h, const struct nkt_cycle_record *c,
+		       struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = exec(h, "DELETE FROM discovered", err);
+	if (rc != NKT_OK)
+		return rc;
+	if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO discovered "
+				      "VALUES (?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail_db(h, err, "prepare");
+	for (i = 0; i < c->n_found && rc == NKT_OK; i++) {
+		char a[NKT_INET_ADDRSTRLEN];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, c->found_time);
+		bind_text(st, 2, nkt_inet_fmt(c->found[i], a));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = fail_db(h, err, "discovered");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int nkt_history_discovered(struct nkt_history *h, uint32_t **addrs,
+			   size_t *n, int64_t *time, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	*addrs = NULL;
+	*n = 0;
+	*time = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT time, addr FROM discovered WHERE time "
+			       "= (SELECT max(time) FROM discovered)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail_db(h, err, "prepare");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		uint32_t a;
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		if (t == NULL || nkt_inet_parse((const char *)t, &a) != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*addrs = nkt_xreallocarray(*addrs, cap, sizeof(**addrs));
+		}
+		(*addrs)[(*n)++] = a;
+		*time = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err)
 {
@@ -474,6 +532,9 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	if (c->res != NULL &&
 	    ((rc = store_stats(h, *run, c->res, c->summary, err)) != NKT_OK ||
 	     (rc = store_hosts(h, *run, c->res, err)) != NKT_OK))
+		goto fail;
+	if (c->found_time > 0 &&
+	    (rc = store_found(h, c, err)) != NKT_OK)
 		goto fail;
 	if (c->traces != NULL && c->traces_len > 0) {
 		Bytef *z = NULL;

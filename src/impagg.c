@@ -29,7 +29,7 @@ struct path_key {
 	uint32_t vantage, addr, other_asn;
 	int32_t transit;
 	uint16_t dport;
-	uint8_t method, via;
+	uint8_t method, via, reprobe;
 };
 
 static struct path_key key_of(uint32_t v, const struct nkt_cmp_obs *o)
@@ -43,6 +43,7 @@ static struct path_key key_of(uint32_t v, const struct nkt_cmp_obs *o)
 	k.dport = o->dport;
 	k.method = o->method;
 	k.via = o->via;
+	k.reprobe = (uint8_t)o->reprobe;
 	return k;
 }
 

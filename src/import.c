@@ -740,6 +740,10 @@ static int atlas_record(const json_t *rec, struct nkt_addrtab *at,
 		    s != NULL && method_by_name(s, &pid) == meth &&
 		    pid == 0)
 			t->flow.paris_id = 0;
+		if (get_str(rec, "purpose", "", &s, err) != NKT_OK)
+			return NKT_EMALFORMED;
+		if (s != NULL && strcmp(s, "reprobe") == 0)
+			t->purpose = NKT_PURPOSE_REPROBE;
 	}
 	finish(t);
 	return NKT_OK;

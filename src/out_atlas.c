@@ -261,6 +261,8 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	if (t->stop_reason == NKT_STOP_ERROR)
 		json_object_set_new(rec, "error",
 				    json_string(strerror(t->stop_errno)));
+	if (t->purpose == NKT_PURPOSE_REPROBE)
+		json_object_set_new(rec, "purpose", json_string("reprobe"));
 	json_object_set_new(rec, "first_ttl", json_integer(t->first_ttl));
 	json_object_set_new(rec, "max_ttl", json_integer(t->max_ttl));
 	json_object_set_new(rec, "attempts", json_integer(t->attempts));

@@ -179,14 +179,21 @@ static json_t *border_json(const struct nkt_border_hop *b,
 }
 
 /* Why nothing attributed a target. */
-static const char *unattributed_why(const struct nkt_cmp_obs *o)
+static void unattributed_why(const struct nkt_cmp_obs *o, char *buf,
+			     size_t len)
 {
-	if (o->stop_hop == 0 && !o->reached)
-		return "no hop answered";
-	if (!o->last_foreign.present)
-		return "no hop before the target's AS answered (silent or "
-		       "rate-limited routers)";
-	return "no hop before the target's AS is in a known AS";
+	if (o->last_seen_asn)
+		snprintf(buf, len,
+			 "its paths were last seen in AS%u, then silent hops "
+			 "before the target's AS (rate-limited or silent "
+			 "routers): the transit is not known",
+			 o->last_seen_asn);
+	else if (!o->last_foreign.present)
+		snprintf(buf, len, "no hop before the target's AS answered "
+				   "(rate-limited or silent routers)");
+	else
+		snprintf(buf, len, "no hop before the target's AS is in a "
+				   "known AS");
 }
 
 static json_t *target_json(const struct nkt_cmp_obs *o,
@@ -214,10 +221,13 @@ static json_t *target_json(const struct nkt_cmp_obs *o,
 	if (o->via && cfg->via_name[o->via])
 		json_object_set_new(t, "via", json_string(cfg->via_name[o->via]));
 	json_object_set_new(t, "reached", json_boolean(o->reached));
+	if (o->reprobe)
+		json_object_set_new(t, "reprobe", json_true());
 	if (o->tattr.transit < 0 && o->tattr.other_asn == 0) {
+		char why[200];
+		unattributed_why(o, why, sizeof(why));
 		json_object_set_new(t, "transit", json_string("unattributed"));
-		json_object_set_new(t, "why",
-				    json_string(unattributed_why(o)));
+		json_object_set_new(t, "why", json_string(why));
 	} else {
 		nkt_attribution_name(cfg->transits, &o->tattr, name,
 				     sizeof(name));
@@ -277,6 +287,8 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 			    json_integer((json_int_t)r->min_units));
 	json_object_set_new(rec, "observations",
 			    json_integer((json_int_t)r->observations));
+	json_object_set_new(rec, "reprobes",
+			    json_integer((json_int_t)r->reprobes));
 	json_object_set_new(rec, "targets",
 			    json_integer((json_int_t)r->targets));
 	json_object_set_new(rec, "unattributed",
@@ -440,8 +452,8 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 		   "least %u units on each side.\n",
 		pct, pct, 1 - cfg->level, r->min_units);
 	if (r->unattributed > 0)
-		fprintf(f, "%zu %s could not be attributed to any transit (no "
-			   "hop before North Korea answered): left out of "
+		fprintf(f, "%zu %s could not be attributed to any transit (the "
+			   "hops before North Korea were silent): left out of "
 			   "every row; see targets_detail.\n",
 			r->unattributed,
 			r->unattributed == 1 ? "target" : "targets");
@@ -495,10 +507,13 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 			   "same hosts over both (compare --via NAME=IFACE "
 			   "for each uplink): each host's own delay then "
 			   "cancels out.\n");
-	if (r->n_pdiff > 0)
+	if (r->n_pdiff > 0 && r->pdiff[0].family > 0)
 		fprintf(f, "\nPer prefix (p-values Holm-adjusted over the %zu "
-			   "comparisons of %zu prefixes):\n",
-			r->pdiff[0].family, r->n_pdiff);
+			   "comparisons of %zu %s):\n",
+			r->pdiff[0].family, r->n_pdiff,
+			r->n_pdiff == 1 ? "prefix" : "prefixes");
+	else if (r->n_pdiff > 0)
+		fprintf(f, "\nPer prefix:\n");
 	for (i = 0; i < r->n_pdiff; i++) {
 		fprintf(f, "verdict: %s\n",
 			nkt_verdict_text(&r->pdiff[i], cfg->level, buf,

@@ -199,6 +199,7 @@ static void start_trace(struct nkt_sched *s)
 	ts->t->index = (uint32_t)f;
 	ts->t->via = s->via ? s->via[f] : 0;
 	ts->t->first_ttl = s->cfg.first_ttl;
+	ts->t->purpose = s->cfg.purpose;
 	ts->t->max_ttl = s->cfg.max_ttl;
 	ts->t->attempts = s->cfg.attempts;
 	ts->t->gaplimit = s->cfg.gaplimit;

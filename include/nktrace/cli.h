@@ -86,6 +86,12 @@ struct nkt_compare_opts {
 	size_t n_targets;
 	unsigned sample;          /* per /24; 0 with sample_set: none */
 	int sample_set;
+	int discover;             /* 1 on, 0 off, -1 default (on without
+				     --targets and --sample) */
+	uint32_t discover_pps;    /* --discover-rate */
+	unsigned discover_max;    /* --discover-max: hosts kept per /24 */
+	unsigned reprobe;         /* --reprobe: rounds for targets left
+				     unattributed; 0 = none */
 	struct {
 		uint8_t method;   /* enum nkt_method */
 		uint16_t port;

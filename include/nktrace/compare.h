@@ -58,6 +58,8 @@ struct nkt_cmp_obs {
 	struct nkt_attribution attr;  /* of this observation's own path */
 	struct nkt_attribution tattr; /* of the target over this uplink
 					 (nkt_cmp_unify): what stats use */
+	uint32_t last_seen_asn; /* unattributed: the AS its path was last
+				   seen in before silent hops, or 0 */
 	uint32_t target_asn;
 	struct nkt_border_hop last_foreign, first_inside;
 	double *brtt;        /* RTTs of the border hop (last_foreign), ms,
@@ -75,6 +77,9 @@ struct nkt_cmp_obs {
 						     later hops lost none */
 	uint8_t n_ratelimit;
 	uint64_t start_ns;
+	int reprobe;         /* a re-probe (NKT_PURPOSE_REPROBE): its path
+				attributes the target, its numbers count
+				nowhere */
 };
 
 /* Turn a finished trace into an observation (o->rtt and o->brtt are
@@ -90,8 +95,10 @@ void nkt_cmp_obs_free(struct nkt_cmp_obs *o);
  * on any of its observations' paths, preferring observations that reached
  * it (every method to one target over one uplink takes the same route at
  * the same time; rate-limited routers hide different hops from different
- * probes).  Sets tattr of every observation; one that saw no defined
- * transit and no target-level one keeps its own attribution.
+ * probes); else another AS whose last hop is right before the target's AS;
+ * else none (tattr.transit -1, other_asn 0: unattributed, last_seen_asn
+ * set when an AS was seen before silent hops).  Sets tattr of every
+ * observation.
  */
 void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n);
 
@@ -220,7 +227,8 @@ struct nkt_cmp_result {
 	struct nkt_cmp_diff overall;
 	struct nkt_cmp_diff *pdiff;      /* per prefix measured over two */
 	size_t n_pdiff;
-	size_t observations, targets;
+	size_t observations, targets; /* measurements (re-probes apart) */
+	size_t reprobes;                 /* re-probe traces (attribution) */
 	size_t unattributed;             /* targets attributed to no transit
 					    nor other AS (no hop of their
 					    paths said whose they are) */

@@ -8,7 +8,8 @@
  *
  * Tables: runs (one per cycle, ok / failed / interrupted, with the compare
  * summary JSON), transit_stats, prefix_stats, host_stats (each transit's
- * hosts: what detection compares over the same hosts; schema 2), traces
+ * hosts: what detection compares over the same hosts; schema 2),
+ * discovered (the hosts the last discovery found; schema 3), traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -22,7 +23,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 2
+#define NKT_HISTORY_SCHEMA 3
 
 struct nkt_history;
 
@@ -53,12 +54,21 @@ struct nkt_cycle_record {
 	size_t n_events;
 	uint64_t probes, targets, observations, dropped;
 	int64_t keep_s;                   /* retention; 0 = keep all */
+	const uint32_t *found;            /* a discovery this cycle ran: the
+					     hosts that answered */
+	size_t n_found;
+	int64_t found_time;               /* its time (Unix s); 0: none */
 };
 
 /* Write one cycle in one transaction; *run gets its id.  Returns 0 or
  * NKT_ESYS. */
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err);
+
+/* The hosts of the latest discovery stored (*addrs allocated) and its
+ * time (Unix s; 0 and no hosts if none). */
+int nkt_history_discovered(struct nkt_history *h, uint32_t **addrs,
+			   size_t *n, int64_t *time, struct nkt_err *err);
 
 /* The report of the cycles started in [since, until] (Unix s), as
  * data/report.schema.json describes.  NULL with err set on a database

@@ -51,6 +51,7 @@ struct nkt_sched_cfg {
 	uint8_t loops;           /* loops before LOOP; 0 = never stop */
 	uint16_t e2e_probes;     /* end-to-end probes after COMPLETED */
 	uint64_t e2e_interval_ns;
+	uint8_t purpose;         /* every trace's (enum nkt_trace_purpose) */
 	struct nkt_key key;
 };
 

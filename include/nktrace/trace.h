@@ -67,9 +67,18 @@ struct nkt_hop_reply {
 	struct nkt_ext_obj obj[NKT_EXT_OBJ_MAX];
 };
 
+/* Why a trace was made. */
+enum nkt_trace_purpose {
+	NKT_PURPOSE_MEASURE = 0,
+	NKT_PURPOSE_REPROBE, /* hops that stayed silent, probed again slowly
+				once the routers' ICMP budget refilled: for
+				attribution only (compare) */
+};
+
 struct nkt_trace {
 	struct nkt_flow flow;
 	uint32_t index;      /* the target's position in the run */
+	uint8_t purpose;     /* enum nkt_trace_purpose */
 	uint8_t via;         /* uplink index; 0 = the routing table's choice */
 	uint8_t first_ttl, max_ttl, attempts, gaplimit;
 	uint8_t stop_reason; /* enum nkt_stop */

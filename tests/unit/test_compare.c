@@ -546,6 +546,70 @@ static void test_vantage_border(void)
 	free_all(o, k);
 }
 
+/* Attribution to another AS needs that AS right before North Korea: after
+ * silent hops it may be the transit's own routers, rate-limited. */
+static void test_attribution_gap(void)
+{
+	double r[] = {190, 191, 190, 190, 189};
+	struct nkt_cmp_obs o[3];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result res;
+	char buf[256];
+
+	/* Arelion (AS1299) at hop 2, then silence to the target at 12. */
+	o[0] = obs(0xaf2db10au, -1, NKT_METHOD_TCP, r, 5);
+	o[0].attr.other_asn = 1299;
+	o[0].attr.hop = 2;
+	o[0].last_foreign.present = 0;
+	o[0].n_brtt = 0;
+	/* The same, but its next hop answered inside NK: a real neighbour. */
+	o[1] = obs(0xaf2db20au, -1, NKT_METHOD_TCP, r, 5);
+	o[1].attr.other_asn = 3356;
+	o[1].attr.hop = 8;
+	o[1].first_inside = (struct nkt_border_hop){1, 9, 0, 2, 131279, 0};
+	/* And a re-probe of the first target that saw TTK: it attributes
+	 * the target and counts nowhere else. */
+	o[2] = obs(0xaf2db10au, TTK, NKT_METHOD_TCP, r, 5);
+	o[2].reprobe = 1;
+	nkt_cmp_unify(o, 2);
+	CHECK_INT(o[0].tattr.transit, -1);
+	CHECK_INT(o[0].tattr.other_asn, 0);
+	CHECK_INT(o[0].last_seen_asn, 1299);
+	CHECK_INT(o[1].tattr.other_asn, 3356);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, 2, &cfg, &res);
+	CHECK_INT(res.unattributed, 1);
+	CHECK_INT(res.n_transit, 1);
+	CHECK_STR(res.transit[0].name, "other AS3356");
+	nkt_cmp_result_free(&res);
+	{
+		json_t *j;
+		nkt_cmp_summarize(o, 2, &cfg, &res);
+		j = nkt_cmp_json(&res, o, 2, &cfg, 0, 0);
+		snprintf(buf, sizeof(buf), "%s",
+			 json_string_value(json_object_get(
+				 json_array_get(json_object_get(
+							j, "targets_detail"),
+						0),
+				 "why")));
+		CHECK(strncmp(buf, "its paths were last seen in AS1299, then "
+				   "silent hops",
+			      52) == 0);
+		json_decref(j);
+		nkt_cmp_result_free(&res);
+	}
+	nkt_cmp_unify(o, 3);
+	CHECK_INT(o[0].tattr.transit, TTK);
+	nkt_cmp_summarize(o, 3, &cfg, &res);
+	CHECK_INT(res.unattributed, 0);
+	CHECK_INT(res.observations, 2);
+	CHECK_INT(res.reprobes, 1);
+	CHECK_INT(res.targets, 2);
+	CHECK(row(&res, "TTK") != NULL && row(&res, "TTK")->n_rtt == 5);
+	nkt_cmp_result_free(&res);
+	free_all(o, 3);
+}
+
 static void test_json(void)
 {
 	static const double off[6] = {0, 4, -3, 11, 7, -6};
@@ -595,6 +659,7 @@ int main(void)
 	test_loss();
 	test_holm();
 	test_vantage_border();
+	test_attribution_gap();
 	test_json();
 	return nkt_test_done("test_compare");
 }
