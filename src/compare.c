@@ -29,6 +29,9 @@ static int is_dest_answer(const struct nkt_trace *t,
 	       h->from == t->flow.dst && h->kind != NKT_REPLY_TTL_EXCEEDED;
 }
 
+/* RTTs are taken to the microsecond, as the trace records print them: a
+ * run's analysis and that of its records imported back see the same
+ * numbers (the same ties, so the same exact or approximate tests). */
 void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 		     const struct nkt_attribution *a,
 		     const struct nkt_targetdb *tdb, struct nkt_cmp_obs *o)
@@ -72,8 +75,12 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 			if (!e2e && (o->dest_hop == 0 || r->ttl < o->dest_hop))
 				o->dest_hop = r->ttl;
 			if (e2e)
-				o->rtt[o->n_rtt++] = (double)r->rtt_ns / 1e6;
+				o->rtt[o->n_rtt++] = nkt_ns_to_ms(r->rtt_ns);
 		}
+		if (e2e && !(r->flags & NKT_PF_DUP))
+			o->e2e_tail_lost = (r->flags & NKT_PF_REPLY)
+						   ? 0
+						   : o->e2e_tail_lost + 1;
 		if (e2e || (r->flags & (NKT_PF_DUP | NKT_PF_EDST)))
 			continue;
 		sent[r->ttl]++;
@@ -84,7 +91,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 		const struct nkt_hop_reply *r = &t->r[i];
 		if (is_dest_answer(t, r) && !(r->flags & NKT_PF_E2E) &&
 		    r->ttl == o->dest_hop)
-			dest[nd++] = (double)r->rtt_ns / 1e6;
+			dest[nd++] = nkt_ns_to_ms(r->rtt_ns);
 	}
 	o->dest_rtt_ms = nd ? nkt_stats_median(dest, nd) : NAN;
 	if (o->e2e_sent == 0)
@@ -130,7 +137,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	    (o->first_inside.present || o->reached) &&
 	    (o->dest_hop == 0 || o->last_foreign.hop < o->dest_hop)) {
 		o->brtt = nkt_xmalloc(sizeof(*o->brtt));
-		o->brtt[0] = (double)o->last_foreign.rtt_ns / 1e6;
+		o->brtt[0] = nkt_ns_to_ms(o->last_foreign.rtt_ns);
 		o->n_brtt = 1;
 	}
 }
@@ -262,6 +269,37 @@ static double median_copy(const double *v, size_t n)
 	return m;
 }
 
+/*
+ * A host that went dark while it was measured: the end-to-end probes it
+ * left unanswered at the end, over its observations in the order they
+ * started, when they are at least NKT_CMP_DARK_RUN and a quarter of its
+ * probes and it answered some before; else 0.  Those probes say the host
+ * went away, not that the path loses.
+ */
+static uint64_t dark_tail(const struct nkt_cmp_obs *obs, const size_t *idx,
+			  const struct upos *s, size_t n)
+{
+	const struct nkt_cmp_obs **v = nkt_xcalloc(n + 1, sizeof(*v));
+	uint64_t run = 0, sent = 0, recv = 0;
+	size_t i, j;
+	for (i = 0; i < n; i++) {
+		const struct nkt_cmp_obs *o = &obs[idx[s[i].pos]];
+		for (j = i; j > 0 && v[j - 1]->start_ns > o->start_ns; j--)
+			v[j] = v[j - 1];
+		v[j] = o;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i]->e2e_sent == 0)
+			continue;
+		run = v[i]->e2e_recv > 0 ? v[i]->e2e_tail_lost
+					 : run + v[i]->e2e_sent;
+		sent += v[i]->e2e_sent;
+		recv += v[i]->e2e_recv;
+	}
+	free(v);
+	return recv > 0 && run >= NKT_CMP_DARK_RUN && 4 * run >= sent ? run : 0;
+}
+
 void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 		    size_t n, uint32_t border, struct nkt__cmp_units *out)
 {
@@ -280,6 +318,7 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 			;
 		u->unit = s[i].unit;
 		u->vantage = (uint32_t)s[i].pos; /* first position, for now */
+		u->tail = dark_tail(obs, idx, s + i, j - i);
 		for (k = i; k < j; k++) {
 			const struct nkt_cmp_obs *o = &obs[idx[s[k].pos]];
 			u->addr = o->addr;
@@ -390,26 +429,56 @@ static void group_add(struct group *g, size_t i)
 	g->idx[g->n++] = i;
 }
 
-/* The group's border hop: the most common last foreign address among its
- * observations that have a border RTT (ties: the one seen first). */
+/* The last foreign hop seen right before a hop inside the target's AS: a
+ * border the trace itself confirms. */
+static int confirmed(const struct nkt_cmp_obs *o)
+{
+	return o->first_inside.present &&
+	       o->first_inside.hop == o->last_foreign.hop + 1;
+}
+
+/*
+ * The group's border hop, among the last foreign hops of its observations
+ * that reached North Korea: the one most often confirmed by the first hop
+ * inside answering right after it; when none was (North Korea's routers
+ * are silent in real traces), the furthest one seen, since a rate-limited
+ * border leaves an earlier router last in some traces but never a later
+ * one.  Ties: the most common, then the first seen.
+ */
 static uint32_t group_border(const struct nkt_cmp_obs *obs,
 			     const struct group *g)
 {
 	uint32_t best = 0;
-	size_t i, j, best_n = 0;
+	size_t i, j, best_conf = 0, best_n = 0;
+	uint8_t best_hop = 0;
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
-		size_t c = 0;
+		size_t n = 0, conf = 0;
+		int better;
 		if (o->n_brtt == 0 || o->last_foreign.addr == best)
 			continue;
-		for (j = i; j < g->n; j++) {
+		for (j = 0; j < g->n; j++) {
 			const struct nkt_cmp_obs *q = &obs[g->idx[j]];
-			c += q->n_brtt > 0 &&
-			     q->last_foreign.addr == o->last_foreign.addr;
+			if (q->n_brtt == 0 ||
+			    q->last_foreign.addr != o->last_foreign.addr)
+				continue;
+			if (j < i)
+				break; /* counted when first seen */
+			n++;
+			conf += confirmed(q) != 0;
 		}
-		if (c > best_n) {
-			best_n = c;
+		if (j < i && n == 0)
+			continue;
+		better = best == 0 ||
+			 (conf != best_conf ? conf > best_conf
+			  : o->last_foreign.hop != best_hop
+				  ? o->last_foreign.hop > best_hop
+				  : n > best_n);
+		if (better) {
 			best = o->last_foreign.addr;
+			best_conf = conf;
+			best_hop = o->last_foreign.hop;
+			best_n = n;
 		}
 	}
 	return best;
@@ -460,12 +529,15 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 			inside[ni++] = u->med - median_copy(u->brtt,
 							    u->n_brtt);
 		/* A host that answered none of its end-to-end probes is
-		 * dark, not a host with 100% loss. */
+		 * dark, not a host with 100% loss; one that went dark while
+		 * measured is counted so, its last probes left out. */
 		if (u->sent > 0 && u->recv == 0)
 			s->dark++;
-		else if (u->sent > 0)
-			lc[nl++] = (struct nkt_lossc){u->sent - u->recv,
-						      u->sent};
+		else if (u->sent > 0) {
+			s->went_dark += u->tail > 0;
+			lc[nl++] = (struct nkt_lossc){
+				u->sent - u->recv - u->tail, u->sent - u->tail};
+		}
 	}
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];

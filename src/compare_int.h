@@ -18,6 +18,7 @@ struct nkt__cmp_unit {
 	size_t n_rtt;
 	double med;       /* median of rtt; NaN without */
 	uint64_t sent, recv; /* end-to-end probes */
+	uint64_t tail;    /* went dark: the unanswered probes at the end */
 	int reached;
 	double *brtt;     /* RTTs at the group's border hop (owned) */
 	size_t n_brtt;

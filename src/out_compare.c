@@ -62,6 +62,8 @@ static json_t *stats_json(const struct nkt_cmp_stats *s,
 	json_object_set_new(loss, "hosts",
 			    json_integer((json_int_t)s->loss_hosts));
 	json_object_set_new(loss, "dark", json_integer((json_int_t)s->dark));
+	json_object_set_new(loss, "went_dark",
+			    json_integer((json_int_t)s->went_dark));
 	json_object_set_new(o, "loss", loss);
 	json_object_set_new(o, "border_addr", jaddr(cfg, s->border_addr));
 	json_object_set_new(o, "border_rtt_ms", jnum(s->border_rtt, 3));
@@ -433,11 +435,12 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 		  const struct nkt_cmp_cfg *cfg)
 {
 	char pct[16];
-	size_t i, rl = 0, asym = 0, dark = 0;
+	size_t i, rl = 0, asym = 0, dark = 0, went = 0;
 	for (i = 0; i < r->n_transit; i++) {
 		rl += r->transit[i].ratelimit_hops;
 		asym += r->transit[i].asymmetric;
 		dark += r->transit[i].dark;
+		went += r->transit[i].went_dark;
 	}
 	fmt_level(pct, sizeof(pct), cfg->level);
 	fprintf(f, "\nRTTs in ms over end-to-end probes.  median: of each "
@@ -462,6 +465,11 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 			   "counted as dark, not as packet loss.\n",
 			dark, dark == 1 ? "host" : "hosts",
 			dark == 1 ? "its" : "their");
+	if (went > 0)
+		fprintf(f, "%zu %s stopped answering while measured: %s last "
+			   "probes are not counted as loss.\n",
+			went, went == 1 ? "host" : "hosts",
+			went == 1 ? "its" : "their");
 	if (rl > 0)
 		fprintf(f, "ICMP rate limiting suspected at %zu hops (they "
 			   "missed replies that later hops did not): not "

@@ -275,10 +275,17 @@ static void border_test(const struct nkt__cmp_units *a,
 
 /* ---- loss --------------------------------------------------------------- */
 
-/* A host in a loss comparison: sent probes and answered some. */
+/* A host in a loss comparison: sent probes and answered some; its probes
+ * and losses without the ones after it went dark. */
 static int lossy_host(const struct nkt__cmp_unit *u)
 {
 	return u->sent > 0 && u->recv > 0;
+}
+
+static struct nkt_lossc loss_of(const struct nkt__cmp_unit *u)
+{
+	return (struct nkt_lossc){u->sent - u->recv - u->tail,
+				  u->sent - u->tail};
 }
 
 static void loss_test(const struct nkt__cmp_units *a,
@@ -303,25 +310,23 @@ static void loss_test(const struct nkt__cmp_units *a,
 	l->rate_b = sb->loss;
 	l->dark_a = sa->dark;
 	l->dark_b = sb->dark;
+	l->went_dark_a = sa->went_dark;
+	l->went_dark_b = sb->went_dark;
 	for (i = 0; i < a->n; i++) {
 		if (!lossy_host(&a->u[i]))
 			continue;
-		xa[na++] = (struct nkt_lossc){a->u[i].sent - a->u[i].recv,
-					      a->u[i].sent};
+		xa[na++] = loss_of(&a->u[i]);
 		for (j = 0; j < b->n; j++)
 			if (b->u[j].unit == a->u[i].unit &&
 			    lossy_host(&b->u[j])) {
 				pa[np] = xa[na - 1];
-				pb[np++] = (struct nkt_lossc){
-					b->u[j].sent - b->u[j].recv,
-					b->u[j].sent};
+				pb[np++] = loss_of(&b->u[j]);
 				break;
 			}
 	}
 	for (i = 0; i < b->n; i++)
 		if (lossy_host(&b->u[i]))
-			xb[nb++] = (struct nkt_lossc){
-				b->u[i].sent - b->u[i].recv, b->u[i].sent};
+			xb[nb++] = loss_of(&b->u[i]);
 	if (np >= cfg->min_units) {
 		nkt_stats_loss_paired(pa, pb, np, cfg->level, &l->d);
 		l->hosts_a = l->hosts_b = np;
@@ -531,6 +536,16 @@ static size_t loss_part(const struct nkt_cmp_diff *d, double level,
 		off = put(buf, len, off, "; %zu %s via %s answered none of "
 					 "its end-to-end probes",
 			  l->dark_b, plural(l->dark_b, "host", "hosts"),
+			  d->b);
+	if (l->went_dark_a)
+		off = put(buf, len, off, "; %zu %s via %s went dark while "
+					 "measured (not counted as loss)",
+			  l->went_dark_a, plural(l->went_dark_a, "host", "hosts"),
+			  d->a);
+	if (l->went_dark_b)
+		off = put(buf, len, off, "; %zu %s via %s went dark while "
+					 "measured (not counted as loss)",
+			  l->went_dark_b, plural(l->went_dark_b, "host", "hosts"),
 			  d->b);
 	return off;
 }

@@ -40,6 +40,8 @@
 
 #define NKT_CMP_RATELIMIT_MAX 32
 #define NKT_CMP_MIN_UNITS 5 /* default of --min-units */
+#define NKT_CMP_DARK_RUN 8  /* unanswered probes at the end that say a
+			       host went dark (and a quarter of its own) */
 
 struct nkt_cmp_obs {
 	uint32_t addr;       /* the target (or an addrtab handle) */
@@ -68,6 +70,7 @@ struct nkt_cmp_obs {
 	size_t n_brtt;
 	double dest_rtt_ms;  /* median of the trace's destination answers */
 	uint32_t e2e_sent, e2e_recv;
+	uint32_t e2e_tail_lost; /* end-to-end probes unanswered at the end */
 	double *rtt;         /* end-to-end RTTs in ms, in send order (owned) */
 	size_t n_rtt;
 	int reply_ttl;       /* median TTL of the destination's answers, -1 */
@@ -135,6 +138,8 @@ struct nkt_cmp_stats {
 	size_t loss_hosts;    /* hosts in the loss rate */
 	size_t dark;          /* hosts sent end-to-end probes that answered
 				 none of them (not in the loss rate) */
+	size_t went_dark;     /* hosts that stopped answering while measured
+				 (their last probes not in the loss rate) */
 	uint32_t border_addr; /* the most common border hop (last hop before
 				 the target's AS, on paths that reached it) */
 	double border_rtt;    /* median of its RTTs, one per trace */
@@ -187,6 +192,7 @@ struct nkt_cmp_losstest {
 	double p_holm;
 	size_t hosts_a, hosts_b; /* hosts in each rate (paired: both) */
 	size_t dark_a, dark_b;
+	size_t went_dark_a, went_dark_b;
 	char why[512];
 };
 

@@ -149,6 +149,7 @@ static struct nkt_cmp_obs obs(uint32_t addr, int transit, int method,
 	o.rtt = nkt_xcalloc((size_t)n + 1, sizeof(double));
 	for (i = 0; i < n; i++) {
 		o.e2e_sent++;
+		o.e2e_tail_lost = rtt[i] > 0 ? 0 : o.e2e_tail_lost + 1;
 		if (rtt[i] > 0) {
 			o.rtt[o.n_rtt++] = rtt[i];
 			o.e2e_recv++;
@@ -448,6 +449,22 @@ static void test_loss(void)
 	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
 	CHECK(strstr(v, "; loss 0.0% vs 17.1%, no clear difference") != NULL);
 	nkt_cmp_result_free(&r);
+	/* A host that answers 6 probes, then none of its last 10: it went
+	 * dark; its loss rate is its first six probes' (0). */
+	nkt_cmp_obs_free(&o[11]);
+	{
+		double gone[16] = {190, 191, 190, 190, 189, 190};
+		o[11] = obs(0xaf2db106u, TTK, NKT_METHOD_TCP, gone, 16);
+	}
+	nkt_cmp_unify(o, k);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(row(&r, "TTK")->went_dark, 1);
+	CHECK_INT(row(&r, "TTK")->lost, 0);
+	CHECK_INT(row(&r, "TTK")->sent, 31);
+	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
+	CHECK(strstr(v, "; 1 host via TTK went dark while measured (not "
+			"counted as loss)") != NULL);
+	nkt_cmp_result_free(&r);
 	/* Every TTK host losing 2 of 5: a real difference. */
 	for (i = 6; i < 12; i++) {
 		nkt_cmp_obs_free(&o[i]);
@@ -610,6 +627,39 @@ static void test_attribution_gap(void)
 	free_all(o, 3);
 }
 
+/* Rate limiting leaves an earlier router last in some traces: the border
+ * is the furthest last foreign hop, or the one the first hop inside
+ * confirms. */
+static void test_border_choice(void)
+{
+	static const double off[6] = {0, 1, 2, 3, 4, 5};
+	struct nkt_cmp_obs o[6];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t k = 0, i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, off, 6, 0);
+	for (i = 0; i < 4; i++) { /* Dandong (hop 6) last: border silent */
+		o[i].last_foreign.addr = 0x3c170001u;
+		o[i].last_foreign.hop = 6;
+		o[i].brtt[0] = 225;
+	}
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_U64(r.transit[0].border_addr, 1); /* hop 8, the furthest */
+	CHECK_INT(r.transit[0].border_n, 2);
+	CHECK_NEAR(r.transit[0].border_rtt, 234, 1e-9);
+	nkt_cmp_result_free(&r);
+	/* Confirmed by the NK border answering right after Dandong: that
+	 * wins over a further unconfirmed one. */
+	o[0].first_inside = (struct nkt_border_hop){1, 7, 0, 9, 131279, 0};
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_U64(r.transit[0].border_addr, 0x3c170001u);
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
 static void test_json(void)
 {
 	static const double off[6] = {0, 4, -3, 11, 7, -6};
@@ -660,6 +710,7 @@ int main(void)
 	test_holm();
 	test_vantage_border();
 	test_attribution_gap();
+	test_border_choice();
 	test_json();
 	return nkt_test_done("test_compare");
 }
