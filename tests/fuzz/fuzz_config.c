@@ -3,7 +3,7 @@
  * or renders from stored data: the first byte picks the transits file
  * parser, the targets database parser, or the report renderers (text,
  * Prometheus, HTML) fed with the rest as a report JSON. */
-#include "nktrace/report.h"
+#include "nktrace/out_report.h"
 #include "nktrace/targetdb.h"
 #include "nktrace/transit.h"
 

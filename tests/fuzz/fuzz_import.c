@@ -9,7 +9,8 @@
 #include "nktrace/import.h"
 #include "nktrace/jsonstream.h"
 #include "nktrace/out_compare.h"
-#include "nktrace/output.h"
+#include "nktrace/out_atlas.h"
+#include "nktrace/out_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

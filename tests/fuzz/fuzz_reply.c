@@ -5,7 +5,8 @@
  * text writers.  Input: one byte choosing the link type, then the frame.
  */
 #include "nktrace/match.h"
-#include "nktrace/output.h"
+#include "nktrace/out_atlas.h"
+#include "nktrace/out_text.h"
 #include "nktrace/replay.h"
 
 #include <stdio.h>

@@ -376,6 +376,35 @@ static void test_one_host(void)
 	free_all(o, 2);
 }
 
+/* One host a side seen from six vantage points is still one host a side:
+ * the vantage points' units fold into the host before any test. */
+static void test_one_host_many_vantages(void)
+{
+	struct nkt_cmp_obs o[12];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t i;
+
+	for (i = 0; i < 12; i++) {
+		double v = (i < 6 ? 292 : 190) + (double)(i % 6) * 0.7;
+		double rtt[5] = {v, v + 0.3, v - 0.2, v + 0.1, v};
+		o[i] = obs(i < 6 ? 0xaf2db047u : 0xaf2db10au,
+			   i < 6 ? CHINA : TTK, NKT_METHOD_TCP, rtt, 5);
+		o[i].vantage = (uint32_t)(i % 6);
+	}
+	nkt_cmp_unify(o, 12);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, 12, &cfg, &r);
+	CHECK_INT(r.overall.e2e.units_a, 1);
+	CHECK_INT(r.overall.e2e.units_b, 1);
+	CHECK(!r.overall.e2e.claim);
+	/* One host: the median of its own RTTs, from every vantage point
+	 * (the 15th and 16th of 30: 293.7 and 293.9). */
+	CHECK_NEAR(r.transit[0].rtt_median, 293.8, 1e-9);
+	nkt_cmp_result_free(&r);
+	free_all(o, 12);
+}
+
 /* The same hosts over both uplinks: per-host differences. */
 static void test_paired(void)
 {
@@ -705,6 +734,7 @@ int main(void)
 	test_summary();
 	test_hosts_design();
 	test_one_host();
+	test_one_host_many_vantages();
 	test_paired();
 	test_loss();
 	test_holm();

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: ISC
 /* test_out.c: the Atlas JSON and text writers on a hand-made trace. */
 #include "nkt_test.h"
-#include "nktrace/output.h"
+#include "nktrace/atlas_codes.h"
+#include "nktrace/out_atlas.h"
+#include "nktrace/out_text.h"
 
 #define T0 (1795000000ULL * NKT_NS_PER_S)
 
@@ -153,15 +155,51 @@ static void test_writers(void)
 
 static void test_err_codes(void)
 {
-	int code;
-	CHECK_STR(nkt_atlas_err(NKT_METHOD_UDP, 0, &code), "N");
-	CHECK_STR(nkt_atlas_err(NKT_METHOD_UDP, 1, &code), "H");
-	CHECK_STR(nkt_atlas_err(NKT_METHOD_UDP, 2, &code), "P");
-	CHECK(nkt_atlas_err(NKT_METHOD_UDP, 3, &code) == NULL && code == -1);
-	CHECK_STR(nkt_atlas_err(NKT_METHOD_ICMP, 3, &code), "p");
-	CHECK(nkt_atlas_err(NKT_METHOD_TCP, 4, &code) == NULL && code == -1);
-	CHECK_STR(nkt_atlas_err(NKT_METHOD_TCP, 13, &code), "A");
-	CHECK(nkt_atlas_err(NKT_METHOD_TCP, 10, &code) == NULL && code == 10);
+	int code, af, c, back;
+	char fl[8];
+	CHECK_STR(nkt_atlas_err(4, NKT_METHOD_UDP, 0, &code), "N");
+	CHECK_STR(nkt_atlas_err(4, NKT_METHOD_UDP, 1, &code), "H");
+	CHECK_STR(nkt_atlas_err(4, NKT_METHOD_UDP, 2, &code), "P");
+	CHECK(nkt_atlas_err(4, NKT_METHOD_UDP, 3, &code) == NULL &&
+	      code == -1);
+	CHECK_STR(nkt_atlas_err(4, NKT_METHOD_ICMP, 3, &code), "p");
+	CHECK(nkt_atlas_err(4, NKT_METHOD_TCP, 4, &code) == NULL &&
+	      code == -1);
+	CHECK_STR(nkt_atlas_err(4, NKT_METHOD_TCP, 13, &code), "A");
+	CHECK(nkt_atlas_err(4, NKT_METHOD_TCP, 10, &code) == NULL &&
+	      code == 10);
+	/* IPv6: 0 N, 1 A, 2 h, 3 H, port unreachable none. */
+	CHECK_STR(nkt_atlas_err(6, NKT_METHOD_ICMP, 0, &code), "N");
+	CHECK_STR(nkt_atlas_err(6, NKT_METHOD_ICMP, 1, &code), "A");
+	CHECK_STR(nkt_atlas_err(6, NKT_METHOD_ICMP, 2, &code), "h");
+	CHECK_STR(nkt_atlas_err(6, NKT_METHOD_ICMP, 3, &code), "H");
+	CHECK(nkt_atlas_err(6, NKT_METHOD_UDP, 4, &code) == NULL &&
+	      code == -1);
+	CHECK(nkt_atlas_err(6, NKT_METHOD_UDP, 5, &code) == NULL &&
+	      code == 5);
+	/* Every letter written reads back as its code. */
+	for (af = 4; af <= 6; af += 2)
+		for (c = 0; c < 256; c++) {
+			const char *l = nkt_atlas_err(af, NKT_METHOD_ICMP,
+						      (uint8_t)c, &code);
+			if (l == NULL)
+				continue;
+			CHECK(nkt_atlas_err_code(af, l[0], &back) == NKT_OK &&
+			      back == c);
+		}
+	CHECK(nkt_atlas_err_code(4, 'h', &back) == NKT_OK && back == 2);
+	CHECK(nkt_atlas_err_code(6, 'p', &back) == NKT_OK && back == 4);
+	CHECK(nkt_atlas_err_code(4, 'x', &back) == NKT_EMALFORMED);
+	nkt_atlas_tcp_flags(0x12, fl);
+	CHECK_STR(fl, "SA");
+	nkt_atlas_tcp_flags(0x3f, fl);
+	CHECK_STR(fl, "FSRPAU");
+	CHECK(nkt_atlas_tcp_bits("RA") == 0x14);
+	CHECK(nkt_atlas_tcp_bits("SAx") == 0x12);
+	for (c = 0; c < 64; c++) {
+		nkt_atlas_tcp_flags((uint8_t)c, fl);
+		CHECK(nkt_atlas_tcp_bits(fl) == c);
+	}
 }
 
 /* An error stop and an edst report. */

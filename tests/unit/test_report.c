@@ -7,7 +7,7 @@
  * per value.
  */
 #include "nkt_test.h"
-#include "nktrace/report.h"
+#include "nktrace/out_report.h"
 
 #include <jansson.h>
 

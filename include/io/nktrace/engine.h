@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * engine.h: one measurement run (shell).  Three threads, each owning its
+ * data, talking through SPSC rings:
+ *   main     the scheduler: in-flight table, traces, pacing, timeouts
+ *   sender   the libnet handles: probe requests in, "sent" reports out
+ *   capture  the pcap handle: decoded replies and probe sightings out
+ * Open (privileged) and run (after the privilege drop) are separate calls:
+ *   nkt_engine_open -> nkt_priv_drop -> open outputs -> nkt_engine_run...
+ * An engine runs any number of times (scheduled measurement cycles) with
+ * flows whose sources and ports the capture was opened for.
+ */
+#ifndef NKTRACE_ENGINE_H
+#define NKTRACE_ENGINE_H
+
+#include "nktrace/capture.h"
+#include "nktrace/sender.h"
+#include "nktrace/sched.h"
+#include "nktrace/trace.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the engine is opened for. */
+struct nkt_engine_cfg {
+	struct nkt_key key;         /* the probe key, for every run */
+	const struct nkt_flow *flows; /* flows whose sources and ports the
+					 capture must see (borrowed; only
+					 read by nkt_engine_open) */
+	const uint8_t *via;           /* per flow uplink, or NULL */
+	size_t n_flows;
+	struct nkt_uplink uplinks[NKT_MAX_UPLINKS]; /* [0] = routed */
+	size_t n_uplinks;
+	const char *dry_pcap; /* dry run: write frames here, send nothing */
+	size_t pcap_buffer;   /* capture ring, bytes */
+	int progress;         /* progress lines on stderr */
+};
+
+/* Called on the main thread for every finished trace, in finishing order.
+ * Return 0, or -1 to stop the run (e.g. the output failed). */
+typedef int (*nkt_trace_fn)(void *ctx, const struct nkt_trace *t);
+
+struct nkt_run_result {
+	struct nkt_sched_stats sched;
+	struct nkt_capture_stats capture;
+	uint64_t ring_drops; /* capture events the scheduler never saw */
+	int signal;          /* the signal that halted the run, or 0 */
+	double wall_s;
+};
+
+struct nkt_engine;
+
+/* Open the sender and the capture (needs privilege unless dry run).
+ * Returns NULL with err set (err->code NKT_EPRIV without privilege). */
+struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
+				   struct nkt_err *err);
+
+/* One run: these flows under this scheduler configuration (the key and
+ * wall offset are the engine's). */
+struct nkt_engine_run_cfg {
+	struct nkt_sched_cfg sched;
+	const struct nkt_flow *flows; /* borrowed for the run */
+	const uint8_t *via;
+	size_t n_flows;
+};
+
+/*
+ * Run to the end: every flow traced, or a SIGINT/SIGTERM (then no new
+ * probe is sent, replies are awaited for at most min(wait, 2 s), and the
+ * traces in progress finish as HALTED).  on_trace gets every trace.
+ * Returns 0 or an error (err set); *res is filled either way.  An engine
+ * can run again after a run that was not halted.
+ */
+int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc,
+		   nkt_trace_fn on_trace, void *ctx,
+		   struct nkt_run_result *res, struct nkt_err *err);
+
+/* Does the capture see replies to probes from this source address (one
+ * of the flows' sources at open)?  1 or 0. */
+int nkt_engine_captures_src(const struct nkt_engine *e, uint32_t src);
+
+/* Close handles; a dry run's pcap write error is reported here. */
+int nkt_engine_close(struct nkt_engine *e, struct nkt_err *err);
+
+#endif

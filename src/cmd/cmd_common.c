@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: ISC
+/* cmd_common.c: target loading, keys, uplinks, sources (shell). */
+#include "cmd_common.h"
+#include "nktrace/datafile.h"
+#include "nktrace/inet.h"
+#include "nktrace/netinfo.h"
+#include "nktrace/priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+int nkt_load_targets(const char *const *args, size_t n_args,
+		     const char *const *files, size_t n_files,
+		     struct nkt_targets *t, struct nkt_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n_args; i++)
+		if ((rc = nkt_targets_add_arg(t, args[i], err)) != NKT_OK)
+			return rc;
+	for (i = 0; i < n_files; i++) {
+		char *buf;
+		size_t len;
+		const char *name = strcmp(files[i], "-") == 0
+					   ? "standard input"
+					   : files[i];
+		rc = nkt_read_file(files[i], &buf, &len, err);
+		if (rc == NKT_ENOTFOUND)
+			err->code = rc = NKT_EINVAL; /* bad input: exit 2 */
+		if (rc != NKT_OK)
+			return rc;
+		rc = nkt_targets_add_text(t, buf, len, name, err);
+		free(buf);
+		if (rc != NKT_OK)
+			return rc;
+	}
+	nkt_targets_dedup(t);
+	if (t->n == 0)
+		return nkt_err_set(err, NKT_EINVAL, "the target list is empty");
+	return NKT_OK;
+}
+
+int nkt_make_key(const struct nkt_probe_opts *p, struct nkt_key *key,
+		 struct nkt_err *err)
+{
+	if (p->have_seed) {
+		*key = nkt_key_from_seed(p->seed);
+		return NKT_OK;
+	}
+	if (getrandom(key, sizeof(*key), 0) != (ssize_t)sizeof(*key))
+		return nkt_err_set(err, NKT_ESYS, "getrandom: %s",
+				   strerror(errno));
+	return NKT_OK;
+}
+
+int nkt_setup_uplink(const char *via, const char *label, int dry,
+		     struct nkt_uplink *u, struct nkt_err *err)
+{
+	char ifname[16], a[NKT_INET_ADDRSTRLEN];
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	if ((rc = nkt_cli_via(via, ifname, &u->gateway, err)) != NKT_OK)
+		return rc;
+	snprintf(u->name, sizeof(u->name), "%s", label ? label : ifname);
+	rc = nkt_net_iface(ifname, &u->ifc, err);
+	if (rc == NKT_ENOTFOUND)
+		return nkt_err_set(err, NKT_EINVAL, "--via: no interface '%s'",
+				   ifname);
+	if (rc != NKT_OK)
+		return rc;
+	if (!u->ifc.is_ether)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via %s: not an Ethernet interface", via);
+	if (u->gateway == 0 &&
+	    nkt_net_default_gw(ifname, &u->gateway, err) != NKT_OK) {
+		err->code = NKT_EINVAL; /* the user must name the gateway */
+		return NKT_EINVAL;
+	}
+	if (dry) {
+		/* No privilege in a dry run: the MAC if the kernel knows it. */
+		nkt_net_neigh(ifname, u->gateway, u->gw_mac);
+		return NKT_OK;
+	}
+	rc = nkt_net_arp(&u->ifc, u->gateway, u->gw_mac, err);
+	if (rc == NKT_ENOTFOUND)
+		return nkt_err_set(err, NKT_ESYS,
+				   "--via %s: gateway %s does not answer ARP",
+				   via, nkt_inet_fmt(u->gateway, a));
+	return rc;
+}
+
+int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
+		   uint32_t fallback, uint32_t *src, struct nkt_err *err)
+{
+	uint32_t net = dst & 0xffffff00u;
+	unsigned slot = (net >> 8) & 0xff;
+	int rc;
+
+	if (src_opt != NULL)
+		return nkt_inet_parse(src_opt, src) == NKT_OK
+			       ? NKT_OK
+			       : nkt_err_set(err, NKT_EINVAL, "bad --src");
+	if (c->ok[slot] && c->net[slot] == net) {
+		*src = c->src[slot];
+		return NKT_OK;
+	}
+	rc = nkt_net_route_src(dst, src, err);
+	if (rc != NKT_OK) {
+		if (fallback == 0)
+			return rc;
+		*src = fallback;
+	}
+	c->net[slot] = net;
+	c->src[slot] = *src;
+	c->ok[slot] = 1;
+	return NKT_OK;
+}
+
+int nkt_fail(const char *cmd, const struct nkt_err *err)
+{
+	if (err->code == NKT_EPRIV)
+		fprintf(stderr, "nktrace %s: %s; %s\n", cmd, err->msg,
+			NKT_PRIV_HINT);
+	else
+		fprintf(stderr, "nktrace %s: %s\n", cmd, err->msg);
+	return nkt_status_exit(err->code);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_common.h: steps the probing subcommands share (shell): loading the
+ * target list, a fresh probe key, forced uplinks and source addresses.
+ */
+#ifndef NKTRACE_CMD_COMMON_H
+#define NKTRACE_CMD_COMMON_H
+
+#include "nktrace/cli.h"
+#include "nktrace/common.h"
+#include "nktrace/sender.h"
+#include "nktrace/keyhash.h"
+#include "nktrace/targets.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Targets from arguments and files, duplicates removed.  Returns 0 or
+ * NKT_EINVAL (bad target) / NKT_ENOTFOUND (missing file). */
+int nkt_load_targets(const char *const *args, size_t n_args,
+		     const char *const *files, size_t n_files,
+		     struct nkt_targets *t, struct nkt_err *err);
+
+/* The run's probe key: from the seed, or random (getrandom). */
+int nkt_make_key(const struct nkt_probe_opts *p, struct nkt_key *key,
+		 struct nkt_err *err);
+
+/*
+ * Set up a forced uplink from "IFACE[,GATEWAY]": the interface, the
+ * gateway (else the interface's default route) and, unless dry, the
+ * gateway's MAC (neighbour table, else ARP: needs privilege).  Returns 0,
+ * NKT_EINVAL (usage), NKT_EPRIV or NKT_ESYS.
+ */
+int nkt_setup_uplink(const char *via, const char *label, int dry,
+		     struct nkt_uplink *u, struct nkt_err *err);
+
+/* Route lookups remembered per /24 (caller-owned, zero-initialised). */
+struct nkt_src_cache {
+	uint32_t net[256], src[256];
+	uint8_t ok[256];
+};
+
+/* The source address for dst: --src, else the kernel's choice (cached per
+ * /24 in *c), else fallback (an uplink's address; 0 = none).  Returns 0 or
+ * NKT_ESYS. */
+int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
+		   uint32_t fallback, uint32_t *src, struct nkt_err *err);
+
+/* Print "nktrace CMD: message" and return the exit code for err->code. */
+int nkt_fail(const char *cmd, const struct nkt_err *err);
+
+#endif

@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: ISC
+/* compare_session.c: a compare session and its cycles (shell). */
+#include "compare_session.h"
+#include "nktrace/datafile.h"
+#include "nktrace/out_atlas.h"
+#include "nktrace/out_compare.h"
+#include "cmd_common.h"
+#include "nktrace/clock.h"
+#include "nktrace/inet.h"
+#include "nktrace/priv.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct nkt_cmpsess {
+	struct nkt_compare_opts o;
+	struct nkt_targetdb *tdb;
+	struct nkt_transits *trans;
+	struct nkt_annot_ctx actx;
+	struct nkt_targets targets;
+	struct nkt_engine_cfg ecfg;
+	struct nkt_engine *eng;
+	struct nkt_flow *flows;  /* this cycle's */
+	uint8_t *via;
+	size_t n_flows;
+	uint32_t any_src;        /* a source for targets without a route */
+	struct nkt_targets found; /* hosts that answered discovery */
+	uint64_t found_ns;       /* when (wall clock); 0: never */
+	uint64_t rediscover_ns;  /* discover again after this long */
+	struct nkt_cmp_cfg ccfg;
+	struct nkt_out_opts oo;
+};
+
+/* One --targets argument: an address or prefix, else a file of them. */
+static int add_target_arg(struct nkt_targets *t, const char *arg,
+			  struct nkt_err *err)
+{
+	struct nkt_err sub;
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (nkt_targets_add_arg(t, arg, &sub) == NKT_OK)
+		return NKT_OK;
+	if (access(arg, R_OK) != 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--targets: %s (and no such file)", sub.msg);
+	if (nkt_read_file(arg, &buf, &len, err) != NKT_OK)
+		return NKT_EINVAL;
+	rc = nkt_targets_add_text(t, buf, len, arg, err);
+	free(buf);
+	return rc;
+}
+
+/* The transit a --via name means: a unique case-insensitive prefix of a
+ * transit's name. */
+static int via_transit(const struct nkt_transits *ts, const char *name,
+		       struct nkt_err *err)
+{
+	size_t i, n = strlen(name);
+	int found = -1;
+
+	for (i = 0; i < ts->n; i++)
+		if (strncasecmp(ts->t[i].name, name, n) == 0) {
+			if (strlen(ts->t[i].name) == n)
+				return (int)i;
+			if (found >= 0)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "--via %s: more than one "
+						   "transit starts so",
+						   name);
+			found = (int)i;
+		}
+	if (found < 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via %s: no such transit in the "
+				   "transits file",
+				   name);
+	return found;
+}
+
+/* The same flow from another source address. */
+static void set_src(struct nkt_flow *f, uint32_t src)
+{
+	struct nkt_flow g;
+	struct nkt_err err;
+	if (nkt_flow_init(&g, (enum nkt_method)f->method, src, f->dst, f->sport,
+			  f->dport, f->paris_id, f->size, f->tos,
+			  &err) == NKT_OK)
+		*f = g;
+}
+
+/*
+ * Before each cycle: every flow's source address as routing has it now.
+ * A target without a route, or a source the capture was not opened for
+ * (the address changed since start), fails the cycle with the reason.
+ */
+static int refresh_sources(struct nkt_cmpsess *s, struct nkt_err *err)
+{
+	struct nkt_src_cache *cache = nkt_xcalloc(1, sizeof(*cache));
+	size_t i;
+	int rc = NKT_OK;
+
+	for (i = 0; i < s->n_flows && rc == NKT_OK; i++) {
+		struct nkt_flow *f = &s->flows[i];
+		uint32_t src;
+		char a[NKT_INET_ADDRSTRLEN], b[NKT_INET_ADDRSTRLEN];
+		rc = nkt_source_for(cache, f->dst, s->o.p.src,
+				    s->ecfg.uplinks[s->via[i]].ifc.addr, &src,
+				    err);
+		if (rc != NKT_OK)
+			break;
+		if (src == f->src)
+			continue;
+		if (!nkt_engine_captures_src(s->eng, src)) {
+			rc = nkt_err_set(err, NKT_ESYS,
+					 "the source address for %s is now %s, "
+					 "which the capture was not opened "
+					 "for; restart nktrace",
+					 nkt_inet_fmt(f->dst, a),
+					 nkt_inet_fmt(src, b));
+			break;
+		}
+		set_src(f, src);
+	}
+	free(cache);
+	return rc;
+}
+
+/*
+ * The flows of a target list: every target by every method over every
+ * uplink (each uplink its own Paris flow: one 4-tuple over two uplinks is
+ * one TCP connection to the host).  A target with no route now is left for
+ * the cycle to report (routes change between cycles); its flow gets
+ * another target's source until then.  Replaces s->flows and s->via.
+ */
+static int build_flows(struct nkt_cmpsess *s, const struct nkt_targets *t,
+		       struct nkt_err *err)
+{
+	const struct nkt_compare_opts *o = &s->o;
+	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
+	size_t i, m, u, n_up = o->n_via ? o->n_via : 1, n = 0;
+	struct nkt_flow *flows = nkt_xreallocarray(
+		NULL, t->n * o->n_methods * n_up + 1, sizeof(*flows));
+	uint8_t *via = nkt_xcalloc(t->n * o->n_methods * n_up + 1, 1);
+	int rc = NKT_OK;
+
+	for (i = 0; i < t->n && rc == NKT_OK; i++)
+		for (m = 0; m < o->n_methods && rc == NKT_OK; m++)
+			for (u = 0; u < n_up && rc == NKT_OK; u++) {
+				uint8_t up = o->n_via ? (uint8_t)(u + 1) : 0;
+				uint16_t size = o->p.size;
+				enum nkt_method meth =
+					(enum nkt_method)o->methods[m].method;
+				struct nkt_err sub;
+				uint32_t src = 0;
+				if (size == 0)
+					size = meth == NKT_METHOD_TCP ? 40 : 60;
+				if (nkt_source_for(srcs, t->addr[i], o->p.src,
+						   s->ecfg.uplinks[up].ifc.addr,
+						   &src, &sub) != NKT_OK) {
+					if (sub.code == NKT_EINVAL) {
+						*err = sub;
+						rc = NKT_EINVAL;
+						break;
+					}
+					src = 0;
+				} else if (s->any_src == 0)
+					s->any_src = src;
+				rc = nkt_flow_init(
+					&flows[n], meth, src, t->addr[i],
+					o->p.sport ? (uint16_t)(o->p.sport + u)
+						   : 0,
+					o->methods[m].port,
+					(uint8_t)(o->p.paris_id + u), size,
+					o->p.tos, err);
+				via[n++] = up;
+			}
+	for (i = 0; i < n; i++)
+		if (flows[i].src == 0 && s->any_src != 0)
+			set_src(&flows[i], s->any_src);
+	free(srcs);
+	if (rc != NKT_OK) {
+		free(flows);
+		free(via);
+		return rc;
+	}
+	free(s->flows);
+	free(s->via);
+	s->flows = flows;
+	s->via = via;
+	s->n_flows = n;
+	return NKT_OK;
+}
+
+struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
+				     struct nkt_err *err)
+{
+	struct nkt_cmpsess *s = nkt_xcalloc(1, sizeof(*s));
+	size_t i;
+
+	s->o = *o;
+	if (nkt_load_data(o->transits_file, &s->tdb, &s->trans, err) != NKT_OK)
+		goto fail;
+	if (s->trans == NULL) {
+		nkt_err_set(err, NKT_EINVAL,
+			    "no transit definitions (data/transits.json or "
+			    "--transits FILE)");
+		goto fail;
+	}
+	for (i = 0; i < o->n_targets; i++)
+		if (add_target_arg(&s->targets, o->targets[i], err) != NKT_OK)
+			goto fail;
+	if (o->n_targets == 0) {
+		if (s->tdb == NULL) {
+			nkt_err_set(err, NKT_EINVAL,
+				    "no data/targets.json; give --targets");
+			goto fail;
+		}
+		/* With discovery: the known hosts, and each cycle those that
+		 * answered discovery. */
+		nkt_targetdb_defaults(s->tdb,
+				      o->discover     ? 0
+				      : o->sample_set ? o->sample
+						      : s->tdb->sample_per_prefix,
+				      &s->targets);
+	}
+	nkt_targets_dedup(&s->targets);
+	if (s->targets.n == 0) {
+		nkt_err_set(err, NKT_EINVAL, "the target list is empty");
+		goto fail;
+	}
+	if (nkt_make_key(&o->p, &s->ecfg.key, err) != NKT_OK ||
+	    nkt_priv_check_raw(err) != NKT_OK)
+		goto fail;
+
+	/* Uplinks: one per --via, labelled with the transit's name. */
+	s->ecfg.n_uplinks = 1;
+	for (i = 0; i < o->n_via; i++) {
+		int t = via_transit(s->trans, o->via[i].name, err);
+		if (t < 0)
+			goto fail;
+		if (nkt_setup_uplink(o->via[i].spec, s->trans->t[t].name, 0,
+				     &s->ecfg.uplinks[i + 1], err) != NKT_OK)
+			goto fail;
+		s->ecfg.n_uplinks++;
+		s->ccfg.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
+		s->oo.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
+	}
+	if (build_flows(s, &s->targets, err) != NKT_OK)
+		goto fail;
+	if (s->any_src == 0) {
+		nkt_err_set(err, NKT_ESYS,
+			    "no route to any target (and no --src)");
+		goto fail;
+	}
+	if (!o->p.no_annotate) {
+		s->actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, err);
+		if (s->actx.an == NULL)
+			goto fail;
+	}
+	s->actx.tdb = s->tdb;
+	s->actx.trans = s->trans;
+	nkt_annot_out_setup(&s->oo, &s->actx);
+	s->ccfg.transits = s->trans;
+	s->ccfg.tdb = s->tdb;
+	s->ccfg.level = o->level;
+	s->ccfg.min_units = o->min_units;
+
+	s->ecfg.flows = s->flows;
+	s->ecfg.via = s->via;
+	s->ecfg.n_flows = s->n_flows;
+	s->ecfg.pcap_buffer = o->p.pcap_buffer;
+	s->ecfg.progress = o->progress < 0 ? isatty(2) : o->progress;
+	s->eng = nkt_engine_open(&s->ecfg, err);
+	if (s->eng == NULL)
+		goto fail;
+	s->rediscover_ns = UINT64_MAX; /* compare: once */
+	if (o->discover && s->tdb == NULL) {
+		nkt_err_set(err, NKT_EINVAL,
+			    "--discover needs data/targets.json (the space)");
+		goto fail;
+	}
+	return s;
+fail:
+	nkt_cmpsess_close(s);
+	return NULL;
+}
+
+int nkt_cmpsess_drop(struct nkt_cmpsess *s, struct nkt_err *err)
+{
+	return nkt_priv_drop(s->o.p.user ? s->o.p.user
+					 : nkt_priv_default_user(),
+			     err);
+}
+
+const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s)
+{
+	return &s->ccfg;
+}
+
+void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
+		       size_t *targets, size_t *methods, size_t *uplinks)
+{
+	*flows = s->n_flows;
+	*targets = s->targets.n;
+	*methods = s->o.n_methods;
+	*uplinks = s->o.n_via;
+}
+
+struct cycle_ctx {
+	struct nkt_cmpsess *s;
+	struct nkt_cmp_cycle *c;
+	FILE *traces;
+	size_t cap;
+};
+
+static int on_trace(void *ctx, const struct nkt_trace *t)
+{
+	struct cycle_ctx *cc = ctx;
+	struct nkt_aspath p;
+	struct nkt_attribution a;
+
+	nkt_annot_aspath(&cc->s->actx, t, &p);
+	nkt_transit_attribute(cc->s->trans, &p, &a);
+	if (cc->c->n_obs == cc->cap) {
+		cc->cap = cc->cap ? cc->cap * 2 : 64;
+		cc->c->obs = nkt_xreallocarray(cc->c->obs, cc->cap,
+					       sizeof(*cc->c->obs));
+	}
+	nkt_cmp_observe(t, &p, &a, cc->s->tdb, &cc->c->obs[cc->c->n_obs++]);
+	if (cc->traces != NULL &&
+	    (nkt_atlas_write(cc->traces, t, &cc->s->oo) != 0 ||
+	     fflush(cc->traces) != 0))
+		return -1;
+	return 0;
+}
+
+static void push(struct nkt_targets *t, uint32_t addr)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->addr = nkt_xreallocarray(t->addr, t->cap, sizeof(*t->addr));
+	}
+	t->addr[t->n++] = addr;
+}
+
+/* Discovery: the ports and method of its one probe per address. */
+static const struct {
+	enum nkt_method method;
+	uint16_t port;
+} discover_probes[] = {
+	{NKT_METHOD_TCP, 80},
+	{NKT_METHOD_TCP, 443},
+	{NKT_METHOD_TCP, 22},
+	{NKT_METHOD_ICMP, 0},
+};
+
+static int on_discovered(void *ctx, const struct nkt_trace *t)
+{
+	struct nkt_targets *found = ctx;
+	if (nkt_trace_reached(t))
+		push(found, t->flow.dst);
+	return 0;
+}
+
+static int cmp_hashed(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y; /* (addr's /24, hash, addr) triples */
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return a[2] < b[2] ? -1 : a[2] > b[2];
+}
+
+/* At most `max` hosts per /24, the same ones each time (the smallest keyed
+ * hashes: a spread over the /24, not its first addresses). */
+static void keep_per_prefix(struct nkt_targets *t, unsigned max)
+{
+	static const struct nkt_key k = {0x6e6b742d64697363ULL,
+					 0x6f7665722d6d6178ULL};
+	uint64_t *v = nkt_xcalloc(3 * t->n + 3, sizeof(*v));
+	size_t i, n = 0, run = 0;
+	for (i = 0; i < t->n; i++) {
+		v[3 * i] = t->addr[i] >> 8;
+		v[3 * i + 1] = nkt_keyhash(&k, &t->addr[i], sizeof(t->addr[i]));
+		v[3 * i + 2] = t->addr[i];
+	}
+	qsort(v, t->n, 3 * sizeof(*v), cmp_hashed);
+	for (i = 0; i < t->n; i++) {
+		run = i > 0 && v[3 * i] == v[3 * i - 3] ? run + 1 : 0;
+		if (run < max)
+			t->addr[n++] = (uint32_t)v[3 * i + 2];
+	}
+	t->n = n;
+	free(v);
+}
+
+/*
+ * The hosts of the space that answer: one probe of each discover_probes
+ * to every address, at TTL 64 (past every router: the routers see none),
+ * paced at --discover-rate.  In North Korea most addresses are silent;
+ * these are the hosts a verdict can rest on.
+ */
+static int discover(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
+		    struct nkt_err *err)
+{
+	const struct nkt_compare_opts *o = &s->o;
+	uint64_t size = 1ULL << (32 - s->tdb->space_len), a;
+	size_t nm = NKT_ARRAY_LEN(discover_probes), m, n = 0;
+	struct nkt_flow *flows = nkt_xreallocarray(NULL, size * nm,
+						   sizeof(*flows));
+	uint8_t *via = nkt_xcalloc(size * nm, 1);
+	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
+	struct nkt_engine_run_cfg rc;
+	struct nkt_run_result res;
+	struct nkt_targets found = {0};
+	int r = NKT_OK;
+
+	for (a = 1; a + 1 < size; a++) { /* not network nor broadcast */
+		uint32_t dst = s->tdb->space_net + (uint32_t)a, src;
+		struct nkt_err sub;
+		uint8_t up = o->n_via ? 1 : 0;
+		if (nkt_source_for(srcs, dst, o->p.src,
+				   s->ecfg.uplinks[up].ifc.addr, &src,
+				   &sub) != NKT_OK)
+			src = s->any_src;
+		for (m = 0; m < nm; m++) {
+			if (nkt_flow_init(&flows[n], discover_probes[m].method,
+					  src, dst, o->p.sport,
+					  discover_probes[m].port,
+					  o->p.paris_id,
+					  discover_probes[m].method ==
+							  NKT_METHOD_TCP
+						  ? 40
+						  : 60,
+					  o->p.tos, err) != NKT_OK) {
+				r = NKT_EINVAL;
+				goto out;
+			}
+			via[n++] = up;
+		}
+	}
+	memset(&rc, 0, sizeof(rc));
+	nkt_probe_opts_sched(&o->p, &rc.sched);
+	rc.sched.attempts = 1;
+	rc.sched.first_ttl = rc.sched.max_ttl = 64;
+	rc.sched.gaplimit = 1;
+	rc.sched.ttl_window = 1;
+	rc.sched.hop_pps = 0;
+	rc.sched.pps = o->discover_pps;
+	rc.sched.window = 4096;
+	rc.flows = flows;
+	rc.via = via;
+	rc.n_flows = n;
+	r = nkt_engine_run(s->eng, &rc, on_discovered, &found, &res, err);
+	c->discovery_probes = res.sched.sent;
+	c->run.signal = res.signal;
+	if (r == NKT_OK && !res.signal) {
+		nkt_targets_dedup(&found);
+		keep_per_prefix(&found, o->discover_max);
+		nkt_targets_free(&s->found);
+		s->found = found;
+		memset(&found, 0, sizeof(found));
+		s->found_ns = nkt_clock_wall_ns();
+		c->discovered = 1;
+	}
+out:
+	nkt_targets_free(&found);
+	free(flows);
+	free(via);
+	free(srcs);
+	return r;
+}
+
+/* The targets of a cycle: the session's, and with discovery the hosts
+ * that answered it. */
+static void cycle_targets(const struct nkt_cmpsess *s, struct nkt_targets *t)
+{
+	size_t i;
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < s->targets.n; i++)
+		push(t, s->targets.addr[i]);
+	for (i = 0; s->o.discover && i < s->found.n; i++)
+		push(t, s->found.addr[i]);
+	nkt_targets_dedup(t);
+}
+
+/*
+ * Re-probing: the targets (over each uplink) whose paths showed no transit
+ * because every hop before North Korea stayed silent (routers answer about
+ * one time-exceeded per second per destination: a full compare spends that
+ * budget many times over).  After a pause that lets the budgets refill,
+ * their first method is traced again with one probe per hop and at most
+ * one probe per second at each TTL: the same TTL on the paths of one
+ * transit is mostly the same router.  The traces only attribute
+ * (NKT_PURPOSE_REPROBE); at most NKT_REPROBE_MAX targets a round.
+ */
+#define NKT_REPROBE_MAX 64
+#define NKT_REPROBE_PAUSE_NS (3 * NKT_NS_PER_S)
+
+static int reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
+		   struct cycle_ctx *cc, struct nkt_err *err)
+{
+	unsigned round;
+	int r = NKT_OK;
+
+	for (round = 0; round < s->o.reprobe && r == NKT_OK; round++) {
+		struct nkt_flow *flows = nkt_xcalloc(NKT_REPROBE_MAX,
+						     sizeof(*flows));
+		uint8_t *via = nkt_xcalloc(NKT_REPROBE_MAX, 1);
+		size_t n = 0, i, j;
+		struct nkt_engine_run_cfg rc;
+		struct nkt_run_result res;
+		sigset_t sigs;
+
+		nkt_cmp_unify(c->obs, c->n_obs);
+		for (i = 0; i < c->n_obs && n < NKT_REPROBE_MAX; i++) {
+			const struct nkt_cmp_obs *o = &c->obs[i];
+			int dup = 0;
+			if (o->reprobe || o->tattr.transit >= 0 ||
+			    o->tattr.other_asn != 0)
+				continue;
+			for (j = 0; j < n; j++)
+				dup |= flows[j].dst == o->addr &&
+				       via[j] == o->via;
+			for (j = 0; !dup && j < s->n_flows; j++)
+				if (s->flows[j].dst == o->addr &&
+				    s->via[j] == o->via) {
+					flows[n] = s->flows[j];
+					via[n++] = s->via[j];
+					break;
+				}
+		}
+		if (n == 0) {
+			free(flows);
+			free(via);
+			break;
+		}
+		sigemptyset(&sigs);
+		sigaddset(&sigs, SIGINT);
+		sigaddset(&sigs, SIGTERM);
+		if (nkt_clock_sleep_until(CLOCK_MONOTONIC,
+					  nkt_clock_mono_ns() +
+						  NKT_REPROBE_PAUSE_NS,
+					  &sigs) != 0) {
+			c->run.signal = SIGTERM;
+			free(flows);
+			free(via);
+			break;
+		}
+		memset(&rc, 0, sizeof(rc));
+		nkt_probe_opts_sched(&s->o.p, &rc.sched);
+		rc.sched.attempts = 1;
+		rc.sched.hop_pps = 1;
+		rc.sched.pps = rc.sched.pps < 20 ? rc.sched.pps : 20;
+		rc.sched.purpose = NKT_PURPOSE_REPROBE;
+		rc.flows = flows;
+		rc.via = via;
+		rc.n_flows = n;
+		r = nkt_engine_run(s->eng, &rc, on_trace, cc, &res, err);
+		c->reprobed += n;
+		c->run.sched.sent += res.sched.sent;
+		if (res.signal)
+			c->run.signal = res.signal;
+		free(flows);
+		free(via);
+		if (res.signal)
+			break;
+	}
+	return r;
+}
+
+int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
+		      struct nkt_cmp_cycle *c, struct nkt_err *err)
+{
+	struct nkt_engine_run_cfg rc;
+	struct cycle_ctx cc = {s, c, traces, 0};
+	struct nkt_targets t;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	memset(&rc, 0, sizeof(rc));
+	c->start_ns = c->end_ns = nkt_clock_wall_ns();
+	if (s->o.discover && s->tdb != NULL &&
+	    (s->found_ns == 0 ||
+	     nkt_clock_wall_ns() - s->found_ns >= s->rediscover_ns)) {
+		c->start_ns = nkt_clock_wall_ns();
+		r = discover(s, c, err);
+		if (r != NKT_OK)
+			return r;
+		if (c->run.signal) {
+			c->end_ns = nkt_clock_wall_ns();
+			return NKT_OK;
+		}
+	}
+	cycle_targets(s, &t);
+	r = build_flows(s, &t, err);
+	nkt_targets_free(&t);
+	if (r != NKT_OK)
+		return r;
+	if (refresh_sources(s, err) != NKT_OK)
+		return err->code;
+	nkt_probe_opts_sched(&s->o.p, &rc.sched);
+	rc.sched.e2e_probes = s->o.pings;
+	rc.sched.e2e_interval_ns = s->o.ping_interval_ns;
+	rc.flows = s->flows;
+	rc.via = s->via;
+	rc.n_flows = s->n_flows;
+	if (!c->discovered)
+		c->start_ns = nkt_clock_wall_ns();
+	r = nkt_engine_run(s->eng, &rc, on_trace, &cc, &c->run, err);
+	if (r == NKT_OK && !c->run.signal)
+		r = reprobe(s, c, &cc, err);
+	c->end_ns = nkt_clock_wall_ns();
+	if (r != NKT_OK)
+		return r;
+	nkt_cmp_unify(c->obs, c->n_obs);
+	nkt_cmp_summarize(c->obs, c->n_obs, &s->ccfg, &c->res);
+	c->summary = nkt_cmp_json(&c->res, c->obs, c->n_obs, &s->ccfg,
+				  c->start_ns, c->end_ns);
+	json_object_set_new(
+		c->summary, "capture",
+		json_pack("{s:I,s:I,s:I,s:I}", "frames",
+			  (json_int_t)c->run.capture.recv, "dropped",
+			  (json_int_t)c->run.capture.drop, "queue_dropped",
+			  (json_int_t)c->run.ring_drops, "probes",
+			  (json_int_t)c->run.sched.sent));
+	if (s->o.discover)
+		json_object_set_new(
+			c->summary, "discovery",
+			json_pack("{s:I,s:I,s:b,s:I}", "answering",
+				  (json_int_t)s->found.n, "probes",
+				  (json_int_t)c->discovery_probes, "this_cycle",
+				  c->discovered, "time",
+				  (json_int_t)(s->found_ns / NKT_NS_PER_S)));
+	json_object_set_new(c->summary, "reprobed",
+			    json_integer((json_int_t)c->reprobed));
+	if (c->run.signal)
+		json_object_set_new(c->summary, "interrupted",
+				    json_integer(c->run.signal));
+	return NKT_OK;
+}
+
+void nkt_cmpsess_set_rediscover(struct nkt_cmpsess *s, uint64_t every_ns)
+{
+	s->rediscover_ns = every_ns;
+}
+
+void nkt_cmpsess_found(const struct nkt_cmpsess *s, const uint32_t **addrs,
+		       size_t *n, uint64_t *when_ns)
+{
+	*addrs = s->found.addr;
+	*n = s->found.n;
+	*when_ns = s->found_ns;
+}
+
+void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
+			   size_t n, uint64_t when_ns)
+{
+	size_t i;
+	nkt_targets_free(&s->found);
+	memset(&s->found, 0, sizeof(s->found));
+	for (i = 0; i < n; i++)
+		push(&s->found, addrs[i]);
+	s->found_ns = when_ns;
+}
+
+void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c)
+{
+	size_t i;
+	for (i = 0; i < c->n_obs; i++)
+		nkt_cmp_obs_free(&c->obs[i]);
+	free(c->obs);
+	nkt_cmp_result_free(&c->res);
+	json_decref(c->summary);
+	memset(c, 0, sizeof(*c));
+}
+
+void nkt_cmpsess_close(struct nkt_cmpsess *s)
+{
+	if (s == NULL)
+		return;
+	nkt_engine_close(s->eng, NULL);
+	nkt_annot_close(s->actx.an);
+	nkt_targets_free(&s->targets);
+	nkt_targets_free(&s->found);
+	free(s->tdb);
+	free(s->trans);
+	free(s->flows);
+	free(s->via);
+	free(s);
+}

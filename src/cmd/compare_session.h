@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * compare_session.h: a compare session (shell): the data, targets, uplinks,
+ * annotator and engine of `nktrace compare`, opened once (privileged) and
+ * run for one cycle (compare) or many (run --every).
+ */
+#ifndef NKTRACE_COMPARE_SESSION_H
+#define NKTRACE_COMPARE_SESSION_H
+
+#include "nktrace/annot_out.h"
+#include "nktrace/cli.h"
+#include "nktrace/compare.h"
+#include "nktrace/engine.h"
+
+#include <stdio.h>
+
+struct nkt_cmpsess;
+
+/* One cycle's results, owned by the caller (nkt_cmp_cycle_free). */
+struct nkt_cmp_cycle {
+	struct nkt_cmp_obs *obs;
+	size_t n_obs;
+	struct nkt_cmp_result res;
+	struct nkt_run_result run;
+	uint64_t start_ns, end_ns;
+	json_t *summary; /* {"type":"compare", ...} */
+	int discovered;  /* this cycle ran discovery */
+	uint64_t discovery_probes;
+	size_t reprobed; /* targets re-probed */
+};
+
+/* Load data, targets, uplinks (ARP), the annotator, and open the engine.
+ * Needs privilege.  Returns NULL with err set. */
+struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
+				     struct nkt_err *err);
+
+/* Drop privileges (--user). */
+int nkt_cmpsess_drop(struct nkt_cmpsess *s, struct nkt_err *err);
+
+/* Run one cycle; every trace is written to `traces` (Atlas NDJSON) when
+ * not NULL.  Returns 0 or an error; c->run.signal says if it was halted.
+ * c->start_ns and c->end_ns are set either way: probing's start and end,
+ * or the cycle's own start for both when it failed before probing. */
+int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
+		      struct nkt_cmp_cycle *c, struct nkt_err *err);
+
+/* Run discovery again once the last one is older than this (run
+ * --rediscover; compare discovers once). */
+void nkt_cmpsess_set_rediscover(struct nkt_cmpsess *s, uint64_t every_ns);
+
+/* The hosts the last discovery found and when (wall ns; 0: never), to keep
+ * them across processes (run's history), and to give them back. */
+void nkt_cmpsess_found(const struct nkt_cmpsess *s, const uint32_t **addrs,
+		       size_t *n, uint64_t *when_ns);
+void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
+			   size_t n, uint64_t when_ns);
+
+/* The summary configuration (for reports). */
+const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s);
+
+/* Flows per cycle, targets, methods, uplinks. */
+void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
+		       size_t *targets, size_t *methods, size_t *uplinks);
+
+void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c);
+void nkt_cmpsess_close(struct nkt_cmpsess *s);
+
+#endif

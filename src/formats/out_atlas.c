@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: ISC
+/*
+ * out_atlas.c: a trace as a RIPE Atlas traceroute result (fw >= 5000
+ * layout; field meanings in data/trace.schema.md), with nktrace's own
+ * fields beside Atlas's, which Atlas readers ignore.  Pure: builds jansson
+ * values and writes them to a caller's stream.
+ */
+#include "nktrace/out_atlas.h"
+#include "nktrace/atlas_codes.h"
+#include "nktrace/addrtab.h"
+#include "nktrace/inet.h"
+
+#include <math.h>
+#include <string.h>
+
+static json_t *jaddr(const struct nkt_out_opts *o, uint32_t a)
+{
+	char buf[NKT_ADDRSTRLEN];
+	return json_string(nkt_addrtab_fmt(o ? o->addrs : NULL, a, buf));
+}
+
+static json_t *jms(uint64_t ns)
+{
+	return json_real(nkt_ns_to_ms(ns));
+}
+
+static json_t *icmpext(const struct nkt_hop_reply *h)
+{
+	json_t *ext = json_object(), *objs = json_array();
+	size_t i, m = 0;
+
+	json_object_set_new(ext, "version", json_integer(2));
+	json_object_set_new(ext, "rfc4884",
+			    json_integer(h->flags & NKT_PF_EXT_RFC4884 ? 1 : 0));
+	for (i = 0; i < h->n_obj; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "class", json_integer(h->obj[i].cls));
+		json_object_set_new(o, "type", json_integer(h->obj[i].ctype));
+		if (h->obj[i].cls == 1 && h->obj[i].ctype == 1) {
+			json_t *stack = json_array();
+			/* The label entries of every MPLS object, in order;
+			 * a reply carries one such object in practice. */
+			for (; m < h->n_mpls; m++) {
+				json_t *e = json_object();
+				uint32_t lse = h->mpls[m];
+				json_object_set_new(
+					e, "label",
+					json_integer(nkt_mpls_label(lse)));
+				json_object_set_new(
+					e, "exp", json_integer(nkt_mpls_exp(lse)));
+				json_object_set_new(
+					e, "s", json_integer(nkt_mpls_s(lse)));
+				json_object_set_new(
+					e, "ttl", json_integer(nkt_mpls_ttl(lse)));
+				json_array_append_new(stack, e);
+				if (nkt_mpls_s(lse))
+					break;
+			}
+			if (m < h->n_mpls)
+				m++;
+			json_object_set_new(o, "mpls", stack);
+		}
+		json_array_append_new(objs, o);
+	}
+	json_object_set_new(ext, "obj", objs);
+	return ext;
+}
+
+static json_t *reply_json(const struct nkt_trace *t,
+			  const struct nkt_hop_reply *h,
+			  const struct nkt_out_opts *o)
+{
+	json_t *r;
+	int intcode;
+	const char *err;
+
+	if (!(h->flags & (NKT_PF_REPLY | NKT_PF_EDST)))
+		return json_pack("{s:s}", "x", "*");
+	r = json_object();
+	if (h->flags & NKT_PF_LATE)
+		json_object_set_new(r, "late", json_integer(1));
+	else if (h->flags & NKT_PF_DUP)
+		json_object_set_new(r, "dup", json_true());
+	json_object_set_new(r, "from", jaddr(o, h->from));
+	if ((h->flags & NKT_PF_REPLY) && !(h->flags & NKT_PF_LATE))
+		json_object_set_new(r, "rtt", jms(h->rtt_ns)); /* edst and
+								  late: none */
+	json_object_set_new(r, "size", json_integer(h->size));
+	json_object_set_new(r, "ttl", json_integer(h->reply_ttl));
+	if (h->kind == NKT_REPLY_UNREACH) {
+		err = nkt_atlas_err(
+			nkt_addrtab_af(o ? o->addrs : NULL, t->flow.dst),
+			t->flow.method, h->icmp_code, &intcode);
+		if (err != NULL)
+			json_object_set_new(r, "err", json_string(err));
+		else if (intcode >= 0)
+			json_object_set_new(r, "err", json_integer(intcode));
+		if (h->icmp_code == 4 && h->icmp_type == 3)
+			json_object_set_new(r, "mtu", json_integer(h->mtu));
+	} else if (h->kind == NKT_REPLY_OTHER_ICMP && h->mtu)
+		json_object_set_new(r, "mtu", json_integer(h->mtu));
+	if (h->kind == NKT_REPLY_TTL_EXCEEDED || h->kind == NKT_REPLY_UNREACH ||
+	    h->kind == NKT_REPLY_OTHER_ICMP) {
+		if (h->quoted_ttl != 1)
+			json_object_set_new(r, "ittl",
+					    json_integer(h->quoted_ttl));
+		if (h->quoted_tos != 0)
+			json_object_set_new(r, "itos",
+					    json_integer(h->quoted_tos));
+	}
+	if (h->flags & NKT_PF_EDST)
+		json_object_set_new(r, "edst", jaddr(o, h->edst));
+	if (h->kind == NKT_REPLY_TCP) {
+		char fl[8];
+		nkt_atlas_tcp_flags(h->tcp_flags, fl);
+		json_object_set_new(r, "flags", json_string(fl));
+	}
+	if (h->flags & NKT_PF_EXT)
+		json_object_set_new(r, "icmpext", icmpext(h));
+	/* nktrace's own fields */
+	if (h->kind != NKT_REPLY_TCP && h->kind != NKT_REPLY_ECHO_REPLY) {
+		json_object_set_new(r, "icmp_type", json_integer(h->icmp_type));
+		json_object_set_new(r, "icmp_code", json_integer(h->icmp_code));
+		json_object_set_new(r, "qttl", json_integer(h->quoted_ttl));
+	}
+	json_object_set_new(r, "ipid", json_integer(h->reply_ipid));
+	if (h->flags & NKT_PF_RTT_CLOCK)
+		json_object_set_new(r, "rtt_src", json_string("clock"));
+	if (h->flags & NKT_PF_ID_IPID)
+		json_object_set_new(r, "id_src", json_string("ipid"));
+	if (o != NULL && o->hook.json != NULL)
+		o->hook.json(o->hook.ctx, h->from, r);
+	return r;
+}
+
+json_t *nkt_atlas_trace(const struct nkt_trace *t,
+			const struct nkt_out_opts *o)
+{
+	json_t *rec = json_object(), *hops = json_array();
+	const char *name = NULL;
+	char vbuf[32];
+	size_t i = 0;
+	unsigned ttl;
+
+	if (o != NULL && o->dst_name != NULL)
+		name = o->dst_name(o->ctx, t->flow.dst);
+	json_object_set_new(rec, "fw", json_integer(NKT_ATLAS_FW));
+	json_object_set_new(rec, "af",
+			    json_integer(nkt_addrtab_af(o ? o->addrs : NULL,
+							t->flow.dst)));
+	json_object_set_new(rec, "dst_addr", jaddr(o, t->flow.dst));
+	json_object_set_new(rec, "dst_name",
+			    name ? json_string(name) : jaddr(o, t->flow.dst));
+	json_object_set_new(rec, "src_addr", jaddr(o, t->flow.src));
+	json_object_set_new(rec, "from", jaddr(o, t->flow.src));
+	json_object_set_new(rec, "proto",
+			    json_string(nkt_method_atlas(t->flow.method)));
+	json_object_set_new(rec, "paris_id", json_integer(t->flow.paris_id));
+	json_object_set_new(rec, "size", json_integer(t->flow.size));
+	json_object_set_new(rec, "timestamp",
+			    json_integer((json_int_t)(t->start_ns / 1000000000)));
+	json_object_set_new(rec, "endtime",
+			    json_integer((json_int_t)(t->end_ns / 1000000000)));
+	json_object_set_new(rec, "msm_id", json_integer(o ? o->msm_id : 0));
+	json_object_set_new(rec, "prb_id", json_integer(o ? o->prb_id : 0));
+	json_object_set_new(rec, "msm_name", json_string("Traceroute"));
+	json_object_set_new(rec, "type", json_string("traceroute"));
+
+	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
+		json_t *hop = json_object(), *res = json_array();
+		json_object_set_new(hop, "hop", json_integer(ttl));
+		for (; i < t->n && t->r[i].ttl < ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
+			;
+		for (; i < t->n && t->r[i].ttl == ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
+			json_array_append_new(res, reply_json(t, &t->r[i], o));
+		if (t->stop_reason == NKT_STOP_ERROR && ttl == t->stop_hop) {
+			json_object_set_new(hop, "error",
+					    json_string(strerror(t->stop_errno)));
+			if (json_array_size(res) == 0) {
+				json_decref(res);
+				res = NULL;
+			}
+		}
+		if (res != NULL)
+			json_object_set_new(hop, "result", res);
+		json_array_append_new(hops, hop);
+	}
+	json_object_set_new(rec, "result", hops);
+
+	/* nktrace's own fields */
+	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
+	json_object_set_new(rec, "version", json_string(vbuf));
+	json_object_set_new(rec, "method",
+			    json_string((t->flow.paris_id ? nkt_method_long(t->flow.method) : nkt_method_name(t->flow.method))));
+	if (t->flow.method != NKT_METHOD_ICMP) {
+		json_object_set_new(rec, "sport", json_integer(t->flow.sport));
+		json_object_set_new(rec, "dport", json_integer(t->flow.dport));
+	}
+	if (o != NULL && o->via_name[t->via] != NULL)
+		json_object_set_new(rec, "via",
+				    json_string(o->via_name[t->via]));
+	json_object_set_new(rec, "stop_reason",
+			    json_string(nkt_stop_name(t->stop_reason)));
+	json_object_set_new(rec, "stop_hop", json_integer(t->stop_hop));
+	if (t->stop_reason == NKT_STOP_ERROR)
+		json_object_set_new(rec, "error",
+				    json_string(strerror(t->stop_errno)));
+	if (t->purpose == NKT_PURPOSE_REPROBE)
+		json_object_set_new(rec, "purpose", json_string("reprobe"));
+	json_object_set_new(rec, "first_ttl", json_integer(t->first_ttl));
+	json_object_set_new(rec, "max_ttl", json_integer(t->max_ttl));
+	json_object_set_new(rec, "attempts", json_integer(t->attempts));
+	json_object_set_new(rec, "gaplimit", json_integer(t->gaplimit));
+	json_object_set_new(rec, "start_us",
+			    json_integer((json_int_t)(t->start_ns / 1000)));
+	json_object_set_new(rec, "end_us",
+			    json_integer((json_int_t)(t->end_ns / 1000)));
+	json_object_set_new(rec, "probes", json_integer(t->sent));
+	json_object_set_new(rec, "replies", json_integer(t->replies));
+	json_object_set_new(rec, "late", json_integer(t->late));
+	json_object_set_new(rec, "dups", json_integer(t->dups));
+	json_object_set_new(rec, "edsts", json_integer(t->edsts));
+	if (t->e2e_sent > 0) {
+		json_t *e = json_object(), *rtts = json_array(),
+		       *ttls = json_array();
+		for (i = 0; i < t->n; i++)
+			if ((t->r[i].flags & NKT_PF_E2E) &&
+			    (t->r[i].flags & NKT_PF_REPLY) &&
+			    !(t->r[i].flags & NKT_PF_DUP) &&
+			    t->r[i].from == t->flow.dst) {
+				json_array_append_new(rtts,
+						      jms(t->r[i].rtt_ns));
+				json_array_append_new(
+					ttls, json_integer(t->r[i].reply_ttl));
+			}
+		json_object_set_new(e, "ttl", json_integer(t->e2e_ttl));
+		json_object_set_new(e, "sent", json_integer(t->e2e_sent));
+		json_object_set_new(e, "received",
+				    json_integer(t->e2e_reached));
+		json_object_set_new(e, "rtt", rtts);
+		json_object_set_new(e, "reply_ttl", ttls);
+		json_object_set_new(rec, "e2e", e);
+	}
+	if (o != NULL && o->extra != NULL)
+		o->extra(o->ctx, t, rec);
+	return rec;
+}
+
+int nkt_atlas_write(FILE *f, const struct nkt_trace *t,
+		    const struct nkt_out_opts *o)
+{
+	json_t *rec = nkt_atlas_trace(t, o);
+	int rc = json_dumpf(rec, f, NKT_JSON_FLAGS);
+	json_decref(rec);
+	if (rc != 0 || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
+}
