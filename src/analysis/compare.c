@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: ISC
 /*
- * compare.c: observations, the hosts of a group, per-transit and
- * per-prefix statistics, and the summary that verdict.c completes with the
- * comparisons (see compare.h).  Pure.
+ * compare.c: per-transit and per-prefix statistics over the hosts, and
+ * the summary that verdict.c completes with the comparisons (see
+ * compare.h).  Observations are compare_observe.c's, hosts
+ * compare_hosts.c's.  Pure.
  */
 #include "nktrace/compare.h"
 #include "compare_int.h"
@@ -13,379 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- observations ------------------------------------------------------- */
-
-static int cmp_int(const void *x, const void *y)
-{
-	int a = *(const int *)x, b = *(const int *)y;
-	return a < b ? -1 : a > b;
-}
-
-static int is_dest_answer(const struct nkt_trace *t,
-			  const struct nkt_hop_reply *h)
-{
-	return (h->flags & NKT_PF_REPLY) && !(h->flags & NKT_PF_DUP) &&
-	       h->from == t->flow.dst && h->kind != NKT_REPLY_TTL_EXCEEDED;
-}
-
-/* RTTs are taken to the microsecond, as the trace records print them: a
- * run's analysis and that of its records imported back see the same
- * numbers (the same ties, so the same exact or approximate tests). */
-void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
-		     const struct nkt_attribution *a,
-		     const struct nkt_targetdb *tdb, struct nkt_cmp_obs *o)
-{
-	const struct nkt_tdb_prefix *pf = tdb ? nkt_targetdb_prefix_of(
-							tdb, t->flow.dst)
-					      : NULL;
-	double dest[64];
-	int ttls[256];
-	size_t i, nd = 0, nt = 0;
-	unsigned answered[256], sent[256], h, last;
-
-	memset(o, 0, sizeof(*o));
-	o->addr = t->flow.dst;
-	o->unit = t->flow.dst;
-	o->prefix = pf ? pf->net : t->flow.dst & 0xffffff00u;
-	o->prefix_len = pf ? pf->len : 24;
-	o->method = t->flow.method;
-	o->dport = t->flow.dport;
-	o->via = t->via;
-	o->stop_reason = t->stop_reason;
-	o->stop_hop = t->stop_hop;
-	o->attr = *a;
-	o->target_asn = p->target_asn;
-	o->last_foreign = p->last_foreign;
-	o->first_inside = p->first_inside;
-	o->start_ns = t->start_ns;
-	o->reprobe = t->purpose == NKT_PURPOSE_REPROBE;
-	o->e2e_sent = t->e2e_sent;
-	o->e2e_recv = t->e2e_reached;
-	o->rtt = nkt_xreallocarray(NULL, t->n ? t->n : 1, sizeof(double));
-	memset(answered, 0, sizeof(answered));
-	memset(sent, 0, sizeof(sent));
-
-	for (i = 0; i < t->n; i++) {
-		const struct nkt_hop_reply *r = &t->r[i];
-		int e2e = !!(r->flags & NKT_PF_E2E);
-		if (is_dest_answer(t, r)) {
-			if (nt < NKT_ARRAY_LEN(ttls))
-				ttls[nt++] = r->reply_ttl;
-			if (!e2e && (o->dest_hop == 0 || r->ttl < o->dest_hop))
-				o->dest_hop = r->ttl;
-			if (e2e)
-				o->rtt[o->n_rtt++] = nkt_ns_to_ms(r->rtt_ns);
-		}
-		if (e2e && !(r->flags & NKT_PF_DUP))
-			o->e2e_tail_lost = (r->flags & NKT_PF_REPLY)
-						   ? 0
-						   : o->e2e_tail_lost + 1;
-		if (e2e || (r->flags & (NKT_PF_DUP | NKT_PF_EDST)))
-			continue;
-		sent[r->ttl]++;
-		if (r->flags & NKT_PF_REPLY)
-			answered[r->ttl]++;
-	}
-	for (i = 0; i < t->n && nd < NKT_ARRAY_LEN(dest); i++) {
-		const struct nkt_hop_reply *r = &t->r[i];
-		if (is_dest_answer(t, r) && !(r->flags & NKT_PF_E2E) &&
-		    r->ttl == o->dest_hop)
-			dest[nd++] = nkt_ns_to_ms(r->rtt_ns);
-	}
-	o->dest_rtt_ms = nd ? nkt_stats_median(dest, nd) : NAN;
-	if (o->e2e_sent == 0)
-		for (i = 0; i < nd; i++)
-			o->rtt[o->n_rtt++] = dest[i];
-	o->reached = o->dest_hop > 0 || o->e2e_recv > 0;
-
-	/* Return path length from the reply TTL, against the usual initial
-	 * TTLs (64 Linux and most, 128 Windows, 255 routers, 32 old). */
-	o->reply_ttl = o->return_hops = -1;
-	if (nt > 0) {
-		static const int initial[] = {32, 64, 128, 255};
-		qsort(ttls, nt, sizeof(ttls[0]), cmp_int);
-		o->reply_ttl = ttls[nt / 2];
-		for (i = 0; i < NKT_ARRAY_LEN(initial); i++)
-			if (initial[i] >= o->reply_ttl) {
-				o->return_hops = initial[i] - o->reply_ttl + 1;
-				break;
-			}
-		if (o->dest_hop && o->return_hops > 0)
-			o->asymmetric = abs(o->return_hops - o->dest_hop) >= 2;
-	}
-
-	/* Hops that lost some probes while a later hop lost none. */
-	last = o->dest_hop ? o->dest_hop : o->stop_hop;
-	for (h = t->first_ttl; h < last && h < 256; h++) {
-		unsigned k;
-		int later_full = 0;
-		if (answered[h] == 0 || answered[h] >= sent[h])
-			continue;
-		for (k = h + 1; k <= last && k < 256; k++)
-			if (sent[k] > 0 && answered[k] == sent[k])
-				later_full = 1;
-		if (later_full && o->n_ratelimit < NKT_CMP_RATELIMIT_MAX)
-			o->ratelimit[o->n_ratelimit++] = (uint8_t)h;
-	}
-
-	/* The border hop's RTT, when the path reached the target's AS (a
-	 * hop inside answered, or the target): the last hop before it that
-	 * answered, whether or not the first hop inside did (North Korea's
-	 * own routers are silent in real traces). */
-	if (o->last_foreign.present && o->last_foreign.rtt_ns > 0 &&
-	    (o->first_inside.present || o->reached) &&
-	    (o->dest_hop == 0 || o->last_foreign.hop < o->dest_hop)) {
-		o->brtt = nkt_xmalloc(sizeof(*o->brtt));
-		o->brtt[0] = nkt_ns_to_ms(o->last_foreign.rtt_ns);
-		o->n_brtt = 1;
-	}
-}
-
-/* Observation indexes sorted by (unit, via, index). */
-static int cmp_unit_via(const void *x, const void *y, void *ctx)
-{
-	const struct nkt_cmp_obs *obs = ctx;
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const struct nkt_cmp_obs *a = &obs[i], *b = &obs[j];
-	if (a->unit != b->unit)
-		return a->unit < b->unit ? -1 : 1;
-	if (a->via != b->via)
-		return a->via < b->via ? -1 : 1;
-	return i < j ? -1 : i > j;
-}
-
-static size_t *sorted_by_unit(const struct nkt_cmp_obs *obs,
-			      const size_t *idx, size_t n)
-{
-	size_t *s = nkt_xcalloc(n ? n : 1, sizeof(*s)), i;
-	for (i = 0; i < n; i++)
-		s[i] = idx ? idx[i] : i;
-	qsort_r(s, n, sizeof(*s), cmp_unit_via, (void *)(uintptr_t)obs);
-	return s;
-}
-
-/* An attribution to another AS holds only when that AS's last hop is right
- * before North Korea (a hop inside answered next, or the target): after
- * silent hops it may be any AS's, the transit's own hidden by rate
- * limiting included. */
-static int adjacent(const struct nkt_cmp_obs *o)
-{
-	uint8_t next = (uint8_t)(o->attr.hop + 1);
-	return (o->first_inside.present && o->first_inside.hop == next) ||
-	       (o->dest_hop != 0 && o->dest_hop == next);
-}
-
-void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
-{
-	size_t *s = sorted_by_unit(obs, NULL, n), i = 0, j, k;
-
-	/* Runs of one (unit, via), in observation order within each: a
-	 * defined transit seen by any (those that reached the target first),
-	 * else another AS right before North Korea, else unattributed. */
-	while (i < n) {
-		const struct nkt_cmp_obs *best = NULL, *other = NULL;
-		uint32_t seen = 0;
-		for (j = i; j < n && obs[s[j]].unit == obs[s[i]].unit &&
-			    obs[s[j]].via == obs[s[i]].via;
-		     j++) {
-			const struct nkt_cmp_obs *o = &obs[s[j]];
-			if (o->attr.transit < 0) {
-				if (o->attr.other_asn && adjacent(o) &&
-				    other == NULL)
-					other = o;
-				else if (o->attr.other_asn && seen == 0)
-					seen = o->attr.other_asn;
-				continue;
-			}
-			if (best == NULL || (o->reached && !best->reached))
-				best = o;
-		}
-		if (best == NULL)
-			best = other;
-		for (k = i; k < j; k++) {
-			struct nkt_cmp_obs *o = &obs[s[k]];
-			if (best != NULL)
-				o->tattr = best->attr;
-			else {
-				memset(&o->tattr, 0, sizeof(o->tattr));
-				o->tattr.transit = -1;
-				o->last_seen_asn = seen;
-			}
-		}
-		i = j;
-	}
-	free(s);
-}
-
-void nkt_cmp_obs_free(struct nkt_cmp_obs *o)
-{
-	free(o->rtt);
-	free(o->brtt);
-	o->rtt = o->brtt = NULL;
-	o->n_rtt = o->n_brtt = 0;
-}
-
-/* ---- hosts -------------------------------------------------------------- */
-
-struct upos {
-	uint32_t unit;
-	size_t pos; /* position in idx */
-};
-
-static int cmp_upos(const void *x, const void *y)
-{
-	const struct upos *a = x, *b = y;
-	if (a->unit != b->unit)
-		return a->unit < b->unit ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
-static int cmp_first(const void *x, const void *y)
-{
-	const struct nkt__cmp_unit *a = x, *b = y;
-	/* vantage holds the first position while building */
-	return a->vantage < b->vantage ? -1 : a->vantage > b->vantage;
-}
-
-static void append(double **v, size_t *n, const double *add, size_t m)
-{
-	if (m == 0)
-		return;
-	*v = nkt_xreallocarray(*v, *n + m, sizeof(**v));
-	memcpy(*v + *n, add, m * sizeof(**v));
-	*n += m;
-}
-
-static double median_copy(const double *v, size_t n)
-{
-	double *t, m;
-	if (n == 0)
-		return NAN;
-	t = nkt_xreallocarray(NULL, n, sizeof(*t));
-	memcpy(t, v, n * sizeof(*t));
-	m = nkt_stats_median(t, n);
-	free(t);
-	return m;
-}
-
-/*
- * A host that went dark while it was measured: the end-to-end probes it
- * left unanswered at the end, over its observations in the order they
- * started, when they are at least NKT_CMP_DARK_RUN and a quarter of its
- * probes and it answered some before; else 0.  Those probes say the host
- * went away, not that the path loses.
- */
-static uint64_t dark_tail(const struct nkt_cmp_obs *obs, const size_t *idx,
-			  const struct upos *s, size_t n)
-{
-	const struct nkt_cmp_obs **v = nkt_xcalloc(n + 1, sizeof(*v));
-	uint64_t run = 0, sent = 0, recv = 0;
-	size_t i, j;
-	for (i = 0; i < n; i++) {
-		const struct nkt_cmp_obs *o = &obs[idx[s[i].pos]];
-		for (j = i; j > 0 && v[j - 1]->start_ns > o->start_ns; j--)
-			v[j] = v[j - 1];
-		v[j] = o;
-	}
-	for (i = 0; i < n; i++) {
-		if (v[i]->e2e_sent == 0)
-			continue;
-		run = v[i]->e2e_recv > 0 ? v[i]->e2e_tail_lost
-					 : run + v[i]->e2e_sent;
-		sent += v[i]->e2e_sent;
-		recv += v[i]->e2e_recv;
-	}
-	free(v);
-	return recv > 0 && run >= NKT_CMP_DARK_RUN && 4 * run >= sent ? run : 0;
-}
-
-void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
-		    size_t n, uint32_t border, struct nkt__cmp_units *out)
-{
-	struct upos *s = nkt_xcalloc(n ? n : 1, sizeof(*s));
-	size_t i, j, k;
-
-	memset(out, 0, sizeof(*out));
-	out->border = border;
-	out->u = nkt_xcalloc(n ? n : 1, sizeof(*out->u));
-	for (i = 0; i < n; i++)
-		s[i] = (struct upos){obs[idx[i]].unit, i};
-	qsort(s, n, sizeof(*s), cmp_upos);
-	for (i = 0; i < n; i = j) {
-		struct nkt__cmp_unit *u = &out->u[out->n++];
-		for (j = i; j < n && s[j].unit == s[i].unit; j++)
-			;
-		u->unit = s[i].unit;
-		u->vantage = (uint32_t)s[i].pos; /* first position, for now */
-		u->tail = dark_tail(obs, idx, s + i, j - i);
-		for (k = i; k < j; k++) {
-			const struct nkt_cmp_obs *o = &obs[idx[s[k].pos]];
-			u->addr = o->addr;
-			append(&u->rtt, &u->n_rtt, o->rtt, o->n_rtt);
-			u->sent += o->e2e_sent;
-			u->recv += o->e2e_recv;
-			u->reached |= o->reached;
-			if (border && o->last_foreign.addr == border)
-				append(&u->brtt, &u->n_brtt, o->brtt,
-				       o->n_brtt);
-		}
-		u->med = median_copy(u->rtt, u->n_rtt);
-	}
-	qsort(out->u, out->n, sizeof(*out->u), cmp_first);
-	for (i = 0; i < out->n; i++) {
-		size_t first = out->u[i].vantage;
-		out->u[i].vantage = obs[idx[first]].vantage;
-	}
-	free(s);
-}
-
-void nkt__cmp_units_free(struct nkt__cmp_units *u)
-{
-	size_t i;
-	for (i = 0; i < u->n; i++) {
-		free(u->u[i].rtt);
-		free(u->u[i].brtt);
-	}
-	free(u->u);
-	memset(u, 0, sizeof(*u));
-}
-
-struct addrval {
-	uint32_t addr;
-	double v;
-};
-
-static int cmp_addrval(const void *x, const void *y)
-{
-	const struct addrval *a = x, *b = y;
-	if (a->addr != b->addr)
-		return a->addr < b->addr ? -1 : 1;
-	return a->v < b->v ? -1 : a->v > b->v;
-}
-
-double *nkt__cmp_host_values(const struct nkt__cmp_units *u, size_t *n)
-{
-	struct addrval *av = nkt_xcalloc(u->n ? u->n : 1, sizeof(*av));
-	double *out = nkt_xcalloc(u->n ? u->n : 1, sizeof(*out));
-	size_t i, j, m = 0;
-
-	for (i = 0; i < u->n; i++)
-		if (!isnan(u->u[i].med))
-			av[m++] = (struct addrval){u->u[i].addr, u->u[i].med};
-	qsort(av, m, sizeof(*av), cmp_addrval);
-	*n = 0;
-	for (i = 0; i < m; i = j) {
-		double *t = nkt_xcalloc(m, sizeof(*t));
-		size_t k = 0;
-		for (j = i; j < m && av[j].addr == av[i].addr; j++)
-			t[k++] = av[j].v;
-		out[(*n)++] = nkt_stats_median(t, k);
-		free(t);
-	}
-	free(av);
-	return out;
-}
 
 /* ---- groups --------------------------------------------------------------- */
 
@@ -446,7 +74,7 @@ static int confirmed(const struct nkt_cmp_obs *o)
  * one.  Ties: the most common, then the first seen.
  */
 static uint32_t group_border(const struct nkt_cmp_obs *obs,
-			     const struct group *g)
+			     const struct group *g, uint8_t *hop)
 {
 	uint32_t best = 0;
 	size_t i, j, best_conf = 0, best_n = 0;
@@ -481,6 +109,7 @@ static uint32_t group_border(const struct nkt_cmp_obs *obs,
 			best_n = n;
 		}
 	}
+	*hop = best_hop;
 	return best;
 }
 
@@ -511,7 +140,7 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 	s->transit = g->transit;
 	s->prefix = g->prefix;
 	s->prefix_len = g->prefix_len;
-	s->border_addr = group_border(obs, g);
+	s->border_addr = group_border(obs, g, &s->border_hop);
 	nkt__cmp_units(obs, g->idx, g->n, s->border_addr, &g->units);
 	U = &g->units;
 
@@ -523,10 +152,10 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 		s->targets++;
 		s->reached += u->reached != 0;
 		s->hosts += u->n_rtt > 0;
-		append(&pool, &np, u->rtt, u->n_rtt);
-		append(&brtt, &nb, u->brtt, u->n_brtt);
+		nkt__cmp_append(&pool, &np, u->rtt, u->n_rtt);
+		nkt__cmp_append(&brtt, &nb, u->brtt, u->n_brtt);
 		if (u->n_brtt > 0 && !isnan(u->med))
-			inside[ni++] = u->med - median_copy(u->brtt,
+			inside[ni++] = u->med - nkt__cmp_median_copy(u->brtt,
 							    u->n_brtt);
 		/* A host that answered none of its end-to-end probes is
 		 * dark, not a host with 100% loss; one that went dark while
@@ -727,28 +356,36 @@ static void hosts_of(const struct nkt_cmp_obs *obs, const struct group *g,
 	}
 }
 
-void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
-		       const struct nkt_cmp_cfg *cfg, struct nkt_cmp_result *r)
+/* The groups the observations fall in (re-probes apart: attribution only,
+ * nkt_cmp_unify), and the distinct hosts, those no observation
+ * attributed among them. */
+struct groups {
+	struct group *tg, *pg; /* per transit; per (transit, prefix) */
+	size_t ntg, npg;
+};
+
+static size_t distinct(uint32_t *v, size_t n)
 {
-	struct nkt_cmp_cfg c = *cfg;
-	struct group *tg = NULL, *pg = NULL;
-	struct row *tr, *pr;
-	size_t ntg = 0, npg = 0, i, j, a, b;
+	size_t i, d = 0;
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (i = 0; i < n; i++)
+		d += i == 0 || v[i] != v[i - 1];
+	return d;
+}
+
+static void grouping(const struct nkt_cmp_obs *obs, size_t n,
+		     const struct nkt_cmp_cfg *c, struct groups *gs,
+		     struct nkt_cmp_result *r)
+{
 	uint32_t *units = nkt_xcalloc(n ? n : 1, sizeof(*units));
 	uint32_t *lost = nkt_xcalloc(n ? n : 1, sizeof(*lost));
-	size_t nu = 0, nl = 0;
+	size_t nu = 0, nl = 0, i;
 	char name[96];
 
-	if (c.min_units == 0)
-		c.min_units = NKT_CMP_MIN_UNITS;
-	memset(r, 0, sizeof(*r));
-	r->observations = 0;
-	r->level = c.level;
-	r->min_units = c.min_units;
 	for (i = 0; i < n; i++) {
 		if (obs[i].reprobe) {
 			r->reprobes++;
-			continue; /* attribution only: nkt_cmp_unify */
+			continue;
 		}
 		r->observations++;
 		units[nu++] = obs[i].unit;
@@ -756,39 +393,37 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 			lost[nl++] = obs[i].unit;
 			continue;
 		}
-		nkt_attribution_name(c.transits, &obs[i].tattr, name,
+		nkt_attribution_name(c->transits, &obs[i].tattr, name,
 				     sizeof(name));
-		group_add(find_group(&tg, &ntg, name, obs[i].tattr.transit, 0,
-				     0),
+		group_add(find_group(&gs->tg, &gs->ntg, name,
+				     obs[i].tattr.transit, 0, 0),
 			  i);
-		group_add(find_group(&pg, &npg, name, obs[i].tattr.transit,
-				     obs[i].prefix, obs[i].prefix_len),
+		group_add(find_group(&gs->pg, &gs->npg, name,
+				     obs[i].tattr.transit, obs[i].prefix,
+				     obs[i].prefix_len),
 			  i);
 	}
-	/* Distinct hosts, and those no observation attributed. */
-	qsort(units, nu, sizeof(*units), cmp_u32);
-	qsort(lost, nl, sizeof(*lost), cmp_u32);
-	for (i = 0; i < nu; i++)
-		r->targets += i == 0 || units[i] != units[i - 1];
-	for (i = 0; i < nl; i++)
-		r->unattributed += i == 0 || lost[i] != lost[i - 1];
+	r->targets = distinct(units, nu);
+	r->unattributed = distinct(lost, nl);
 	free(units);
 	free(lost);
+}
 
-	tr = rows_of(obs, tg, ntg, &c);
-	pr = rows_of(obs, pg, npg, &c);
-	carriers(pr, npg);
-	{
-		struct nkt_cmp_stats *ts = nkt_xcalloc(ntg ? ntg : 1,
-						       sizeof(*ts));
-		for (i = 0; i < ntg; i++)
-			ts[i] = tr[i].s;
-		if (pick_pair(ts, ntg, &a, &b))
-			compare_groups(tr[a].g, tr[b].g, &tr[a].s, &tr[b].s,
-				       &c, &r->overall);
-		free(ts);
-	}
-	/* Per prefix: where one prefix was measured over two transits. */
+/* The comparisons: the two main transits overall, and every prefix
+ * measured over two; Holm over each set. */
+static void comparisons(const struct row *tr, size_t ntg,
+			const struct row *pr, size_t npg,
+			const struct nkt_cmp_cfg *c, struct nkt_cmp_result *r)
+{
+	struct nkt_cmp_stats *ts = nkt_xcalloc(ntg ? ntg : 1, sizeof(*ts));
+	size_t i, j, a, b;
+
+	for (i = 0; i < ntg; i++)
+		ts[i] = tr[i].s;
+	if (pick_pair(ts, ntg, &a, &b))
+		compare_groups(tr[a].g, tr[b].g, &tr[a].s, &tr[b].s, c,
+			       &r->overall);
+	free(ts);
 	for (i = 0; i < npg; i++)
 		for (j = i + 1; j < npg; j++) {
 			if (pr[i].s.prefix != pr[j].s.prefix ||
@@ -796,34 +431,55 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 				continue;
 			r->pdiff = nkt_xreallocarray(r->pdiff, r->n_pdiff + 1,
 						     sizeof(*r->pdiff));
-			compare_groups(pr[i].g, pr[j].g, &pr[i].s, &pr[j].s,
-				       &c, &r->pdiff[r->n_pdiff++]);
+			compare_groups(pr[i].g, pr[j].g, &pr[i].s, &pr[j].s, c,
+				       &r->pdiff[r->n_pdiff++]);
 		}
-	nkt__verdict_holm(&r->overall, 1, c.level);
-	nkt__verdict_holm(r->pdiff, r->n_pdiff, c.level);
+	nkt__verdict_holm(&r->overall, 1, c->level);
+	nkt__verdict_holm(r->pdiff, r->n_pdiff, c->level);
+}
 
-	r->transit = nkt_xcalloc(ntg ? ntg : 1, sizeof(*r->transit));
-	r->prefix = nkt_xcalloc(npg ? npg : 1, sizeof(*r->prefix));
-	for (i = 0; i < ntg; i++) {
+static void groups_free(struct group *g, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(g[i].idx);
+		nkt__cmp_units_free(&g[i].units);
+	}
+	free(g);
+}
+
+void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
+		       const struct nkt_cmp_cfg *cfg, struct nkt_cmp_result *r)
+{
+	struct nkt_cmp_cfg c = *cfg;
+	struct groups gs = {NULL, NULL, 0, 0};
+	struct row *tr, *pr;
+	size_t i;
+
+	if (c.min_units == 0)
+		c.min_units = NKT_CMP_MIN_UNITS;
+	memset(r, 0, sizeof(*r));
+	r->level = c.level;
+	r->min_units = c.min_units;
+	grouping(obs, n, &c, &gs, r);
+	tr = rows_of(obs, gs.tg, gs.ntg, &c);
+	pr = rows_of(obs, gs.pg, gs.npg, &c);
+	carriers(pr, gs.npg);
+	comparisons(tr, gs.ntg, pr, gs.npg, &c, r);
+	r->transit = nkt_xcalloc(gs.ntg ? gs.ntg : 1, sizeof(*r->transit));
+	r->prefix = nkt_xcalloc(gs.npg ? gs.npg : 1, sizeof(*r->prefix));
+	for (i = 0; i < gs.ntg; i++) {
 		r->transit[i] = tr[i].s;
 		hosts_of(obs, tr[i].g, i, r);
 	}
-	for (i = 0; i < npg; i++)
+	for (i = 0; i < gs.npg; i++)
 		r->prefix[i] = pr[i].s;
-	r->n_transit = ntg;
-	r->n_prefix = npg;
-	for (i = 0; i < ntg; i++) {
-		free(tg[i].idx);
-		nkt__cmp_units_free(&tg[i].units);
-	}
-	for (i = 0; i < npg; i++) {
-		free(pg[i].idx);
-		nkt__cmp_units_free(&pg[i].units);
-	}
+	r->n_transit = gs.ntg;
+	r->n_prefix = gs.npg;
+	groups_free(gs.tg, gs.ntg);
+	groups_free(gs.pg, gs.npg);
 	free(tr);
 	free(pr);
-	free(tg);
-	free(pg);
 }
 
 void nkt_cmp_result_free(struct nkt_cmp_result *r)

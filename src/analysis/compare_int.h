@@ -36,6 +36,11 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 		    size_t n, uint32_t border, struct nkt__cmp_units *out);
 void nkt__cmp_units_free(struct nkt__cmp_units *u);
 
+/* Append m values to the array *v of *n; the median of a copy (NAN for
+ * none). */
+void nkt__cmp_append(double **v, size_t *n, const double *add, size_t m);
+double nkt__cmp_median_copy(const double *v, size_t n);
+
 /* One value per host address: the median of its units' medians (units of
  * one address seen from several vantage points).  Returns a new array
  * (free()) of *n values; never NULL. */
@@ -52,5 +57,10 @@ void nkt__verdict_compare(const struct nkt__cmp_units *a,
 /* Holm over the per-prefix comparisons (sets p_holm and recomputes each
  * claim). */
 void nkt__verdict_holm(struct nkt_cmp_diff *d, size_t n, double level);
+
+/* "host" or "hosts" for n; a confidence as "95%" or "99.5%" (verdict.c,
+ * for verdict_text.c too). */
+const char *nkt__plural(size_t n, const char *one, const char *many);
+void nkt__fmt_conf(char *buf, size_t len, double c);
 
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: ISC
-/* detect.c: events between measurement cycles (rules in detect.h).  Pure. */
+/* detect.c: events between measurement cycles (rules in detect.h): one
+ * short function per kind of event, nkt_detect at the end calling them in
+ * order.  Pure. */
 #include "nktrace/detect.h"
 #include "nktrace/addrtab.h"
 #include "nktrace/inet.h"
@@ -29,6 +31,7 @@ static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
 	g->lost = s->lost;
 	if (s->border_addr)
 		nkt_inet_fmt(s->border_addr, g->border);
+	g->border_hop = s->border_hop;
 }
 
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
@@ -151,22 +154,6 @@ static uint32_t reached_prefix(const struct nkt_hist_cycle *c,
 			*targets += c->g[i].targets;
 		}
 	return r;
-}
-
-/* The most recent previous cycle holding (prefix, transit) for which
- * `usable` is true. */
-static const struct nkt_hist_group *
-previous(const struct nkt_hist_cycle *prev, size_t n, const char *prefix,
-	 const char *transit, int (*usable)(const struct nkt_hist_group *))
-{
-	size_t i;
-	for (i = 0; i < n; i++) {
-		const struct nkt_hist_group *g =
-			find(&prev[i], prefix, transit);
-		if (g != NULL && (usable == NULL || usable(g)))
-			return g;
-	}
-	return NULL;
 }
 
 static int has_border(const struct nkt_hist_group *g)
@@ -369,22 +356,65 @@ static void dark_hosts(const struct nkt_hist_group *g,
 	free(b);
 }
 
-void nkt_detect(const struct nkt_hist_cycle *cur,
-		const struct nkt_hist_cycle *prev, size_t n_prev,
-		struct nkt_event **ev, size_t *n)
+/* A /24 moving between transits. */
+static void prefix_moved(const char *p, const struct nkt_hist_cycle *cur,
+			 const struct nkt_hist_cycle *pc, struct nkt_event **ev,
+			 size_t *n)
+{
+	char now[160], was[160];
+	struct nkt_event *e;
+
+	carriers(cur, p, now, sizeof(now));
+	carriers(pc, p, was, sizeof(was));
+	if (!now[0] || !was[0] || strcmp(now, was) == 0)
+		return;
+	e = add(ev, n, "prefix_moved", p, "");
+	snprintf(e->from, sizeof(e->from), "%s", was);
+	snprintf(e->to, sizeof(e->to), "%s", now);
+	if (!strstr(now, " and ") && !strstr(was, " and "))
+		snprintf(e->message, sizeof(e->message),
+			 "%s moved from %s to %s", p, was, now);
+	else
+		snprintf(e->message, sizeof(e->message),
+			 "%s now goes over %s (was %s)", p, now, was);
+}
+
+/* A /24 unreachable, or reachable again. */
+static void prefix_outage(const char *p, const struct nkt_hist_cycle *cur,
+			  const struct nkt_hist_cycle *pc,
+			  struct nkt_event **ev, size_t *n)
+{
+	uint32_t tc, tp, rc = reached_prefix(cur, p, &tc),
+			 rp = reached_prefix(pc, p, &tp);
+	struct nkt_event *e;
+
+	if (rp > 0 && rc == 0 && tc > 0) {
+		e = add(ev, n, "outage", p, "");
+		e->before = rp;
+		e->after = 0;
+		snprintf(e->message, sizeof(e->message),
+			 "%s is unreachable (0 of %u targets; %u before)", p,
+			 tc, rp);
+	} else if (rp == 0 && tp > 0 && rc > 0) {
+		e = add(ev, n, "recovery", p, "");
+		e->before = 0;
+		e->after = rc;
+		snprintf(e->message, sizeof(e->message),
+			 "%s is reachable again (%u of %u targets)", p, rc,
+			 tc);
+	}
+}
+
+/* Each /24 of the cycle against the latest earlier cycle that had it. */
+static void prefixes(const struct nkt_hist_cycle *cur,
+		     const struct nkt_hist_cycle *prev, size_t n_prev,
+		     struct nkt_event **ev, size_t *n)
 {
 	size_t i, j;
 
-	if (n_prev == 0)
-		return; /* the first cycle: nothing to compare with */
-
-	/* Prefixes moving between transits, and outages of prefixes. */
 	for (i = 0; i < cur->n; i++) {
 		const char *p = cur->g[i].prefix;
-		char now[160], was[160];
-		uint32_t rc, rp, tc, tp;
 		const struct nkt_hist_cycle *pc = NULL;
-
 		if (p[0] == '\0')
 			continue;
 		for (j = 0; j < i; j++)
@@ -397,79 +427,58 @@ void nkt_detect(const struct nkt_hist_cycle *cur,
 				pc = &prev[j];
 		if (pc == NULL)
 			continue;
-		carriers(cur, p, now, sizeof(now));
-		carriers(pc, p, was, sizeof(was));
-		if (now[0] && was[0] && strcmp(now, was) != 0) {
-			struct nkt_event *e = add(ev, n, "prefix_moved", p, "");
-			snprintf(e->from, sizeof(e->from), "%s", was);
-			snprintf(e->to, sizeof(e->to), "%s", now);
-			if (!strstr(now, " and ") && !strstr(was, " and "))
-				snprintf(e->message, sizeof(e->message),
-					 "%s moved from %s to %s", p, was, now);
-			else
-				snprintf(e->message, sizeof(e->message),
-					 "%s now goes over %s (was %s)", p, now,
-					 was);
-		}
-		rc = reached_prefix(cur, p, &tc);
-		rp = reached_prefix(pc, p, &tp);
-		if (rp > 0 && rc == 0 && tc > 0) {
-			struct nkt_event *e = add(ev, n, "outage", p, "");
-			e->before = rp;
-			e->after = 0;
-			snprintf(e->message, sizeof(e->message),
-				 "%s is unreachable (0 of %u targets; %u "
-				 "before)",
-				 p, tc, rp);
-		} else if (rp == 0 && tp > 0 && rc > 0) {
-			struct nkt_event *e = add(ev, n, "recovery", p, "");
-			e->before = 0;
-			e->after = rc;
-			snprintf(e->message, sizeof(e->message),
-				 "%s is reachable again (%u of %u targets)",
-				 p, rc, tc);
-		}
+		prefix_moved(p, cur, pc, ev, n);
+		prefix_outage(p, cur, pc, ev, n);
 	}
+}
 
-	/* Transits appearing, disappearing, going dark. */
-	for (i = 0; i < cur->n; i++) {
-		const struct nkt_hist_group *g = &cur->g[i], *pg;
-		if (g->prefix[0] || !g->defined)
-			continue;
-		pg = find(&prev[0], "", g->transit);
-		if (pg == NULL || pg->targets == 0) {
-			if (g->targets > 0 && prev[0].n > 0) {
-				struct nkt_event *e = add(
-					ev, n, "transit_appeared", "",
-					g->transit);
-				snprintf(e->message, sizeof(e->message),
-					 "%s appeared: %u targets' paths cross "
-					 "it",
-					 g->transit, g->targets);
-			}
-			continue;
-		}
-		if (pg->reached > 0 && g->reached == 0 && g->targets > 0) {
-			struct nkt_event *e =
-				add(ev, n, "outage", "", g->transit);
-			e->before = pg->reached;
-			e->after = 0;
+/* A transit appearing, reaching none of its targets, or reaching them
+ * again, against the previous cycle. */
+static void transit_state(const struct nkt_hist_group *g,
+			  const struct nkt_hist_cycle *prev0,
+			  struct nkt_event **ev, size_t *n)
+{
+	const struct nkt_hist_group *pg = find(prev0, "", g->transit);
+	struct nkt_event *e;
+
+	if (pg == NULL || pg->targets == 0) {
+		if (g->targets > 0 && prev0->n > 0) {
+			e = add(ev, n, "transit_appeared", "", g->transit);
 			snprintf(e->message, sizeof(e->message),
-				 "%s reaches none of its %u targets (%u "
-				 "before)",
-				 g->transit, g->targets, pg->reached);
-		} else if (pg->reached == 0 && g->reached > 0) {
-			struct nkt_event *e =
-				add(ev, n, "recovery", "", g->transit);
-			e->before = 0;
-			e->after = g->reached;
-			snprintf(e->message, sizeof(e->message),
-				 "%s reaches %u of %u targets again",
-				 g->transit, g->reached, g->targets);
+				 "%s appeared: %u targets' paths cross it",
+				 g->transit, g->targets);
 		}
+		return;
 	}
-	for (i = 0; i < prev[0].n; i++) {
-		const struct nkt_hist_group *pg = &prev[0].g[i], *g;
+	if (pg->reached > 0 && g->reached == 0 && g->targets > 0) {
+		e = add(ev, n, "outage", "", g->transit);
+		e->before = pg->reached;
+		e->after = 0;
+		snprintf(e->message, sizeof(e->message),
+			 "%s reaches none of its %u targets (%u before)",
+			 g->transit, g->targets, pg->reached);
+	} else if (pg->reached == 0 && g->reached > 0) {
+		e = add(ev, n, "recovery", "", g->transit);
+		e->before = 0;
+		e->after = g->reached;
+		snprintf(e->message, sizeof(e->message),
+			 "%s reaches %u of %u targets again", g->transit,
+			 g->reached, g->targets);
+	}
+}
+
+/* Transits appearing, disappearing, going dark. */
+static void transits(const struct nkt_hist_cycle *cur,
+		     const struct nkt_hist_cycle *prev0, struct nkt_event **ev,
+		     size_t *n)
+{
+	size_t i;
+
+	for (i = 0; i < cur->n; i++)
+		if (!cur->g[i].prefix[0] && cur->g[i].defined)
+			transit_state(&cur->g[i], prev0, ev, n);
+	for (i = 0; i < prev0->n; i++) {
+		const struct nkt_hist_group *pg = &prev0->g[i], *g;
 		if (pg->prefix[0] || !pg->defined || pg->targets == 0)
 			continue;
 		g = find(cur, "", pg->transit);
@@ -482,50 +491,129 @@ void nkt_detect(const struct nkt_hist_cycle *cur,
 				 pg->transit, pg->targets);
 		}
 	}
+}
 
-	/* RTT level shifts, loss changes, hosts going dark, new border
-	 * hops.  A prefix's RTT shift is left out when its transit's shift
-	 * was reported; dark hosts when their transit had an outage or a
-	 * recovery. */
+/* Whether an event already reported covers this group: a transit's RTT
+ * shift covers its /24s'; a transit's outage or recovery its hosts'. */
+static int covered(const struct nkt_hist_group *g, const struct nkt_event *ev,
+		   size_t n)
+{
+	int c = 0;
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		const struct nkt_event *x = &ev[j];
+		if (strcmp(x->transit, g->transit) != 0 || x->prefix[0])
+			continue;
+		if (g->prefix[0])
+			c |= strcmp(x->kind, "rtt_shift") == 0;
+		else
+			c |= strcmp(x->kind, "outage") == 0 ||
+			     strcmp(x->kind, "recovery") == 0;
+	}
+	return c;
+}
+
+/* Whether border a sits at an earlier hop than border b (both known). */
+static int earlier(const struct nkt_hist_group *a,
+		   const struct nkt_hist_group *b)
+{
+	return a->border_hop && b->border_hop && a->border_hop < b->border_hop;
+}
+
+/*
+ * The border a /24 had before this cycle: the most recent one, unless it
+ * sat at an earlier hop than the one before it for fewer than
+ * NKT_DETECT_BORDER_HOLD cycles (that router was last only because the
+ * border went unseen): then the one before, and so on.  *held: how many
+ * cycles running, this one included, have had g's border.
+ */
+static const struct nkt_hist_group *
+established(const struct nkt_hist_group *g, const struct nkt_hist_cycle *prev,
+	    size_t n_prev, size_t *held)
+{
+	const struct nkt_hist_group *r = NULL;
+	size_t i, run = 0;
+	int counting = 1;
+
+	*held = 1;
+	for (i = 0; i < n_prev; i++) {
+		const struct nkt_hist_group *x =
+			find(&prev[i], g->prefix, g->transit);
+		if (x == NULL || !has_border(x))
+			continue;
+		if (counting && strcmp(x->border, g->border) == 0)
+			(*held)++;
+		else
+			counting = 0;
+		if (r != NULL && strcmp(x->border, r->border) == 0) {
+			run++;
+			continue;
+		}
+		if (r != NULL &&
+		    (!earlier(r, x) || run >= NKT_DETECT_BORDER_HOLD))
+			break;
+		r = x;
+		run = 1;
+	}
+	return r;
+}
+
+/* A /24's border hop changed: at the same hop or further, at once; at an
+ * earlier hop, once it has held NKT_DETECT_BORDER_HOLD cycles (until then
+ * the old border is taken as unseen, not gone). */
+static void new_border(const struct nkt_hist_group *g,
+		       const struct nkt_hist_cycle *prev, size_t n_prev,
+		       struct nkt_event **ev, size_t *n)
+{
+	const struct nkt_hist_group *pg;
+	struct nkt_event *e;
+	size_t held;
+
+	if (!g->prefix[0] || !has_border(g))
+		return;
+	pg = established(g, prev, n_prev, &held);
+	if (pg == NULL || strcmp(g->border, pg->border) == 0 ||
+	    (earlier(g, pg) && held != NKT_DETECT_BORDER_HOLD))
+		return;
+	e = add(ev, n, "new_border", g->prefix, g->transit);
+	snprintf(e->from, sizeof(e->from), "%s", pg->border);
+	snprintf(e->to, sizeof(e->to), "%s", g->border);
+	snprintf(e->message, sizeof(e->message),
+		 "new border hop %s for %s over %s (was %s)", g->border,
+		 g->prefix, g->transit, pg->border);
+}
+
+void nkt_detect(const struct nkt_hist_cycle *cur,
+		const struct nkt_hist_cycle *prev, size_t n_prev,
+		struct nkt_event **ev, size_t *n)
+{
+	size_t i;
+
+	if (n_prev == 0)
+		return; /* the first cycle: nothing to compare with */
+	prefixes(cur, prev, n_prev, ev, n);
+	transits(cur, &prev[0], ev, n);
+	/* RTT level shifts, loss changes, hosts going dark (over the same
+	 * hosts, from the latest cycle that has them), new border hops. */
 	for (i = 0; i < cur->n; i++) {
 		const struct nkt_hist_group *g = &cur->g[i], *pg;
 		const struct nkt_hist_cycle *pc;
-		int covered = 0;
+		int cov;
 		if (!g->defined)
 			continue;
-		for (j = 0; j < *n; j++) {
-			const struct nkt_event *x = &(*ev)[j];
-			if (strcmp(x->transit, g->transit) != 0)
-				continue;
-			if (g->prefix[0])
-				covered |= strcmp(x->kind, "rtt_shift") == 0 &&
-					   x->prefix[0] == '\0';
-			else
-				covered |= (strcmp(x->kind, "outage") == 0 ||
-					    strcmp(x->kind, "recovery") == 0) &&
-					   x->prefix[0] == '\0';
-		}
+		cov = covered(g, *ev, *n);
 		pc = with_hosts(prev, n_prev, g->prefix, g->transit);
 		pg = pc ? find(pc, g->prefix, g->transit) : NULL;
 		if (pc != NULL && pg != NULL && !isnan(pg->rtt_median) &&
-		    !(g->prefix[0] && covered))
+		    !(g->prefix[0] && cov))
 			rtt_shift(g, cur, pc, pg, ev, n);
 		if (pc != NULL && !g->prefix[0]) {
 			loss_shift(g, cur, pc, ev, n);
-			if (!covered)
+			if (!cov)
 				dark_hosts(g, cur, pc, ev, n);
 		}
-		pg = previous(prev, n_prev, g->prefix, g->transit, has_border);
-		if (g->prefix[0] && has_border(g) && pg != NULL &&
-		    strcmp(g->border, pg->border) != 0) {
-			struct nkt_event *e =
-				add(ev, n, "new_border", g->prefix, g->transit);
-			snprintf(e->from, sizeof(e->from), "%s", pg->border);
-			snprintf(e->to, sizeof(e->to), "%s", g->border);
-			snprintf(e->message, sizeof(e->message),
-				 "new border hop %s for %s over %s (was %s)",
-				 g->border, g->prefix, g->transit, pg->border);
-		}
+		new_border(g, prev, n_prev, ev, n);
 	}
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 /*
  * verdict.c: two groups of hosts compared end to end, at the border and
- * in loss, the decision rule, Holm across prefixes, and the sentences
- * (see verdict.h).  Pure.
+ * in loss, the decision rule, and Holm across prefixes (see verdict.h);
+ * verdict_text.c says them in sentences.  Pure.
  */
 #include "nktrace/verdict.h"
 #include "compare_int.h"
@@ -41,27 +41,12 @@ static void blank_test(struct nkt_cmp_test *t)
 }
 
 /* "hosts", "host" */
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-static void fmt_conf(char *buf, size_t len, double c)
-{
-	double pct = c * 100;
-	if (fabs(pct - round(pct)) < 1e-9)
-		snprintf(buf, len, "%.0f%%", pct);
-	else
-		snprintf(buf, len, "%.1f%%", floor(pct * 10) / 10);
-}
-
-/* An interval the units could not give at the level. */
 static void unattainable(struct nkt_cmp_test *t, double level,
 			 const char *units)
 {
 	char have[16], want[16];
-	fmt_conf(have, sizeof(have), t->s.conf > 0 ? t->s.conf : 0);
-	fmt_conf(want, sizeof(want), level);
+	nkt__fmt_conf(have, sizeof(have), t->s.conf > 0 ? t->s.conf : 0);
+	nkt__fmt_conf(want, sizeof(want), level);
 	snprintf(t->why, sizeof(t->why),
 		 "%s give at most %s confidence, not %s", units, have, want);
 }
@@ -110,7 +95,7 @@ static void e2e_test(const struct nkt__cmp_units *a,
 			"%zu %s via %s, %zu via %s (at least %u each, or the "
 			"same hosts measured over both transits: compare "
 			"--via)",
-			ha, plural(ha, "host", "hosts"), d->a, hb, d->b,
+			ha, nkt__plural(ha, "host", "hosts"), d->a, hb, d->b,
 			cfg->min_units);
 		if (np > 0 && n > 0 && (size_t)n < sizeof(t->why))
 			snprintf(t->why + n, sizeof(t->why) - (size_t)n,
@@ -230,7 +215,7 @@ static void border_test(const struct nkt__cmp_units *a,
 			snprintf(t->why, sizeof(t->why),
 				 "%zu %s reached %s's border (%s), %zu %s's "
 				 "(%s) (at least %u each)",
-				 nx, plural(nx, "trace", "traces"), d->a, ba,
+				 nx, nkt__plural(nx, "trace", "traces"), d->a, ba,
 				 ny, d->b, bb, cfg->min_units);
 		}
 		free(x);
@@ -348,7 +333,7 @@ static void loss_test(const struct nkt__cmp_units *a,
 		snprintf(l->why, sizeof(l->why),
 			 "%zu %s via %s and %zu via %s answered end-to-end "
 			 "probes (at least %u each)",
-			 na, plural(na, "host", "hosts"), d->a, nb, d->b,
+			 na, nkt__plural(na, "host", "hosts"), d->a, nb, d->b,
 			 cfg->min_units);
 	}
 	l->available = l->d.valid;
@@ -414,242 +399,20 @@ void nkt__verdict_holm(struct nkt_cmp_diff *d, size_t n, double level)
 	free(at);
 }
 
-/* ---- sentences ------------------------------------------------------------ */
+/* ---- shared with verdict_text.c ---------------------------------------- */
 
-const char *nkt_verdict_design_name(enum nkt_cmp_design d)
+const char *nkt__plural(size_t n, const char *one, const char *many)
 {
-	switch (d) {
-	case NKT_DESIGN_PAIRED:
-		return "paired";
-	case NKT_DESIGN_HOSTS:
-		return "hosts";
-	case NKT_DESIGN_TRACES:
-		return "traces";
-	case NKT_DESIGN_VANTAGE:
-		return "vantage points";
-	default:
-		return "none";
-	}
+	return n == 1 ? one : many;
 }
 
-const char *nkt_verdict_test_name(enum nkt_cmp_design d)
+void nkt__fmt_conf(char *buf, size_t len, double c)
 {
-	return d == NKT_DESIGN_PAIRED || d == NKT_DESIGN_VANTAGE
-		       ? "Wilcoxon signed-rank"
-		       : "Mann-Whitney";
-}
-
-/* The p-value a decision rests on: Holm-adjusted over the comparisons
- * made. */
-static void fmt_p(char *buf, size_t len, double p)
-{
-	if (isnan(p))
-		snprintf(buf, len, "p n/a");
-	else if (p < 0.001)
-		snprintf(buf, len, "p<0.001");
+	double pct = c * 100;
+	if (fabs(pct - round(pct)) < 1e-9)
+		snprintf(buf, len, "%.0f%%", pct);
 	else
-		snprintf(buf, len, "p=%.3f", p);
+		snprintf(buf, len, "%.1f%%", floor(pct * 10) / 10);
 }
 
-static void fmt_loss(char *buf, size_t len, double l)
-{
-	if (isnan(l))
-		snprintf(buf, len, "-");
-	else if (l < 0.00005)
-		snprintf(buf, len, "0.0%%");
-	else if (l < 0.001)
-		snprintf(buf, len, "%.2f%%", l * 100);
-	else
-		snprintf(buf, len, "%.1f%%", l * 100);
-}
-
-/* v, or 0 where %.1f would print "-0.0". */
-static double no_minus_zero(double v)
-{
-	return v < 0 && v > -0.05 ? 0.0 : v;
-}
-
-/* "98 ms" style digits: one decimal below 20 ms or for a narrow interval. */
-static int digits(double v, struct nkt_ci ci)
-{
-	return fabs(v) < 20 || ci.hi - ci.lo < 2 ? 1 : 0;
-}
-
-/* The faster (nearer) side first: est = a - b < 0 means a is faster. */
-static void oriented(const struct nkt_cmp_diff *d, const struct nkt_shift *s,
-		     const char **fast, const char **slow, double *v,
-		     struct nkt_ci *ci, int *a_first)
-{
-	*a_first = s->est <= 0;
-	*fast = *a_first ? d->a : d->b;
-	*slow = *a_first ? d->b : d->a;
-	*v = fabs(s->est);
-	ci->lo = *a_first ? -s->ci.hi : s->ci.lo;
-	ci->hi = *a_first ? -s->ci.lo : s->ci.hi;
-}
-
-static size_t put(char *buf, size_t len, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static size_t put(char *buf, size_t len, size_t off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	if (off >= len)
-		return off;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + off, len - off, fmt, ap);
-	va_end(ap);
-	return n < 0 ? off : off + (size_t)n;
-}
-
-static size_t loss_part(const struct nkt_cmp_diff *d, double level,
-			char *buf, size_t len, size_t off)
-{
-	const struct nkt_cmp_losstest *l = &d->loss;
-	char la[16], lb[16], p[32], pct[16];
-
-	fmt_loss(la, sizeof(la), l->rate_a);
-	fmt_loss(lb, sizeof(lb), l->rate_b);
-	fmt_conf(pct, sizeof(pct), level);
-	fmt_p(p, sizeof(p), l->p_holm);
-	if (l->claim)
-		off = put(buf, len, off,
-			  "; loss %s via %s vs %s via %s, a real difference "
-			  "(%s CI %+.1f to %+.1f points, %s)",
-			  la, d->a, lb, d->b, pct, l->d.ci.lo * 100,
-			  l->d.ci.hi * 100, p);
-	else if (l->available)
-		off = put(buf, len, off,
-			  "; loss %s vs %s, no clear difference (%s CI "
-			  "%+.1f to %+.1f points, %s)",
-			  la, lb, pct, l->d.ci.lo * 100, l->d.ci.hi * 100, p);
-	else if (!isnan(l->rate_a) || !isnan(l->rate_b))
-		off = put(buf, len, off, "; loss %s vs %s (not compared: %s)",
-			  la, lb, l->why);
-	if (l->dark_a)
-		off = put(buf, len, off, "; %zu %s via %s answered none of "
-					 "its end-to-end probes",
-			  l->dark_a, plural(l->dark_a, "host", "hosts"),
-			  d->a);
-	if (l->dark_b)
-		off = put(buf, len, off, "; %zu %s via %s answered none of "
-					 "its end-to-end probes",
-			  l->dark_b, plural(l->dark_b, "host", "hosts"),
-			  d->b);
-	if (l->went_dark_a)
-		off = put(buf, len, off, "; %zu %s via %s went dark while "
-					 "measured (not counted as loss)",
-			  l->went_dark_a, plural(l->went_dark_a, "host", "hosts"),
-			  d->a);
-	if (l->went_dark_b)
-		off = put(buf, len, off, "; %zu %s via %s went dark while "
-					 "measured (not counted as loss)",
-			  l->went_dark_b, plural(l->went_dark_b, "host", "hosts"),
-			  d->b);
-	return off;
-}
-
-char *nkt_verdict_text(const struct nkt_cmp_diff *d, double level, char *buf,
-		       size_t len)
-{
-	const struct nkt_cmp_test *t = &d->e2e;
-	const char *fast, *slow;
-	char pct[16], p[32], to[96] = "";
-	double v;
-	struct nkt_ci ci;
-	int a_first, dig;
-	size_t off = 0;
-
-	buf[0] = '\0';
-	if (!d->valid) {
-		snprintf(buf, len, "no comparison: fewer than two transits "
-				   "with hosts");
-		return buf;
-	}
-	fmt_conf(pct, sizeof(pct), level);
-	if (d->prefix_str[0])
-		snprintf(to, sizeof(to), " to %s", d->prefix_str);
-	fmt_p(p, sizeof(p), t->p_holm);
-	oriented(d, &t->s, &fast, &slow, &v, &ci, &a_first);
-	dig = digits(v, ci);
-	if (t->claim && t->design == NKT_DESIGN_PAIRED)
-		off = put(buf, len, off,
-			  "%s is %.*f ms faster than %s%s, the same %zu hosts "
-			  "measured over both (%s CI %.*f-%.*f ms, %s %s)",
-			  fast, dig, v, slow, to, t->units_a, pct, dig, ci.lo,
-			  dig, ci.hi, nkt_verdict_test_name(t->design), p);
-	else if (t->claim)
-		off = put(buf, len, off,
-			  "%s is %.*f ms faster than %s%s end to end, over "
-			  "%zu and %zu different hosts, so this includes the "
-			  "hosts' own delays inside North Korea (%s CI "
-			  "%.*f-%.*f ms, %s %s)",
-			  fast, dig, v, slow, to,
-			  a_first ? t->units_a : t->units_b,
-			  a_first ? t->units_b : t->units_a, pct, dig, ci.lo,
-			  dig, ci.hi, nkt_verdict_test_name(t->design), p);
-	else if (t->available)
-		off = put(buf, len, off,
-			  "no clear end-to-end RTT difference between %s and "
-			  "%s%s (%s: %.1f ms, %s CI %.1f to %.1f ms, %s %s)",
-			  fast, slow, to,
-			  t->design == NKT_DESIGN_PAIRED
-				  ? "the same hosts over both"
-				  : "different hosts",
-			  v, pct, no_minus_zero(ci.lo), no_minus_zero(ci.hi),
-			  nkt_verdict_test_name(t->design), p);
-	else
-		off = put(buf, len, off,
-			  "not enough evidence for an end-to-end verdict "
-			  "between %s and %s%s: %s",
-			  d->a, d->b, to, t->why);
-	loss_part(d, level, buf, len, off);
-	return buf;
-}
-
-char *nkt_verdict_border(const struct nkt_cmp_diff *d, double level,
-			 const struct nkt_addrtab *addrs, char *buf,
-			 size_t len)
-{
-	const struct nkt_cmp_test *t = &d->border;
-	const char *fast, *slow;
-	char pct[16], p[32], ba[NKT_ADDRSTRLEN], bb[NKT_ADDRSTRLEN];
-	char to[96] = "";
-	double v;
-	struct nkt_ci ci;
-	int a_first, dig;
-
-	if (!d->valid) {
-		snprintf(buf, len, "no comparison");
-		return buf;
-	}
-	if (d->prefix_str[0])
-		snprintf(to, sizeof(to), " (to %s)", d->prefix_str);
-	fmt_conf(pct, sizeof(pct), level);
-	fmt_p(p, sizeof(p), t->p_holm);
-	oriented(d, &t->s, &fast, &slow, &v, &ci, &a_first);
-	nkt_addrtab_fmt(addrs, a_first ? d->border_a : d->border_b, ba);
-	nkt_addrtab_fmt(addrs, a_first ? d->border_b : d->border_a, bb);
-	dig = digits(v, ci);
-	if (t->claim)
-		snprintf(buf, len,
-			 "%s's border (%s) is %.*f ms nearer than %s's "
-			 "(%s)%s (%s CI %.*f-%.*f ms, %s %s, %zu vs %zu %s)",
-			 fast, ba, dig, v, slow, bb, to, pct, dig, ci.lo, dig,
-			 ci.hi, nkt_verdict_test_name(t->design), p,
-			 a_first ? t->units_a : t->units_b,
-			 a_first ? t->units_b : t->units_a,
-			 nkt_verdict_design_name(t->design));
-	else if (t->available)
-		snprintf(buf, len,
-			 "no clear difference between %s's border (%s) and "
-			 "%s's (%s)%s (%.1f ms, %s CI %.1f to %.1f ms, %s %s)",
-			 fast, ba, slow, bb, to, v, pct, no_minus_zero(ci.lo),
-			 no_minus_zero(ci.hi),
-			 nkt_verdict_test_name(t->design), p);
-	else
-		snprintf(buf, len, "not enough evidence at the border%s: %s",
-			 to, t->why);
-	return buf;
-}
+/* An interval the units could not give at the level. */

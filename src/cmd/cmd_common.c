@@ -44,11 +44,11 @@ int nkt_load_targets(const char *const *args, size_t n_args,
 	return NKT_OK;
 }
 
-int nkt_make_key(const struct nkt_probe_opts *p, struct nkt_key *key,
+int nkt_make_key(int have_seed, uint64_t seed, struct nkt_key *key,
 		 struct nkt_err *err)
 {
-	if (p->have_seed) {
-		*key = nkt_key_from_seed(p->seed);
+	if (have_seed) {
+		*key = nkt_key_from_seed(seed);
 		return NKT_OK;
 	}
 	if (getrandom(key, sizeof(*key), 0) != (ssize_t)sizeof(*key))

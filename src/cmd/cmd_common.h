@@ -21,8 +21,9 @@ int nkt_load_targets(const char *const *args, size_t n_args,
 		     const char *const *files, size_t n_files,
 		     struct nkt_targets *t, struct nkt_err *err);
 
-/* The run's probe key: from the seed, or random (getrandom). */
-int nkt_make_key(const struct nkt_probe_opts *p, struct nkt_key *key,
+/* The run's probe key: from the seed (have_seed), or random (getrandom).
+ * Returns 0 or NKT_ESYS. */
+int nkt_make_key(int have_seed, uint64_t seed, struct nkt_key *key,
 		 struct nkt_err *err);
 
 /*

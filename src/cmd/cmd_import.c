@@ -17,60 +17,13 @@
 #include "nktrace/out_atlas.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char help[] =
-	"usage: nktrace import [OPTIONS] [FILE...]\n"
-	"\n"
-	"Analyse traceroutes of other tools the way `nktrace compare` "
-	"analyses its\nown: each path annotated, attributed to a transit by "
-	"its AS path, and\nsummarised per transit and per /24 (reach, RTT "
-	"over hosts, loss over\nhosts, border hop) and compared, overall "
-	"and per vantage point.  Reads RIPE Atlas "
-	"traceroute results (the API's JSON array\nor one result per line), "
-	"scamper JSON (scamper -O json, sc_warts2json)\nand nktrace's own "
-	"trace --json / compare --traces output, from FILEs or\nstandard "
-	"input ('-' or none), in memory that does not grow with the input.\n"
-	"\n"
-	"      --format F      atlas, scamper or auto (default: each record "
-	"decides)\n"
-	"      --json FILE     the summary as JSON (data/import.schema.md)\n"
-	"      --traces FILE   every imported trace as nktrace Atlas JSON, "
-	"one per line\n"
-	"      --per-vantage   also print each vantage point's transits\n"
-	"      --detail        put every path in the JSON (targets_detail)\n"
-	"      --transits FILE transit definitions (default "
-	"data/transits.json)\n"
-	"      --asn-db FILE   ASN database (GeoLite2-ASN format)\n"
-	"      --geo-db FILE   geo database (GeoLite2-City format)\n"
-	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
-	"      --min-units N   independent units a verdict needs on each "
-	"side (5)\n"
-	"      --max-errors N  print at most N input errors (20; all are "
-	"counted)\n"
-	"  -q, --quiet         no report on standard output\n"
-	"\n"
-	"Records that are not traceroutes (Atlas ping, scamper ping or "
-	"tracelb,\ncycle records) and failed measurements are counted and "
-	"left out.  A\nrecord that is not valid is reported as FILE:LINE: "
-	"why, and the rest of\nthe input is still read.\n"
-	"exit status: 0 ok, 1 some input was not valid or an output failed "
-	"(the\nrest is analysed), 2 usage error, unreadable file or "
-	"database.\n";
 
-struct import_opts {
-	int format;
-	const char *json_out, *traces_out, *transits, *asn_db, *geo_db;
-	double level;
-	unsigned min_units;
-	uint64_t max_errors;
-	int per_vantage, detail, quiet;
-};
 
 /* Per input file and in total. */
 struct counts {
@@ -79,7 +32,7 @@ struct counts {
 };
 
 struct importer {
-	struct import_opts o;
+	struct nkt_import_opts o;
 	struct nkt_addrtab at;
 	struct nkt_impagg agg;
 	struct nkt_annot_ctx actx;
@@ -171,24 +124,97 @@ static void one_trace(struct importer *im, struct nkt_trace *t,
 }
 
 /* Read one input to its end.  Returns 0, or NKT_ESYS for a read error. */
+/* A record that is not a traceroute, counted by why. */
+static void count_ignored(struct counts *c, const char *why)
+{
+	c->ignored++;
+	if (strncmp(why, "measurement failed", 18) == 0 ||
+	    strncmp(why, "no destination", 14) == 0)
+		c->failed++;
+	else if (strstr(why, "cycle") != NULL ||
+		 strstr(why, "list record") != NULL)
+		c->meta++;
+	else
+		c->not_traceroute++;
+}
+
+/* One input's counts: into its "files" entry and the totals. */
+static void add_counts(struct importer *im, const char *name,
+		       const struct counts *c)
+{
+	struct counts *t = &im->total;
+
+	json_array_append_new(
+		im->inputs,
+		json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "file",
+			  name, "records", (json_int_t)c->records,
+			  "traceroutes", (json_int_t)c->traces, "atlas",
+			  (json_int_t)c->atlas, "scamper",
+			  (json_int_t)c->scamper, "nktrace",
+			  (json_int_t)c->nktrace, "not_traceroute",
+			  (json_int_t)c->not_traceroute, "failed",
+			  (json_int_t)c->failed, "malformed",
+			  (json_int_t)c->malformed));
+	t->records += c->records;
+	t->traces += c->traces;
+	t->atlas += c->atlas;
+	t->scamper += c->scamper;
+	t->nktrace += c->nktrace;
+	t->ignored += c->ignored;
+	t->malformed += c->malformed;
+	t->not_traceroute += c->not_traceroute;
+	t->failed += c->failed;
+	t->meta += c->meta;
+}
+
+/* One record read: a trace folded, or counted as ignored or not valid. */
+static void one_record(struct importer *im, const char *name, json_t *rec,
+		       const struct nkt_jpos *pos, struct nkt_import_state *st,
+		       struct counts *c)
+{
+	struct nkt_err err = {0, ""};
+	struct nkt_import_meta m;
+	struct nkt_trace *t;
+	int r = nkt_import_record(rec, (enum nkt_import_fmt)im->o.format,
+				  &im->at, st, &t, &m, &err);
+
+	if (r == NKT_EIGNORE) {
+		count_ignored(c, err.msg);
+		return;
+	}
+	if (r != NKT_OK) {
+		char msg[sizeof(err.msg) + 32];
+		c->malformed++;
+		snprintf(msg, sizeof(msg), "record %llu: %s",
+			 (unsigned long long)pos->index + 1, err.msg);
+		input_error(im, name, pos, msg);
+		return;
+	}
+	c->traces++;
+	if (strcmp(m.source, "scamper") == 0)
+		c->scamper++;
+	else if (strcmp(m.source, "nktrace") == 0)
+		c->nktrace++;
+	else
+		c->atlas++;
+	one_trace(im, t, &m);
+	nkt_trace_free(t);
+}
+
 static int read_input(struct importer *im, const char *name, FILE *f)
 {
 	struct nkt_jstream js;
 	struct nkt_import_state st;
 	struct counts c;
 	struct nkt_jpos pos;
-	struct nkt_err err;
-	json_t *rec;
 	int rc = NKT_OK, r;
 
 	memset(&st, 0, sizeof(st));
 	memset(&c, 0, sizeof(c));
 	nkt_jstream_init(&js, f);
 	for (;;) {
-		struct nkt_trace *t;
-		struct nkt_import_meta m;
-		err.code = 0;
-		err.msg[0] = '\0';
+		struct nkt_err err = {0, ""};
+		json_t *rec;
 		r = nkt_jstream_next(&js, &rec, &pos, &err);
 		if (r == 0)
 			break;
@@ -204,38 +230,8 @@ static int read_input(struct importer *im, const char *name, FILE *f)
 			input_error(im, name, &pos, err.msg);
 			continue;
 		}
-		r = nkt_import_record(rec, (enum nkt_import_fmt)im->o.format,
-				      &im->at, &st, &t, &m, &err);
+		one_record(im, name, rec, &pos, &st, &c);
 		json_decref(rec);
-		if (r == NKT_EIGNORE) {
-			c.ignored++;
-			if (strncmp(err.msg, "measurement failed", 18) == 0 ||
-			    strncmp(err.msg, "no destination", 14) == 0)
-				c.failed++;
-			else if (strstr(err.msg, "cycle") != NULL ||
-				 strstr(err.msg, "list record") != NULL)
-				c.meta++;
-			else
-				c.not_traceroute++;
-			continue;
-		}
-		if (r != NKT_OK) {
-			char msg[sizeof(err.msg) + 32];
-			c.malformed++;
-			snprintf(msg, sizeof(msg), "record %llu: %s",
-				 (unsigned long long)pos.index + 1, err.msg);
-			input_error(im, name, &pos, msg);
-			continue;
-		}
-		c.traces++;
-		if (strcmp(m.source, "scamper") == 0)
-			c.scamper++;
-		else if (strcmp(m.source, "nktrace") == 0)
-			c.nktrace++;
-		else
-			c.atlas++;
-		one_trace(im, t, &m);
-		nkt_trace_free(t);
 	}
 	nkt_jstream_free(&js);
 	if (c.records == 0 && rc == NKT_OK) {
@@ -243,27 +239,7 @@ static int read_input(struct importer *im, const char *name, FILE *f)
 		c.malformed++;
 		input_error(im, name, &pos, "empty: no records");
 	}
-	json_array_append_new(
-		im->inputs,
-		json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "file",
-			  name, "records", (json_int_t)c.records,
-			  "traceroutes", (json_int_t)c.traces, "atlas",
-			  (json_int_t)c.atlas, "scamper",
-			  (json_int_t)c.scamper, "nktrace",
-			  (json_int_t)c.nktrace, "not_traceroute",
-			  (json_int_t)c.not_traceroute, "failed",
-			  (json_int_t)c.failed, "malformed",
-			  (json_int_t)c.malformed));
-	im->total.records += c.records;
-	im->total.traces += c.traces;
-	im->total.atlas += c.atlas;
-	im->total.scamper += c.scamper;
-	im->total.nktrace += c.nktrace;
-	im->total.ignored += c.ignored;
-	im->total.malformed += c.malformed;
-	im->total.not_traceroute += c.not_traceroute;
-	im->total.failed += c.failed;
-	im->total.meta += c.meta;
+	add_counts(im, name, &c);
 	return rc;
 }
 
@@ -278,14 +254,77 @@ static int cmp_by_vantage(const void *x, const void *y, void *ctx)
 
 /* Each vantage point's own summary: its transits and which transit
  * carries each prefix from it. */
+/* A number rounded to `scale` (1000: to the 0.001), or null. */
+static json_t *rounded(double v, double scale)
+{
+	return isnan(v) ? json_null() : json_real(round(v * scale) / scale);
+}
+
+/* One vantage point's transit row, in JSON and (print) as text. */
+static json_t *vantage_transit(const struct importer *im,
+			       const struct nkt_cmp_stats *s, int print)
+{
+	char b[NKT_ADDRSTRLEN];
+
+	if (print) {
+		printf("  %s %zu/%zu", s->name, s->reached, s->targets);
+		if (!isnan(s->rtt_median))
+			printf(" %.1f", s->rtt_median);
+		if (!isnan(s->loss))
+			printf(" %.1f%%", s->loss * 100);
+	}
+	return json_pack(
+		"{s:s,s:I,s:I,s:o,s:o,s:o}", "name", s->name, "targets",
+		(json_int_t)s->targets, "reached", (json_int_t)s->reached,
+		"rtt_median_ms", rounded(s->rtt_median, 1000), "loss",
+		rounded(s->loss, 1e5), "border_addr",
+		s->border_addr
+			? json_string(nkt_addrtab_fmt(&im->at, s->border_addr,
+						      b))
+			: json_null());
+}
+
+/* One vantage point's summary: its transits and which carries what. */
+static json_t *vantage_json(const struct importer *im, uint32_t v,
+			    uint64_t traces, const struct nkt_cmp_result *r,
+			    int print)
+{
+	json_t *o = json_object(), *ts = json_array(), *ps = json_array();
+	size_t k;
+
+	json_object_set_new(o, "vantage", json_string(im->agg.vantage[v]));
+	json_object_set_new(o, "traceroutes", json_integer((json_int_t)traces));
+	json_object_set_new(o, "targets", json_integer((json_int_t)r->targets));
+	if (print)
+		printf("  %-40s", im->agg.vantage[v]);
+	for (k = 0; k < r->n_transit; k++)
+		json_array_append_new(ts, vantage_transit(im, &r->transit[k],
+							  print));
+	if (print)
+		putchar('\n');
+	for (k = 0; k < r->n_prefix; k++) {
+		const struct nkt_cmp_stats *s = &r->prefix[k];
+		char a[NKT_ADDRSTRLEN], pf[NKT_ADDRSTRLEN + 8];
+		if (!s->carrier)
+			continue;
+		snprintf(pf, sizeof(pf), "%s/%u",
+			 nkt_addrtab_fmt(&im->at, s->prefix, a), s->prefix_len);
+		json_array_append_new(ps, json_pack("{s:s,s:s}", "prefix", pf,
+						    "transit", s->name));
+	}
+	json_object_set_new(o, "transits", ts);
+	json_object_set_new(o, "carriers", ps);
+	return o;
+}
+
+/* The summary of each vantage point's own observations. */
 static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 			   const uint32_t *vant, size_t n,
 			   const struct nkt_cmp_cfg *cfg, int print)
 {
 	json_t *arr = json_array();
-	size_t *idx = nkt_xcalloc(n ? n : 1, sizeof(*idx)), i = 0, j, k;
+	size_t *idx = nkt_xcalloc(n ? n : 1, sizeof(*idx)), i, j;
 	struct nkt_cmp_obs *sub = nkt_xcalloc(n ? n : 1, sizeof(*sub));
-	struct nkt_cmp_cfg vc = *cfg;
 
 	for (i = 0; i < n; i++)
 		idx[i] = i;
@@ -294,75 +333,14 @@ static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 		printf("\nper vantage point (RTT median ms, loss):\n");
 	for (i = 0; i < n; i = j) {
 		struct nkt_cmp_result r;
-		json_t *v = json_object(), *ts = json_array(),
-		       *ps = json_array();
 		uint64_t traces = 0;
 		for (j = i; j < n && vant[idx[j]] == vant[idx[i]]; j++) {
 			sub[j - i] = obs[idx[j]];
 			traces += nkt_impagg_traces(&im->agg, idx[j]);
 		}
-		nkt_cmp_summarize(sub, j - i, &vc, &r);
-		json_object_set_new(v, "vantage",
-				    json_string(im->agg.vantage[vant[idx[i]]]));
-		json_object_set_new(v, "traceroutes",
-				    json_integer((json_int_t)traces));
-		json_object_set_new(v, "targets",
-				    json_integer((json_int_t)r.targets));
-		if (print)
-			printf("  %-40s", im->agg.vantage[vant[idx[i]]]);
-		for (k = 0; k < r.n_transit; k++) {
-			const struct nkt_cmp_stats *s = &r.transit[k];
-			json_array_append_new(
-				ts,
-				json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}", "name",
-					  s->name, "targets",
-					  (json_int_t)s->targets, "reached",
-					  (json_int_t)s->reached, "rtt_median_ms",
-					  isnan(s->rtt_median)
-						  ? json_null()
-						  : json_real(round(s->rtt_median *
-								    1000) /
-							      1000),
-					  "loss",
-					  isnan(s->loss)
-						  ? json_null()
-						  : json_real(round(s->loss *
-								    1e5) /
-							      1e5),
-					  "border_addr",
-					  s->border_addr
-						  ? json_string(nkt_addrtab_fmt(
-							    &im->at,
-							    s->border_addr,
-							    (char[NKT_ADDRSTRLEN]){
-								    0}))
-						  : json_null()));
-			if (print) {
-				printf("  %s %zu/%zu", s->name, s->reached,
-				       s->targets);
-				if (!isnan(s->rtt_median))
-					printf(" %.1f", s->rtt_median);
-				if (!isnan(s->loss))
-					printf(" %.1f%%", s->loss * 100);
-			}
-		}
-		if (print)
-			putchar('\n');
-		for (k = 0; k < r.n_prefix; k++) {
-			const struct nkt_cmp_stats *s = &r.prefix[k];
-			char a[NKT_ADDRSTRLEN], pf[NKT_ADDRSTRLEN + 8];
-			if (!s->carrier)
-				continue;
-			snprintf(pf, sizeof(pf), "%s/%u",
-				 nkt_addrtab_fmt(&im->at, s->prefix, a),
-				 s->prefix_len);
-			json_array_append_new(
-				ps, json_pack("{s:s,s:s}", "prefix", pf,
-					      "transit", s->name));
-		}
-		json_object_set_new(v, "transits", ts);
-		json_object_set_new(v, "carriers", ps);
-		json_array_append_new(arr, v);
+		nkt_cmp_summarize(sub, j - i, cfg, &r);
+		json_array_append_new(arr, vantage_json(im, vant[idx[i]],
+							traces, &r, print));
 		nkt_cmp_result_free(&r);
 	}
 	free(sub);
@@ -370,138 +348,33 @@ static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 	return arr;
 }
 
-static int parse(int argc, char **argv, struct import_opts *o)
+/* Data, annotator and outputs; every input readable first.  Returns 0 or
+ * an exit code (the message printed). */
+static int open_importer(struct importer *im, struct nkt_outfile *jout,
+			 int *jopen)
 {
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"json", required_argument, NULL, 'j'},
-		{"traces", required_argument, NULL, 't'},
-		{"per-vantage", no_argument, NULL, 'V'},
-		{"detail", no_argument, NULL, 'D'},
-		{"transits", required_argument, NULL, 'T'},
-		{"asn-db", required_argument, NULL, 'a'},
-		{"geo-db", required_argument, NULL, 'g'},
-		{"ci", required_argument, NULL, 'c'},
-		{"min-units", required_argument, NULL, 'u'},
-		{"max-errors", required_argument, NULL, 'm'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct nkt_err err = {0, ""};
-	uint64_t v;
-	int c;
+	size_t i;
 
-	memset(o, 0, sizeof(*o));
-	o->level = 0.95;
-	o->min_units = NKT_CMP_MIN_UNITS;
-	o->max_errors = 20;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			o->format = nkt_import_fmt_parse(optarg);
-			if (o->format < 0) {
-				fprintf(stderr,
-					"nktrace import: --format '%s': "
-					"expected atlas, scamper or auto\n",
-					optarg);
-				return NKT_EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			o->json_out = optarg;
-			break;
-		case 't':
-			o->traces_out = optarg;
-			break;
-		case 'V':
-			o->per_vantage = 1;
-			break;
-		case 'D':
-			o->detail = 1;
-			break;
-		case 'T':
-			o->transits = optarg;
-			break;
-		case 'a':
-			o->asn_db = optarg;
-			break;
-		case 'g':
-			o->geo_db = optarg;
-			break;
-		case 'c':
-			if (nkt_parse_double(optarg, 0.5, 0.9999, &o->level,
-					     "--ci", &err) != NKT_OK)
-				return nkt_fail("import", &err);
-			break;
-		case 'u':
-			if (nkt_parse_u64(optarg, 2, 100000, &v,
-					  "--min-units", &err) != NKT_OK)
-				return nkt_fail("import", &err);
-			o->min_units = (unsigned)v;
-			break;
-		case 'm':
-			if (nkt_parse_u64(optarg, 0, 1000000000, &o->max_errors,
-					  "--max-errors", &err) != NKT_OK)
-				return nkt_fail("import", &err);
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		default:
-			nkt_cli_getopt_error(c, argv, &err);
+	for (i = 0; i < im->o.n_files; i++)
+		if (strcmp(im->o.files[i], "-") != 0 &&
+		    access(im->o.files[i], R_OK) != 0) {
+			nkt_err_set(&err, NKT_EINVAL, "%s: %s", im->o.files[i],
+				    strerror(errno));
 			return nkt_fail("import", &err);
 		}
-	}
-	return NKT_EXIT_OK;
-}
-
-int nkt_cmd_import(int argc, char **argv)
-{
-	struct importer *im = nkt_xcalloc(1, sizeof(*im));
-	struct nkt_err err = {0, ""};
-	struct nkt_cmp_cfg cfg;
-	struct nkt_cmp_result r;
-	struct nkt_cmp_obs *obs;
-	const uint32_t *vant;
-	struct nkt_outfile jout;
-	int code, i, jopen = 0, read_failed = 0;
-	size_t n;
-	json_t *sum = NULL;
-
-	code = parse(argc, argv, &im->o);
-	if (code != NKT_EXIT_OK) {
-		free(im);
-		return code < 0 ? NKT_EXIT_OK : code;
-	}
-	/* Every input must be readable before anything is read. */
-	for (i = optind; i < argc; i++)
-		if (strcmp(argv[i], "-") != 0 && access(argv[i], R_OK) != 0) {
-			fprintf(stderr, "nktrace import: %s: %s\n", argv[i],
-				strerror(errno));
-			free(im);
-			return NKT_EXIT_USAGE;
-		}
-	if (nkt_load_data(im->o.transits, &im->tdb, &im->trans, &err) !=
-	    NKT_OK) {
-		code = nkt_fail("import", &err);
-		goto out;
-	}
+	if (nkt_load_data(im->o.a.transits_file, &im->tdb, &im->trans,
+			  &err) != NKT_OK)
+		return nkt_fail("import", &err);
 	if (im->trans == NULL) {
-		fprintf(stderr, "nktrace import: no transit definitions "
-				"(data/transits.json or --transits FILE)\n");
-		code = NKT_EXIT_USAGE;
-		goto out;
+		nkt_err_set(&err, NKT_EINVAL,
+			    "no transit definitions (data/transits.json or "
+			    "--transits FILE)");
+		return nkt_fail("import", &err);
 	}
-	im->actx.an = nkt_annot_open(im->o.asn_db, im->o.geo_db, &err);
-	if (im->actx.an == NULL) {
-		code = nkt_fail("import", &err);
-		goto out;
-	}
+	im->actx.an = nkt_annot_open(im->o.db.asn_db, im->o.db.geo_db, &err);
+	if (im->actx.an == NULL)
+		return nkt_fail("import", &err);
 	im->actx.tdb = im->tdb;
 	im->actx.trans = im->trans;
 	im->actx.addrs = &im->at;
@@ -509,36 +382,103 @@ int nkt_cmd_import(int argc, char **argv)
 	im->oo.addrs = &im->at;
 	im->inputs = json_array();
 	if (im->o.json_out != NULL) {
-		if (nkt_outfile_open(&jout, im->o.json_out, &err) != NKT_OK) {
-			code = nkt_fail("import", &err);
-			goto out;
-		}
-		jopen = 1;
+		if (nkt_outfile_open(jout, im->o.json_out, &err) != NKT_OK)
+			return nkt_fail("import", &err);
+		*jopen = 1;
 	}
 	if (im->o.traces_out != NULL) {
 		if (nkt_outfile_open(&im->tout, im->o.traces_out, &err) !=
-		    NKT_OK) {
-			code = nkt_fail("import", &err);
-			goto out;
-		}
+		    NKT_OK)
+			return nkt_fail("import", &err);
 		im->tout_open = 1;
 	}
+	return NKT_EXIT_OK;
+}
 
-	if (optind == argc)
-		read_failed |= read_input(im, "-", stdin) != NKT_OK;
-	for (i = optind; i < argc; i++) {
-		FILE *f = strcmp(argv[i], "-") == 0 ? stdin
-						     : fopen(argv[i], "r");
+/* Every input (standard input without any).  Returns 1 if one failed. */
+static int read_all(struct importer *im)
+{
+	int failed = 0;
+	size_t i;
+
+	if (im->o.n_files == 0)
+		return read_input(im, "-", stdin) != NKT_OK;
+	for (i = 0; i < im->o.n_files; i++) {
+		const char *path = im->o.files[i];
+		FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 		if (f == NULL) {
-			fprintf(stderr, "nktrace import: %s: %s\n", argv[i],
+			fprintf(stderr, "nktrace import: %s: %s\n", path,
 				strerror(errno));
-			read_failed = 1;
+			failed = 1;
 			continue;
 		}
-		read_failed |= read_input(im, argv[i], f) != NKT_OK;
+		failed |= read_input(im, path, f) != NKT_OK;
 		if (f != stdin)
 			fclose(f);
 	}
+	return failed;
+}
+
+/* What was read, for the summary's "input". */
+static json_t *input_json(const struct importer *im, size_t paths)
+{
+	const struct counts *t = &im->total;
+	return json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "records",
+		(json_int_t)t->records, "traceroutes", (json_int_t)t->traces,
+		"atlas", (json_int_t)t->atlas, "scamper",
+		(json_int_t)t->scamper, "nktrace", (json_int_t)t->nktrace,
+		"not_traceroute", (json_int_t)t->not_traceroute, "failed",
+		(json_int_t)t->failed, "cycle_records", (json_int_t)t->meta,
+		"malformed", (json_int_t)t->malformed, "vantage_points",
+		(json_int_t)im->agg.n_vantage, "paths", (json_int_t)paths);
+}
+
+static void print_summary(const struct importer *im, size_t paths,
+			  const struct nkt_cmp_result *r,
+			  const struct nkt_cmp_cfg *cfg)
+{
+	const struct counts *t = &im->total;
+	printf("nktrace import: %llu records: %llu traceroutes (%llu RIPE "
+	       "Atlas, %llu scamper, %llu nktrace) from %zu vantage points, "
+	       "%zu paths; %llu not traceroutes, %llu failed measurements, "
+	       "%llu scamper cycle records, %llu not valid\n",
+	       (unsigned long long)t->records, (unsigned long long)t->traces,
+	       (unsigned long long)t->atlas, (unsigned long long)t->scamper,
+	       (unsigned long long)t->nktrace, im->agg.n_vantage, paths,
+	       (unsigned long long)t->not_traceroute,
+	       (unsigned long long)t->failed, (unsigned long long)t->meta,
+	       (unsigned long long)t->malformed);
+	if (paths > 0) {
+		putchar('\n');
+		nkt_cmp_text(stdout, r, cfg);
+	}
+}
+
+/* Write (or abort) an output file: 0 or NKT_EXIT_FAIL (said so). */
+static int close_output(struct nkt_outfile *of, const char *path, int bad)
+{
+	struct nkt_err err = {0, ""};
+	if (bad) {
+		nkt_outfile_abort(of);
+		fprintf(stderr, "nktrace import: writing %s failed\n", path);
+		return NKT_EXIT_FAIL;
+	}
+	if (nkt_outfile_commit(of, &err) != NKT_OK)
+		return nkt_fail("import", &err);
+	return NKT_EXIT_OK;
+}
+
+/* The summary: on standard output, and as JSON (with per vantage point
+ * figures) when asked.  Returns the JSON, or NULL. */
+static json_t *summarize(struct importer *im, int want_json,
+			 struct nkt_cmp_result *r)
+{
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_obs *obs;
+	const uint32_t *vant;
+	json_t *sum = NULL, *pv;
+	size_t n;
 
 	obs = nkt_impagg_obs(&im->agg, &vant, &n);
 	nkt_cmp_unify(obs, n);
@@ -546,99 +486,32 @@ int nkt_cmd_import(int argc, char **argv)
 	cfg.transits = im->trans;
 	cfg.tdb = im->tdb;
 	cfg.addrs = &im->at;
-	cfg.level = im->o.level;
-	cfg.min_units = im->o.min_units;
+	cfg.level = im->o.a.level;
+	cfg.min_units = im->o.a.min_units;
 	memcpy(cfg.via_name, im->via_name, sizeof(cfg.via_name));
-	nkt_cmp_summarize(obs, n, &cfg, &r);
+	nkt_cmp_summarize(obs, n, &cfg, r);
+	if (!im->o.quiet)
+		print_summary(im, n, r, &cfg);
+	if (!want_json && !im->o.per_vantage)
+		return NULL;
+	pv = per_vantage(im, obs, vant, n, &cfg,
+			 im->o.per_vantage && !im->o.quiet);
+	if (!want_json) {
+		json_decref(pv);
+		return NULL;
+	}
+	sum = nkt_cmp_json(r, obs, n, &cfg, im->t0, im->t1);
+	json_object_set_new(sum, "type", json_string("import"));
+	if (!im->o.detail)
+		json_object_del(sum, "targets_detail");
+	json_object_set_new(sum, "input", input_json(im, n));
+	json_object_set(sum, "files", im->inputs);
+	json_object_set_new(sum, "vantage_points", pv);
+	return sum;
+}
 
-	if (!im->o.quiet) {
-		printf("nktrace import: %llu records: %llu traceroutes (%llu "
-		       "RIPE Atlas, %llu scamper, %llu nktrace) from %zu "
-		       "vantage points, %zu paths; %llu not traceroutes, "
-		       "%llu failed measurements, %llu scamper cycle records, "
-		       "%llu not valid\n",
-		       (unsigned long long)im->total.records,
-		       (unsigned long long)im->total.traces,
-		       (unsigned long long)im->total.atlas,
-		       (unsigned long long)im->total.scamper,
-		       (unsigned long long)im->total.nktrace,
-		       im->agg.n_vantage, n,
-		       (unsigned long long)im->total.not_traceroute,
-		       (unsigned long long)im->total.failed,
-		       (unsigned long long)im->total.meta,
-		       (unsigned long long)im->total.malformed);
-		if (n > 0) {
-			putchar('\n');
-			nkt_cmp_text(stdout, &r, &cfg);
-		}
-	}
-	if (jopen || im->o.per_vantage) {
-		json_t *pv = per_vantage(im, obs, vant, n, &cfg,
-					 im->o.per_vantage && !im->o.quiet);
-		if (jopen) {
-			sum = nkt_cmp_json(&r, obs, n, &cfg, im->t0, im->t1);
-			json_object_set_new(sum, "type", json_string("import"));
-			if (!im->o.detail)
-				json_object_del(sum, "targets_detail");
-			json_object_set_new(
-				sum, "input",
-				json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-					  "s:I,s:I,s:I}",
-					  "records",
-					  (json_int_t)im->total.records,
-					  "traceroutes",
-					  (json_int_t)im->total.traces, "atlas",
-					  (json_int_t)im->total.atlas,
-					  "scamper",
-					  (json_int_t)im->total.scamper,
-					  "nktrace",
-					  (json_int_t)im->total.nktrace,
-					  "not_traceroute",
-					  (json_int_t)im->total.not_traceroute,
-					  "failed",
-					  (json_int_t)im->total.failed,
-					  "cycle_records",
-					  (json_int_t)im->total.meta,
-					  "malformed",
-					  (json_int_t)im->total.malformed,
-					  "vantage_points",
-					  (json_int_t)im->agg.n_vantage, "paths",
-					  (json_int_t)n));
-			json_object_set(sum, "files", im->inputs);
-			json_object_set_new(sum, "vantage_points", pv);
-		} else
-			json_decref(pv);
-	}
-	code = im->total.malformed > 0 || read_failed ? NKT_EXIT_FAIL
-						       : NKT_EXIT_OK;
-	if (jopen) {
-		jopen = 0;
-		if (json_dumpf(sum, jout.f, NKT_JSON_FLAGS) != 0 ||
-		    fputc('\n', jout.f) == EOF) {
-			nkt_outfile_abort(&jout);
-			fprintf(stderr, "nktrace import: writing %s failed\n",
-				im->o.json_out);
-			code = NKT_EXIT_FAIL;
-		} else if (nkt_outfile_commit(&jout, &err) != NKT_OK)
-			code = nkt_fail("import", &err);
-	}
-	if (im->tout_open) {
-		im->tout_open = 0;
-		if (im->tout_failed) {
-			nkt_outfile_abort(&im->tout);
-			fprintf(stderr, "nktrace import: writing %s failed\n",
-				im->o.traces_out);
-			code = NKT_EXIT_FAIL;
-		} else if (nkt_outfile_commit(&im->tout, &err) != NKT_OK)
-			code = nkt_fail("import", &err);
-	}
-	if (fflush(stdout) != 0)
-		code = NKT_EXIT_FAIL;
-	json_decref(sum);
-	nkt_cmp_result_free(&r);
-out:
-	if (jopen)
-		nkt_outfile_abort(&jout);
+static void close_importer(struct importer *im)
+{
 	if (im->tout_open)
 		nkt_outfile_abort(&im->tout);
 	json_decref(im->inputs);
@@ -648,5 +521,50 @@ out:
 	free(im->tdb);
 	free(im->trans);
 	free(im);
+}
+
+int nkt_cmd_import(int argc, char **argv)
+{
+	struct importer *im = nkt_xcalloc(1, sizeof(*im));
+	struct nkt_err err = {0, ""};
+	struct nkt_cmp_result r;
+	struct nkt_outfile jout;
+	int code, jopen = 0, read_failed, bad;
+	json_t *sum;
+
+	if (nkt_cli_import(argc, argv, &im->o, &err) != NKT_OK) {
+		code = nkt_fail("import", &err);
+		goto out;
+	}
+	if (im->o.help) {
+		fputs(nkt_cli_import_help, stdout);
+		code = NKT_EXIT_OK;
+		goto out;
+	}
+	if ((code = open_importer(im, &jout, &jopen)) != NKT_EXIT_OK)
+		goto out;
+	read_failed = read_all(im);
+	sum = summarize(im, jopen, &r);
+	code = im->total.malformed > 0 || read_failed ? NKT_EXIT_FAIL
+						       : NKT_EXIT_OK;
+	if (jopen) {
+		jopen = 0;
+		bad = json_dumpf(sum, jout.f, NKT_JSON_FLAGS) != 0 ||
+		      fputc('\n', jout.f) == EOF;
+		code |= close_output(&jout, im->o.json_out, bad);
+	}
+	if (im->tout_open) {
+		im->tout_open = 0;
+		code |= close_output(&im->tout, im->o.traces_out,
+				     im->tout_failed);
+	}
+	if (fflush(stdout) != 0)
+		code = NKT_EXIT_FAIL;
+	json_decref(sum);
+	nkt_cmp_result_free(&r);
+out:
+	if (jopen)
+		nkt_outfile_abort(&jout);
+	close_importer(im);
 	return code;
 }

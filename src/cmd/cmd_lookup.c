@@ -11,33 +11,11 @@
 #include "nktrace/out_opts.h"
 
 #include <arpa/inet.h>
-#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-	"usage: nktrace lookup [--json] [--asn-db FILE] [--geo-db FILE] "
-	"ADDR... | -f FILE | -\n"
-	"\n"
-	"Print the ASN, organisation, country and city of each IPv4 or IPv6\n"
-	"address (one per argument, or one per line of FILE or standard "
-	"input).\n"
-	"Special-purpose addresses (private, shared, documentation, ...) are\n"
-	"marked as such, never looked up.\n"
-	"\n"
-	"      --json          one JSON object per address\n"
-	"      --asn-db FILE   ASN database (GeoLite2-ASN format)\n"
-	"      --geo-db FILE   geo database (GeoLite2-City or -Country "
-	"format)\n"
-	"  -f, --file FILE     addresses from FILE ('-': standard input)\n"
-	"  -v, --verbose       which databases are used, lookup counts\n"
-	"Default databases: the built-in data/nktrace.mmdb, then\n"
-	"/usr/share/GeoIP and /var/lib/GeoIP (GeoLite2-ASN.mmdb,\n"
-	"GeoLite2-City.mmdb).\n"
-	"\n"
-	"exit status: 0 ok, 1 a database record could not be read, 2 usage\n"
-	"error or unusable database.\n";
 
 static int is_addr(const char *s)
 {
@@ -88,100 +66,50 @@ static void print_json(const char *addr, const struct nkt_annot *an)
 	json_decref(o);
 }
 
-int nkt_cmd_lookup(int argc, char **argv)
+/* The addresses: the operands, then FILE's words.  *buf holds them. */
+static int gather(const struct nkt_lookup_opts *o, char ***addrs, size_t *n,
+		  char **buf, struct nkt_err *err)
 {
-	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"asn-db", required_argument, NULL, 'a'},
-		{"geo-db", required_argument, NULL, 'g'},
-		{"file", required_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct nkt_err err = {0, ""};
-	struct nkt_annotator *an;
-	const char *asn_db = NULL, *geo_db = NULL, *file = NULL;
-	char **addrs = NULL, *buf = NULL;
-	size_t n = 0, cap = 0, i;
-	int c, json = 0, verbose = 0, code = NKT_EXIT_OK;
-	uint64_t errors = 0;
+	size_t cap = o->n_addrs + 16, i;
+	char *p, *save = NULL;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'a':
-			asn_db = optarg;
-			break;
-		case 'g':
-			geo_db = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return NKT_EXIT_OK;
-		default:
-			nkt_cli_getopt_error(c, argv, &err);
-			return nkt_fail("lookup", &err);
-		}
-	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			file = "-";
-			continue;
-		}
-		if (n == cap)
-			addrs = nkt_xreallocarray(addrs, cap = cap * 2 + 16,
-						  sizeof(*addrs));
-		addrs[n++] = argv[i];
-	}
-	if (file != NULL) {
+	*addrs = nkt_xreallocarray(NULL, cap, sizeof(**addrs));
+	*n = 0;
+	*buf = NULL;
+	for (i = 0; i < o->n_addrs; i++)
+		(*addrs)[(*n)++] = (char *)(uintptr_t)o->addrs[i];
+	if (o->file != NULL) {
 		size_t len;
-		char *p, *save = NULL;
-		if (nkt_read_file(file, &buf, &len, &err) != NKT_OK) {
-			free(addrs);
-			err.code = NKT_EINVAL;
-			return nkt_fail("lookup", &err);
+		if (nkt_read_file(o->file, buf, &len, err) != NKT_OK) {
+			err->code = NKT_EINVAL;
+			return NKT_EINVAL;
 		}
-		for (p = strtok_r(buf, " \t\r\n", &save); p != NULL;
+		for (p = strtok_r(*buf, " \t\r\n", &save); p != NULL;
 		     p = strtok_r(NULL, " \t\r\n", &save)) {
-			if (n == cap)
-				addrs = nkt_xreallocarray(
-					addrs, cap = cap * 2 + 16,
-					sizeof(*addrs));
-			addrs[n++] = p;
+			if (*n == cap)
+				*addrs = nkt_xreallocarray(*addrs,
+							   cap = cap * 2,
+							   sizeof(**addrs));
+			(*addrs)[(*n)++] = p;
 		}
 	}
-	if (n == 0) {
-		fprintf(stderr, "nktrace lookup: no address given\n");
-		free(addrs);
-		free(buf);
-		return NKT_EXIT_USAGE;
-	}
-	for (i = 0; i < n; i++)
-		if (!is_addr(addrs[i])) {
-			fprintf(stderr,
-				"nktrace lookup: '%s' is not an IP address\n",
-				addrs[i]);
-			free(addrs);
-			free(buf);
-			return NKT_EXIT_USAGE;
-		}
-	an = nkt_annot_open(asn_db, geo_db, &err);
-	if (an == NULL) {
-		free(addrs);
-		free(buf);
-		return nkt_fail("lookup", &err);
-	}
+	if (*n == 0)
+		return nkt_err_set(err, NKT_EINVAL, "no address given");
+	for (i = 0; i < *n; i++)
+		if (!is_addr((*addrs)[i]))
+			return nkt_err_set(err, NKT_EINVAL,
+					   "'%s' is not an IP address",
+					   (*addrs)[i]);
+	return NKT_OK;
+}
+
+/* Look every address up and print it; 0 or NKT_EXIT_FAIL. */
+static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
+		   char **addrs, size_t n)
+{
+	int code = NKT_EXIT_OK;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		struct nkt_annot a;
 		nkt_annot_str(an, addrs[i], &a);
@@ -192,7 +120,7 @@ int nkt_cmd_lookup(int argc, char **argv)
 				addrs[i]);
 			code = NKT_EXIT_FAIL;
 		}
-		if (json)
+		if (o->json)
 			print_json(addrs[i], &a);
 		else
 			print_text(addrs[i], &a);
@@ -201,8 +129,8 @@ int nkt_cmd_lookup(int argc, char **argv)
 		fprintf(stderr, "nktrace lookup: writing the output failed\n");
 		code = NKT_EXIT_FAIL;
 	}
-	if (verbose) {
-		uint64_t lookups, hits;
+	if (o->verbose) {
+		uint64_t lookups, hits, errors;
 		nkt_annot_counts(an, &lookups, &hits, &errors);
 		fprintf(stderr,
 			"nktrace lookup: asn-db %s, geo-db %s; %zu addresses, "
@@ -214,8 +142,30 @@ int nkt_cmd_lookup(int argc, char **argv)
 			n, (unsigned long long)lookups,
 			(unsigned long long)hits, (unsigned long long)errors);
 	}
+	return code;
+}
+
+int nkt_cmd_lookup(int argc, char **argv)
+{
+	struct nkt_lookup_opts *o = nkt_xcalloc(1, sizeof(*o));
+	struct nkt_err err = {0, ""};
+	struct nkt_annotator *an = NULL;
+	char **addrs = NULL, *buf = NULL;
+	size_t n = 0;
+	int code;
+
+	if (nkt_cli_lookup(argc, argv, o, &err) != NKT_OK ||
+	    (!o->help && gather(o, &addrs, &n, &buf, &err) != NKT_OK) ||
+	    (!o->help &&
+	     (an = nkt_annot_open(o->db.asn_db, o->db.geo_db, &err)) == NULL))
+		code = nkt_fail("lookup", &err);
+	else if (o->help)
+		code = fputs(nkt_cli_lookup_help, stdout) < 0;
+	else
+		code = look_up(an, o, addrs, n);
 	nkt_annot_close(an);
 	free(addrs);
 	free(buf);
+	free(o);
 	return code;
 }

@@ -11,27 +11,12 @@
 #include "nktrace/outfile.h"
 #include "nktrace/replay.h"
 
-#include <getopt.h>
 #include <pcap/pcap.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char help[] =
-	"usage: nktrace replay [--json] [-o FILE] [-v] CAPTURE.pcap... | -\n"
-	"\n"
-	"Rebuild traceroutes from packet captures taken while any tracer ran\n"
-	"(nktrace, scamper, mtr, traceroute): each reply is matched to the\n"
-	"captured probe it quotes or answers; one trace per (source,\n"
-	"destination, protocol).  IPv6 frames are not decoded (nktrace "
-	"probes\nIPv4).\n"
-	"\n"
-	"      --json         one RIPE Atlas traceroute result per line\n"
-	"  -o, --output FILE  write to FILE atomically\n"
-	"  -v, --verbose      frame and match counts on stderr\n"
-	"\n"
-	"exit status: 0 ok, 1 unreadable capture, 2 usage error.\n";
 
 static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
 		uint64_t *ignored, uint64_t *malformed, struct nkt_err *err)
@@ -84,96 +69,81 @@ static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
 	return NKT_OK;
 }
 
-int nkt_cmd_replay(int argc, char **argv)
+/* Write the traces (Atlas JSON or text) to the output, atomically. */
+static int write_traces(const struct nkt_replay_opts *o,
+			struct nkt_trace **traces, size_t n,
+			struct nkt_err *err)
 {
-	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct nkt_err err = {0, ""};
 	struct nkt_outfile out;
 	struct nkt_out_opts oo;
-	struct nkt_replay *rp;
-	struct nkt_trace **traces;
-	const char *output = NULL;
-	uint64_t frames = 0, ignored = 0, malformed = 0;
-	size_t n, i;
-	int c, json = 0, verbose = 0, code = NKT_EXIT_OK;
+	size_t i;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return NKT_EXIT_OK;
-		default:
-			nkt_cli_getopt_error(c, argv, &err);
-			return nkt_fail("replay", &err);
+	memset(&oo, 0, sizeof(oo));
+	if (nkt_outfile_open(&out, o->output, err) != NKT_OK)
+		return NKT_ESYS;
+	for (i = 0; i < n; i++) {
+		int rc = o->json ? nkt_atlas_write(out.f, traces[i], &oo)
+				 : nkt_text_write(out.f, traces[i], &oo);
+		if (rc != 0)
+			nkt_outfile_error(&out, errno, err);
+		if (rc != 0 || nkt_outfile_flush(&out, err) != NKT_OK) {
+			nkt_outfile_abort(&out);
+			return NKT_ESYS;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "nktrace replay: no capture file given\n");
-		return NKT_EXIT_USAGE;
+	return nkt_outfile_commit(&out, err);
+}
+
+static void print_stats(const struct nkt_replay *rp, uint64_t frames,
+			uint64_t ignored, uint64_t malformed, size_t n)
+{
+	const struct nkt_replay_stats *st = nkt_replay_stats(rp);
+	fprintf(stderr,
+		"nktrace replay: %llu frames (%llu not IPv4 probes or "
+		"replies, %llu malformed), %llu probes, %llu replies (%llu "
+		"matched, %llu duplicates, %llu unmatched), %zu traces\n",
+		(unsigned long long)frames, (unsigned long long)ignored,
+		(unsigned long long)malformed, (unsigned long long)st->probes,
+		(unsigned long long)st->replies,
+		(unsigned long long)st->matched, (unsigned long long)st->dups,
+		(unsigned long long)st->unmatched, n);
+}
+
+int nkt_cmd_replay(int argc, char **argv)
+{
+	struct nkt_replay_opts *o = nkt_xcalloc(1, sizeof(*o));
+	struct nkt_err err = {0, ""};
+	struct nkt_replay *rp = NULL;
+	struct nkt_trace **traces = NULL;
+	uint64_t frames = 0, ignored = 0, malformed = 0;
+	size_t n = 0, i;
+	int code = NKT_EXIT_OK;
+
+	if (nkt_cli_replay(argc, argv, o, &err) != NKT_OK) {
+		code = nkt_fail("replay", &err);
+		goto out;
+	}
+	if (o->help) {
+		fputs(nkt_cli_replay_help, stdout);
+		goto out;
 	}
 	rp = nkt_replay_new();
-	for (i = (size_t)optind; i < (size_t)argc; i++)
-		if (feed(rp, argv[i], &frames, &ignored, &malformed, &err) !=
-		    NKT_OK) {
-			nkt_replay_free(rp);
-			return nkt_fail("replay", &err);
+	for (i = 0; i < o->n_files; i++)
+		if (feed(rp, o->files[i], &frames, &ignored, &malformed,
+			 &err) != NKT_OK) {
+			code = nkt_fail("replay", &err);
+			goto out;
 		}
 	traces = nkt_replay_finish(rp, &n);
-	memset(&oo, 0, sizeof(oo));
-	if (nkt_outfile_open(&out, output, &err) != NKT_OK)
+	if (write_traces(o, traces, n, &err) != NKT_OK)
 		code = nkt_fail("replay", &err);
-	else {
-		for (i = 0; i < n && code == NKT_EXIT_OK; i++) {
-			int rc = json ? nkt_atlas_write(out.f, traces[i], &oo)
-				      : nkt_text_write(out.f, traces[i], &oo);
-			if (rc != 0)
-				nkt_outfile_error(&out, errno, &err);
-			if (rc != 0 ||
-			    nkt_outfile_flush(&out, &err) != NKT_OK) {
-				code = nkt_fail("replay", &err);
-				nkt_outfile_abort(&out);
-			}
-		}
-		if (code == NKT_EXIT_OK &&
-		    nkt_outfile_commit(&out, &err) != NKT_OK)
-			code = nkt_fail("replay", &err);
-	}
-	if (verbose) {
-		const struct nkt_replay_stats *st = nkt_replay_stats(rp);
-		fprintf(stderr,
-			"nktrace replay: %llu frames (%llu not IPv4 probes or "
-			"replies, %llu malformed), %llu probes, %llu replies "
-			"(%llu matched, %llu duplicates, %llu unmatched), %zu "
-			"traces\n",
-			(unsigned long long)frames,
-			(unsigned long long)ignored,
-			(unsigned long long)malformed,
-			(unsigned long long)st->probes,
-			(unsigned long long)st->replies,
-			(unsigned long long)st->matched,
-			(unsigned long long)st->dups,
-			(unsigned long long)st->unmatched, n);
-	}
+	if (o->verbose)
+		print_stats(rp, frames, ignored, malformed, n);
+out:
 	for (i = 0; i < n; i++)
 		nkt_trace_free(traces[i]);
 	free(traces);
 	nkt_replay_free(rp);
+	free(o);
 	return code;
 }

@@ -11,93 +11,27 @@
 #include "nktrace/out_opts.h"
 #include "nktrace/out_report.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const char help[] =
-	"usage: nktrace report --db FILE [--since T] [--until T] [--json FILE]\n"
-	"                      [--prom FILE] [--html FILE] [--title TEXT]\n"
-	"       nktrace report --db FILE --traces RUN | --summary RUN\n"
-	"\n"
-	"Report what a measurement history (nktrace run --db) holds: the "
-	"latest\nstate of each transit and /24, and RTT, loss and reach over "
-	"time, with\nthe events detected.  Without --json/--prom/--html, a "
-	"text summary is\nprinted.  Each FILE ('-' = standard output) appears "
-	"complete or not at all.\n"
-	"\n"
-	"      --db FILE       the history to read (never modified)\n"
-	"      --since T       start of the window: a duration back from now\n"
-	"                      (24h, 7d), a UTC time (2026-11-27 or\n"
-	"                      2026-11-27T10:00:00Z) or 'all' (default 24h)\n"
-	"      --until T       end of the window, same forms (default now)\n"
-	"      --json FILE     the report as JSON (data/report.schema.md)\n"
-	"      --prom FILE     Prometheus metrics of the latest successful "
-	"cycle\n"
-	"                      (for node_exporter's textfile collector)\n"
-	"      --html FILE     a self-contained HTML page with charts\n"
-	"      --title TEXT    the HTML page's title\n"
-	"      --traces RUN    print the traces of cycle RUN (a run id, or "
-	"'latest')\n"
-	"                      as RIPE Atlas NDJSON, one trace per line\n"
-	"      --summary RUN   print the compare summary JSON of cycle RUN\n"
-	"\n"
-	"exit status: 0 ok, 1 an output could not be written, 2 usage error "
-	"or\nunusable history.\n";
 
-/* "24h" back from now, "all", or a UTC date/time. */
-static int parse_when(const char *s, int64_t now, int64_t *out,
-		      const char *what, struct nkt_err *err)
-{
-	static const char *formats[] = {"%Y-%m-%dT%H:%M:%SZ",
-					"%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%MZ",
-					"%Y-%m-%dT%H:%M",    "%Y-%m-%d %H:%M",
-					"%Y-%m-%d"};
-	uint64_t ns;
-	size_t i;
-
-	if (strcmp(s, "all") == 0) {
-		*out = 0;
-		return NKT_OK;
-	}
-	for (i = 0; i < NKT_ARRAY_LEN(formats); i++) {
-		struct tm tm;
-		const char *end;
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s, formats[i], &tm);
-		if (end != NULL && *end == '\0') {
-			*out = (int64_t)timegm(&tm);
-			return NKT_OK;
-		}
-	}
-	if (s[0] >= '0' && s[0] <= '9' &&
-	    nkt_parse_duration_ns(s, 3600 * NKT_NS_PER_S, 0,
-				  100ULL * 365 * 86400 * NKT_NS_PER_S, &ns,
-				  what, err) == NKT_OK) {
-		*out = now - (int64_t)(ns / NKT_NS_PER_S);
-		return NKT_OK;
-	}
-	return nkt_err_set(err, NKT_EINVAL,
-			   "%s '%s': expected a duration (24h, 7d), a UTC "
-			   "date (2026-11-27T10:00:00Z) or 'all'",
-			   what, s);
-}
-
-/* Write one output with `write`, atomically. */
-static int emit(const char *path, const json_t *rep, const char *title,
-		int kind, struct nkt_err *err)
+static int emit(const char *path, const struct nkt_report *rep,
+		const char *title, int kind, struct nkt_err *err)
 {
 	struct nkt_outfile o;
+	json_t *j;
 	int rc;
 
 	if (nkt_outfile_open(&o, path, err) != NKT_OK)
 		return NKT_ESYS;
 	switch (kind) {
 	case 'j':
-		rc = json_dumpf(rep, o.f, NKT_JSON_FLAGS | JSON_INDENT(1));
+		j = nkt_report_json(rep);
+		rc = json_dumpf(j, o.f, NKT_JSON_FLAGS | JSON_INDENT(1));
+		json_decref(j);
 		if (rc == 0 && fputc('\n', o.f) == EOF)
 			rc = -1;
 		break;
@@ -128,12 +62,11 @@ static int dump_run(struct nkt_history *h, const char *which, int kind,
 	int rc = NKT_OK;
 
 	if (strcmp(which, "latest") == 0) {
-		json_t *rep = nkt_history_report(h, 0, INT64_MAX, err);
-		if (rep == NULL)
+		struct nkt_report rep;
+		if (nkt_history_report(h, 0, INT64_MAX, &rep, err) != NKT_OK)
 			return err->code;
-		id = (uint64_t)json_integer_value(
-			json_object_get(rep, "latest_ok_run"));
-		json_decref(rep);
+		id = (uint64_t)rep.latest_ok_run;
+		nkt_report_free(&rep);
 		if (id == 0)
 			return nkt_err_set(err, NKT_ENOTFOUND,
 					   "the history has no successful "
@@ -162,107 +95,64 @@ static int dump_run(struct nkt_history *h, const char *which, int kind,
 	return rc;
 }
 
+/* The report for the window, written to each output asked for (text on
+ * standard output without any). */
+static int report(const struct nkt_report_opts *o, struct nkt_history *h,
+		  int64_t since, int64_t until)
+{
+	struct nkt_err err = {0, ""};
+	struct nkt_report rep;
+	int code = NKT_EXIT_OK;
+
+	if (nkt_history_report(h, since, until, &rep, &err) != NKT_OK)
+		return nkt_fail("report", &err);
+	if (o->json == NULL && o->prom == NULL && o->html == NULL &&
+	    emit(NULL, &rep, o->title, 'T', &err) != NKT_OK)
+		code = nkt_fail("report", &err);
+	if (o->json != NULL &&
+	    emit(o->json, &rep, o->title, 'j', &err) != NKT_OK)
+		code = nkt_fail("report", &err);
+	if (o->prom != NULL &&
+	    emit(o->prom, &rep, o->title, 'p', &err) != NKT_OK)
+		code = nkt_fail("report", &err);
+	if (o->html != NULL &&
+	    emit(o->html, &rep, o->title, 'H', &err) != NKT_OK)
+		code = nkt_fail("report", &err);
+	nkt_report_free(&rep);
+	return code;
+}
+
 int nkt_cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"since", required_argument, NULL, 's'},
-		{"until", required_argument, NULL, 'u'},
-		{"json", required_argument, NULL, 'j'},
-		{"prom", required_argument, NULL, 'p'},
-		{"html", required_argument, NULL, 'H'},
-		{"title", required_argument, NULL, 't'},
-		{"traces", required_argument, NULL, 'T'},
-		{"summary", required_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct nkt_report_opts o;
 	struct nkt_err err = {0, ""};
-	const char *db = NULL, *since_s = "24h", *until_s = NULL;
-	const char *json = NULL, *prom = NULL, *html = NULL;
-	const char *title = "North Korea's transits: nktrace report";
-	const char *dump = NULL;
-	int dump_kind = 0;
 	int64_t now = (int64_t)time(NULL), since, until = now;
 	struct nkt_history *h;
-	json_t *rep;
-	int c, code = NKT_EXIT_OK;
+	int code;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 's':
-			since_s = optarg;
-			break;
-		case 'u':
-			until_s = optarg;
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'p':
-			prom = optarg;
-			break;
-		case 'H':
-			html = optarg;
-			break;
-		case 't':
-			title = optarg;
-			break;
-		case 'T':
-		case 'S':
-			dump = optarg;
-			dump_kind = c;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return NKT_EXIT_OK;
-		default:
-			nkt_cli_getopt_error(c, argv, &err);
-			return nkt_fail("report", &err);
-		}
+	if (nkt_cli_report(argc, argv, &o, &err) != NKT_OK)
+		return nkt_fail("report", &err);
+	if (o.help) {
+		fputs(nkt_cli_report_help, stdout);
+		return NKT_EXIT_OK;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "nktrace report: unexpected argument '%s'\n",
-			argv[optind]);
-		return NKT_EXIT_USAGE;
-	}
-	if (db == NULL) {
-		fprintf(stderr, "nktrace report: --db FILE is required\n");
-		return NKT_EXIT_USAGE;
-	}
-	if (parse_when(since_s, now, &since, "--since", &err) != NKT_OK ||
-	    (until_s != NULL &&
-	     parse_when(until_s, now, &until, "--until", &err) != NKT_OK))
+	if (nkt_cli_when(o.since, now, &since, "--since", &err) != NKT_OK ||
+	    (o.until != NULL &&
+	     nkt_cli_when(o.until, now, &until, "--until", &err) != NKT_OK))
 		return nkt_fail("report", &err);
 	if (until < since) {
-		fprintf(stderr, "nktrace report: --until is before --since\n");
-		return NKT_EXIT_USAGE;
+		nkt_err_set(&err, NKT_EINVAL, "--until is before --since");
+		return nkt_fail("report", &err);
 	}
-	h = nkt_history_open(db, 1, &err);
+	h = nkt_history_open(o.db, 1, &err);
 	if (h == NULL)
 		return nkt_fail("report", &err);
-	if (dump != NULL) {
-		code = dump_run(h, dump, dump_kind, &err);
+	if (o.dump != NULL) {
+		code = dump_run(h, o.dump, o.dump_summary ? 'S' : 'T', &err);
 		nkt_history_close(h);
 		return code == NKT_OK ? NKT_EXIT_OK : nkt_fail("report", &err);
 	}
-	rep = nkt_history_report(h, since, until, &err);
+	code = report(&o, h, since, until);
 	nkt_history_close(h);
-	if (rep == NULL)
-		return nkt_fail("report", &err);
-	if (json == NULL && prom == NULL && html == NULL &&
-	    emit(NULL, rep, title, 'T', &err) != NKT_OK)
-		code = nkt_fail("report", &err);
-	if (json != NULL && emit(json, rep, title, 'j', &err) != NKT_OK)
-		code = nkt_fail("report", &err);
-	if (prom != NULL && emit(prom, rep, title, 'p', &err) != NKT_OK)
-		code = nkt_fail("report", &err);
-	if (html != NULL && emit(html, rep, title, 'H', &err) != NKT_OK)
-		code = nkt_fail("report", &err);
-	json_decref(rep);
 	return code;
 }

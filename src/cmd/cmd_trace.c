@@ -69,151 +69,160 @@ static void report(const struct nkt_run_result *res, int verbose)
 		(unsigned long long)res->capture.drop);
 }
 
-int nkt_cmd_trace(int argc, char **argv)
-{
-	struct nkt_trace_opts *o = nkt_xcalloc(1, sizeof(*o));
-	struct nkt_targets targets = {0};
+/* Everything a trace run holds, freed by done(). */
+struct trace_cmd {
+	struct nkt_trace_opts *o;
+	struct nkt_targets targets;
 	struct nkt_engine_cfg cfg;
 	struct nkt_engine_run_cfg rcfg;
-	struct nkt_engine *eng = NULL;
-	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
-	struct nkt_flow *flows = NULL;
-	uint8_t *via = NULL;
+	struct nkt_engine *eng;
+	struct nkt_src_cache srcs;
+	struct nkt_flow *flows;
+	uint8_t *via;
 	struct trace_run run;
-	struct nkt_run_result res;
-	struct nkt_err err = {0, ""};
-	struct nkt_annot_ctx actx = {NULL, NULL, NULL, NULL};
-	struct nkt_targetdb *tdb = NULL;
-	struct nkt_transits *trans = NULL;
-	int code = NKT_EXIT_OK, opened = 0;
-	size_t i;
+	struct nkt_annot_ctx actx;
+	struct nkt_targetdb *tdb;
+	struct nkt_transits *trans;
+	int opened;
+};
 
-	memset(&run, 0, sizeof(run));
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&rcfg, 0, sizeof(rcfg));
-	if (nkt_cli_trace(argc, argv, o, &err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	if (o->help) {
-		fputs(nkt_cli_trace_help, stdout);
-		goto out;
-	}
+/* Targets, key, data files and databases: read before any probe, as the
+ * invoking user may be the only one who can read them. */
+static int prepare(struct trace_cmd *c, struct nkt_err *err)
+{
+	const struct nkt_trace_opts *o = c->o;
+
 	if (nkt_load_targets(o->args, o->n_args, o->files, o->n_files,
-			     &targets, &err) != NKT_OK ||
-	    nkt_make_key(&o->p, &cfg.key, &err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	/* Names, transits and address databases: read before any probe, as
-	 * the invoking user may be the only one who can read them. */
-	if (nkt_load_data(NULL, &tdb, &trans, &err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	actx.tdb = tdb;
-	actx.trans = trans;
-	if (!o->p.no_annotate) {
-		actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, &err);
-		if (actx.an == NULL) {
-			code = nkt_fail("trace", &err);
-			goto out;
-		}
-	}
-	nkt_annot_out_setup(&run.oo, &actx);
+			     &c->targets, err) != NKT_OK ||
+	    nkt_make_key(o->p.have_seed, o->p.seed, &c->cfg.key, err) !=
+		    NKT_OK ||
+	    nkt_load_data(NULL, &c->tdb, &c->trans, err) != NKT_OK)
+		return NKT_EINVAL;
+	c->actx.tdb = c->tdb;
+	c->actx.trans = c->trans;
+	if (!o->p.no_annotate &&
+	    (c->actx.an = nkt_annot_open(o->db.asn_db, o->db.geo_db, err)) ==
+		    NULL)
+		return NKT_EINVAL;
+	nkt_annot_out_setup(&c->run.oo, &c->actx);
 	/* Say "no privilege" before anything privileged (ARP for --via). */
-	if (!o->p.dry_run && nkt_priv_check_raw(&err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	cfg.n_uplinks = 1;
+	if (!o->p.dry_run && nkt_priv_check_raw(err) != NKT_OK)
+		return NKT_EPRIV;
+	c->cfg.n_uplinks = 1;
 	if (o->via != NULL) {
 		if (nkt_setup_uplink(o->via, NULL, o->p.dry_run,
-				     &cfg.uplinks[1], &err) != NKT_OK) {
-			code = nkt_fail("trace", &err);
-			goto out;
-		}
-		cfg.n_uplinks = 2;
-		run.oo.via_name[1] = cfg.uplinks[1].name;
+				     &c->cfg.uplinks[1], err) != NKT_OK)
+			return NKT_EINVAL;
+		c->cfg.n_uplinks = 2;
+		c->run.oo.via_name[1] = c->cfg.uplinks[1].name;
 	}
-	flows = nkt_xreallocarray(NULL, targets.n, sizeof(*flows));
-	via = nkt_xcalloc(targets.n, 1);
-	for (i = 0; i < targets.n; i++) {
-		uint32_t src;
-		if (nkt_source_for(srcs, targets.addr[i], o->p.src,
-				   cfg.uplinks[1].ifc.addr, &src,
-				   &err) != NKT_OK ||
-		    nkt_flow_init(&flows[i], o->p.method, src,
-				  targets.addr[i], o->p.sport, o->p.port,
-				  o->p.paris_id, o->p.size, o->p.tos,
-				  &err) != NKT_OK) {
-			code = nkt_fail("trace", &err);
-			goto out;
-		}
-		via[i] = o->via != NULL ? 1 : 0;
-	}
-	cfg.flows = rcfg.flows = flows;
-	cfg.via = rcfg.via = via;
-	cfg.n_flows = rcfg.n_flows = targets.n;
-	cfg.dry_pcap = o->p.dry_pcap;
-	cfg.pcap_buffer = o->p.pcap_buffer;
-	nkt_probe_opts_sched(&o->p, &rcfg.sched);
+	return NKT_OK;
+}
 
-	/* Privileged part: sockets and capture. */
-	eng = nkt_engine_open(&cfg, &err);
-	if (eng == NULL) {
-		code = nkt_fail("trace", &err);
-		goto out;
+/* One flow per target, and the engine's configuration. */
+static int make_flows(struct trace_cmd *c, struct nkt_err *err)
+{
+	const struct nkt_trace_opts *o = c->o;
+	size_t i, n = c->targets.n;
+
+	c->flows = nkt_xreallocarray(NULL, n, sizeof(*c->flows));
+	c->via = nkt_xcalloc(n ? n : 1, 1);
+	for (i = 0; i < n; i++) {
+		uint32_t src, dst = c->targets.addr[i];
+		if (nkt_source_for(&c->srcs, dst, o->p.src,
+				   c->cfg.uplinks[1].ifc.addr, &src,
+				   err) != NKT_OK ||
+		    nkt_flow_init(&c->flows[i], o->p.method, src, dst,
+				  o->p.sport, o->p.port, o->p.paris_id,
+				  o->p.size, o->p.tos, err) != NKT_OK)
+			return NKT_EINVAL;
+		c->via[i] = o->via != NULL ? 1 : 0;
 	}
-	if (nkt_priv_drop(o->p.user ? o->p.user : nkt_priv_default_user(),
-			  &err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
+	c->cfg.flows = c->rcfg.flows = c->flows;
+	c->cfg.via = c->rcfg.via = c->via;
+	c->cfg.n_flows = c->rcfg.n_flows = n;
+	c->cfg.dry_pcap = o->p.dry_pcap;
+	c->cfg.pcap_buffer = o->p.pcap_buffer;
+	nkt_probe_opts_sched(&o->p, &c->rcfg.sched);
+	return NKT_OK;
+}
+
+/* Sockets and capture (privileged), the drop, then the output opened as
+ * the dropped user, so a directory it cannot write fails before any
+ * probe. */
+static int open_all(struct trace_cmd *c, struct nkt_err *err)
+{
+	const struct nkt_trace_opts *o = c->o;
+
+	c->eng = nkt_engine_open(&c->cfg, err);
+	if (c->eng == NULL ||
+	    nkt_priv_drop(o->p.user ? o->p.user : nkt_priv_default_user(),
+			  err) != NKT_OK ||
+	    nkt_outfile_open(&c->run.out, o->output, err) != NKT_OK)
+		return NKT_ESYS;
+	c->opened = 1;
+	c->run.o = c->o;
+	c->run.oo.msm_id = o->msm_id;
+	c->run.oo.prb_id = o->prb_id;
+	return NKT_OK;
+}
+
+/* Run, then commit the output; returns the exit code. */
+static int run(struct trace_cmd *c)
+{
+	struct nkt_run_result res;
+	struct nkt_err err = {0, ""};
+
+	if (nkt_engine_run(c->eng, &c->rcfg, on_trace, &c->run, &res, &err) !=
+	    NKT_OK) {
+		if (c->run.err.msg[0] != '\0')
+			err = c->run.err;
+		return nkt_fail("trace", &err);
 	}
-	/* Unprivileged from here on: outputs are opened as the dropped
-	 * user, so a directory it cannot write fails before any probe. */
-	if (nkt_outfile_open(&run.out, o->output, &err) != NKT_OK) {
-		code = nkt_fail("trace", &err);
-		goto out;
+	report(&res, c->o->verbose);
+	c->opened = 0;
+	if (nkt_outfile_commit(&c->run.out, &err) != NKT_OK)
+		return nkt_fail("trace", &err);
+	/* A dry run's pcap is written when the engine closes. */
+	if (nkt_engine_close(c->eng, &err) != NKT_OK) {
+		c->eng = NULL;
+		return nkt_fail("trace", &err);
 	}
-	opened = 1;
-	run.o = o;
-	run.oo.msm_id = o->msm_id;
-	run.oo.prb_id = o->prb_id;
-	if (nkt_engine_run(eng, &rcfg, on_trace, &run, &res, &err) != NKT_OK) {
-		if (run.err.msg[0] != '\0')
-			err = run.err;
+	c->eng = NULL;
+	return res.signal != 0 ? 128 + res.signal : NKT_EXIT_OK;
+}
+
+static void done(struct trace_cmd *c)
+{
+	if (c->opened)
+		nkt_outfile_abort(&c->run.out);
+	nkt_engine_close(c->eng, NULL);
+	nkt_annot_close(c->actx.an);
+	free(c->tdb);
+	free(c->trans);
+	nkt_targets_free(&c->targets);
+	free(c->flows);
+	free(c->via);
+	free(c->o);
+	free(c);
+}
+
+int nkt_cmd_trace(int argc, char **argv)
+{
+	struct trace_cmd *c = nkt_xcalloc(1, sizeof(*c));
+	struct nkt_err err = {0, ""};
+	int code = NKT_EXIT_OK;
+
+	c->o = nkt_xcalloc(1, sizeof(*c->o));
+	if (nkt_cli_trace(argc, argv, c->o, &err) != NKT_OK)
 		code = nkt_fail("trace", &err);
-		nkt_outfile_abort(&run.out);
-		opened = 0;
-		goto out;
-	}
-	report(&res, o->verbose);
-	if (nkt_outfile_commit(&run.out, &err) != NKT_OK) {
-		opened = 0;
+	else if (c->o->help)
+		fputs(nkt_cli_trace_help, stdout);
+	else if (prepare(c, &err) != NKT_OK || make_flows(c, &err) != NKT_OK ||
+		 open_all(c, &err) != NKT_OK)
 		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	opened = 0;
-	if (nkt_engine_close(eng, &err) != NKT_OK) {
-		eng = NULL;
-		code = nkt_fail("trace", &err);
-		goto out;
-	}
-	eng = NULL;
-	if (res.signal != 0)
-		code = 128 + res.signal;
-out:
-	if (opened)
-		nkt_outfile_abort(&run.out);
-	nkt_engine_close(eng, NULL);
-	nkt_annot_close(actx.an);
-	free(tdb);
-	free(trans);
-	nkt_targets_free(&targets);
-	free(flows);
-	free(via);
-	free(srcs);
-	free(o);
+	else
+		code = run(c);
+	done(c);
 	return code;
 }

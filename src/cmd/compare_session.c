@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: ISC
-/* compare_session.c: a compare session and its cycles (shell). */
+/* compare_session.c: a compare session and its cycles (shell): the data,
+ * targets, uplinks, annotator and engine opened once, then each cycle's
+ * flows run.  Discovery and re-probing are compare_passes.c's. */
 #include "compare_session.h"
 #include "nktrace/datafile.h"
 #include "nktrace/out_atlas.h"
@@ -9,30 +11,13 @@
 #include "nktrace/inet.h"
 #include "nktrace/priv.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-struct nkt_cmpsess {
-	struct nkt_compare_opts o;
-	struct nkt_targetdb *tdb;
-	struct nkt_transits *trans;
-	struct nkt_annot_ctx actx;
-	struct nkt_targets targets;
-	struct nkt_engine_cfg ecfg;
-	struct nkt_engine *eng;
-	struct nkt_flow *flows;  /* this cycle's */
-	uint8_t *via;
-	size_t n_flows;
-	uint32_t any_src;        /* a source for targets without a route */
-	struct nkt_targets found; /* hosts that answered discovery */
-	uint64_t found_ns;       /* when (wall clock); 0: never */
-	uint64_t rediscover_ns;  /* discover again after this long */
-	struct nkt_cmp_cfg ccfg;
-	struct nkt_out_opts oo;
-};
 
 /* One --targets argument: an address or prefix, else a file of them. */
 static int add_target_arg(struct nkt_targets *t, const char *arg,
@@ -203,7 +188,7 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 	size_t i;
 
 	s->o = *o;
-	if (nkt_load_data(o->transits_file, &s->tdb, &s->trans, err) != NKT_OK)
+	if (nkt_load_data(o->a.transits_file, &s->tdb, &s->trans, err) != NKT_OK)
 		goto fail;
 	if (s->trans == NULL) {
 		nkt_err_set(err, NKT_EINVAL,
@@ -233,7 +218,7 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 		nkt_err_set(err, NKT_EINVAL, "the target list is empty");
 		goto fail;
 	}
-	if (nkt_make_key(&o->p, &s->ecfg.key, err) != NKT_OK ||
+	if (nkt_make_key(o->p.have_seed, o->p.seed, &s->ecfg.key, err) != NKT_OK ||
 	    nkt_priv_check_raw(err) != NKT_OK)
 		goto fail;
 
@@ -258,7 +243,7 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 		goto fail;
 	}
 	if (!o->p.no_annotate) {
-		s->actx.an = nkt_annot_open(o->p.asn_db, o->p.geo_db, err);
+		s->actx.an = nkt_annot_open(o->db.asn_db, o->db.geo_db, err);
 		if (s->actx.an == NULL)
 			goto fail;
 	}
@@ -267,8 +252,8 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 	nkt_annot_out_setup(&s->oo, &s->actx);
 	s->ccfg.transits = s->trans;
 	s->ccfg.tdb = s->tdb;
-	s->ccfg.level = o->level;
-	s->ccfg.min_units = o->min_units;
+	s->ccfg.level = o->a.level;
+	s->ccfg.min_units = o->a.min_units;
 
 	s->ecfg.flows = s->flows;
 	s->ecfg.via = s->via;
@@ -311,14 +296,8 @@ void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
 	*uplinks = s->o.n_via;
 }
 
-struct cycle_ctx {
-	struct nkt_cmpsess *s;
-	struct nkt_cmp_cycle *c;
-	FILE *traces;
-	size_t cap;
-};
 
-static int on_trace(void *ctx, const struct nkt_trace *t)
+int nkt__cmpsess_on_trace(void *ctx, const struct nkt_trace *t)
 {
 	struct cycle_ctx *cc = ctx;
 	struct nkt_aspath p;
@@ -339,242 +318,16 @@ static int on_trace(void *ctx, const struct nkt_trace *t)
 	return 0;
 }
 
-static void push(struct nkt_targets *t, uint32_t addr)
-{
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->addr = nkt_xreallocarray(t->addr, t->cap, sizeof(*t->addr));
-	}
-	t->addr[t->n++] = addr;
-}
-
-/* Discovery: the ports and method of its one probe per address. */
-static const struct {
-	enum nkt_method method;
-	uint16_t port;
-} discover_probes[] = {
-	{NKT_METHOD_TCP, 80},
-	{NKT_METHOD_TCP, 443},
-	{NKT_METHOD_TCP, 22},
-	{NKT_METHOD_ICMP, 0},
-};
-
-static int on_discovered(void *ctx, const struct nkt_trace *t)
-{
-	struct nkt_targets *found = ctx;
-	if (nkt_trace_reached(t))
-		push(found, t->flow.dst);
-	return 0;
-}
-
-static int cmp_hashed(const void *x, const void *y)
-{
-	const uint64_t *a = x, *b = y; /* (addr's /24, hash, addr) triples */
-	if (a[0] != b[0])
-		return a[0] < b[0] ? -1 : 1;
-	if (a[1] != b[1])
-		return a[1] < b[1] ? -1 : 1;
-	return a[2] < b[2] ? -1 : a[2] > b[2];
-}
-
-/* At most `max` hosts per /24, the same ones each time (the smallest keyed
- * hashes: a spread over the /24, not its first addresses). */
-static void keep_per_prefix(struct nkt_targets *t, unsigned max)
-{
-	static const struct nkt_key k = {0x6e6b742d64697363ULL,
-					 0x6f7665722d6d6178ULL};
-	uint64_t *v = nkt_xcalloc(3 * t->n + 3, sizeof(*v));
-	size_t i, n = 0, run = 0;
-	for (i = 0; i < t->n; i++) {
-		v[3 * i] = t->addr[i] >> 8;
-		v[3 * i + 1] = nkt_keyhash(&k, &t->addr[i], sizeof(t->addr[i]));
-		v[3 * i + 2] = t->addr[i];
-	}
-	qsort(v, t->n, 3 * sizeof(*v), cmp_hashed);
-	for (i = 0; i < t->n; i++) {
-		run = i > 0 && v[3 * i] == v[3 * i - 3] ? run + 1 : 0;
-		if (run < max)
-			t->addr[n++] = (uint32_t)v[3 * i + 2];
-	}
-	t->n = n;
-	free(v);
-}
-
-/*
- * The hosts of the space that answer: one probe of each discover_probes
- * to every address, at TTL 64 (past every router: the routers see none),
- * paced at --discover-rate.  In North Korea most addresses are silent;
- * these are the hosts a verdict can rest on.
- */
-static int discover(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
-		    struct nkt_err *err)
-{
-	const struct nkt_compare_opts *o = &s->o;
-	uint64_t size = 1ULL << (32 - s->tdb->space_len), a;
-	size_t nm = NKT_ARRAY_LEN(discover_probes), m, n = 0;
-	struct nkt_flow *flows = nkt_xreallocarray(NULL, size * nm,
-						   sizeof(*flows));
-	uint8_t *via = nkt_xcalloc(size * nm, 1);
-	struct nkt_src_cache *srcs = nkt_xcalloc(1, sizeof(*srcs));
-	struct nkt_engine_run_cfg rc;
-	struct nkt_run_result res;
-	struct nkt_targets found = {0};
-	int r = NKT_OK;
-
-	for (a = 1; a + 1 < size; a++) { /* not network nor broadcast */
-		uint32_t dst = s->tdb->space_net + (uint32_t)a, src;
-		struct nkt_err sub;
-		uint8_t up = o->n_via ? 1 : 0;
-		if (nkt_source_for(srcs, dst, o->p.src,
-				   s->ecfg.uplinks[up].ifc.addr, &src,
-				   &sub) != NKT_OK)
-			src = s->any_src;
-		for (m = 0; m < nm; m++) {
-			if (nkt_flow_init(&flows[n], discover_probes[m].method,
-					  src, dst, o->p.sport,
-					  discover_probes[m].port,
-					  o->p.paris_id,
-					  discover_probes[m].method ==
-							  NKT_METHOD_TCP
-						  ? 40
-						  : 60,
-					  o->p.tos, err) != NKT_OK) {
-				r = NKT_EINVAL;
-				goto out;
-			}
-			via[n++] = up;
-		}
-	}
-	memset(&rc, 0, sizeof(rc));
-	nkt_probe_opts_sched(&o->p, &rc.sched);
-	rc.sched.attempts = 1;
-	rc.sched.first_ttl = rc.sched.max_ttl = 64;
-	rc.sched.gaplimit = 1;
-	rc.sched.ttl_window = 1;
-	rc.sched.hop_pps = 0;
-	rc.sched.pps = o->discover_pps;
-	rc.sched.window = 4096;
-	rc.flows = flows;
-	rc.via = via;
-	rc.n_flows = n;
-	r = nkt_engine_run(s->eng, &rc, on_discovered, &found, &res, err);
-	c->discovery_probes = res.sched.sent;
-	c->run.signal = res.signal;
-	if (r == NKT_OK && !res.signal) {
-		nkt_targets_dedup(&found);
-		keep_per_prefix(&found, o->discover_max);
-		nkt_targets_free(&s->found);
-		s->found = found;
-		memset(&found, 0, sizeof(found));
-		s->found_ns = nkt_clock_wall_ns();
-		c->discovered = 1;
-	}
-out:
-	nkt_targets_free(&found);
-	free(flows);
-	free(via);
-	free(srcs);
-	return r;
-}
-
-/* The targets of a cycle: the session's, and with discovery the hosts
- * that answered it. */
-static void cycle_targets(const struct nkt_cmpsess *s, struct nkt_targets *t)
+void nkt__cmpsess_targets(const struct nkt_cmpsess *s, struct nkt_targets *t)
 {
 	size_t i;
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < s->targets.n; i++)
-		push(t, s->targets.addr[i]);
+		nkt__cmpsess_push(t, s->targets.addr[i]);
 	for (i = 0; s->o.discover && i < s->found.n; i++)
-		push(t, s->found.addr[i]);
+		nkt__cmpsess_push(t, s->found.addr[i]);
 	nkt_targets_dedup(t);
 }
-
-/*
- * Re-probing: the targets (over each uplink) whose paths showed no transit
- * because every hop before North Korea stayed silent (routers answer about
- * one time-exceeded per second per destination: a full compare spends that
- * budget many times over).  After a pause that lets the budgets refill,
- * their first method is traced again with one probe per hop and at most
- * one probe per second at each TTL: the same TTL on the paths of one
- * transit is mostly the same router.  The traces only attribute
- * (NKT_PURPOSE_REPROBE); at most NKT_REPROBE_MAX targets a round.
- */
-#define NKT_REPROBE_MAX 64
-#define NKT_REPROBE_PAUSE_NS (3 * NKT_NS_PER_S)
-
-static int reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
-		   struct cycle_ctx *cc, struct nkt_err *err)
-{
-	unsigned round;
-	int r = NKT_OK;
-
-	for (round = 0; round < s->o.reprobe && r == NKT_OK; round++) {
-		struct nkt_flow *flows = nkt_xcalloc(NKT_REPROBE_MAX,
-						     sizeof(*flows));
-		uint8_t *via = nkt_xcalloc(NKT_REPROBE_MAX, 1);
-		size_t n = 0, i, j;
-		struct nkt_engine_run_cfg rc;
-		struct nkt_run_result res;
-		sigset_t sigs;
-
-		nkt_cmp_unify(c->obs, c->n_obs);
-		for (i = 0; i < c->n_obs && n < NKT_REPROBE_MAX; i++) {
-			const struct nkt_cmp_obs *o = &c->obs[i];
-			int dup = 0;
-			if (o->reprobe || o->tattr.transit >= 0 ||
-			    o->tattr.other_asn != 0)
-				continue;
-			for (j = 0; j < n; j++)
-				dup |= flows[j].dst == o->addr &&
-				       via[j] == o->via;
-			for (j = 0; !dup && j < s->n_flows; j++)
-				if (s->flows[j].dst == o->addr &&
-				    s->via[j] == o->via) {
-					flows[n] = s->flows[j];
-					via[n++] = s->via[j];
-					break;
-				}
-		}
-		if (n == 0) {
-			free(flows);
-			free(via);
-			break;
-		}
-		sigemptyset(&sigs);
-		sigaddset(&sigs, SIGINT);
-		sigaddset(&sigs, SIGTERM);
-		if (nkt_clock_sleep_until(CLOCK_MONOTONIC,
-					  nkt_clock_mono_ns() +
-						  NKT_REPROBE_PAUSE_NS,
-					  &sigs) != 0) {
-			c->run.signal = SIGTERM;
-			free(flows);
-			free(via);
-			break;
-		}
-		memset(&rc, 0, sizeof(rc));
-		nkt_probe_opts_sched(&s->o.p, &rc.sched);
-		rc.sched.attempts = 1;
-		rc.sched.hop_pps = 1;
-		rc.sched.pps = rc.sched.pps < 20 ? rc.sched.pps : 20;
-		rc.sched.purpose = NKT_PURPOSE_REPROBE;
-		rc.flows = flows;
-		rc.via = via;
-		rc.n_flows = n;
-		r = nkt_engine_run(s->eng, &rc, on_trace, cc, &res, err);
-		c->reprobed += n;
-		c->run.sched.sent += res.sched.sent;
-		if (res.signal)
-			c->run.signal = res.signal;
-		free(flows);
-		free(via);
-		if (res.signal)
-			break;
-	}
-	return r;
-}
-
 int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 		      struct nkt_cmp_cycle *c, struct nkt_err *err)
 {
@@ -590,7 +343,7 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	    (s->found_ns == 0 ||
 	     nkt_clock_wall_ns() - s->found_ns >= s->rediscover_ns)) {
 		c->start_ns = nkt_clock_wall_ns();
-		r = discover(s, c, err);
+		r = nkt__cmpsess_discover(s, c, err);
 		if (r != NKT_OK)
 			return r;
 		if (c->run.signal) {
@@ -598,7 +351,7 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 			return NKT_OK;
 		}
 	}
-	cycle_targets(s, &t);
+	nkt__cmpsess_targets(s, &t);
 	r = build_flows(s, &t, err);
 	nkt_targets_free(&t);
 	if (r != NKT_OK)
@@ -613,9 +366,9 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	rc.n_flows = s->n_flows;
 	if (!c->discovered)
 		c->start_ns = nkt_clock_wall_ns();
-	r = nkt_engine_run(s->eng, &rc, on_trace, &cc, &c->run, err);
+	r = nkt_engine_run(s->eng, &rc, nkt__cmpsess_on_trace, &cc, &c->run, err);
 	if (r == NKT_OK && !c->run.signal)
-		r = reprobe(s, c, &cc, err);
+		r = nkt__cmpsess_reprobe(s, c, &cc, err);
 	c->end_ns = nkt_clock_wall_ns();
 	if (r != NKT_OK)
 		return r;
@@ -666,7 +419,7 @@ void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
 	nkt_targets_free(&s->found);
 	memset(&s->found, 0, sizeof(s->found));
 	for (i = 0; i < n; i++)
-		push(&s->found, addrs[i]);
+		nkt__cmpsess_push(&s->found, addrs[i]);
 	s->found_ns = when_ns;
 }
 

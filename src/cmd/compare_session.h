@@ -11,6 +11,8 @@
 #include "nktrace/cli.h"
 #include "nktrace/compare.h"
 #include "nktrace/engine.h"
+#include "nktrace/out_opts.h"
+#include "nktrace/targets.h"
 
 #include <stdio.h>
 
@@ -64,5 +66,48 @@ void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
 
 void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c);
 void nkt_cmpsess_close(struct nkt_cmpsess *s);
+
+/* ---- private to compare_session.c and compare_passes.c ---------------- */
+
+struct nkt_cmpsess {
+	struct nkt_compare_opts o;
+	struct nkt_targetdb *tdb;
+	struct nkt_transits *trans;
+	struct nkt_annot_ctx actx;
+	struct nkt_targets targets;
+	struct nkt_engine_cfg ecfg;
+	struct nkt_engine *eng;
+	struct nkt_flow *flows;  /* this cycle's */
+	uint8_t *via;
+	size_t n_flows;
+	uint32_t any_src;        /* a source for targets without a route */
+	struct nkt_targets found; /* hosts that answered discovery */
+	uint64_t found_ns;       /* when (wall clock); 0: never */
+	uint64_t rediscover_ns;  /* discover again after this long */
+	struct nkt_cmp_cfg ccfg;
+	struct nkt_out_opts oo;
+};
+
+struct cycle_ctx {
+	struct nkt_cmpsess *s;
+	struct nkt_cmp_cycle *c;
+	FILE *traces;
+	size_t cap;
+};
+
+/* Record a finished trace of a cycle (ctx: struct cycle_ctx). */
+int nkt__cmpsess_on_trace(void *ctx, const struct nkt_trace *t);
+
+/* Append an address to a target list. */
+void nkt__cmpsess_push(struct nkt_targets *t, uint32_t addr);
+
+/* The cycle's targets: the configured ones and those discovery found. */
+void nkt__cmpsess_targets(const struct nkt_cmpsess *s, struct nkt_targets *t);
+
+/* Discovery (s->found), and the re-probing rounds of a cycle. */
+int nkt__cmpsess_discover(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
+			  struct nkt_err *err);
+int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
+			 struct cycle_ctx *cc, struct nkt_err *err);
 
 #endif

@@ -62,19 +62,21 @@ uint64_t nkt_keyhash(const struct nkt_key *key, const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+uint64_t nkt_mix64(uint64_t x)
+{
+	/* splitmix64's finaliser (Steele, Lea and Flood). */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 struct nkt_key nkt_key_from_seed(uint64_t seed)
 {
 	/* splitmix64 twice: a fixed, well-mixed key for each seed. */
 	struct nkt_key k;
-	uint64_t z;
-
-	z = (seed += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	k.k0 = z ^ (z >> 31);
-	z = (seed += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	k.k1 = z ^ (z >> 31);
+	k.k0 = nkt_mix64(seed += 0x9e3779b97f4a7c15ULL);
+	k.k1 = nkt_mix64(seed += 0x9e3779b97f4a7c15ULL);
 	return k;
 }

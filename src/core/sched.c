@@ -2,7 +2,10 @@
 /*
  * sched.c: pacing, TTL windows, attempts, timeouts and stop decisions for
  * many traces at once (policy in sched.h).  Pure: no clock, no socket; the
- * caller passes monotonic time in.
+ * caller passes monotonic time in.  Over 600 lines on purpose: it is one
+ * state machine (in-flight slots, traces, rate buckets) whose transitions
+ * (next, sent, reply, tick, halt) share its invariants; split, each part
+ * would need the whole struct and the reader both files.
  */
 #include "nktrace/sched.h"
 #include "nktrace/common.h"
@@ -556,6 +559,9 @@ void nkt_sched_probe_seen(struct nkt_sched *s, const struct nkt_reply *r,
 		ts->t->r[sl->result].tx_ns = cap_ns;
 }
 
+/* Kept whole: every way a reply can meet the in-flight table (matched,
+ * late, duplicate, foreign, forged, the destination's) is one transition
+ * of the state machine, read top to bottom. */
 void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 		     uint64_t cap_ns, uint64_t now)
 {

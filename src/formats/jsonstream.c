@@ -122,6 +122,8 @@ static int read_value(struct nkt_jstream *s, int *too_big,
 	}
 }
 
+/* Kept whole: a small state machine (array or record stream; expecting a
+ * record, a comma, the end) that reads clearest as one loop. */
 int nkt_jstream_next(struct nkt_jstream *s, json_t **out,
 		     struct nkt_jpos *pos, struct nkt_err *err)
 {

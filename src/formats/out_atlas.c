@@ -133,14 +133,11 @@ static json_t *reply_json(const struct nkt_trace *t,
 	return r;
 }
 
-json_t *nkt_atlas_trace(const struct nkt_trace *t,
-			const struct nkt_out_opts *o)
+/* Atlas's own members: who, what, when. */
+static void head_json(json_t *rec, const struct nkt_trace *t,
+		      const struct nkt_out_opts *o)
 {
-	json_t *rec = json_object(), *hops = json_array();
 	const char *name = NULL;
-	char vbuf[32];
-	size_t i = 0;
-	unsigned ttl;
 
 	if (o != NULL && o->dst_name != NULL)
 		name = o->dst_name(o->ctx, t->flow.dst);
@@ -165,6 +162,15 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	json_object_set_new(rec, "prb_id", json_integer(o ? o->prb_id : 0));
 	json_object_set_new(rec, "msm_name", json_string("Traceroute"));
 	json_object_set_new(rec, "type", json_string("traceroute"));
+}
+
+/* "result": one object per hop from the first TTL to the stop hop. */
+static json_t *hops_json(const struct nkt_trace *t,
+			 const struct nkt_out_opts *o)
+{
+	json_t *hops = json_array();
+	size_t i = 0;
+	unsigned ttl;
 
 	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
 		json_t *hop = json_object(), *res = json_array();
@@ -189,13 +195,45 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 			json_object_set_new(hop, "result", res);
 		json_array_append_new(hops, hop);
 	}
-	json_object_set_new(rec, "result", hops);
+	return hops;
+}
 
-	/* nktrace's own fields */
+/* nktrace's end-to-end probes: {"ttl", "sent", "received", "rtt",
+ * "reply_ttl"}. */
+static json_t *e2e_json(const struct nkt_trace *t)
+{
+	json_t *e = json_object(), *rtts = json_array(), *ttls = json_array();
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if ((t->r[i].flags & NKT_PF_E2E) &&
+		    (t->r[i].flags & NKT_PF_REPLY) &&
+		    !(t->r[i].flags & NKT_PF_DUP) &&
+		    t->r[i].from == t->flow.dst) {
+			json_array_append_new(rtts, jms(t->r[i].rtt_ns));
+			json_array_append_new(ttls,
+					      json_integer(t->r[i].reply_ttl));
+		}
+	json_object_set_new(e, "ttl", json_integer(t->e2e_ttl));
+	json_object_set_new(e, "sent", json_integer(t->e2e_sent));
+	json_object_set_new(e, "received", json_integer(t->e2e_reached));
+	json_object_set_new(e, "rtt", rtts);
+	json_object_set_new(e, "reply_ttl", ttls);
+	return e;
+}
+
+/* nktrace's own members beside Atlas's. */
+static void own_json(json_t *rec, const struct nkt_trace *t,
+		     const struct nkt_out_opts *o)
+{
+	char vbuf[32];
+
 	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
 	json_object_set_new(rec, "version", json_string(vbuf));
 	json_object_set_new(rec, "method",
-			    json_string((t->flow.paris_id ? nkt_method_long(t->flow.method) : nkt_method_name(t->flow.method))));
+			    json_string(t->flow.paris_id
+						? nkt_method_long(t->flow.method)
+						: nkt_method_name(t->flow.method)));
 	if (t->flow.method != NKT_METHOD_ICMP) {
 		json_object_set_new(rec, "sport", json_integer(t->flow.sport));
 		json_object_set_new(rec, "dport", json_integer(t->flow.dport));
@@ -224,27 +262,18 @@ json_t *nkt_atlas_trace(const struct nkt_trace *t,
 	json_object_set_new(rec, "late", json_integer(t->late));
 	json_object_set_new(rec, "dups", json_integer(t->dups));
 	json_object_set_new(rec, "edsts", json_integer(t->edsts));
-	if (t->e2e_sent > 0) {
-		json_t *e = json_object(), *rtts = json_array(),
-		       *ttls = json_array();
-		for (i = 0; i < t->n; i++)
-			if ((t->r[i].flags & NKT_PF_E2E) &&
-			    (t->r[i].flags & NKT_PF_REPLY) &&
-			    !(t->r[i].flags & NKT_PF_DUP) &&
-			    t->r[i].from == t->flow.dst) {
-				json_array_append_new(rtts,
-						      jms(t->r[i].rtt_ns));
-				json_array_append_new(
-					ttls, json_integer(t->r[i].reply_ttl));
-			}
-		json_object_set_new(e, "ttl", json_integer(t->e2e_ttl));
-		json_object_set_new(e, "sent", json_integer(t->e2e_sent));
-		json_object_set_new(e, "received",
-				    json_integer(t->e2e_reached));
-		json_object_set_new(e, "rtt", rtts);
-		json_object_set_new(e, "reply_ttl", ttls);
-		json_object_set_new(rec, "e2e", e);
-	}
+	if (t->e2e_sent > 0)
+		json_object_set_new(rec, "e2e", e2e_json(t));
+}
+
+json_t *nkt_atlas_trace(const struct nkt_trace *t,
+			const struct nkt_out_opts *o)
+{
+	json_t *rec = json_object();
+
+	head_json(rec, t, o);
+	json_object_set_new(rec, "result", hops_json(t, o));
+	own_json(rec, t, o);
 	if (o != NULL && o->extra != NULL)
 		o->extra(o->ctx, t, rec);
 	return rec;

@@ -372,18 +372,6 @@ static void fmt_ms(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.1f", v);
 }
 
-static void fmt_loss(char *buf, size_t len, double l)
-{
-	if (isnan(l))
-		snprintf(buf, len, "-");
-	else if (l < 0.00005)
-		snprintf(buf, len, "0.0%%");
-	else if (l < 0.001)
-		snprintf(buf, len, "%.2f%%", l * 100);
-	else
-		snprintf(buf, len, "%.1f%%", l * 100);
-}
-
 static void fmt_level(char *buf, size_t len, double level)
 {
 	double pct = level * 100;
@@ -404,7 +392,7 @@ static void row(FILE *f, const char *first, int width,
 	fmt_ms(jit, sizeof(jit), s->jitter);
 	fmt_ms(brd, sizeof(brd), s->border_rtt);
 	fmt_ms(hop, sizeof(hop), s->hops);
-	fmt_loss(loss, sizeof(loss), s->loss);
+	nkt_verdict_loss_text(loss, sizeof(loss), s->loss);
 	if (isnan(s->rtt_ci.lo))
 		snprintf(ci, sizeof(ci), "-");
 	else {
@@ -415,8 +403,8 @@ static void row(FILE *f, const char *first, int width,
 	if (isnan(s->loss_ci.lo))
 		snprintf(lci, sizeof(lci), "%s", "");
 	else {
-		fmt_loss(lo, sizeof(lo), s->loss_ci.lo);
-		fmt_loss(hi, sizeof(hi), s->loss_ci.hi);
+		nkt_verdict_loss_text(lo, sizeof(lo), s->loss_ci.lo);
+		nkt_verdict_loss_text(hi, sizeof(hi), s->loss_ci.hi);
 		snprintf(lci, sizeof(lci), "(%s-%s)", lo, hi);
 	}
 	fprintf(f, "%-*s %3zu/%-3zu %6s %13s %6s %6s %5s %6s %-15s %6s %5s\n",

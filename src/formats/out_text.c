@@ -33,14 +33,13 @@ static const char *unreach_mark(uint8_t code, char *buf)
 	}
 }
 
-int nkt_text_write(FILE *f, const struct nkt_trace *t,
+/* "traceroute to ADDR (name) from SRC via UPLINK, N hops max, ..." */
+static void header(FILE *f, const struct nkt_trace *t,
 		   const struct nkt_out_opts *o)
 {
 	const struct nkt_addrtab *at = o ? o->addrs : NULL;
 	char a[NKT_ADDRSTRLEN], s[NKT_ADDRSTRLEN];
 	const char *name = NULL, *via = NULL;
-	size_t i = 0;
-	unsigned ttl;
 
 	if (o != NULL && o->dst_name != NULL)
 		name = o->dst_name(o->ctx, t->flow.dst);
@@ -53,69 +52,65 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 	if (via != NULL)
 		fprintf(f, " via %s", via);
 	fprintf(f, ", %u hops max, %s", t->max_ttl,
-		(t->flow.paris_id ? nkt_method_long(t->flow.method) : nkt_method_name(t->flow.method)));
+		t->flow.paris_id ? nkt_method_long(t->flow.method)
+				 : nkt_method_name(t->flow.method));
 	if (t->flow.method != NKT_METHOD_ICMP)
 		fprintf(f, " port %u", t->flow.dport);
 	fprintf(f, ", %u byte packets\n", t->flow.size);
+}
 
-	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
-		uint32_t last = 0;
-		const struct nkt_hop_reply *mpls = NULL;
+/* One reply in a hop's line; *last is the address shown last. */
+static void reply_text(FILE *f, const struct nkt_hop_reply *h,
+		       const struct nkt_out_opts *o, uint32_t *last)
+{
+	const struct nkt_addrtab *at = o ? o->addrs : NULL;
+	char a[NKT_ADDRSTRLEN], mark[8];
 
-		fprintf(f, "%2u ", ttl);
-		for (; i < t->n && t->r[i].ttl < ttl &&
-		       !(t->r[i].flags & NKT_PF_E2E);
-		     i++)
-			;
-		for (; i < t->n && t->r[i].ttl == ttl &&
-		       !(t->r[i].flags & NKT_PF_E2E);
-		     i++) {
-			const struct nkt_hop_reply *h = &t->r[i];
-			char mark[8];
-
-			if (h->flags & NKT_PF_EDST) {
-				fprintf(f, " (%s quoted a probe rewritten to ",
-					nkt_addrtab_fmt(at, h->from, a));
-				fprintf(f, "%s)", nkt_addrtab_fmt(at, h->edst, a));
-				continue;
-			}
-			if (!(h->flags & NKT_PF_REPLY)) {
-				fprintf(f, " *");
-				continue;
-			}
-			if (h->from != last) {
-				fprintf(f, " %s", nkt_addrtab_fmt(at, h->from, a));
-				if (o != NULL && o->hook.text != NULL) {
-					char col[96];
-					const char *c = o->hook.text(
-						o->hook.ctx, h->from, col,
-						sizeof(col));
-					if (c != NULL && *c)
-						fprintf(f, " [%s]", c);
-				}
-				last = h->from;
-			}
-			fprintf(f, "  %.3f ms", (double)h->rtt_ns / 1e6);
-			if (h->kind == NKT_REPLY_UNREACH)
-				fputs(unreach_mark(h->icmp_code, mark), f);
-			if (h->flags & NKT_PF_DUP)
-				fputs(" (dup)", f);
-			if (h->n_mpls > 0 && mpls == NULL)
-				mpls = h;
-		}
-		fputc('\n', f);
-		if (mpls != NULL) {
-			unsigned m;
-			fprintf(f, "    MPLS");
-			for (m = 0; m < mpls->n_mpls; m++)
-				fprintf(f, " [L=%u E=%u S=%u T=%u]",
-					nkt_mpls_label(mpls->mpls[m]),
-					nkt_mpls_exp(mpls->mpls[m]),
-					nkt_mpls_s(mpls->mpls[m]),
-					nkt_mpls_ttl(mpls->mpls[m]));
-			fputc('\n', f);
-		}
+	if (h->flags & NKT_PF_EDST) {
+		fprintf(f, " (%s quoted a probe rewritten to ",
+			nkt_addrtab_fmt(at, h->from, a));
+		fprintf(f, "%s)", nkt_addrtab_fmt(at, h->edst, a));
+		return;
 	}
+	if (!(h->flags & NKT_PF_REPLY)) {
+		fprintf(f, " *");
+		return;
+	}
+	if (h->from != *last) {
+		fprintf(f, " %s", nkt_addrtab_fmt(at, h->from, a));
+		if (o != NULL && o->hook.text != NULL) {
+			char col[96];
+			const char *c =
+				o->hook.text(o->hook.ctx, h->from, col,
+					     sizeof(col));
+			if (c != NULL && *c)
+				fprintf(f, " [%s]", c);
+		}
+		*last = h->from;
+	}
+	fprintf(f, "  %.3f ms", (double)h->rtt_ns / 1e6);
+	if (h->kind == NKT_REPLY_UNREACH)
+		fputs(unreach_mark(h->icmp_code, mark), f);
+	if (h->flags & NKT_PF_DUP)
+		fputs(" (dup)", f);
+}
+
+/* The label stack a hop's first labelled reply carried. */
+static void mpls_line(FILE *f, const struct nkt_hop_reply *h)
+{
+	unsigned m;
+	fprintf(f, "    MPLS");
+	for (m = 0; m < h->n_mpls; m++)
+		fprintf(f, " [L=%u E=%u S=%u T=%u]", nkt_mpls_label(h->mpls[m]),
+			nkt_mpls_exp(h->mpls[m]), nkt_mpls_s(h->mpls[m]),
+			nkt_mpls_ttl(h->mpls[m]));
+	fputc('\n', f);
+}
+
+/* Why it stopped, and the counts. */
+static void footer(FILE *f, const struct nkt_trace *t,
+		   const struct nkt_out_opts *o)
+{
 	if (t->e2e_sent > 0)
 		fprintf(f, "end-to-end at TTL %u: %u of %u probes answered by "
 			   "the destination\n",
@@ -129,5 +124,37 @@ int nkt_text_write(FILE *f, const struct nkt_trace *t,
 	if (t->late)
 		fprintf(f, ", %u late", t->late);
 	fputc('\n', f);
+}
+
+int nkt_text_write(FILE *f, const struct nkt_trace *t,
+		   const struct nkt_out_opts *o)
+{
+	size_t i = 0;
+	unsigned ttl;
+
+	header(f, t, o);
+	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
+		const struct nkt_hop_reply *mpls = NULL;
+		uint32_t last = 0;
+
+		fprintf(f, "%2u ", ttl);
+		for (; i < t->n && t->r[i].ttl < ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++)
+			;
+		for (; i < t->n && t->r[i].ttl == ttl &&
+		       !(t->r[i].flags & NKT_PF_E2E);
+		     i++) {
+			reply_text(f, &t->r[i], o, &last);
+			if ((t->r[i].flags & NKT_PF_REPLY) &&
+			    !(t->r[i].flags & NKT_PF_EDST) &&
+			    t->r[i].n_mpls > 0 && mpls == NULL)
+				mpls = &t->r[i];
+		}
+		fputc('\n', f);
+		if (mpls != NULL)
+			mpls_line(f, mpls);
+	}
+	footer(f, t, o);
 	return ferror(f) ? -1 : 0;
 }

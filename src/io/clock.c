@@ -20,6 +20,14 @@ uint64_t nkt_clock_wall_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
+void nkt_halt_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
 int nkt_clock_sleep_until(clockid_t clk, uint64_t at_ns, const sigset_t *set)
 {
 	for (;;) {

@@ -5,10 +5,9 @@
  * capture thread owns the pcap handle.  They share nothing mutable except
  * the SPSC rings and the eventfds that wake a sleeping consumer.
  */
+#include "engine_int.h"
 #include "nktrace/clock.h"
-#include "nktrace/engine.h"
 #include "nktrace/priv.h"
-#include "nktrace/ring.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -24,32 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct cap_event {
-	uint64_t ts_ns;
-	struct nkt_reply r;
-};
-
-struct sent_event {
-	uint64_t tx_wall_ns;
-	uint32_t gen;
-	uint16_t id;
-	int err;
-};
-
-struct nkt_engine {
-	struct nkt_engine_cfg cfg;
-	struct nkt_sender *sender;
-	struct nkt_capture *cap;
-	struct nkt_ring req, sent, capq;
-	int evfd_main, evfd_send;
-	atomic_int main_sleeping, send_sleeping, stop;
-	atomic_uint_fast64_t cap_drops;
-	int cap_pushed; /* capture thread only */
-	uint32_t srcs[64]; /* the source addresses the capture sees */
-	size_t n_src;
-};
-
-static void wake(int fd)
+void nkt__engine_wake(int fd)
 {
 	uint64_t one = 1;
 	ssize_t n = write(fd, &one, sizeof(one));
@@ -92,9 +66,14 @@ struct nkt_engine *nkt_engine_open(const struct nkt_engine_cfg *cfg,
 				    &cfg->key, cfg->dry_pcap, err);
 	if (e->sender == NULL)
 		goto fail;
+	if (cfg->sndbuf > 0)
+		nkt_sender_sndbuf(e->sender, cfg->sndbuf);
 	if (cfg->dry_pcap == NULL) {
-		e->cap = nkt_capture_open(srcs, n_src, ports, n_ports,
-					  cfg->pcap_buffer, err);
+		e->cap = cfg->replies_only
+				 ? nkt_capture_open_icmp(srcs, n_src,
+							 cfg->pcap_buffer, err)
+				 : nkt_capture_open(srcs, n_src, ports, n_ports,
+						    cfg->pcap_buffer, err);
 		if (e->cap == NULL)
 			goto fail;
 	}
@@ -161,7 +140,7 @@ static void *sender_main(void *arg)
 				sched_yield();
 			}
 			if (atomic_load(&e->main_sleeping))
-				wake(e->evfd_main);
+				nkt__engine_wake(e->evfd_main);
 			continue;
 		}
 		if (atomic_load(&e->stop))
@@ -178,6 +157,43 @@ static void *sender_main(void *arg)
 
 /* ---- capture thread --------------------------------------------------- */
 
+static void *capture_main(void *arg)
+{
+	struct nkt_engine *e = arg;
+	struct timespec nap = {0, e->nap_ns};
+
+	while (!atomic_load(&e->stop)) {
+		if (nkt_capture_dispatch(e->cap, e->on_frame, e->frame_ctx) < 0 &&
+		    atomic_load(&e->stop))
+			break;
+		if (e->on_read != NULL)
+			e->on_read(e);
+		if (e->nap_ns > 0)
+			nanosleep(&nap, NULL);
+	}
+	return NULL;
+}
+
+int nkt__engine_capture_start(struct nkt_engine *e, struct nkt_err *err)
+{
+	if (pthread_create(&e->cap_thread, NULL, capture_main, e) != 0)
+		return nkt_err_set(err, NKT_ESYS, "cannot start the capture");
+	e->cap_running = 1;
+	return NKT_OK;
+}
+
+void nkt__engine_capture_stop(struct nkt_engine *e)
+{
+	if (!e->cap_running)
+		return;
+	atomic_store(&e->stop, 1);
+	nkt_capture_stop(e->cap);
+	pthread_join(e->cap_thread, NULL);
+	e->cap_running = 0;
+}
+
+/* A scheduler run's capture: decoded frames into the ring to main, woken
+ * after each read that left something for it. */
 static void on_capture(void *ctx, const struct nkt_reply *r, uint64_t ts)
 {
 	struct nkt_engine *e = ctx;
@@ -187,23 +203,63 @@ static void on_capture(void *ctx, const struct nkt_reply *r, uint64_t ts)
 	ev.r = *r;
 	if (nkt_ring_push(&e->capq, &ev) != 0)
 		atomic_fetch_add(&e->cap_drops, 1);
-	else
-		e->cap_pushed = 1;
 }
 
-static void *capture_main(void *arg)
+static void on_capture_read(struct nkt_engine *e)
 {
-	struct nkt_engine *e = arg;
+	if (nkt_ring_len(&e->capq) > 0 && atomic_load(&e->main_sleeping))
+		nkt__engine_wake(e->evfd_main);
+}
 
-	while (!atomic_load(&e->stop)) {
-		e->cap_pushed = 0;
-		if (nkt_capture_dispatch(e->cap, on_capture, e) < 0 &&
-		    atomic_load(&e->stop))
-			break;
-		if (e->cap_pushed && atomic_load(&e->main_sleeping))
-			wake(e->evfd_main);
+/* ---- signals ----------------------------------------------------------- */
+
+int nkt__engine_signals(sigset_t *old, struct nkt_err *err)
+{
+	sigset_t sigs;
+	int fd;
+
+	nkt_halt_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, old);
+	fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		nkt_err_set(err, NKT_ESYS, "signalfd: %s", strerror(errno));
+		pthread_sigmask(SIG_SETMASK, old, NULL);
 	}
-	return NULL;
+	return fd;
+}
+
+void nkt__engine_signals_close(int fd, const sigset_t *old)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+int nkt__engine_signal(int sigfd)
+{
+	struct signalfd_siginfo si;
+	if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+		return (int)si.ssi_signo;
+	return 0;
+}
+
+int nkt__engine_wait(int sigfd, uint64_t at_ns)
+{
+	for (;;) {
+		uint64_t now = nkt_clock_mono_ns(), wait;
+		struct pollfd pfd = {sigfd, POLLIN, 0};
+		struct timespec ts;
+		int sig = nkt__engine_signal(sigfd);
+		if (sig)
+			return sig;
+		if (now >= at_ns)
+			return 0;
+		wait = at_ns - now;
+		ts.tv_sec = (time_t)(wait / NKT_NS_PER_S);
+		ts.tv_nsec = (long)(wait % NKT_NS_PER_S);
+		ppoll(&pfd, 1, &ts, NULL);
+	}
 }
 
 /* ---- main loop ------------------------------------------------------------ */
@@ -282,162 +338,200 @@ static int run_dry(struct nkt_engine *e, struct nkt_sched *s,
 	}
 }
 
-int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
-		   nkt_trace_fn on_trace, void *ctx,
-		   struct nkt_run_result *res, struct nkt_err *err)
-{
-	struct nkt_sched_cfg sc = rc_->sched;
+/* A scheduler run in progress (the main thread's). */
+struct run {
+	struct nkt_engine *e;
 	struct nkt_sched *s;
-	sigset_t sigs, old;
-	pthread_t th_send, th_cap;
-	int sigfd = -1, rc = NKT_OK, started = 0, halted = 0;
-	uint64_t start, halt_deadline = 0, next_progress;
-	uint64_t halt_wait;
+	int sigfd;
+	int halted;
+	uint64_t start, halt_wait, halt_deadline, next_progress;
+	struct nkt_run_result *res;
+};
+
+/* SIGINT/SIGTERM/SIGHUP: the first halts the run (no new probe, replies
+ * awaited at most halt_wait), a second ends the wait. */
+static void take_signals(struct run *r)
+{
+	int sig;
+	while ((sig = nkt__engine_signal(r->sigfd)) != 0) {
+		r->res->signal = sig;
+		if (!r->halted) {
+			r->halted = 1;
+			nkt_sched_halt(r->s);
+			r->halt_deadline = nkt_clock_mono_ns() + r->halt_wait;
+		} else
+			r->halt_deadline = 0;
+	}
+}
+
+/* The probes due now into the sender's ring.  Returns 1 if it is full. */
+static int feed_sender(struct run *r, uint64_t now, uint64_t *wake_at)
+{
+	struct nkt_engine *e = r->e;
+	struct nkt_probe_req req;
+	int pushed = 0, full = 0;
+
+	for (;;) {
+		if (nkt_ring_len(&e->req) > e->req.mask) {
+			full = 1;
+			break;
+		}
+		if (!nkt_sched_next(r->s, now, &req, wake_at))
+			break;
+		nkt_ring_push(&e->req, &req);
+		pushed = 1;
+	}
+	if (pushed && atomic_load(&e->send_sleeping))
+		nkt__engine_wake(e->evfd_send);
+	return full;
+}
+
+/* Sleep until wake_at, a signal, or a wake-up from a worker. */
+static void sleep_main(struct run *r, uint64_t now, uint64_t wake_at)
+{
+	struct nkt_engine *e = r->e;
+	uint64_t wait;
+
+	if (r->halted && r->halt_deadline > now && r->halt_deadline < wake_at)
+		wake_at = r->halt_deadline;
+	if (e->cfg.progress && r->next_progress < wake_at)
+		wake_at = r->next_progress;
+	if (wake_at > now + NKT_NS_PER_S)
+		wake_at = now + NKT_NS_PER_S;
+	wait = wake_at > now ? wake_at - now : 0;
+	atomic_store(&e->main_sleeping, 1);
+	if (wait > 0 && nkt_ring_len(&e->capq) == 0 &&
+	    nkt_ring_len(&e->sent) == 0) {
+		struct pollfd pfd[2] = {{e->evfd_main, POLLIN, 0},
+					{r->sigfd, POLLIN, 0}};
+		struct timespec ts = {(time_t)(wait / NKT_NS_PER_S),
+				      (long)(wait % NKT_NS_PER_S)};
+		if (ppoll(pfd, 2, &ts, NULL) > 0 && (pfd[0].revents & POLLIN)) {
+			uint64_t v;
+			ssize_t n = read(e->evfd_main, &v, sizeof(v));
+			(void)n;
+		}
+	}
+	atomic_store(&e->main_sleeping, 0);
+}
+
+/* The main loop: until every trace is done.  Returns 0 or NKT_ESYS (an
+ * output failed: the run was halted). */
+static int run_loop(struct run *r, nkt_trace_fn on_trace, void *ctx,
+		    struct nkt_err *err)
+{
+	int rc = NKT_OK;
+
+	for (;;) {
+		uint64_t now, wake_at = UINT64_MAX;
+		int full;
+
+		take_signals(r);
+		now = nkt_clock_mono_ns();
+		drain(r->e, r->s, now);
+		nkt_sched_tick(r->s, now);
+		if (r->halted && now >= r->halt_deadline)
+			nkt_sched_expire_all(r->s, now);
+		full = feed_sender(r, now, &wake_at);
+		if (emit(r->s, on_trace, ctx) != 0 && !r->halted) {
+			rc = nkt_err_set(err, NKT_ESYS,
+					 "writing the output failed");
+			r->halted = 1;
+			nkt_sched_halt(r->s);
+			r->halt_deadline = 0;
+		}
+		if (nkt_sched_finished(r->s))
+			return rc;
+		if (r->e->cfg.progress && now >= r->next_progress) {
+			progress(r->s, r->start, now, 0);
+			r->next_progress = now + NKT_NS_PER_S;
+		}
+		sleep_main(r, now, full ? now + 100 * NKT_NS_PER_US : wake_at);
+	}
+}
+
+/* Empty the rings of a previous run. */
+static void reset_rings(struct nkt_engine *e)
+{
 	struct nkt_probe_req stale;
 	struct sent_event se;
 	struct cap_event ce;
 
-	memset(res, 0, sizeof(*res));
-	/* A fresh run: nothing left over from the previous one. */
-	atomic_store(&e->stop, 0);
-	atomic_store(&e->cap_drops, 0);
 	while (nkt_ring_pop(&e->req, &stale) == 0)
 		;
 	while (nkt_ring_pop(&e->sent, &se) == 0)
 		;
 	while (nkt_ring_pop(&e->capq, &ce) == 0)
 		;
-	start = nkt_clock_mono_ns();
+}
+
+int nkt_engine_run(struct nkt_engine *e, const struct nkt_engine_run_cfg *rc_,
+		   nkt_trace_fn on_trace, void *ctx,
+		   struct nkt_run_result *res, struct nkt_err *err)
+{
+	struct nkt_sched_cfg sc = rc_->sched;
+	struct run r;
+	sigset_t old;
+	pthread_t th_send;
+	int rc = NKT_OK, sender = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	sigemptyset(&old);
+	/* A fresh run: nothing left over from the previous one. */
+	atomic_store(&e->stop, 0);
+	atomic_store(&e->cap_drops, 0);
+	reset_rings(e);
+	r.e = e;
+	r.res = res;
+	r.sigfd = -1;
+	r.start = nkt_clock_mono_ns();
 	sc.key = e->cfg.key;
-	sc.wall_offset_ns = nkt_clock_wall_ns() - start;
-	s = nkt_sched_new(&sc, rc_->flows, rc_->via, rc_->n_flows, err);
-	if (s == NULL)
+	sc.wall_offset_ns = nkt_clock_wall_ns() - r.start;
+	r.s = nkt_sched_new(&sc, rc_->flows, rc_->via, rc_->n_flows, err);
+	if (r.s == NULL)
 		return NKT_EINVAL;
-	halt_wait = sc.wait_ns < 2 * NKT_NS_PER_S ? sc.wait_ns
-						   : 2 * NKT_NS_PER_S;
+	r.halt_wait = sc.wait_ns < 2 * NKT_NS_PER_S ? sc.wait_ns
+						     : 2 * NKT_NS_PER_S;
 	if (e->cfg.dry_pcap != NULL) {
-		rc = run_dry(e, s, sc.wall_offset_ns, on_trace, ctx, err);
+		rc = run_dry(e, r.s, sc.wall_offset_ns, on_trace, ctx, err);
 		goto out;
 	}
-
-	/* SIGINT/SIGTERM come to the main loop through a signalfd; the
-	 * worker threads inherit the blocked mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, &old);
-	sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigfd < 0) {
-		rc = nkt_err_set(err, NKT_ESYS, "signalfd: %s",
-				 strerror(errno));
+	/* Signals come to the main loop through a signalfd; the worker
+	 * threads inherit the blocked mask. */
+	r.sigfd = nkt__engine_signals(&old, err);
+	if (r.sigfd < 0) {
+		rc = NKT_ESYS;
 		goto out;
 	}
 	if (pthread_create(&th_send, NULL, sender_main, e) != 0) {
 		rc = nkt_err_set(err, NKT_ESYS, "cannot start the sender");
 		goto out;
 	}
-	if (pthread_create(&th_cap, NULL, capture_main, e) != 0) {
-		atomic_store(&e->stop, 1);
-		wake(e->evfd_send);
-		pthread_join(th_send, NULL);
-		rc = nkt_err_set(err, NKT_ESYS, "cannot start the capture");
+	sender = 1;
+	e->on_frame = on_capture;
+	e->on_read = on_capture_read;
+	e->frame_ctx = e;
+	e->nap_ns = 0;
+	if ((rc = nkt__engine_capture_start(e, err)) != NKT_OK)
 		goto out;
-	}
-	started = 1;
-	next_progress = start + NKT_NS_PER_S;
-
-	for (;;) {
-		struct signalfd_siginfo si;
-		struct nkt_probe_req req;
-		struct pollfd pfd[2];
-		struct timespec ts;
-		uint64_t now, wake_at = UINT64_MAX, wait;
-		int pushed = 0, ring_full = 0;
-
-		while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-			res->signal = (int)si.ssi_signo;
-			if (!halted) {
-				halted = 1;
-				nkt_sched_halt(s);
-				halt_deadline = nkt_clock_mono_ns() + halt_wait;
-			} else
-				halt_deadline = 0; /* second signal: now */
-		}
-		now = nkt_clock_mono_ns();
-		drain(e, s, now);
-		nkt_sched_tick(s, now);
-		if (halted && now >= halt_deadline)
-			nkt_sched_expire_all(s, now);
-		for (;;) {
-			if (nkt_ring_len(&e->req) > e->req.mask) {
-				ring_full = 1;
-				break;
-			}
-			if (!nkt_sched_next(s, now, &req, &wake_at))
-				break;
-			nkt_ring_push(&e->req, &req);
-			pushed = 1;
-		}
-		if (pushed && atomic_load(&e->send_sleeping))
-			wake(e->evfd_send);
-		if (emit(s, on_trace, ctx) != 0 && !halted) {
-			rc = nkt_err_set(err, NKT_ESYS,
-					 "writing the output failed");
-			halted = 1;
-			nkt_sched_halt(s);
-			halt_deadline = 0;
-		}
-		if (nkt_sched_finished(s))
-			break;
-		if (e->cfg.progress && now >= next_progress) {
-			progress(s, start, now, 0);
-			next_progress = now + NKT_NS_PER_S;
-		}
-
-		if (ring_full)
-			wake_at = now + 100 * NKT_NS_PER_US;
-		if (halted && halt_deadline > now && halt_deadline < wake_at)
-			wake_at = halt_deadline;
-		if (e->cfg.progress && next_progress < wake_at)
-			wake_at = next_progress;
-		if (wake_at > now + NKT_NS_PER_S)
-			wake_at = now + NKT_NS_PER_S;
-		wait = wake_at > now ? wake_at - now : 0;
-		atomic_store(&e->main_sleeping, 1);
-		if (wait > 0 && nkt_ring_len(&e->capq) == 0 &&
-		    nkt_ring_len(&e->sent) == 0) {
-			pfd[0] = (struct pollfd){e->evfd_main, POLLIN, 0};
-			pfd[1] = (struct pollfd){sigfd, POLLIN, 0};
-			ts.tv_sec = (time_t)(wait / NKT_NS_PER_S);
-			ts.tv_nsec = (long)(wait % NKT_NS_PER_S);
-			if (ppoll(pfd, 2, &ts, NULL) > 0 &&
-			    (pfd[0].revents & POLLIN)) {
-				uint64_t v;
-				ssize_t n = read(e->evfd_main, &v, sizeof(v));
-				(void)n;
-			}
-		}
-		atomic_store(&e->main_sleeping, 0);
-	}
+	r.next_progress = r.start + NKT_NS_PER_S;
+	rc = run_loop(&r, on_trace, ctx, err);
 	if (e->cfg.progress)
-		progress(s, start, nkt_clock_mono_ns(), 1);
+		progress(r.s, r.start, nkt_clock_mono_ns(), 1);
 out:
-	if (started) {
-		atomic_store(&e->stop, 1);
-		wake(e->evfd_send);
-		nkt_capture_stop(e->cap);
+	atomic_store(&e->stop, 1);
+	if (sender) {
+		nkt__engine_wake(e->evfd_send);
 		pthread_join(th_send, NULL);
-		pthread_join(th_cap, NULL);
 	}
-	if (sigfd >= 0) {
-		close(sigfd);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	res->sched = *nkt_sched_stats(s);
+	nkt__engine_capture_stop(e);
+	nkt__engine_signals_close(r.sigfd, &old);
+	res->sched = *nkt_sched_stats(r.s);
 	if (e->cap != NULL)
 		nkt_capture_stats(e->cap, &res->capture);
 	res->ring_drops = atomic_load(&e->cap_drops);
-	res->wall_s = (double)(nkt_clock_mono_ns() - start) / 1e9;
-	nkt_sched_free(s);
+	res->wall_s = (double)(nkt_clock_mono_ns() - r.start) / 1e9;
+	nkt_sched_free(r.s);
 	return rc;
 }

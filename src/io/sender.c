@@ -3,6 +3,7 @@
  * sender.c: writes probes with libnet (shell).  Templates are built once
  * per flow shape (method, size, TOS, ports) with libnet's builders and
  * patched per probe (nkt_probe_patch), so sending allocates nothing.
+ * Batches (sweep) go out with sendmmsg() on libnet's raw socket.
  */
 #include "nktrace/sender.h"
 #include "nktrace/clock.h"
@@ -14,6 +15,7 @@
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define MAX_SHAPES 32
@@ -36,6 +38,10 @@ struct nkt_sender {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
 	int dump_ether;
+	/* batch mode */
+	struct mmsghdr msg[NKT_SENDER_BATCH_MAX];
+	struct iovec iov[NKT_SENDER_BATCH_MAX];
+	struct sockaddr_in to[NKT_SENDER_BATCH_MAX];
 };
 
 static int eperm(int e)
@@ -167,6 +173,60 @@ int nkt_sender_send(struct nkt_sender *s, const struct nkt_probe_req *req,
 		return ENETUNREACH;
 	if (rc < 0 || (size_t)rc != off + req->flow.size)
 		return errno ? errno : EIO;
+	return 0;
+}
+
+void nkt_sender_sndbuf(struct nkt_sender *s, int bytes)
+{
+	if (s->raw != NULL)
+		setsockopt(libnet_getfd(s->raw), SOL_SOCKET, SO_SNDBUF, &bytes,
+			   sizeof(bytes));
+}
+
+int nkt_sender_send_batch(struct nkt_sender *s, uint8_t *const *pkts,
+			  size_t n, size_t len, struct nkt_batch_result *r)
+{
+	size_t i, done = 0;
+	int fd;
+
+	r->n_failed = 0;
+	r->first_errno = 0;
+	r->retries = 0;
+	if (s->raw == NULL)
+		return ENETUNREACH;
+	fd = libnet_getfd(s->raw);
+	for (i = 0; i < n; i++) {
+		memset(&s->msg[i], 0, sizeof(s->msg[i]));
+		s->iov[i].iov_base = pkts[i];
+		s->iov[i].iov_len = len;
+		memset(&s->to[i], 0, sizeof(s->to[i]));
+		s->to[i].sin_family = AF_INET;
+		memcpy(&s->to[i].sin_addr.s_addr, pkts[i] + 16, 4);
+		s->msg[i].msg_hdr.msg_iov = &s->iov[i];
+		s->msg[i].msg_hdr.msg_iovlen = 1;
+		s->msg[i].msg_hdr.msg_name = &s->to[i];
+		s->msg[i].msg_hdr.msg_namelen = sizeof(s->to[i]);
+	}
+	while (done < n) {
+		int k = sendmmsg(fd, s->msg + done, (unsigned)(n - done), 0);
+		if (k > 0) {
+			done += (size_t)k;
+			continue;
+		}
+		if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
+			/* The interface queue is full: back off briefly,
+			 * then write the rest. */
+			struct timespec ts = {0, 20000};
+			r->retries++;
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		/* This one cannot be sent (no route, filtered): report it and
+		 * go on with the rest. */
+		if (r->n_failed == 0)
+			r->first_errno = errno;
+		r->failed[r->n_failed++] = done++;
+	}
 	return 0;
 }
 

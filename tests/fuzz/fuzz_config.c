@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: ISC
 /* fuzz_config.c: libFuzzer target for what nktrace reads as configuration
  * or renders from stored data: the first byte picks the transits file
- * parser, the targets database parser, or the report renderers (text,
- * Prometheus, HTML) fed with the rest as a report JSON. */
+ * parser, the targets database parser, or the report reader and its
+ * renderers (text, Prometheus, HTML, JSON) fed with the rest as a report
+ * JSON. */
 #include "nktrace/out_report.h"
 #include "nktrace/targetdb.h"
 #include "nktrace/transit.h"
@@ -39,16 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	default: {
-		json_t *rep = json_loadb(text, size, 0, NULL);
+		json_t *j = json_loadb(text, size, 0, NULL);
+		struct nkt_report rep;
 		FILE *f = fopen("/dev/null", "w");
 		if (f == NULL)
 			abort();
-		if (rep != NULL) {
-			nkt_report_text(f, rep);
-			nkt_report_prom(f, rep);
-			nkt_report_html(f, rep, "fuzz");
-			json_decref(rep);
+		if (j != NULL && nkt_report_from_json(j, &rep, &err) == NKT_OK) {
+			nkt_report_text(f, &rep);
+			nkt_report_prom(f, &rep);
+			nkt_report_html(f, &rep, "fuzz");
+			json_decref(nkt_report_json(&rep));
+			nkt_report_free(&rep);
 		}
+		json_decref(j);
 		fclose(f);
 	}
 	}

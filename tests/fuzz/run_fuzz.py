@@ -39,13 +39,26 @@ def seeds(kind, out):
                 with open(os.path.join(out, "s%04d" % n), "wb") as f:
                     f.write(bytes([sel]) + frame)
     elif kind == "cli":
-        for args in (["-P", "tcp", "-p", "443", "175.45.176.0/24"],
-                     ["-q", "1", "-w", "500ms", "-f", "5", "1.2.3.4"],
-                     ["--via", "ttk0,10.20.0.1", "--json", "-"],
-                     ["--dry-run", "--pcap-out", "x", "--seed", "9", "::"]):
+        # The first byte picks the command (fuzz_cli.c): 0 trace, 1
+        # compare, 2 run, 3 import, 4 lookup, 5 replay, 6 report, 7 sweep,
+        # 8 the --since parser.
+        for sel, args in (
+                (0, ["-P", "tcp", "-p", "443", "175.45.176.0/24"]),
+                (0, ["-q", "1", "-w", "500ms", "-f", "5", "1.2.3.4"]),
+                (0, ["--via", "ttk0,10.20.0.1", "--json", "-"]),
+                (0, ["--dry-run", "--pcap-out", "x", "--seed", "9", "::"]),
+                (1, ["--targets", "175.45.176.0/24", "--methods",
+                     "tcp:80,icmp", "--via", "ttk=ttk0,10.20.0.1"]),
+                (2, ["--db", "h.db", "--every", "15m", "--keep", "90d"]),
+                (3, ["--format", "atlas", "--ci", "0.9", "a.json"]),
+                (4, ["--json", "-f", "a.txt", "175.45.176.71"]),
+                (5, ["--json", "-o", "x", "a.pcap"]),
+                (6, ["--db", "h.db", "--since", "7d", "--summary", "3"]),
+                (7, ["-m", "8", "--rate", "5000", "198.18.0.0/24"]),
+                (8, ["2026-11-27T10:00:00Z"])):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as f:
-                f.write(b"\0".join(a.encode() for a in args))
+                f.write(bytes([sel]) + b"\0".join(a.encode() for a in args))
     elif kind == "targets":
         for text in ("175.45.176.71\n# c\n175.45.176.0/30\n",
                      "  10.0.0.1 # x\r\n\n1.2.3.0/24\n"):

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
-/* test_cli.c: `nktrace trace` argument parsing; invalid rows outnumber
- * valid ones (as in scamper's unit_cmd_trace.c). */
+/* test_cli.c: every subcommand's argument parsing, row by row; for each
+ * command invalid rows outnumber valid ones (as in scamper's
+ * unit_cmd_trace.c); then the values the rows set. */
 #include "nkt_test.h"
 #include "nktrace/cli.h"
 
@@ -102,37 +103,196 @@ static const struct row rows[] = {
 	 "--tos: 256 is out"},
 };
 
-static void test_rows(void)
-{
-	size_t i, valid = 0, invalid = 0;
+/* The other commands' rows: the same layer, their own tables. */
+static const struct row more_rows[] = {
+	/* compare */
+	{{"compare", NULL}, NKT_OK, NULL},
+	{{"compare", "--targets", "175.45.176.0/24", "--methods", "icmp",
+	  "-q", "1", "--ci", "0.9", "--min-units", "3", NULL},
+	 NKT_OK, NULL},
+	{{"compare", "--via", "ttk=ttk0,10.20.0.1", "--no-discover",
+	  "--reprobe", "0", "--asn-db", "a.mmdb", NULL},
+	 NKT_OK, NULL},
+	{{"compare", "-P", "tcp", NULL}, NKT_EINVAL,
+	 "compare: use --methods and --targets"},
+	{{"compare", "-f", "t.txt", NULL}, NKT_EINVAL,
+	 "compare: use --methods"},
+	{{"compare", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "unexpected argument '1.2.3.4' (targets go in --targets)"},
+	{{"compare", "--ci", "0.3", NULL}, NKT_EINVAL, "--ci: 0.3 is out"},
+	{{"compare", "--min-units", "1", NULL}, NKT_EINVAL,
+	 "--min-units: 1 is out"},
+	{{"compare", "--methods", "sctp", NULL}, NKT_EINVAL,
+	 "--methods: 'sctp' is not"},
+	{{"compare", "--methods", "icmp:80", NULL}, NKT_EINVAL,
+	 "--methods: icmp takes no port"},
+	{{"compare", "--via", "ttk0", NULL}, NKT_EINVAL,
+	 "--via 'ttk0': want NAME=IFACE"},
+	{{"compare", "--discover", "--targets", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--discover finds the targets itself"},
+	{{"compare", "--dry-run", "--pcap-out", "x", NULL}, NKT_EINVAL,
+	 "compare has no --dry-run"},
+	{{"compare", "--pings", "1001", NULL}, NKT_EINVAL,
+	 "--pings: 1001 is out"},
+	{{"compare", "--targets", "", NULL}, NKT_EINVAL, "--targets: empty"},
+	/* run */
+	{{"run", "--db", "h.db", NULL}, NKT_OK, NULL},
+	{{"run", "--db=h.db", "--every", "15m", "--keep", "90d", "-r", "50",
+	  "--targets", "175.45.176.71", NULL},
+	 NKT_OK, NULL},
+	{{"run", NULL}, NKT_EINVAL, "--db FILE is required"},
+	{{"run", "--db", "h.db", "--count", "2", NULL}, NKT_EINVAL,
+	 "--count needs --every"},
+	{{"run", "--db", "h.db", "--every", "0", NULL}, NKT_EINVAL,
+	 "--every: 0 is out"},
+	{{"run", "--db", "h.db", "--keep", "1s", NULL}, NKT_EINVAL,
+	 "--keep: 1s is out"},
+	{{"run", "--db", "h.db", "--json", "x.json", NULL}, NKT_EINVAL,
+	 "run keeps summaries and traces in --db"},
+	{{"run", "--db", "h.db", "-q", "0", NULL}, NKT_EINVAL, "-q: 0 is out"},
+	{{"run", "--db", NULL}, NKT_EINVAL, "option '--db' needs a value"},
+	/* import */
+	{{"import", NULL}, NKT_OK, NULL},
+	{{"import", "--format", "scamper", "--ci", "0.99", "--transits",
+	  "t.json", "-q", "a.json", "b.json", NULL},
+	 NKT_OK, NULL},
+	{{"import", "--format", "warts", NULL}, NKT_EINVAL,
+	 "--format 'warts': expected atlas, scamper or auto"},
+	{{"import", "--ci", "1", NULL}, NKT_EINVAL, "--ci: 1 is out"},
+	{{"import", "--min-units", "x", NULL}, NKT_EINVAL,
+	 "--min-units: 'x' is not"},
+	{{"import", "--max-errors", "-1", NULL}, NKT_EINVAL,
+	 "--max-errors: '-1' is not"},
+	{{"import", "--bootstrap", "100", NULL}, NKT_EINVAL,
+	 "unknown option '--bootstrap'"},
+	/* lookup */
+	{{"lookup", "175.45.176.71", NULL}, NKT_OK, NULL},
+	{{"lookup", "--json", "-f", "a.txt", "-", NULL}, NKT_OK, NULL},
+	{{"lookup", "--bogus", NULL}, NKT_EINVAL, "unknown option '--bogus'"},
+	{{"lookup", "-f", NULL}, NKT_EINVAL, "option '-f' needs a value"},
+	{{"lookup", "--asn-db", NULL}, NKT_EINVAL,
+	 "option '--asn-db' needs a value"},
+	/* replay */
+	{{"replay", "x.pcap", NULL}, NKT_OK, NULL},
+	{{"replay", "--json", "-o", "out.json", "-v", "a.pcap", "-", NULL},
+	 NKT_OK, NULL},
+	{{"replay", NULL}, NKT_EINVAL, "no capture file given"},
+	{{"replay", "-o", NULL}, NKT_EINVAL, "option '-o' needs a value"},
+	{{"replay", "-x", "a.pcap", NULL}, NKT_EINVAL, "unknown option '-x'"},
+	/* report */
+	{{"report", "--db", "h.db", NULL}, NKT_OK, NULL},
+	{{"report", "--db", "h.db", "--since", "7d", "--json", "-",
+	  "--summary", "latest", NULL},
+	 NKT_OK, NULL},
+	{{"report", NULL}, NKT_EINVAL, "--db FILE is required"},
+	{{"report", "--db", "h.db", "extra", NULL}, NKT_EINVAL,
+	 "unexpected argument 'extra'"},
+	{{"report", "--db", "h.db", "--since", NULL}, NKT_EINVAL,
+	 "option '--since' needs a value"},
+	{{"report", "--db", "h.db", "-q", NULL}, NKT_EINVAL,
+	 "unknown option '-q'"},
+	/* sweep */
+	{{"sweep", "198.18.0.0/24", NULL}, NKT_OK, NULL},
+	{{"sweep", "-f", "t.txt", "-m", "8", "--rate", "5000", "--batch",
+	  "256", "--seed", "3", "--pcap-buffer", "1048576", NULL},
+	 NKT_OK, NULL},
+	{{"sweep", NULL}, NKT_EINVAL, "no targets"},
+	{{"sweep", "--rate", "0", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--rate: 0 is out of range [1, 10000000]"},
+	{{"sweep", "--first-ttl", "10", "-m", "5", "1.2.3.4", NULL},
+	 NKT_EINVAL, "--max-ttl 5 is below --first-ttl 10"},
+	{{"sweep", "--batch", "1000", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--batch: 1000 is out of range [1, 256]"},
+	{{"sweep", "--pcap-buffer", "1000", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--pcap-buffer: 1000 is out"},
+	{{"sweep", "-w", "11m", "1.2.3.4", NULL}, NKT_EINVAL, "--wait: 11m is"},
+	{{"sweep", "--seed", "x", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--seed: 'x' is not"},
+};
 
-	for (i = 0; i < NKT_ARRAY_LEN(rows); i++) {
+/* Parse argv with the parser its argv[0] names; the options are freed. */
+static int parse_any(int argc, char **argv, struct nkt_err *err, int *help)
+{
+	const char *c = argv[0];
+	void *o = NULL;
+	int rc = NKT_EINVAL;
+
+#define ONE(name, type, fn)                                                    	if (strcmp(c, name) == 0) {                                            		type *x = nkt_xcalloc(1, sizeof(*x));                          		rc = fn(argc, argv, x, err);                                   		*help = x->help;                                               		o = x;                                                         	}
+	ONE("trace", struct nkt_trace_opts, nkt_cli_trace)
+	ONE("compare", struct nkt_compare_opts, nkt_cli_compare)
+	ONE("run", struct nkt_run_opts, nkt_cli_run)
+	ONE("import", struct nkt_import_opts, nkt_cli_import)
+	ONE("lookup", struct nkt_lookup_opts, nkt_cli_lookup)
+	ONE("replay", struct nkt_replay_opts, nkt_cli_replay)
+	ONE("report", struct nkt_report_opts, nkt_cli_report)
+	ONE("sweep", struct nkt_sweep_opts, nkt_cli_sweep)
+#undef ONE
+	free(o);
+	return rc;
+}
+
+static void run_rows(const struct row *r, size_t n)
+{
+	static const char *const cmds[] = {"trace",  "compare", "run",
+					   "import", "lookup",  "replay",
+					   "report", "sweep"};
+	size_t valid[8] = {0}, invalid[8] = {0}, i, k;
+
+	for (i = 0; i < n; i++) {
 		char *argv[MAXA];
-		struct nkt_trace_opts *o = nkt_xcalloc(1, sizeof(*o));
 		struct nkt_err err = {0, ""};
-		int argc = 0, rc;
-		while (rows[i].argv[argc] != NULL) {
-			argv[argc] = (char *)(uintptr_t)rows[i].argv[argc];
+		int argc = 0, rc, help = 0;
+		while (r[i].argv[argc] != NULL) {
+			argv[argc] = (char *)(uintptr_t)r[i].argv[argc];
 			argc++;
 		}
 		argv[argc] = NULL;
-		rc = nkt_cli_trace(argc, argv, o, &err);
-		if (rc != rows[i].rc ||
-		    (rows[i].msg != NULL &&
-		     strncmp(err.msg, rows[i].msg, strlen(rows[i].msg)) != 0)) {
-			fprintf(stderr, "row %zu (%s ...): rc %d, '%s'\n", i,
-				rows[i].argv[1] ? rows[i].argv[1] : "",
-				rc, err.msg);
+		rc = parse_any(argc, argv, &err, &help);
+		if (rc != r[i].rc ||
+		    (r[i].msg != NULL &&
+		     strncmp(err.msg, r[i].msg, strlen(r[i].msg)) != 0)) {
+			fprintf(stderr, "row %s %zu (%s ...): rc %d, '%s'\n",
+				r[i].argv[0], i,
+				r[i].argv[1] ? r[i].argv[1] : "", rc, err.msg);
 			CHECK(0);
 		} else
 			CHECK(1);
-		if (rows[i].rc == NKT_OK)
-			valid++;
-		else
-			invalid++;
-		free(o);
+		for (k = 0; k < NKT_ARRAY_LEN(cmds); k++)
+			if (strcmp(cmds[k], r[i].argv[0]) == 0) {
+				if (r[i].rc == NKT_OK)
+					valid[k]++;
+				else
+					invalid[k]++;
+			}
 	}
-	CHECK(invalid > valid);
+	for (k = 0; k < NKT_ARRAY_LEN(cmds); k++)
+		CHECK(valid[k] == 0 || invalid[k] > valid[k]);
+}
+
+static void test_rows(void)
+{
+	run_rows(rows, NKT_ARRAY_LEN(rows));
+	run_rows(more_rows, NKT_ARRAY_LEN(more_rows));
+}
+
+/* -h anywhere is help, for every command, and stops the parse. */
+static void test_help(void)
+{
+	static const char *const cmds[] = {"trace",  "compare", "run",
+					   "import", "lookup",  "replay",
+					   "report", "sweep"};
+	size_t k;
+	for (k = 0; k < NKT_ARRAY_LEN(cmds); k++) {
+		char *argv[] = {(char *)(uintptr_t)cmds[k], "--bogus-later",
+				NULL};
+		char *argv2[] = {(char *)(uintptr_t)cmds[k], "-h",
+				 "--bogus", NULL};
+		struct nkt_err err = {0, ""};
+		int help = 0;
+		CHECK_INT(parse_any(2, argv, &err, &help), NKT_EINVAL);
+		CHECK_INT(parse_any(3, argv2, &err, &help), NKT_OK);
+		CHECK_INT(help, 1);
+	}
 }
 
 static void test_values(void)
@@ -163,9 +323,93 @@ static void test_values(void)
 	free(o);
 }
 
+/* Where the shared groups' values land, and each command's defaults. */
+static void test_group_values(void)
+{
+	char *c1[] = {"compare", "--ci", "0.9", "--min-units", "7",
+		      "--asn-db", "a.mmdb", "--transits", "t.json", "-q", "1",
+		      "--pcap-buffer", "2", NULL};
+	char *r1[] = {"run", "--db", "h.db", "--every", "15m", "--ci",
+		      "0.99", "--targets", "175.45.176.71", NULL};
+	char *i1[] = {"import", "--geo-db", "g.mmdb", "--min-units", "4",
+		      "x.json", "-", NULL};
+	char *s1[] = {"sweep", "-m", "8", "--batch", "16", "1.2.3.4", NULL};
+	char *q1[] = {"report", "--db", "h.db", "--traces", "3", NULL};
+	struct nkt_compare_opts *c = nkt_xcalloc(1, sizeof(*c));
+	struct nkt_run_opts *r = nkt_xcalloc(1, sizeof(*r));
+	struct nkt_import_opts *im = nkt_xcalloc(1, sizeof(*im));
+	struct nkt_sweep_opts *sw = nkt_xcalloc(1, sizeof(*sw));
+	struct nkt_report_opts q;
+
+	CHECK_INT(nkt_cli_compare(13, c1, c, NULL), NKT_OK);
+	CHECK_NEAR(c->a.level, 0.9, 0);
+	CHECK_INT(c->a.min_units, 7);
+	CHECK_STR(c->db.asn_db, "a.mmdb");
+	CHECK_STR(c->a.transits_file, "t.json");
+	CHECK_INT(c->p.attempts, 1);
+	CHECK_U64(c->p.pcap_buffer, 2u << 20);
+	CHECK_U64(c->p.wait_ns, 2 * NKT_NS_PER_S); /* compare's default */
+	CHECK_INT(c->n_methods, 3);
+	CHECK_INT(c->discover, 1); /* no --targets, no --sample */
+	CHECK_INT(nkt_cli_run(9, r1, r, NULL), NKT_OK);
+	CHECK_STR(r->db, "h.db");
+	CHECK_U64(r->every_ns, 900 * NKT_NS_PER_S);
+	CHECK_U64(r->count, 0); /* forever with --every */
+	CHECK_U64(r->rediscover_ns, 6 * 3600 * NKT_NS_PER_S);
+	CHECK_NEAR(r->c.a.level, 0.99, 0);
+	CHECK_INT(r->c.n_targets, 1);
+	CHECK_INT(r->c.discover, 0);
+	CHECK_INT(nkt_cli_import(7, i1, im, NULL), NKT_OK);
+	CHECK_STR(im->db.geo_db, "g.mmdb");
+	CHECK_INT(im->a.min_units, 4);
+	CHECK_NEAR(im->a.level, 0.95, 0);
+	CHECK_U64(im->max_errors, 20);
+	CHECK_INT(im->n_files, 2);
+	CHECK_STR(im->files[1], "-");
+	CHECK_INT(nkt_cli_sweep(6, s1, sw, NULL), NKT_OK);
+	CHECK_INT(sw->max_ttl, 8);
+	CHECK_INT(sw->batch, 16);
+	CHECK_U64(sw->rate, 1000);
+	CHECK_INT(sw->n_args, 1);
+	CHECK_INT(nkt_cli_report(5, q1, &q, NULL), NKT_OK);
+	CHECK_STR(q.dump, "3");
+	CHECK_INT(q.dump_summary, 0);
+	CHECK_STR(q.since, "24h");
+	free(c);
+	free(r);
+	free(im);
+	free(sw);
+}
+
+/* --since/--until forms at a fixed "now". */
+static void test_when(void)
+{
+	int64_t now = 1800000000, t;
+	CHECK_INT(nkt_cli_when("24h", now, &t, "--since", NULL), NKT_OK);
+	CHECK(t == now - 86400);
+	CHECK_INT(nkt_cli_when("7d", now, &t, "--since", NULL), NKT_OK);
+	CHECK(t == now - 7 * 86400);
+	CHECK_INT(nkt_cli_when("3", now, &t, "--since", NULL), NKT_OK);
+	CHECK(t == now - 3 * 3600); /* a bare number is hours */
+	CHECK_INT(nkt_cli_when("all", now, &t, "--since", NULL), NKT_OK);
+	CHECK(t == 0);
+	CHECK_INT(nkt_cli_when("2026-11-27", now, &t, "--since", NULL),
+		  NKT_OK);
+	CHECK(t == 1795737600);
+	CHECK_INT(nkt_cli_when("2026-11-27T10:00:00Z", now, &t, "--since",
+			       NULL),
+		  NKT_OK);
+	CHECK(t == 1795737600 + 36000);
+	CHECK_INT(nkt_cli_when("yesterday", now, &t, "--since", NULL),
+		  NKT_EINVAL);
+}
+
 int main(void)
 {
 	test_rows();
+	test_help();
 	test_values();
+	test_group_values();
+	test_when();
 	return nkt_test_done("test_cli");
 }

@@ -425,6 +425,68 @@ static void test_border_and_history(void)
 	free(ev);
 }
 
+/* 178's border in a sequence of cycles (oldest first, a border address
+ * and its hop each); the new_border events of the last cycle. */
+static size_t borders(const char *const *addr, const uint8_t *hop, size_t k,
+		      struct nkt_event **ev)
+{
+	struct nkt_hist_group g[8][4];
+	struct nkt_hist_host h[NH];
+	struct nkt_hist_cycle cur, prev[8];
+	size_t i, n = 0, m = 0;
+
+	base_hosts(h);
+	for (i = 0; i < k; i++) {
+		baseline(g[i]);
+		snprintf(g[i][3].border, sizeof(g[i][3].border), "%s",
+			 addr[i]);
+		g[i][3].border_hop = hop[i];
+	}
+	cur = cyc(g[k - 1], 4, h, NH);
+	for (i = 0; i + 1 < k; i++) /* most recent first */
+		prev[i] = cyc(g[k - 2 - i], 4, h, NH);
+	free(*ev);
+	*ev = NULL;
+	nkt_detect(&cur, prev, k - 1, ev, &n);
+	for (i = 0; i < n; i++)
+		m += strcmp((*ev)[i].kind, "new_border") == 0;
+	return m;
+}
+
+/* A border hidden by loss is not a new border: an earlier router is one
+ * only once it has held 3 cycles; going back to the border it hid is no
+ * change; a border at the same hop or further is one at once. */
+static void test_border_unseen(void)
+{
+	static const char B[] = "188.43.225.153", E[] = "80.237.106.1",
+			  N[] = "188.43.225.200";
+	const char *seq[6];
+	uint8_t hop[6];
+	struct nkt_event *ev = NULL;
+
+	seq[0] = B, seq[1] = E, hop[0] = 8, hop[1] = 7;
+	CHECK_INT(borders(seq, hop, 2, &ev), 0); /* unseen, not gone */
+	seq[2] = B, hop[2] = 8;
+	CHECK_INT(borders(seq, hop, 3, &ev), 0); /* back: no change */
+	seq[2] = E, hop[2] = 7;
+	CHECK_INT(borders(seq, hop, 3, &ev), 0); /* 2 cycles: not yet */
+	seq[3] = E, hop[3] = 7;
+	CHECK_INT(borders(seq, hop, 4, &ev), 1); /* held 3 cycles */
+	CHECK_STR(ev[0].from, B);
+	CHECK_STR(ev[0].to, E);
+	seq[4] = E, hop[4] = 7;
+	CHECK_INT(borders(seq, hop, 5, &ev), 0); /* said once */
+	seq[5] = B, hop[5] = 8;
+	CHECK_INT(borders(seq, hop, 6, &ev), 1); /* and back, said */
+	seq[1] = N, hop[1] = 8;
+	CHECK_INT(borders(seq, hop, 2, &ev), 1); /* same hop: at once */
+	seq[1] = N, hop[1] = 9;
+	CHECK_INT(borders(seq, hop, 2, &ev), 1); /* further: at once */
+	seq[1] = E, hop[1] = 0; /* hops unknown (older history): at once */
+	CHECK_INT(borders(seq, hop, 2, &ev), 1);
+	free(ev);
+}
+
 int main(void)
 {
 	test_first_and_steady();
@@ -435,5 +497,6 @@ int main(void)
 	test_rtt_shift();
 	test_loss_shift();
 	test_border_and_history();
+	test_border_unseen();
 	return nkt_test_done("test_detect");
 }

@@ -57,6 +57,9 @@ static void result(struct nkt_cmp_result *r, const char *p177, double ttk_rtt)
 	r->observations = 39;
 }
 
+/* The transit definitions the cycles were attributed with (colours). */
+static struct nkt_transits defs;
+
 static int64_t store(struct nkt_history *h, int64_t start, const char *status,
 		     const struct nkt_cmp_result *r, const char *traces,
 		     int64_t keep_s)
@@ -78,6 +81,7 @@ static int64_t store(struct nkt_history *h, int64_t start, const char *status,
 	c.status = status;
 	c.error = r ? NULL : "no route";
 	c.res = r;
+	c.transits = &defs;
 	c.traces = traces;
 	c.traces_len = traces ? strlen(traces) : 0;
 	c.n_traces = traces ? 2 : 0;
@@ -119,11 +123,18 @@ static void test_store_and_read(const char *path)
 			 "\"traceroute\"}\n";
 	char *back;
 	size_t n = 0, len = 0;
+	struct nkt_report typed;
 	json_t *rep, *tr, *pts;
 
 	CHECK(h != NULL);
 	if (h == NULL)
 		return;
+	memset(&defs, 0, sizeof(defs));
+	defs.n = 2;
+	snprintf(defs.t[0].name, sizeof(defs.t[0].name), "China Unicom");
+	snprintf(defs.t[0].color, sizeof(defs.t[0].color), "#d62728");
+	snprintf(defs.t[1].name, sizeof(defs.t[1].name), "TTK");
+	snprintf(defs.t[1].color, sizeof(defs.t[1].color), "#1f77b4");
 	result(&r1, "TTK", 19.5);
 	result(&r2, "China Unicom", 19.5);
 	result(&r3, "China Unicom", NAN);
@@ -162,12 +173,19 @@ static void test_store_and_read(const char *path)
 	free(back);
 	CHECK(nkt_history_summary(h, 3, &len, &err) == NULL); /* failed */
 
-	rep = nkt_history_report(h, 0, 5000, &err);
-	CHECK(rep != NULL);
+	/* The report, as its JSON says it (report --json). */
+	CHECK_INT(nkt_history_report(h, 0, 5000, &typed, &err), 0);
+	rep = nkt_report_json(&typed);
+	CHECK_INT(typed.n_events, 1);
+	CHECK(typed.events[0].time == 4025 && typed.events[0].run == 4);
+	nkt_report_free(&typed);
 	CHECK_INT(json_array_size(json_object_get(rep, "runs")), 4);
 	CHECK_INT(json_integer_value(json_object_get(rep, "latest_ok_run")), 4);
 	tr = json_array_get(json_object_get(rep, "transits"), 1);
 	CHECK_STR(json_string_value(json_object_get(tr, "name")), "TTK");
+	/* each transit's colour, from the definitions it was attributed
+	 * with (the summary JSON stored has none) */
+	CHECK_STR(json_string_value(json_object_get(tr, "color")), "#1f77b4");
 	pts = json_object_get(tr, "series");
 	CHECK_INT(json_array_size(pts), 3); /* the failed run has none */
 	CHECK(json_is_null(json_object_get(json_array_get(pts, 2),
@@ -192,7 +210,9 @@ static void test_store_and_read(const char *path)
 	json_decref(rep);
 
 	/* A window: runs 2 and 3 only. */
-	rep = nkt_history_report(h, 1500, 3500, &err);
+	CHECK_INT(nkt_history_report(h, 1500, 3500, &typed, &err), 0);
+	rep = nkt_report_json(&typed);
+	nkt_report_free(&typed);
 	CHECK_INT(json_array_size(json_object_get(rep, "runs")), 2);
 	CHECK_INT(json_integer_value(json_object_get(rep, "latest_ok_run")), 2);
 	json_decref(rep);
@@ -274,6 +294,46 @@ static void test_refusals(void)
 	CHECK_INT(err.code, NKT_ESYS);
 }
 
+/* A history of schema 3 (before border hops) is migrated forward, its
+ * cycles kept, and the border hop stored and read back from then on. */
+static void test_migrate(const char *path)
+{
+	struct nkt_err err = {0, ""};
+	struct nkt_history *h;
+	struct nkt_hist_cycle *c = NULL;
+	struct nkt_cmp_result r;
+	sqlite3 *db;
+	size_t n = 0;
+
+	sqlite3_open(path, &db);
+	CHECK_INT(sqlite3_exec(db,
+			       "ALTER TABLE prefix_stats DROP COLUMN "
+			       "border_hop; PRAGMA user_version = 3",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(scalar(path, "PRAGMA user_version"), 3);
+	h = nkt_history_open(path, 0, &err);
+	CHECK(h != NULL);
+	if (h == NULL)
+		return;
+	CHECK_INT(scalar(path, "PRAGMA user_version"), NKT_HISTORY_SCHEMA);
+	result(&r, "TTK", 19.5);
+	r.prefix[0].border_addr = 0xbc2be199u;
+	r.prefix[0].border_hop = 8;
+	store(h, 20000, "ok", &r, NULL, 0);
+	CHECK_INT(nkt_history_recent(h, 0, 6, &c, &n, &err), 0);
+	CHECK(n >= 2);
+	if (n >= 2) {
+		CHECK_INT(c[0].g[2].border_hop, 8);
+		CHECK_STR(c[0].g[2].border, "188.43.225.153");
+		CHECK_INT(c[1].g[2].border_hop, 0); /* stored before: unknown */
+	}
+	nkt_hist_cycles_free(c, n);
+	nkt_cmp_result_free(&r);
+	nkt_history_close(h);
+}
+
 int main(void)
 {
 	char path[512], cmd[600];
@@ -284,6 +344,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/history.db", dir);
 	test_store_and_read(path);
 	test_readonly(path);
+	test_migrate(path);
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -228,9 +228,37 @@ static void test_flow(void)
 	}
 }
 
+/* libnet's Ethernet and ARP frames, byte for byte (RFC 826 layout). */
+static void test_wire_frames(void)
+{
+	static const uint8_t us[6] = {2, 0, 0, 0, 0, 1},
+			     gw[6] = {2, 0, 0, 0, 0, 2};
+	static const uint8_t ether[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1,
+					  0x08, 0x00};
+	static const uint8_t arp[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08,
+		0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01, 2, 0, 0, 0, 0,
+		1, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2};
+	uint8_t buf[64];
+	size_t len = 0;
+
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_INT(nkt_wire_ether(gw, us, buf, NULL), NKT_OK);
+	CHECK(memcmp(buf, ether, sizeof(ether)) == 0);
+	CHECK_INT(buf[14], 0xee); /* nothing written beyond the header */
+	CHECK_INT(nkt_wire_arp_request(us, 0x0a000001u, 0x0a000002u, buf,
+				       sizeof(buf), &len, NULL),
+		  NKT_OK);
+	CHECK_INT(len, 42);
+	CHECK(memcmp(buf, arp, sizeof(arp)) == 0);
+	CHECK_INT(nkt_wire_arp_request(us, 1, 2, buf, 41, &len, NULL),
+		  NKT_ESYS); /* no room */
+}
+
 int main(void)
 {
 	test_golden();
+	test_wire_frames();
 	test_properties();
 	test_ipid_permutation();
 	test_flow();

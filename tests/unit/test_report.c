@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: ISC
 /*
- * test_report.c: a hand-made history report rendered as text, Prometheus
- * metrics and HTML: the numbers of the latest successful cycle, missing
- * values left out (never "nan"), label and HTML escaping of hostile
- * names, colours that cannot break out of an attribute, one chart point
- * per value.
+ * test_report.c: a hand-made history report read from its JSON and
+ * rendered as text, Prometheus metrics and HTML: the numbers of the latest
+ * successful cycle, missing values left out (never "nan"), label and HTML
+ * escaping of hostile names, colours that cannot break out of an
+ * attribute, one chart point per value; the JSON read back writes the
+ * same bytes; members of the wrong type are refused by name.
  */
 #include "nkt_test.h"
 #include "nktrace/out_report.h"
 
 #include <jansson.h>
+#include <math.h>
 
 /* Three runs: 1 ok, 2 ok (TTK dark), 3 failed.  A transit named with a
  * quote, a backslash and markup. */
@@ -57,16 +59,24 @@ static const char report_json[] =
 	"\"prefix\":\"175.45.178.0/24\",\"message\":\"175.45.178.0/24 is "
 	"unreachable <now>\"}]}";
 
-static char *render(int kind, const json_t *rep)
+static char *render(int kind, const json_t *j)
 {
+	struct nkt_report rep;
+	struct nkt_err err = {0, ""};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int rc = kind == 't'   ? nkt_report_text(f, rep)
-		 : kind == 'p' ? nkt_report_prom(f, rep)
-			       : nkt_report_html(f, rep, "NK <report> & \"x\"");
+	int rc;
+
+	CHECK_INT(nkt_report_from_json(j, &rep, &err), 0);
+	if (err.msg[0])
+		fprintf(stderr, "report: %s\n", err.msg);
+	rc = kind == 't'   ? nkt_report_text(f, &rep)
+	     : kind == 'p' ? nkt_report_prom(f, &rep)
+			   : nkt_report_html(f, &rep, "NK <report> & \"x\"");
 	CHECK_INT(rc, 0);
 	fclose(f);
+	nkt_report_free(&rep);
 	return buf;
 }
 
@@ -178,13 +188,13 @@ static void test_extreme_times(void)
 	    "4611686018427387904,\"runs\":[],\"transits\":[],"
 	    "\"prefixes\":[],\"events\":[]}",
 	    "{\"type\":\"report\",\"since\":-9223372036854775807,"
-	    "\"until\":9223372036854775807,\"runs\":[{\"run\":1,"
+	    "\"until\":9223372036854775807,\"runs\":[{\"id\":1,"
 	    "\"status\":\"ok\",\"start\":-9223372036854775807,\"end\":"
-	    "9223372036854775807}],\"latest_ok_run\":{\"run\":1,"
-	    "\"start\":-9223372036854775807,\"end\":"
-	    "9223372036854775807},\"transits\":[{\"name\":\"X\","
-	    "\"series\":[{\"t\":-9223372036854775807,\"rtt_median\":1},"
-	    "{\"t\":9223372036854775807,\"rtt_median\":2}]}],"
+	    "9223372036854775807}],\"latest_ok_run\":1,"
+	    "\"transits\":[{\"name\":\"X\","
+	    "\"series\":[{\"t\":-9223372036854775807,\"run\":1,"
+	    "\"rtt_median\":1},"
+	    "{\"t\":9223372036854775807,\"run\":1,\"rtt_median\":2}]}],"
 	    "\"prefixes\":[],\"events\":[{\"time\":"
 	    "9223372036854775807,\"kind\":\"outage\"}]}",
 	};
@@ -204,6 +214,70 @@ static void test_extreme_times(void)
 	}
 }
 
+/* Written back, the report read from its JSON is the same JSON. */
+static void test_round_trip(const json_t *j)
+{
+	struct nkt_report rep;
+	struct nkt_err err = {0, ""};
+	char *a, *b;
+	json_t *back;
+
+	CHECK_INT(nkt_report_from_json(j, &rep, &err), 0);
+	back = nkt_report_json(&rep);
+	a = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	b = json_dumps(back, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	CHECK_STR(b, a);
+	free(a);
+	free(b);
+	json_decref(back);
+	nkt_report_free(&rep);
+}
+
+/* A member of the wrong type is an error that names it; what is missing
+ * has no value. */
+static void test_types(void)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{"[]", "a report is a JSON object"},
+		{"{\"since\":\"yesterday\"}", "since: not an integer"},
+		{"{\"runs\":{}}", "runs: not an array"},
+		{"{\"runs\":[{\"id\":1,\"probes\":-5}]}",
+		 "runs[0].probes: -5 is out of range"},
+		{"{\"transits\":[{\"name\":\"X\",\"series\":[{\"t\":1,"
+		 "\"rtt_meidan\":3,\"rtt_median\":\"3\"}]}]}",
+		 "transits[0].series[0].rtt_median: not a number"},
+		{"{\"prefixes\":[{\"prefix\":7}]}",
+		 "prefixes[0].prefix: not a string"},
+		{"{\"events\":[{\"time\":1,\"kind\":[]}]}",
+		 "events[0].kind: not a string"},
+	};
+	size_t i;
+	for (i = 0; i < NKT_ARRAY_LEN(bad); i++) {
+		struct nkt_report rep;
+		struct nkt_err err = {0, ""};
+		json_t *j = json_loads(bad[i].json, JSON_DECODE_ANY, NULL);
+		CHECK(j != NULL);
+		CHECK_INT(nkt_report_from_json(j, &rep, &err), NKT_EMALFORMED);
+		CHECK_STR(err.msg, bad[i].msg);
+		CHECK(rep.n_runs == 0 && rep.transits == NULL);
+		json_decref(j);
+	}
+	{
+		struct nkt_report rep;
+		struct nkt_err err = {0, ""};
+		json_t *j = json_loads("{\"transits\":[{\"name\":\"X\","
+				       "\"series\":[{\"t\":1}]}]}",
+				       0, NULL);
+		CHECK_INT(nkt_report_from_json(j, &rep, &err), 0);
+		CHECK(isnan(rep.transits[0].p[0].rtt_median));
+		CHECK(rep.latest_ok_run == 0 && rep.n_events == 0);
+		nkt_report_free(&rep);
+		json_decref(j);
+	}
+}
+
 int main(void)
 {
 	json_error_t e;
@@ -217,6 +291,8 @@ int main(void)
 	test_html(rep);
 	test_empty();
 	test_extreme_times();
+	test_round_trip(rep);
+	test_types();
 	json_decref(rep);
 	return nkt_test_done("test_report");
 }

@@ -142,6 +142,7 @@ struct nkt_cmp_stats {
 				 (their last probes not in the loss rate) */
 	uint32_t border_addr; /* the most common border hop (last hop before
 				 the target's AS, on paths that reached it) */
+	uint8_t border_hop;   /* its hop (TTL); 0 without one */
 	double border_rtt;    /* median of its RTTs, one per trace */
 	struct nkt_ci border_ci; /* order statistics of those RTTs */
 	double border_conf;

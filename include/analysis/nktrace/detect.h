@@ -28,9 +28,14 @@
  *  host_back           before answer none now (not counted as loss), or
  *                      answer again; not raised with a transit outage or
  *                      recovery, which says it for all of them
- *  new_border          a (/24, transit)'s border hop (the most common
- *                      last foreign hop seen right before the first hop
- *                      inside NK) is an address it was not before
+ *  new_border          a (/24, transit)'s border hop (the last foreign
+ *                      hop the first hop inside confirms, else the
+ *                      furthest seen) is an address it was not before, at
+ *                      the same hop or further; a border at an earlier
+ *                      hop is the old one gone unseen (loss and rate
+ *                      limits hide the routers nearest NK), and is
+ *                      reported only once it has held for
+ *                      NKT_DETECT_BORDER_HOLD cycles
  *
  * The thresholds are set so that the lab's jitter, configured loss and
  * ICMP rate limiting alone raise no event (tests/lab/test_run.py).
@@ -50,6 +55,7 @@
 #define NKT_DETECT_LOSS_P 0.001
 #define NKT_DETECT_LOSS_ABS 0.01
 #define NKT_DETECT_LOSS_MIN 20
+#define NKT_DETECT_BORDER_HOLD 3
 #define NKT_DETECT_RTT_AGREE 0.8
 
 /* One group's numbers in one cycle: a transit (prefix "") or a (/24,
@@ -64,6 +70,7 @@ struct nkt_hist_group {
 	double rtt_median, rtt_lo, rtt_hi;
 	uint64_t sent, lost;
 	char border[16]; /* "" if none */
+	uint8_t border_hop; /* its hop (TTL); 0 if unknown (older history) */
 };
 
 /* One host of a transit in one cycle. */

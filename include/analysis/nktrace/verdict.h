@@ -51,4 +51,7 @@ const char *nkt_verdict_design_name(enum nkt_cmp_design d);
 /* The test behind a design: "Wilcoxon signed-rank", "Mann-Whitney". */
 const char *nkt_verdict_test_name(enum nkt_cmp_design d);
 
+/* A loss share as text: "-" (none), "0.0%", "0.05%", "3.2%". */
+void nkt_verdict_loss_text(char *buf, size_t len, double l);
+
 #endif

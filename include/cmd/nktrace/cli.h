@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cli.h: argv -> configuration, for each subcommand.  Pure: no file is
- * read and nothing is printed; every number goes through a bounded parser;
- * a bad option gives NKT_EINVAL and a one-line message in err.
+ * cli.h: argv -> an options struct, for every subcommand, by one
+ * table-driven layer.  Pure: no file is read and nothing is printed; every
+ * number goes through a bounded parser; a bad option gives NKT_EINVAL and a
+ * one-line message in err.
+ *
+ * An option is a row of a table (struct nkt_opt): its names, what kind of
+ * value it takes and where it goes.  Options several commands share are
+ * declared once, as groups over their own structs (probing, analysis,
+ * databases), and each command lists the groups it takes beside its own
+ * table (cli_<command>.c); nkt_cli_parse() turns that into getopt_long's
+ * tables, fills the struct, and the command's check runs after it.
  */
 #ifndef NKTRACE_CLI_H
 #define NKTRACE_CLI_H
@@ -15,7 +23,69 @@
 
 #define NKT_CLI_MAX_ARGS 4096
 
-/* Options every probing command shares (trace, compare, run). */
+/* ---- the layer ------------------------------------------------------------ */
+
+enum nkt_opt_kind {
+	NKT_OPT_FLAG,     /* int field = 1 */
+	NKT_OPT_CONST,    /* int field = value */
+	NKT_OPT_UINT,     /* unsigned field of `size` bytes = value in
+			     [lo, hi] times scale */
+	NKT_OPT_REAL,     /* double field in [rlo, rhi] */
+	NKT_OPT_DURATION, /* uint64_t ns in [lo, hi]; a bare number is in
+			     units of `scale` ns */
+	NKT_OPT_STR,      /* const char * field = the argument (nonempty
+			     when lo is 1) */
+	NKT_OPT_FN,       /* fn(base, arg, err): anything else */
+	NKT_OPT_FN_NOARG, /* fn(base, NULL, err), no argument */
+};
+
+struct nkt_opt {
+	const char *name;  /* long name without "--", or NULL */
+	int letter;        /* short option, or 0 */
+	enum nkt_opt_kind kind;
+	size_t off;        /* the field, from the group's base */
+	size_t size;       /* NKT_OPT_UINT: the field's size */
+	uint64_t lo, hi, scale;
+	double rlo, rhi;
+	const char *what;  /* how messages name it; NULL: "--name" */
+	int value;         /* NKT_OPT_CONST */
+	/* NKT_OPT_FN*: apply arg to the group at base; 0 or NKT_EINVAL */
+	int (*fn)(void *base, const char *arg, struct nkt_err *err);
+};
+
+/* A table (ended by a row without name and letter) over a struct at
+ * offset `base` of the command's options struct. */
+struct nkt_opt_group {
+	const struct nkt_opt *opts;
+	size_t base;
+};
+
+#define NKT_CLI_GROUPS_MAX 6
+
+struct nkt_cli_spec {
+	/* Searched in order: an option of an earlier group hides one of the
+	 * same name or letter in a later one (a command's own table first). */
+	struct nkt_opt_group groups[NKT_CLI_GROUPS_MAX];
+	/* Each operand (non-option argument), or NULL: operands are an
+	 * error, "unexpected argument '...'" + no_operand. */
+	int (*operand)(void *o, const char *arg, struct nkt_err *err);
+	const char *no_operand;
+	size_t help; /* offset of the int that -h/--help sets */
+};
+
+/*
+ * Parse argv (argv[0] is the command's name) into o, which the caller
+ * has filled with its defaults.  -h/--help sets the help field and stops
+ * there (the rest is not checked).  Returns 0, or NKT_EINVAL with err set:
+ * "unknown option 'X'", "option 'X' needs a value", or the option's own
+ * message ("-q: 0 is out of range [1, 16]").
+ */
+int nkt_cli_parse(const struct nkt_cli_spec *spec, int argc, char **argv,
+		  void *o, struct nkt_err *err);
+
+/* ---- shared groups -------------------------------------------------------- */
+
+/* Probing (trace, compare, run). */
 struct nkt_probe_opts {
 	enum nkt_method method;
 	int method_set;
@@ -39,14 +109,46 @@ struct nkt_probe_opts {
 	uint64_t seed;
 	int have_seed;
 	size_t pcap_buffer;
-	const char *asn_db, *geo_db;
 	int no_annotate;
 	const char *dry_pcap; /* --pcap-out with --dry-run */
 	int dry_run;
 };
 
+/* The annotation databases (trace, compare, run, import, lookup). */
+struct nkt_db_opts {
+	const char *asn_db, *geo_db; /* NULL: the built-in data */
+};
+
+/* Analysis (compare, run, import). */
+struct nkt_analysis_opts {
+	double level;             /* --ci */
+	unsigned min_units;       /* --min-units */
+	const char *transits_file; /* --transits; NULL: data/transits.json */
+};
+
+extern const struct nkt_opt nkt_probe_group[];
+extern const struct nkt_opt nkt_db_group[];
+extern const struct nkt_opt nkt_analysis_group[];
+
+/* Defaults of the groups. */
+void nkt_probe_opts_default(struct nkt_probe_opts *p);
+void nkt_analysis_opts_default(struct nkt_analysis_opts *a);
+
+/* Checks across the probing options, after parsing (the size default of
+ * the method is set here).  Returns 0 or NKT_EINVAL. */
+int nkt_probe_opts_check(struct nkt_probe_opts *p, struct nkt_err *err);
+
+/* The scheduler settings the probing options give (key, wall offset and
+ * end-to-end probes left zero). */
+struct nkt_sched_cfg;
+void nkt_probe_opts_sched(const struct nkt_probe_opts *p,
+			  struct nkt_sched_cfg *c);
+
+/* ---- the commands ------------------------------------------------------- */
+
 struct nkt_trace_opts {
 	struct nkt_probe_opts p;
+	struct nkt_db_opts db;
 	const char *via;      /* IFACE[,GATEWAY] */
 	int json;
 	const char *output;   /* -o FILE; NULL = stdout */
@@ -59,28 +161,19 @@ struct nkt_trace_opts {
 	size_t n_files;
 };
 
-/* Defaults of the shared probing options. */
-void nkt_probe_opts_default(struct nkt_probe_opts *p);
-
-struct nkt_sched_cfg;
-/* The scheduler settings the probing options give (key, wall offset and
- * end-to-end probes left zero). */
-void nkt_probe_opts_sched(const struct nkt_probe_opts *p,
-			  struct nkt_sched_cfg *c);
-
-/*
- * Parse `nktrace trace` arguments (argv[0] is "trace").  Returns 0 and
- * fills *o, or NKT_EINVAL with err set.  o->help is set by -h/--help (the
- * rest is then not checked).
- */
+/* `nktrace trace` (argv[0] is "trace").  Returns 0 and fills *o, or
+ * NKT_EINVAL with err set. */
 int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		  struct nkt_err *err);
+extern const char nkt_cli_trace_help[];
 
 #define NKT_CMP_METHODS_MAX 8
 #define NKT_CMP_VIA_MAX 7
 
 struct nkt_compare_opts {
 	struct nkt_probe_opts p;
+	struct nkt_db_opts db;
+	struct nkt_analysis_opts a;
 	const char *targets[NKT_CLI_MAX_ARGS]; /* --targets: address, prefix
 						  or file */
 	size_t n_targets;
@@ -102,33 +195,132 @@ struct nkt_compare_opts {
 		const char *spec; /* IFACE[,GATEWAY] */
 	} via[NKT_CMP_VIA_MAX];
 	size_t n_via;
-	const char *transits_file;
 	uint16_t pings;
 	uint64_t ping_interval_ns;
 	const char *json_out;
 	const char *traces_out;
-	double level;
-	unsigned min_units;       /* --min-units */
 	int progress;             /* -1 when stderr is a terminal, 0, 1 */
 	int help;
 };
 
 /*
- * Parse `nktrace compare` arguments (argv[0] is "compare"): compare's
- * defaults are two attempts per hop, a 2 s wait, 16 TTLs in flight, and
- * tcp:80,tcp:443,icmp.  Returns 0 or NKT_EINVAL with err set.
+ * `nktrace compare` (argv[0] is "compare"): compare's defaults are two
+ * attempts per hop, a 2 s wait, 16 TTLs in flight, and tcp:80,tcp:443,icmp.
+ * Returns 0 or NKT_EINVAL with err set.
  */
 int nkt_cli_compare(int argc, char **argv, struct nkt_compare_opts *o,
 		    struct nkt_err *err);
+extern const char nkt_cli_compare_help[];
+
+/* Compare's own options (run takes them too), its defaults, and its
+ * checks after parsing. */
+extern const struct nkt_opt nkt_compare_table[];
+void nkt_compare_opts_default(struct nkt_compare_opts *o);
+int nkt_compare_opts_check(struct nkt_compare_opts *o, struct nkt_err *err);
 
 /* Parse "tcp:80,tcp:443,icmp" into o->methods. */
 int nkt_cli_methods(const char *s, struct nkt_compare_opts *o,
 		    struct nkt_err *err);
 
-extern const char nkt_cli_compare_help[];
+struct nkt_run_opts {
+	struct nkt_compare_opts c; /* every compare option */
+	const char *db, *events, *on_event;
+	uint64_t every_ns, keep_ns, rediscover_ns;
+	uint64_t count;
+	int count_set;
+	int help;
+};
 
-/* The --help text of `nktrace trace`. */
-extern const char nkt_cli_trace_help[];
+/* `nktrace run`: run's own options and compare's.  Returns 0 or
+ * NKT_EINVAL. */
+int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
+		struct nkt_err *err);
+extern const char nkt_cli_run_help[];
+
+#define NKT_CLI_FILES_MAX 4096
+
+struct nkt_import_opts {
+	struct nkt_db_opts db;
+	struct nkt_analysis_opts a;
+	int format; /* enum nkt_import_fmt */
+	const char *json_out, *traces_out;
+	uint64_t max_errors;
+	int per_vantage, detail, quiet;
+	const char *files[NKT_CLI_FILES_MAX]; /* inputs; none: stdin */
+	size_t n_files;
+	int help;
+};
+
+int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
+		   struct nkt_err *err);
+extern const char nkt_cli_import_help[];
+
+struct nkt_lookup_opts {
+	struct nkt_db_opts db;
+	int json, verbose;
+	const char *file; /* -f FILE, or "-" */
+	const char *addrs[NKT_CLI_MAX_ARGS];
+	size_t n_addrs;
+	int help;
+};
+
+int nkt_cli_lookup(int argc, char **argv, struct nkt_lookup_opts *o,
+		   struct nkt_err *err);
+extern const char nkt_cli_lookup_help[];
+
+struct nkt_replay_opts {
+	int json, verbose;
+	const char *output; /* -o FILE; NULL = stdout */
+	const char *files[NKT_CLI_FILES_MAX];
+	size_t n_files;
+	int help;
+};
+
+int nkt_cli_replay(int argc, char **argv, struct nkt_replay_opts *o,
+		   struct nkt_err *err);
+extern const char nkt_cli_replay_help[];
+
+struct nkt_report_opts {
+	const char *db;
+	const char *since, *until; /* nkt_cli_when() forms; until NULL: now */
+	const char *json, *prom, *html, *title;
+	const char *dump;  /* --traces RUN / --summary RUN */
+	int dump_summary;  /* which of the two */
+	int help;
+};
+
+int nkt_cli_report(int argc, char **argv, struct nkt_report_opts *o,
+		   struct nkt_err *err);
+extern const char nkt_cli_report_help[];
+
+/* A --since/--until value at `now` (s since the epoch): a duration back
+ * ("24h", "7d"), "all" (0), or a UTC date/time.  Returns 0 or NKT_EINVAL. */
+int nkt_cli_when(const char *s, int64_t now, int64_t *out, const char *what,
+		 struct nkt_err *err);
+
+#define NKT_SWEEP_PROBES_MAX (64ULL << 20)
+
+struct nkt_sweep_opts {
+	const char *args[NKT_CLI_MAX_ARGS]; /* addresses and prefixes */
+	size_t n_args;
+	const char *files[64];              /* -f FILE */
+	size_t n_files;
+	const char *out, *json, *user, *src;
+	uint64_t rate, wait_ns, seed, pcap_buffer;
+	unsigned batch;
+	uint8_t first_ttl, max_ttl;
+	int have_seed, quiet;
+	int help;
+};
+
+int nkt_cli_sweep(int argc, char **argv, struct nkt_sweep_opts *o,
+		  struct nkt_err *err);
+extern const char nkt_cli_sweep_help[];
+
+/* Append an operand to list (*n of max): 0, or NKT_EINVAL "more than
+ * MAX WHAT" when full. */
+int nkt_cli_push(const char **list, size_t *n, size_t max, const char *arg,
+		 const char *what, struct nkt_err *err);
 
 /*
  * Split "IFACE[,GATEWAY]" into iface (a buffer of 16 bytes) and *gw (0 if
@@ -136,12 +328,5 @@ extern const char nkt_cli_trace_help[];
  */
 int nkt_cli_via(const char *s, char *iface, uint32_t *gw,
 		struct nkt_err *err);
-
-/*
- * The error for what getopt_long (optstring starting with ':') returned
- * when it was not an option of ours: c == ':' is a missing value, anything
- * else an unknown option; names argv[optind - 1].  Returns NKT_EINVAL.
- */
-int nkt_cli_getopt_error(int c, char **argv, struct nkt_err *err);
 
 #endif

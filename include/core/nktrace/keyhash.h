@@ -18,6 +18,10 @@ struct nkt_key {
 uint64_t nkt_keyhash(const struct nkt_key *key, const void *data,
 		     size_t len);
 
+/* A fast 64-bit mixing function (not keyed, not a MAC): for permutations
+ * whose order only needs to look random (sweep's walk) and for seeds. */
+uint64_t nkt_mix64(uint64_t x);
+
 /* Derive a key from a 64-bit seed (reproducible runs, tests). */
 struct nkt_key nkt_key_from_seed(uint64_t seed);
 

@@ -16,6 +16,10 @@ uint64_t nkt_clock_mono_ns(void);
 /* CLOCK_REALTIME now, in ns since the epoch: for timestamps. */
 uint64_t nkt_clock_wall_ns(void);
 
+/* The signals that halt a measurement, the same in every command:
+ * SIGINT, SIGTERM and SIGHUP. */
+void nkt_halt_signals(sigset_t *set);
+
 /*
  * Sleep until clock `clk` reads `at_ns` or later, unless one of the signals
  * in `set` (which the caller keeps blocked) arrives first.  Returns that

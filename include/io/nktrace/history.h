@@ -9,7 +9,8 @@
  * Tables: runs (one per cycle, ok / failed / interrupted, with the compare
  * summary JSON), transit_stats, prefix_stats, host_stats (each transit's
  * hosts: what detection compares over the same hosts; schema 2),
- * discovered (the hosts the last discovery found; schema 3), traces
+ * discovered (the hosts the last discovery found; schema 3), the border
+ * hop's distance in prefix_stats (schema 4), traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -19,11 +20,13 @@
 #include "nktrace/common.h"
 #include "nktrace/compare.h"
 #include "nktrace/detect.h"
+#include "nktrace/report.h"
+#include "nktrace/transit.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 3
+#define NKT_HISTORY_SCHEMA 4
 
 struct nkt_history;
 
@@ -47,6 +50,7 @@ struct nkt_cycle_record {
 	const char *status; /* "ok", "failed", "interrupted" */
 	const char *error;  /* failed: why */
 	const struct nkt_cmp_result *res; /* NULL unless ok/interrupted */
+	const struct nkt_transits *transits; /* res's transits (colours) */
 	json_t *summary;                  /* may be NULL */
 	const char *traces;               /* NDJSON, may be NULL */
 	size_t traces_len, n_traces;
@@ -70,11 +74,10 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 int nkt_history_discovered(struct nkt_history *h, uint32_t **addrs,
 			   size_t *n, int64_t *time, struct nkt_err *err);
 
-/* The report of the cycles started in [since, until] (Unix s), as
- * data/report.schema.json describes.  NULL with err set on a database
- * error. */
-json_t *nkt_history_report(struct nkt_history *h, int64_t since,
-			   int64_t until, struct nkt_err *err);
+/* The report of the cycles started in [since, until] (Unix s) into *r
+ * (nkt_report_free it).  Returns 0, or NKT_ESYS on a database error. */
+int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
+		       struct nkt_report *r, struct nkt_err *err);
 
 /* The traces of a run (RIPE Atlas NDJSON), decompressed (caller frees);
  * NULL if it has none, or with err set if they are corrupt. */

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: ISC
+/* cli_import.c: `nktrace import`'s options and help.  Pure. */
+#include "nktrace/cli.h"
+#include "nktrace/import.h"
+
+#include <string.h>
+
+const char nkt_cli_import_help[] =
+	"usage: nktrace import [OPTIONS] [FILE...]\n"
+	"\n"
+	"Analyse traceroutes of other tools the way `nktrace compare` "
+	"analyses its\nown: each path annotated, attributed to a transit by "
+	"its AS path, and\nsummarised per transit and per /24 (reach, RTT "
+	"over hosts, loss over\nhosts, border hop) and compared, overall "
+	"and per vantage point.  Reads RIPE Atlas "
+	"traceroute results (the API's JSON array\nor one result per line), "
+	"scamper JSON (scamper -O json, sc_warts2json)\nand nktrace's own "
+	"trace --json / compare --traces output, from FILEs or\nstandard "
+	"input ('-' or none), in memory that does not grow with the input.\n"
+	"\n"
+	"      --format F      atlas, scamper or auto (default: each record "
+	"decides)\n"
+	"      --json FILE     the summary as JSON (data/import.schema.md)\n"
+	"      --traces FILE   every imported trace as nktrace Atlas JSON, "
+	"one per line\n"
+	"      --per-vantage   also print each vantage point's transits\n"
+	"      --detail        put every path in the JSON (targets_detail)\n"
+	"      --transits FILE transit definitions (default "
+	"data/transits.json)\n"
+	"      --asn-db FILE   ASN database (GeoLite2-ASN format)\n"
+	"      --geo-db FILE   geo database (GeoLite2-City format)\n"
+	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
+	"      --min-units N   independent units a verdict needs on each "
+	"side (5)\n"
+	"      --max-errors N  print at most N input errors (20; all are "
+	"counted)\n"
+	"  -q, --quiet         no report on standard output\n"
+	"\n"
+	"Records that are not traceroutes (Atlas ping, scamper ping or "
+	"tracelb,\ncycle records) and failed measurements are counted and "
+	"left out.  A\nrecord that is not valid is reported as FILE:LINE: "
+	"why, and the rest of\nthe input is still read.\n"
+	"exit status: 0 ok, 1 some input was not valid or an output failed "
+	"(the\nrest is analysed), 2 usage error, unreadable file or "
+	"database.\n";
+
+#define I(field) offsetof(struct nkt_import_opts, field)
+
+static int opt_format(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_import_opts *o = base;
+	o->format = nkt_import_fmt_parse(arg);
+	if (o->format < 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--format '%s': expected atlas, scamper or "
+				   "auto",
+				   arg);
+	return NKT_OK;
+}
+
+static int operand(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_import_opts *o = base;
+	return nkt_cli_push(o->files, &o->n_files, NKT_CLI_FILES_MAX, arg,
+			    "input files", err);
+}
+
+static const struct nkt_opt import_table[] = {
+	{.name = "format", .kind = NKT_OPT_FN, .fn = opt_format},
+	{.name = "json", .kind = NKT_OPT_STR, .off = I(json_out)},
+	{.name = "traces", .kind = NKT_OPT_STR, .off = I(traces_out)},
+	{.name = "per-vantage", .kind = NKT_OPT_FLAG, .off = I(per_vantage)},
+	{.name = "detail", .kind = NKT_OPT_FLAG, .off = I(detail)},
+	{.name = "max-errors", .kind = NKT_OPT_UINT, .off = I(max_errors),
+	 .size = sizeof(uint64_t), .hi = 1000000000},
+	{.name = "quiet", .letter = 'q', .kind = NKT_OPT_FLAG,
+	 .off = I(quiet)},
+	{0},
+};
+
+static const struct nkt_cli_spec import_spec = {
+	.groups = {{import_table, 0},
+		   {nkt_db_group, I(db)},
+		   {nkt_analysis_group, I(a)}},
+	.operand = operand,
+	.help = I(help),
+};
+
+int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
+		   struct nkt_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	nkt_analysis_opts_default(&o->a);
+	o->max_errors = 20;
+	return nkt_cli_parse(&import_spec, argc, argv, o, err);
+}

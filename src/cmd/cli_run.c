@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: ISC
+/* cli_run.c: `nktrace run`'s options (its own and every one of compare's)
+ * and help.  Pure. */
+#include "nktrace/cli.h"
+
+#include <string.h>
+
+const char nkt_cli_run_help[] =
+	"usage: nktrace run --db FILE [--every T [--count N]] [OPTIONS]\n"
+	"\n"
+	"Run measurement cycles (each one `nktrace compare`) and keep them in "
+	"an\nSQLite history; compare each cycle with the previous ones and "
+	"report\nchanges: a /24 moving between transits, a transit appearing "
+	"or\ndisappearing, outages and recoveries, RTT level shifts, loss "
+	"changes,\nnew border hops.\n"
+	"\n"
+	"      --db FILE       the history (created if missing)\n"
+	"      --every T       keep running: the first cycle at once, the "
+	"next ones\n"
+	"                      at multiples of T (e.g. 15m: :00, :15, ...), "
+	"at least\n"
+	"                      T/2 after the previous start, plus up to 5% "
+	"(at most\n"
+	"                      30 s) of random delay\n"
+	"      --count N       stop after N cycles (default: 1, or forever "
+	"with\n"
+	"                      --every)\n"
+	"      --keep T        delete cycles older than T (e.g. 90d)\n"
+	"      --rediscover T  with discovery (compare's --discover, the "
+	"default):\n"
+	"                      find the answering hosts again once the last "
+	"search\n"
+	"                      is older than T (6h); the hosts found are "
+	"kept in\n"
+	"                      the history, so cron runs share them\n"
+	"      --events FILE   append every event to FILE, one JSON per line\n"
+	"      --on-event CMD  run CMD (sh -c) for every event, with "
+	"NKT_EVENT_KIND,\n"
+	"                      NKT_EVENT_PREFIX, NKT_EVENT_TRANSIT, "
+	"NKT_EVENT_MESSAGE\n"
+	"                      in its environment and the event JSON on its "
+	"stdin\n"
+	"\n"
+	"Every other option is compare's (nktrace compare --help).\n"
+	"exit status: 0 every cycle stored, 1 a cycle failed or could not be\n"
+	"stored, 2 usage error or no privilege, 128+N stopped by signal N.\n";
+
+#define R(field) offsetof(struct nkt_run_opts, field)
+
+static int opt_count(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_run_opts *o = base;
+	if (nkt_parse_u64(arg, 1, 1000000000, &o->count, "--count", err) !=
+	    NKT_OK)
+		return NKT_EINVAL;
+	o->count_set = 1;
+	return NKT_OK;
+}
+
+static const struct nkt_opt run_table[] = {
+	{.name = "db", .kind = NKT_OPT_STR, .off = R(db)},
+	{.name = "every", .kind = NKT_OPT_DURATION, .off = R(every_ns),
+	 .lo = NKT_NS_PER_S, .hi = 30 * 86400 * NKT_NS_PER_S,
+	 .scale = NKT_NS_PER_S},
+	{.name = "count", .kind = NKT_OPT_FN, .fn = opt_count},
+	{.name = "keep", .kind = NKT_OPT_DURATION, .off = R(keep_ns),
+	 .lo = 60 * NKT_NS_PER_S, .hi = 100ULL * 365 * 86400 * NKT_NS_PER_S,
+	 .scale = 86400 * NKT_NS_PER_S},
+	{.name = "events", .kind = NKT_OPT_STR, .off = R(events)},
+	{.name = "on-event", .kind = NKT_OPT_STR, .off = R(on_event)},
+	{.name = "rediscover", .kind = NKT_OPT_DURATION,
+	 .off = R(rediscover_ns), .lo = 60 * NKT_NS_PER_S,
+	 .hi = 365 * 86400 * NKT_NS_PER_S, .scale = 3600 * NKT_NS_PER_S},
+	{0},
+};
+
+static const struct nkt_cli_spec run_spec = {
+	.groups = {{run_table, 0},
+		   {nkt_compare_table, R(c)},
+		   {nkt_probe_group, R(c.p)},
+		   {nkt_db_group, R(c.db)},
+		   {nkt_analysis_group, R(c.a)}},
+	.no_operand = " (targets go in --targets)",
+	.help = R(help),
+};
+
+int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
+		struct nkt_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	nkt_compare_opts_default(&o->c);
+	o->rediscover_ns = 6 * 3600 * NKT_NS_PER_S;
+	if (nkt_cli_parse(&run_spec, argc, argv, o, err) != NKT_OK)
+		return NKT_EINVAL;
+	if (o->help)
+		return NKT_OK;
+	if (o->db == NULL || *o->db == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "--db FILE is required");
+	if (!o->count_set)
+		o->count = o->every_ns ? 0 : 1;
+	if (o->count_set && o->count > 1 && !o->every_ns)
+		return nkt_err_set(err, NKT_EINVAL, "--count needs --every");
+	if (o->c.json_out != NULL || o->c.traces_out != NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "run keeps summaries and traces in --db "
+				   "(use nktrace report)");
+	return nkt_compare_opts_check(&o->c, err);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: ISC
+/* cli_trace.c: `nktrace trace`'s options and help.  Pure. */
+#include "nktrace/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char nkt_cli_trace_help[] =
+	"usage: nktrace trace [OPTIONS] TARGET... | -f FILE | -\n"
+	"\n"
+	"Trace the path to each TARGET (IPv4 address or CIDR prefix, every\n"
+	"address of it; '-' or -f FILE: one per line, '#' comments).\n"
+	"\n"
+	"probing:\n"
+	"  -P, --method M      icmp (Paris ICMP echo, default), udp (Paris "
+	"UDP),\n"
+	"                      tcp (SYN)\n"
+	"  -p, --port N        destination port (udp 33435, tcp 80)\n"
+	"  -q, --attempts N    probes per hop (3)\n"
+	"  -w, --wait T        wait for a reply, e.g. 500ms, 2s (3s)\n"
+	"  -f, --first-ttl N   first TTL (1); -f with a non-number is a file\n"
+	"  -m, --max-ttl N     maximum TTL (30)\n"
+	"  -g, --gaplimit N    stop after N silent hops in a row (5)\n"
+	"      --loops N       stop at the Nth loop, 0 never (1)\n"
+	"  -r, --rate PPS      probes per second, all targets (100)\n"
+	"      --hop-rate PPS  probes per second with the same TTL, so "
+	"routers'\n"
+	"                      ICMP rate limits hold; 0 = no limit (10)\n"
+	"      --window N      targets in progress at once (32)\n"
+	"      --ttl-window N  TTLs of one target in flight at once (8)\n"
+	"      --size N        probe size in bytes, IP header included (60; "
+	"tcp 40)\n"
+	"      --tos N         IP TOS byte (0)\n"
+	"      --paris-id N    which Paris flow (1-255, default 1); the "
+	"source\n"
+	"                      port is 33434+N unless --sport N\n"
+	"      --via IFACE[,GW]  send on IFACE to gateway GW (link-layer "
+	"injection),\n"
+	"                      whatever the routing table says\n"
+	"      --src ADDR      source address (default: the kernel's "
+	"choice)\n"
+	"      --pcap-buffer MiB  capture ring size (16)\n"
+	"\n"
+	"output:\n"
+	"      --json          one RIPE Atlas traceroute result per line\n"
+	"  -o, --output FILE   write to FILE (atomically: FILE appears "
+	"complete)\n"
+	"      --msm-id N, --prb-id N  Atlas msm_id / prb_id values (0)\n"
+	"      --asn-db FILE, --geo-db FILE  annotation databases (MMDB)\n"
+	"      --no-annotate   no ASN/geo annotation\n"
+	"  -v, --verbose       run statistics on stderr\n"
+	"\n"
+	"privilege and testing:\n"
+	"      --user USER     drop to USER after opening sockets "
+	"(default: the\n"
+	"                      sudo user, else nobody)\n"
+	"      --dry-run --pcap-out FILE  write the probes to a pcap file, "
+	"send\n"
+	"                      nothing (needs no privilege)\n"
+	"      --seed N        fixed probe key: reproducible probes\n"
+	"\n"
+	"Sending raw packets needs root or cap_net_raw:\n"
+	"  sudo setcap cap_net_raw+ep /path/to/nktrace\n"
+	"exit status: 0 ok, 1 runtime failure, 2 usage error or no "
+	"privilege,\n"
+	"128+N interrupted by signal N (outputs are complete).\n";
+
+#define T(field) offsetof(struct nkt_trace_opts, field)
+
+static int add_file(struct nkt_trace_opts *o, const char *path,
+		    struct nkt_err *err)
+{
+	return nkt_cli_push(o->files, &o->n_files, NKT_ARRAY_LEN(o->files),
+			    path, "target files", err);
+}
+
+/* -f N is the first TTL (traceroute); -f FILE a target file (scamper). */
+static int opt_f(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_trace_opts *o = base;
+	uint64_t v;
+	const char *s;
+
+	for (s = arg; *s >= '0' && *s <= '9'; s++)
+		;
+	if (*arg == '\0' || *s != '\0')
+		return add_file(o, arg, err);
+	if (nkt_parse_u64(arg, 1, 255, &v, "first TTL", err) != NKT_OK)
+		return NKT_EINVAL;
+	o->p.first_ttl = (uint8_t)v;
+	return NKT_OK;
+}
+
+static int opt_file(void *base, const char *arg, struct nkt_err *err)
+{
+	return add_file(base, arg, err);
+}
+
+static int opt_via(void *base, const char *arg, struct nkt_err *err)
+{
+	char ifc[16];
+	uint32_t gw;
+	if (nkt_cli_via(arg, ifc, &gw, err) != NKT_OK)
+		return NKT_EINVAL;
+	((struct nkt_trace_opts *)base)->via = arg;
+	return NKT_OK;
+}
+
+static int opt_output(void *base, const char *arg, struct nkt_err *err)
+{
+	if (*arg == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "-o: empty file name");
+	((struct nkt_trace_opts *)base)->output = arg;
+	return NKT_OK;
+}
+
+/* Operands: addresses and prefixes; "-" is standard input. */
+static int operand(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_trace_opts *o = base;
+	if (strcmp(arg, "-") == 0)
+		return add_file(o, "-", err);
+	return nkt_cli_push(o->args, &o->n_args, NKT_CLI_MAX_ARGS, arg,
+			    "target arguments; use -f FILE", err);
+}
+
+static const struct nkt_opt trace_table[] = {
+	{.letter = 'f', .kind = NKT_OPT_FN, .fn = opt_f},
+	{.name = "file", .kind = NKT_OPT_FN, .fn = opt_file},
+	{.name = "via", .kind = NKT_OPT_FN, .fn = opt_via},
+	{.name = "json", .kind = NKT_OPT_FLAG, .off = T(json)},
+	{.name = "output", .letter = 'o', .kind = NKT_OPT_FN, .fn = opt_output},
+	{.name = "msm-id", .kind = NKT_OPT_UINT, .off = T(msm_id),
+	 .size = sizeof(int64_t), .hi = INT32_MAX},
+	{.name = "prb-id", .kind = NKT_OPT_UINT, .off = T(prb_id),
+	 .size = sizeof(int64_t), .hi = INT32_MAX},
+	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
+	 .off = T(verbose)},
+	{0},
+};
+
+static const struct nkt_cli_spec trace_spec = {
+	.groups = {{trace_table, 0},
+		   {nkt_probe_group, T(p)},
+		   {nkt_db_group, T(db)}},
+	.operand = operand,
+	.help = T(help),
+};
+
+int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
+		  struct nkt_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	nkt_probe_opts_default(&o->p);
+	if (nkt_cli_parse(&trace_spec, argc, argv, o, err) != NKT_OK)
+		return NKT_EINVAL;
+	if (o->help)
+		return NKT_OK;
+	if (o->n_args == 0 && o->n_files == 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "no target (give addresses, prefixes, -f "
+				   "FILE or -)");
+	return nkt_probe_opts_check(&o->p, err);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: ISC
+/* out_report_text.c: a history report for a terminal (see out_report.h).
+ * Pure. */
+#include "nktrace/out_report.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+const char *nkt_report_utc(int64_t t, const char *fmt, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, fmt, &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+int64_t nkt_report_shown_since(const struct nkt_report *r)
+{
+	if (r->since == 0 && r->n_runs > 0)
+		return r->runs[0].start;
+	return r->since;
+}
+
+/* "%.1f ms" of a number, "-" without one. */
+static const char *ms(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f ms", v);
+	return buf;
+}
+
+static void transit_rows(FILE *f, const struct nkt_report *r)
+{
+	size_t i;
+
+	fprintf(f, "%-16s %9s %11s %11s %7s\n", "transit", "reached",
+		"RTT median", "RTT p90", "loss");
+	for (i = 0; i < r->n_transits; i++) {
+		const struct nkt_report_series *g = &r->transits[i];
+		const struct nkt_report_point *p =
+			nkt_report_latest(g, r->latest_ok_run);
+		char reach[48], med[16], p90[16], loss[16] = "-";
+		if (p == NULL)
+			continue;
+		snprintf(reach, sizeof(reach), "%llu/%llu",
+			 (unsigned long long)p->reached,
+			 (unsigned long long)p->targets);
+		if (!isnan(p->loss))
+			snprintf(loss, sizeof(loss), "%.1f%%", p->loss * 100);
+		fprintf(f, "%-16s %9s %11s %11s %7s\n", g->name, reach,
+			ms(p->rtt_median, med, sizeof(med)),
+			ms(p->rtt_p90, p90, sizeof(p90)), loss);
+	}
+}
+
+static void prefix_rows(FILE *f, const struct nkt_report *r)
+{
+	size_t i;
+
+	fprintf(f, "\n%-18s %-16s %9s %11s\n", "prefix", "carried by",
+		"reached", "RTT median");
+	for (i = 0; i < r->n_prefixes; i++) {
+		const struct nkt_report_series *g = &r->prefixes[i];
+		const struct nkt_report_point *p =
+			nkt_report_latest(g, r->latest_ok_run);
+		char reach[48], med[16];
+		if (p == NULL)
+			continue;
+		snprintf(reach, sizeof(reach), "%llu/%llu",
+			 (unsigned long long)p->reached,
+			 (unsigned long long)p->targets);
+		fprintf(f, "%-18s %-16s %9s %11s\n", g->name,
+			p->carrier[0] ? p->carrier : "-", reach,
+			ms(p->rtt_median, med, sizeof(med)));
+	}
+}
+
+int nkt_report_text(FILE *f, const struct nkt_report *r)
+{
+	const struct nkt_report_run *run =
+		nkt_report_run_by_id(r, r->latest_ok_run);
+	char a[40], b[40];
+	size_t ok, failed, intr, i, n;
+
+	nkt_report_count_runs(r, &ok, &failed, &intr);
+	n = ok + failed + intr;
+	fprintf(f,
+		"nktrace report, %s to %s: %zu cycle%s (%zu ok, %zu failed, "
+		"%zu interrupted)\n",
+		nkt_report_utc(nkt_report_shown_since(r), "%Y-%m-%d %H:%M", a,
+			       sizeof(a)),
+		nkt_report_utc(r->until, "%Y-%m-%d %H:%M UTC", b, sizeof(b)),
+		n, n == 1 ? "" : "s", ok, failed, intr);
+	if (run == NULL) {
+		fprintf(f, "no successful cycle in this window\n");
+	} else {
+		fprintf(f, "latest successful cycle: run %lld at %s\n\n",
+			(long long)r->latest_ok_run,
+			nkt_report_utc(run->start, "%Y-%m-%d %H:%M:%S UTC", a,
+				       sizeof(a)));
+		transit_rows(f, r);
+		prefix_rows(f, r);
+	}
+	fprintf(f, "\n%zu event%s\n", r->n_events,
+		r->n_events == 1 ? "" : "s");
+	for (i = 0; i < r->n_events; i++)
+		fprintf(f, "%s  %-19s %s\n",
+			nkt_report_utc(r->events[i].time, "%Y-%m-%d %H:%M:%S",
+				       a, sizeof(a)),
+			r->events[i].e.kind, r->events[i].e.message);
+	return ferror(f) ? -1 : 0;
+}

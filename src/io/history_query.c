@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: ISC
+/* history_query.c: what the history holds, read back (see history.h): the
+ * recent cycles for detection, the last discovery, a run's traces and
+ * summary, and reports. */
+#include "history_int.h"
+#include "nktrace/inet.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+int nkt_history_discovered(struct nkt_history *h, uint32_t **addrs,
+			   size_t *n, int64_t *time, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	*addrs = NULL;
+	*n = 0;
+	*time = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT time, addr FROM discovered WHERE time "
+			       "= (SELECT max(time) FROM discovered)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		uint32_t a;
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		if (t == NULL || nkt_inet_parse((const char *)t, &a) != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*addrs = nkt_xreallocarray(*addrs, cap, sizeof(**addrs));
+		}
+		(*addrs)[(*n)++] = a;
+		*time = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		nkt_hist_cycle_free(&c[i]);
+	free(c);
+}
+
+int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
+		       struct nkt_hist_cycle **out, size_t *n,
+		       struct nkt_err *err)
+{
+	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL;
+	int rc = NKT_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT id, start FROM runs WHERE status = 'ok' "
+			       "AND (?1 = 0 OR start < ?1) ORDER BY start "
+			       "DESC, id DESC LIMIT ?2",
+			       -1, &runs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		    h->db,
+		    "SELECT '', transit, defined, 0, 0, targets, reached, "
+		    "rtt_median, rtt_lo, rtt_hi, sent, lost, border_addr, 0 "
+		    "FROM transit_stats WHERE run = ?1 UNION ALL SELECT "
+		    "prefix, transit, defined, carrier, share, targets, "
+		    "reached, rtt_median, rtt_lo, rtt_hi, sent, lost, "
+		    "border_addr, border_hop FROM prefix_stats WHERE run = ?1",
+		    -1, &g, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db,
+			       "SELECT transit, prefix, addr, sent, lost, "
+			       "rtt_median FROM host_stats WHERE run = ?1",
+			       -1, &hs, NULL) != SQLITE_OK) {
+		rc = nkt__hist_fail(h, err, "prepare");
+		goto out;
+	}
+	sqlite3_bind_int64(runs, 1, before);
+	sqlite3_bind_int64(runs, 2, (sqlite3_int64)max);
+	*out = nkt_xcalloc(max ? max : 1, sizeof(**out));
+	while (sqlite3_step(runs) == SQLITE_ROW) {
+		struct nkt_hist_cycle *c = &(*out)[(*n)++];
+		size_t cap = 0;
+		c->run = sqlite3_column_int64(runs, 0);
+		c->start = sqlite3_column_int64(runs, 1);
+		sqlite3_reset(g);
+		sqlite3_bind_int64(g, 1, c->run);
+		while (sqlite3_step(g) == SQLITE_ROW) {
+			struct nkt_hist_group *x;
+			if (c->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				c->g = nkt_xreallocarray(c->g, cap,
+							 sizeof(*c->g));
+			}
+			x = &c->g[c->n++];
+			memset(x, 0, sizeof(*x));
+			nkt__hist_col_text(g, 0, x->prefix, sizeof(x->prefix));
+			nkt__hist_col_text(g, 1, x->transit, sizeof(x->transit));
+			x->defined = sqlite3_column_int(g, 2);
+			x->carrier = sqlite3_column_int(g, 3);
+			x->share = sqlite3_column_double(g, 4);
+			x->targets = (uint32_t)sqlite3_column_int64(g, 5);
+			x->reached = (uint32_t)sqlite3_column_int64(g, 6);
+			x->rtt_median = nkt__hist_col_real(g, 7);
+			x->rtt_lo = nkt__hist_col_real(g, 8);
+			x->rtt_hi = nkt__hist_col_real(g, 9);
+			x->sent = (uint64_t)sqlite3_column_int64(g, 10);
+			x->lost = (uint64_t)sqlite3_column_int64(g, 11);
+			nkt__hist_col_text(g, 12, x->border, sizeof(x->border));
+			x->border_hop = (uint8_t)sqlite3_column_int(g, 13);
+		}
+		cap = 0;
+		sqlite3_reset(hs);
+		sqlite3_bind_int64(hs, 1, c->run);
+		while (sqlite3_step(hs) == SQLITE_ROW) {
+			struct nkt_hist_host *y;
+			if (c->n_h == cap) {
+				cap = cap ? cap * 2 : 16;
+				c->h = nkt_xreallocarray(c->h, cap,
+							 sizeof(*c->h));
+			}
+			y = &c->h[c->n_h++];
+			memset(y, 0, sizeof(*y));
+			nkt__hist_col_text(hs, 0, y->transit, sizeof(y->transit));
+			nkt__hist_col_text(hs, 1, y->prefix, sizeof(y->prefix));
+			nkt__hist_col_text(hs, 2, y->addr, sizeof(y->addr));
+			y->sent = (uint64_t)sqlite3_column_int64(hs, 3);
+			y->lost = (uint64_t)sqlite3_column_int64(hs, 4);
+			y->rtt_median = nkt__hist_col_real(hs, 5);
+		}
+	}
+out:
+	sqlite3_finalize(runs);
+	sqlite3_finalize(g);
+	sqlite3_finalize(hs);
+	return rc;
+}
+
+/* Decompress column 1 (size in column 0) of the one row `sql` selects for
+ * `run`; NULL if there is none (err untouched) or it is corrupt. */
+static char *inflate_row(struct nkt_history *h, const char *sql, int64_t run,
+			 const char *what, size_t *len, struct nkt_err *err)
+{
+	sqlite3_stmt *st;
+	char *out = NULL;
+
+	*len = 0;
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		nkt__hist_fail(h, err, "prepare");
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		uLongf n = (uLongf)sqlite3_column_int64(st, 0);
+		const void *z = sqlite3_column_blob(st, 1);
+		int zlen = sqlite3_column_bytes(st, 1);
+		out = nkt_xmalloc(n + 1);
+		if (uncompress((Bytef *)out, &n, z, (uLong)zlen) != Z_OK) {
+			free(out);
+			out = NULL;
+			nkt_err_set(err, NKT_ESYS,
+				    "history: run %lld's %s are corrupt",
+				    (long long)run, what);
+		} else {
+			out[n] = '\0';
+			*len = n;
+		}
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
+			 struct nkt_err *err)
+{
+	return inflate_row(h, "SELECT size, data FROM traces WHERE run = ?",
+			   run, "traces", len, err);
+}
+
+char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
+			  struct nkt_err *err)
+{
+	return inflate_row(h,
+			   "SELECT summary_size, summary FROM runs WHERE id = ?",
+			   run, "summary", len, err);
+}
+
+/* The cycles started in the window. */
+static int report_runs(struct nkt_history *h, struct nkt_report *r,
+		       struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT id, start, end, status, error, targets, "
+			       "probes, capture_dropped FROM runs WHERE start "
+			       ">= ? AND start <= ? ORDER BY start, id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "report");
+	sqlite3_bind_int64(st, 1, r->since);
+	sqlite3_bind_int64(st, 2, r->until);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct nkt_report_run *x = nkt_report_add_run(r);
+		x->id = sqlite3_column_int64(st, 0);
+		x->start = nkt_report_time(sqlite3_column_int64(st, 1));
+		x->end = nkt_report_time(sqlite3_column_int64(st, 2));
+		nkt__hist_col_text(st, 3, x->status, sizeof(x->status));
+		nkt__hist_col_text(st, 4, x->error, sizeof(x->error));
+		x->targets = (uint64_t)sqlite3_column_int64(st, 5);
+		x->probes = (uint64_t)sqlite3_column_int64(st, 6);
+		x->capture_dropped = (uint64_t)sqlite3_column_int64(st, 7);
+		if (strcmp(x->status, "ok") == 0)
+			r->latest_ok_run = x->id;
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+static double pct(uint64_t reached, uint64_t targets)
+{
+	return targets ? 100.0 * (double)reached / (double)targets : NAN;
+}
+
+/* Each transit's points over the successful cycles. */
+static int report_transits(struct nkt_history *h, struct nkt_report *r,
+			   struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(
+		    h->db,
+		    "SELECT r.start, r.id, t.transit, t.color, t.targets, "
+		    "t.reached, t.rtt_median, t.rtt_p90, t.rtt_lo, t.rtt_hi, "
+		    "t.loss, t.loss_lo, t.loss_hi, t.sent, t.lost, t.border_rtt "
+		    "FROM transit_stats t JOIN runs r ON r.id = t.run WHERE "
+		    "r.start >= ? AND r.start <= ? AND r.status = 'ok' AND "
+		    "t.defined ORDER BY r.start, r.id",
+		    -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "report");
+	sqlite3_bind_int64(st, 1, r->since);
+	sqlite3_bind_int64(st, 2, r->until);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[96];
+		struct nkt_report_series *s;
+		struct nkt_report_point *p;
+		nkt__hist_col_text(st, 2, name, sizeof(name));
+		s = nkt_report_series(&r->transits, &r->n_transits,
+				      name[0] ? name : "?");
+		if (s->n == 0)
+			nkt__hist_col_text(st, 3, s->color, sizeof(s->color));
+		p = nkt_report_add_point(s);
+		p->t = nkt_report_time(sqlite3_column_int64(st, 0));
+		p->run = sqlite3_column_int64(st, 1);
+		p->targets = (uint64_t)sqlite3_column_int64(st, 4);
+		p->reached = (uint64_t)sqlite3_column_int64(st, 5);
+		p->reached_pct = pct(p->reached, p->targets);
+		p->rtt_median = nkt__hist_col_real(st, 6);
+		p->rtt_p90 = nkt__hist_col_real(st, 7);
+		p->rtt_lo = nkt__hist_col_real(st, 8);
+		p->rtt_hi = nkt__hist_col_real(st, 9);
+		p->loss = nkt__hist_col_real(st, 10);
+		p->loss_lo = nkt__hist_col_real(st, 11);
+		p->loss_hi = nkt__hist_col_real(st, 12);
+		p->sent = (uint64_t)sqlite3_column_int64(st, 13);
+		p->lost = (uint64_t)sqlite3_column_int64(st, 14);
+		p->border_rtt = nkt__hist_col_real(st, 15);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+/* Each /24's points: one per cycle, from all its rows. */
+static int report_prefixes(struct nkt_history *h, struct nkt_report *r,
+			   struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(
+		    h->db,
+		    "SELECT r.start, r.id, p.prefix, sum(p.targets), "
+		    "sum(p.reached), group_concat(CASE WHEN p.carrier THEN "
+		    "p.transit END), max(CASE WHEN p.carrier THEN p.rtt_median "
+		    "END), max(CASE WHEN p.carrier THEN p.rtt_p90 END), "
+		    "max(CASE WHEN p.carrier THEN p.loss END) FROM "
+		    "prefix_stats p JOIN runs r ON r.id = p.run WHERE r.start "
+		    ">= ? AND r.start <= ? AND r.status = 'ok' GROUP BY r.id, "
+		    "p.prefix ORDER BY r.start, r.id, p.prefix",
+		    -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "report");
+	sqlite3_bind_int64(st, 1, r->since);
+	sqlite3_bind_int64(st, 2, r->until);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[96];
+		struct nkt_report_point *p;
+		nkt__hist_col_text(st, 2, name, sizeof(name));
+		p = nkt_report_add_point(nkt_report_series(
+			&r->prefixes, &r->n_prefixes, name[0] ? name : "?"));
+		p->t = nkt_report_time(sqlite3_column_int64(st, 0));
+		p->run = sqlite3_column_int64(st, 1);
+		nkt__hist_col_text(st, 5, p->carrier, sizeof(p->carrier));
+		p->targets = (uint64_t)sqlite3_column_int64(st, 3);
+		p->reached = (uint64_t)sqlite3_column_int64(st, 4);
+		p->reached_pct = pct(p->reached, p->targets);
+		p->rtt_median = nkt__hist_col_real(st, 6);
+		p->rtt_p90 = nkt__hist_col_real(st, 7);
+		p->loss = nkt__hist_col_real(st, 8);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+/* The events of the window, from their stored JSON. */
+static int report_events(struct nkt_history *h, struct nkt_report *r,
+			 struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT detail FROM events WHERE time >= ? AND "
+			       "time <= ? ORDER BY time, id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "report");
+	sqlite3_bind_int64(st, 1, r->since);
+	sqlite3_bind_int64(st, 2, r->until);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+		json_t *j = d ? json_loads(d, 0, NULL) : NULL;
+		struct nkt_report_event e;
+		struct nkt_err ignore;
+		/* A detail that does not read is left out, as before. */
+		if (j != NULL &&
+		    nkt_report_event_from_json(j, "event", &e, &ignore) ==
+			    NKT_OK) {
+			e.time = nkt_report_time(e.time);
+			*nkt_report_add_event(r) = e;
+		}
+		json_decref(j);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
+		       struct nkt_report *r, struct nkt_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->since = since;
+	r->until = until;
+	if (report_runs(h, r, err) != NKT_OK ||
+	    report_transits(h, r, err) != NKT_OK ||
+	    report_prefixes(h, r, err) != NKT_OK ||
+	    report_events(h, r, err) != NKT_OK) {
+		nkt_report_free(r);
+		return NKT_ESYS;
+	}
+	return NKT_OK;
+}
