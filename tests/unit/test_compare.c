@@ -390,7 +390,9 @@ static void test_one_host_many_vantages(void)
 		double rtt[5] = {v, v + 0.3, v - 0.2, v + 0.1, v};
 		o[i] = obs(i < 6 ? 0xaf2db047u : 0xaf2db10au,
 			   i < 6 ? CHINA : TTK, NKT_METHOD_TCP, rtt, 5);
+		/* as import counts them: a unit per (vantage point, host) */
 		o[i].vantage = (uint32_t)(i % 6);
+		o[i].unit = (uint32_t)i;
 	}
 	nkt_cmp_unify(o, 12);
 	test_cfg(&cfg, 0.95);
