@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
-/* stats.c: quantiles, bootstrap, Wilson/Newcombe, Mann-Whitney, Fisher.
- * Pure; the bootstrap's generator is seeded by the caller. */
+/* stats.c: quantiles, normal and t quantiles, Wilson, loss clustered by
+ * host (ratio variance, paired and unpaired t), Holm.  Rank tests and
+ * their intervals are in rank.c.  Pure: no clock, no randomness. */
 #include "nktrace/stats.h"
 #include "nktrace/common.h"
 
