@@ -172,7 +172,8 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
 		for (j = 1; j < o->n_rtt; j++, pairs++)
 			jit_sum += fabs(o->rtt[j] - o->rtt[j - 1]);
-		if (o->reached && o->dest_hop)
+		if (o->reached && o->dest_hop &&
+		    o->dest_hop != NKT_CMP_HOP_UNKNOWN)
 			hops[nh++] = o->dest_hop;
 		s->ratelimit_hops += o->n_ratelimit;
 		s->asymmetric += o->asymmetric != 0;

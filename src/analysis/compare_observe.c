@@ -104,7 +104,8 @@ static void return_path(struct nkt_cmp_obs *o, struct tally *y)
 			o->return_hops = initial[i] - o->reply_ttl + 1;
 			break;
 		}
-	if (o->dest_hop && o->return_hops > 0)
+	if (o->dest_hop && o->dest_hop != NKT_CMP_HOP_UNKNOWN &&
+	    o->return_hops > 0)
 		o->asymmetric = abs(o->return_hops - o->dest_hop) >= 2;
 }
 

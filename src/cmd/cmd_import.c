@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "nktrace/impagg.h"
+#include "nktrace/infile.h"
 #include "nktrace/out_compare.h"
 #include "nktrace/import.h"
 #include "nktrace/jsonstream.h"
@@ -201,8 +202,10 @@ static void one_record(struct importer *im, const char *name, json_t *rec,
 	nkt_trace_free(t);
 }
 
-static int read_input(struct importer *im, const char *name, FILE *f)
+static int read_input(struct importer *im, const char *name,
+		      const struct nkt_infile *in)
 {
+	FILE *f = in->f;
 	struct nkt_jstream js;
 	struct nkt_import_state st;
 	struct counts c;
@@ -219,8 +222,9 @@ static int read_input(struct importer *im, const char *name, FILE *f)
 		if (r == 0)
 			break;
 		if (r == NKT_ESYS) {
+			const char *why = nkt_infile_error(in);
 			fprintf(stderr, "nktrace import: %s: %s\n", name,
-				err.msg);
+				why ? why : err.msg);
 			rc = NKT_ESYS;
 			break;
 		}
@@ -401,20 +405,17 @@ static int read_all(struct importer *im)
 	int failed = 0;
 	size_t i;
 
-	if (im->o.n_files == 0)
-		return read_input(im, "-", stdin) != NKT_OK;
-	for (i = 0; i < im->o.n_files; i++) {
-		const char *path = im->o.files[i];
-		FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-		if (f == NULL) {
-			fprintf(stderr, "nktrace import: %s: %s\n", path,
-				strerror(errno));
+	for (i = 0; i < (im->o.n_files ? im->o.n_files : 1); i++) {
+		const char *path = im->o.n_files ? im->o.files[i] : "-";
+		struct nkt_err err = {0, ""};
+		struct nkt_infile in;
+		if (nkt_infile_open(&in, path, &err) != NKT_OK) {
+			fprintf(stderr, "nktrace import: %s\n", err.msg);
 			failed = 1;
 			continue;
 		}
-		failed |= read_input(im, path, f) != NKT_OK;
-		if (f != stdin)
-			fclose(f);
+		failed |= read_input(im, path, &in) != NKT_OK;
+		nkt_infile_close(&in, &err);
 	}
 	return failed;
 }

@@ -60,13 +60,28 @@ static uint32_t intern(struct nkt_addrtab *t,
 	return NKT_ADDRTAB_BASE | (uint32_t)t->n++;
 }
 
+/* The IPv4 address s names, as dotted quad or IPv4-mapped IPv6
+ * (::ffff:a.b.c.d, as some scamper converters write IPv4); 0 if neither. */
+static int parse_v4(const char *s, struct in_addr *a4)
+{
+	uint8_t b[16];
+	if (inet_pton(AF_INET, s, a4) == 1)
+		return 1;
+	if (inet_pton(AF_INET6, s, b) == 1 &&
+	    IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(void *)b)) {
+		memcpy(a4, b + 12, 4);
+		return 1;
+	}
+	return 0;
+}
+
 int nkt_addrtab_parse(struct nkt_addrtab *t, const char *s, uint32_t *addr)
 {
 	struct nkt_addrtab_entry e;
 	struct in_addr a4;
 
 	memset(&e, 0, sizeof(e));
-	if (inet_pton(AF_INET, s, &a4) == 1) {
+	if (parse_v4(s, &a4)) {
 		uint32_t v = ntohl(a4.s_addr);
 		if ((v & 0xf0000000u) != NKT_ADDRTAB_BASE) {
 			*addr = v;

@@ -107,5 +107,6 @@ void nkt_trace_free(struct nkt_trace *t)
 	if (t == NULL)
 		return;
 	free(t->r);
+	free(t->origin);
 	free(t);
 }

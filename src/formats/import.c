@@ -121,6 +121,34 @@ static int dispatch(const json_t *rec, const char *type,
 		    struct nkt_import_state *st, struct nkt_trace *t,
 		    struct nkt_import_meta *m, struct nkt_err *err);
 
+/* M-Lab's traceroute-caller files: a metadata line ({"UUID", ...})
+ * before scamper's records, or one object wrapping them all
+ * ({"Metadata", "CycleStart", "Trace", "CycleStop"}): the metadata is
+ * counted and left out, a wrapped trace is read as scamper's, its
+ * cycle-start naming the monitor. */
+static int mlab(const json_t **rec, enum nkt_import_fmt want,
+		struct nkt_import_state *st, struct nkt_err *err)
+{
+	const json_t *trace = json_object_get(*rec, "Trace");
+	const json_t *cycle = json_object_get(*rec, "CycleStart");
+
+	if (json_object_get(*rec, "type") != NULL || want == NKT_IMPORT_ATLAS)
+		return NKT_OK;
+	if (json_is_object(trace)) {
+		const char *host =
+			json_string_value(json_object_get(cycle, "hostname"));
+		if (host != NULL)
+			snprintf(st->monitor, sizeof(st->monitor), "%s", host);
+		*rec = trace;
+		return NKT_OK;
+	}
+	if (json_object_get(*rec, "UUID") != NULL &&
+	    json_object_get(*rec, "TracerouteCallerVersion") != NULL)
+		return nkt_err_set(err, NKT_EIGNORE,
+				   "M-Lab metadata record (cycle metadata)");
+	return NKT_OK;
+}
+
 int nkt_import_record(const json_t *rec, enum nkt_import_fmt want,
 		      struct nkt_addrtab *at, struct nkt_import_state *st,
 		      struct nkt_trace **out, struct nkt_import_meta *m,
@@ -137,6 +165,11 @@ int nkt_import_record(const json_t *rec, enum nkt_import_fmt want,
 		nkt_trace_free(t);
 		return nkt_err_set(err, NKT_EMALFORMED,
 				   "a record must be a JSON object");
+	}
+	rc = mlab(&rec, want, st, err);
+	if (rc != NKT_OK) {
+		nkt_trace_free(t);
+		return rc;
 	}
 	type = json_string_value(json_object_get(rec, "type"));
 	rc = dispatch(rec, type, want, at, st, t, m, err);

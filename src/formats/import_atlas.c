@@ -43,6 +43,12 @@ static int icmpext(const json_t *x, const char *path, struct nkt_hop_reply *h,
 		return nkt_err_set(err, NKT_EMALFORMED,
 				   "%s.icmpext: not an object", path);
 	snprintf(p, sizeof(p), "%s.icmpext", path);
+	if (json_object_get(x, "version") != NULL) {
+		if (nkt_jget_int(x, "version", 0, 15, 0, p, &v, err) != NKT_OK)
+			return NKT_EMALFORMED;
+		h->ext_version = (uint8_t)v;
+		h->has |= NKT_RH_EXTVER;
+	}
 	if (nkt_jget_int(x, "rfc4884", 0, 1, 0, p, &v, err) != NKT_OK ||
 	    nkt_jget_array(x, "obj", p, &objs, err) != NKT_OK)
 		return NKT_EMALFORMED;
@@ -157,10 +163,53 @@ static void reply_role(struct nkt_hop_reply *h, int late, int dup,
 	}
 }
 
-/* One reply object of hop `ttl`. */
+/* A packet that could not be sent (fw >= 5000): not a probe; where it
+ * stood is kept for writing the record back, and the trace stops with
+ * ERROR if nothing after it answered (nkt__import_atlas). */
+static void send_error(const char *msg, uint8_t ttl, uint8_t pos,
+		       struct nkt_trace *t)
+{
+	struct nkt_origin *o = t->origin;
+	if (o->n_senderr < NKT_ORIGIN_SENDERR_MAX) {
+		o->senderr[o->n_senderr].ttl = ttl;
+		o->senderr[o->n_senderr].pos = pos;
+		o->n_senderr++;
+	}
+	if (o->error[0] == '\0')
+		snprintf(o->error, sizeof(o->error), "%s", msg);
+	t->stop_errno = nkt__import_errno(msg);
+}
+
+/* The optional members of a reply, and which of them were there. */
+static int reply_extra(const json_t *r, const char *path,
+		       struct nkt_hop_reply *h, struct nkt_err *err)
+{
+	static const struct {
+		const char *key;
+		uint8_t bit;
+	} opt[] = {{"ittl", NKT_RH_ITTL},	{"itos", NKT_RH_ITOS},
+		   {"tos", NKT_RH_TOS},		{"dstoptsize", NKT_RH_DSTOPT},
+		   {"hbhoptsize", NKT_RH_HBHOPT}};
+	size_t i;
+
+	for (i = 0; i < NKT_ARRAY_LEN(opt); i++)
+		if (json_object_get(r, opt[i].key) != NULL)
+			h->has |= opt[i].bit;
+	if (nkt_jget_u8(r, "ittl", 1, path, &h->quoted_ttl, err) != NKT_OK ||
+	    nkt_jget_u8(r, "itos", 0, path, &h->quoted_tos, err) != NKT_OK ||
+	    nkt_jget_u8(r, "tos", 0, path, &h->reply_tos, err) != NKT_OK ||
+	    nkt_jget_u16(r, "dstoptsize", 0, path, &h->dstoptsize, err) !=
+		    NKT_OK ||
+	    nkt_jget_u16(r, "hbhoptsize", 0, path, &h->hbhoptsize, err) !=
+		    NKT_OK)
+		return NKT_EMALFORMED;
+	return NKT_OK;
+}
+
+/* One reply object of hop `ttl`, the pos'th of its hop. */
 static int reply(const json_t *r, const char *path, int af,
-		 struct nkt_addrtab *at, uint8_t ttl, uint8_t *attempt,
-		 struct nkt_trace *t, struct nkt_err *err)
+		 struct nkt_addrtab *at, uint8_t ttl, uint8_t pos,
+		 uint8_t *attempt, struct nkt_trace *t, struct nkt_err *err)
 {
 	struct nkt_hop_reply *h;
 	const json_t *x;
@@ -175,14 +224,15 @@ static int reply(const json_t *r, const char *path, int af,
 	if (json_object_get(r, "x") != NULL) { /* {"x": "*"}: a timeout */
 		h = nkt_trace_add(t);
 		h->ttl = ttl;
+		h->pos = pos;
 		h->attempt = ++*attempt;
 		t->sent++;
 		return NKT_OK;
 	}
 	if (nkt_jget_str(r, "error", path, &s, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	if (s != NULL) { /* a packet that could not be sent (fw >= 5000) */
-		t->stop_errno = nkt__import_errno(s);
+	if (s != NULL) {
+		send_error(s, ttl, pos, t);
 		return NKT_OK;
 	}
 	if (nkt_jget_addr(r, "from", path, at, &from, err) != NKT_OK ||
@@ -199,17 +249,24 @@ static int reply(const json_t *r, const char *path, int af,
 	x = json_object_get(r, "dup");
 	h = nkt_trace_add(t);
 	h->ttl = ttl;
+	h->pos = pos;
 	h->from = from;
 	reply_role(h, late > 0,
 		   json_is_true(x) ||
 			   (json_is_integer(x) && json_integer_value(x)),
 		   edst, attempt, t);
+	h->late = (uint16_t)(late > 65535 ? 65535 : late);
+	h->edst = edst;
+	if (!isnan(rtt))
+		h->has |= NKT_RH_RTT;
+	if (json_is_integer(x))
+		h->has |= NKT_RH_DUPINT;
 	if (!isnan(rtt))
 		h->rtt_ns = nkt__import_ns(rtt);
 	if (nkt_jget_u8(r, "ttl", 0, path, &h->reply_ttl, err) != NKT_OK ||
 	    nkt_jget_u16(r, "size", 0, path, &h->size, err) != NKT_OK ||
-	    nkt_jget_u8(r, "ittl", 1, path, &h->quoted_ttl, err) != NKT_OK ||
 	    nkt_jget_u16(r, "mtu", 0, path, &h->mtu, err) != NKT_OK ||
+	    reply_extra(r, path, h, err) != NKT_OK ||
 	    reply_kind(r, path, af, t, h, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	if ((x = json_object_get(r, "icmpext")) != NULL &&
@@ -285,6 +342,61 @@ struct head {
 	const char *proto, *version;
 };
 
+/* What the record said of who measured, kept to be written back. */
+static int read_origin(const json_t *rec, const struct head *h,
+		       struct nkt_origin *o, struct nkt_err *err)
+{
+	static const struct {
+		const char *key;
+		uint32_t bit;
+	} opt[] = {{"src_addr", NKT_OH_SRC}, {"dst_addr", NKT_OH_DST},
+		   {"paris_id", NKT_OH_PARIS}, {"from", NKT_OH_FROM},
+		   {"lts", NKT_OH_LTS},	{"group_id", NKT_OH_GROUP},
+		   {"bundle", NKT_OH_BUNDLE}, {"stored_timestamp", NKT_OH_STORED},
+		   {"msm_name", NKT_OH_MSMNAME}, {"type", NKT_OH_TYPE},
+		   {"mver", NKT_OH_MVER}, {"prb_id", NKT_OH_PRB},
+		   {"msm_id", NKT_OH_MSM}, {"dst_name", NKT_OH_DSTNAME},
+		   {"version", NKT_OH_VERSION}};
+	const char *from, *name, *msm_name, *type, *mver;
+	const json_int_t big = (json_int_t)1 << 52;
+	json_int_t lts, group, bundle, stored;
+	size_t i;
+
+	for (i = 0; i < NKT_ARRAY_LEN(opt); i++)
+		if (json_object_get(rec, opt[i].key) != NULL)
+			o->has |= opt[i].bit;
+	o->has |= NKT_OH_ATLAS;
+	o->prb_id = h->prb;
+	o->msm_id = h->msm;
+	o->fw = h->fw;
+	if (nkt_jget_int(rec, "lts", -1, big, 0, "", &lts, err) != NKT_OK ||
+	    nkt_jget_int(rec, "group_id", 0, big, 0, "", &group, err) !=
+		    NKT_OK ||
+	    nkt_jget_int(rec, "bundle", 0, big, 0, "", &bundle, err) !=
+		    NKT_OK ||
+	    nkt_jget_int(rec, "stored_timestamp", 0, big, 0, "", &stored,
+			 err) != NKT_OK ||
+	    nkt_jget_str(rec, "from", "", &from, err) != NKT_OK ||
+	    nkt_jget_str(rec, "dst_name", "", &name, err) != NKT_OK ||
+	    nkt_jget_str(rec, "msm_name", "", &msm_name, err) != NKT_OK ||
+	    nkt_jget_str(rec, "type", "", &type, err) != NKT_OK ||
+	    nkt_jget_str(rec, "mver", "", &mver, err) != NKT_OK)
+		return NKT_EMALFORMED;
+	o->lts = lts;
+	o->group_id = group;
+	o->bundle = bundle;
+	o->stored_ts = stored;
+	snprintf(o->from, sizeof(o->from), "%s", from ? from : "");
+	snprintf(o->dst_name, sizeof(o->dst_name), "%s", name ? name : "");
+	snprintf(o->msm_name, sizeof(o->msm_name), "%s",
+		 msm_name ? msm_name : "");
+	snprintf(o->type, sizeof(o->type), "%s", type ? type : "");
+	snprintf(o->mver, sizeof(o->mver), "%s", mver ? mver : "");
+	snprintf(o->version, sizeof(o->version), "%s",
+		 h->version ? h->version : "");
+	return NKT_OK;
+}
+
 static int read_head(const json_t *rec, struct head *h, struct nkt_err *err)
 {
 	if (nkt_jget_int(rec, "fw", 0, 1 << 30, 0, "", &h->fw, err) !=
@@ -355,7 +467,7 @@ static int read_flow(const json_t *rec, const struct head *h,
 static int read_vantage(const json_t *rec, const struct head *h,
 			struct nkt_import_meta *m, struct nkt_err *err)
 {
-	const char *from, *via, *src;
+	const char *from, *via, *src, *vantage;
 
 	snprintf(m->source, sizeof(m->source), "%s",
 		 h->version && strncmp(h->version, "nktrace", 7) == 0
@@ -363,12 +475,15 @@ static int read_vantage(const json_t *rec, const struct head *h,
 			 : "atlas");
 	m->msm_id = h->msm;
 	if (nkt_jget_str(rec, "from", "", &from, err) != NKT_OK ||
-	    nkt_jget_str(rec, "via", "", &via, err) != NKT_OK)
+	    nkt_jget_str(rec, "via", "", &via, err) != NKT_OK ||
+	    nkt_jget_str(rec, "vantage", "", &vantage, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	src = json_string_value(json_object_get(rec, "src_addr"));
 	if (h->prb > 0)
 		snprintf(m->vantage, sizeof(m->vantage), "prb %lld",
 			 (long long)h->prb);
+	else if (vantage != NULL && *vantage) /* import --traces wrote it */
+		snprintf(m->vantage, sizeof(m->vantage), "%s", vantage);
 	else
 		snprintf(m->vantage, sizeof(m->vantage), "%s",
 			 from && *from ? from : src ? src : "unknown");
@@ -435,15 +550,25 @@ static int read_hop(const json_t *hop, size_t i, int af,
 		t->stop_reason = NKT_STOP_ERROR;
 		t->stop_hop = (uint8_t)n;
 		t->stop_errno = nkt__import_errno(msg);
+		t->origin->has |= NKT_OH_HOPERR;
+		snprintf(t->origin->error, sizeof(t->origin->error), "%s", msg);
 	}
-	if (n == 255 && res != NULL && !answered(res))
+	if (n == 255 && res != NULL && !answered(res)) {
+		json_array_foreach(res, k, r)
+		{
+			if (json_is_object(r) && json_object_get(r, "x") &&
+			    t->origin->silent255 < 255)
+				t->origin->silent255++;
+		}
 		return NKT_OK;
+	}
 	json_array_foreach(res, k, r)
 	{
 		char rp[96];
 		snprintf(rp, sizeof(rp), "%s.result[%zu]", path, k);
-		if (reply(r, rp, af, at, (uint8_t)n, &attempt, t, err) !=
-		    NKT_OK)
+		if (reply(r, rp, af, at, (uint8_t)n,
+			  (uint8_t)(k < 255 ? k : 255), &attempt, t,
+			  err) != NKT_OK)
 			return NKT_EMALFORMED;
 	}
 	if (attempt > t->attempts)
@@ -477,6 +602,27 @@ static int read_stop(const json_t *rec, struct nkt_trace *t,
 	if (s != NULL && strcmp(s, "reprobe") == 0)
 		t->purpose = NKT_PURPOSE_REPROBE;
 	return NKT_OK;
+}
+
+/* Packets that could not be sent end the trace when nothing answered
+ * after them: it stopped because of the error, not of silence. */
+static void send_error_stop(struct nkt_trace *t)
+{
+	const struct nkt_origin *o = t->origin;
+	uint8_t ttl = 0;
+	size_t i;
+
+	for (i = 0; i < o->n_senderr; i++)
+		if (o->senderr[i].ttl > ttl)
+			ttl = o->senderr[i].ttl;
+	if (ttl == 0 || t->stop_reason != NKT_STOP_NONE ||
+	    nkt_trace_reached(t))
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].ttl > ttl && (t->r[i].flags & NKT_PF_REPLY))
+			return;
+	t->stop_reason = NKT_STOP_ERROR;
+	t->stop_hop = ttl;
 }
 
 /* The hop list, unless the measurement failed as a whole:
@@ -519,7 +665,9 @@ int nkt__import_atlas(const json_t *rec, struct nkt_addrtab *at,
 		return rc;
 	if (rc == NKT_EIGNORE && json_is_string(json_object_get(rec, "result")))
 		return rc;
+	t->origin = nkt_xcalloc(1, sizeof(*t->origin));
 	if (read_flow(rec, &h, at, t, err) != NKT_OK ||
+	    read_origin(rec, &h, t->origin, err) != NKT_OK ||
 	    read_vantage(rec, &h, m, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	if (rc == NKT_EIGNORE) /* the measurement failed as a whole */
@@ -542,6 +690,9 @@ int nkt__import_atlas(const json_t *rec, struct nkt_addrtab *at,
 		t->first_ttl = 1;
 	if (read_stop(rec, t, err) != NKT_OK)
 		return NKT_EMALFORMED;
+	send_error_stop(t);
 	nkt__import_finish(t);
+	snprintf(t->origin->vantage, sizeof(t->origin->vantage), "%s",
+		 m->vantage);
 	return NKT_OK;
 }

@@ -96,6 +96,16 @@ static int reply_kind(const json_t *h, const char *path, int af,
 	return NKT_OK;
 }
 
+/* scamper's reply_size is the whole IP packet; Atlas's size is what
+ * follows the ICMP header (an ICMP reply) or the IP header (TCP).  IP
+ * options are not recorded by scamper: the header is taken as 20 (IPv4)
+ * or 40 (IPv6) bytes. */
+static uint16_t atlas_size(uint16_t reply_size, int af, uint8_t kind)
+{
+	unsigned hdr = (af == 6 ? 40u : 20u) + (kind == NKT_REPLY_TCP ? 0 : 8);
+	return reply_size > hdr ? (uint16_t)(reply_size - hdr) : 0;
+}
+
 /* One element of "hops": an answer. */
 static int hop(const json_t *h, const char *path, int af,
 	       struct nkt_addrtab *at, struct nkt_trace *t,
@@ -130,8 +140,17 @@ static int hop(const json_t *h, const char *path, int af,
 	    nkt_jget_u16(h, "reply_size", 0, path, &r->size, err) != NKT_OK ||
 	    nkt_jget_u8(h, "icmp_q_ttl", 1, path, &r->quoted_ttl, err) !=
 		    NKT_OK ||
+	    nkt_jget_u8(h, "reply_tos", 0, path, &r->reply_tos, err) !=
+		    NKT_OK ||
+	    nkt_jget_u8(h, "icmp_q_tos", 0, path, &r->quoted_tos, err) !=
+		    NKT_OK ||
 	    reply_kind(h, path, af, r, err) != NKT_OK)
 		return NKT_EMALFORMED;
+	r->size = atlas_size(r->size, af, r->kind);
+	/* Atlas gives a reply's ToS for TCP answers ("tos"), the quoted
+	 * packet's for ICMP errors ("itos", when not 0). */
+	if (r->kind == NKT_REPLY_TCP && json_object_get(h, "reply_tos"))
+		r->has |= NKT_RH_TOS;
 	/* The misspelt "icmp_nhmtu:" of scamper 20211212 too. */
 	if ((x = json_object_get(h, "icmp_nhmtu")) != NULL ||
 	    (x = json_object_get(h, "icmp_nhmtu:")) != NULL)
@@ -232,6 +251,9 @@ int nkt__import_scamper(const json_t *rec, struct nkt_addrtab *at,
 	else
 		snprintf(m->vantage, sizeof(m->vantage), "%s",
 			 src ? src : "unknown");
+	t->origin = nkt_xcalloc(1, sizeof(*t->origin));
+	snprintf(t->origin->vantage, sizeof(t->origin->vantage), "%s",
+		 m->vantage);
 	t->first_ttl = (uint8_t)first;
 	t->attempts = (uint8_t)attempts;
 	if (nkt_jget_array(rec, "hops", "", &hops, err) != NKT_OK)

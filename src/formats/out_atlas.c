@@ -24,12 +24,21 @@ static json_t *jms(uint64_t ns)
 	return json_real(nkt_ns_to_ms(ns));
 }
 
+/* An imported RTT as it was read (to the nanosecond; Atlas prints
+ * microseconds, but a record may carry more digits). */
+static json_t *jms_exact(uint64_t ns)
+{
+	return json_real((double)ns / 1e6);
+}
+
 static json_t *icmpext(const struct nkt_hop_reply *h)
 {
 	json_t *ext = json_object(), *objs = json_array();
 	size_t i, m = 0;
 
-	json_object_set_new(ext, "version", json_integer(2));
+	json_object_set_new(
+		ext, "version",
+		json_integer(h->has & NKT_RH_EXTVER ? h->ext_version : 2));
 	json_object_set_new(ext, "rfc4884",
 			    json_integer(h->flags & NKT_PF_EXT_RFC4884 ? 1 : 0));
 	for (i = 0; i < h->n_obj; i++) {
@@ -78,13 +87,17 @@ static json_t *reply_json(const struct nkt_trace *t,
 		return json_pack("{s:s}", "x", "*");
 	r = json_object();
 	if (h->flags & NKT_PF_LATE)
-		json_object_set_new(r, "late", json_integer(1));
+		json_object_set_new(r, "late", json_integer(h->late ? h->late : 1));
 	else if (h->flags & NKT_PF_DUP)
-		json_object_set_new(r, "dup", json_true());
+		json_object_set_new(r, "dup", h->has & NKT_RH_DUPINT
+						      ? json_integer(1)
+						      : json_true());
 	json_object_set_new(r, "from", jaddr(o, h->from));
-	if ((h->flags & NKT_PF_REPLY) && !(h->flags & NKT_PF_LATE))
-		json_object_set_new(r, "rtt", jms(h->rtt_ns)); /* edst and
-								  late: none */
+	/* edst and late: none, unless an imported report had one */
+	if (((h->flags & NKT_PF_REPLY) && !(h->flags & NKT_PF_LATE)) ||
+	    (h->has & NKT_RH_RTT))
+		json_object_set_new(r, "rtt", t->origin ? jms_exact(h->rtt_ns)
+							: jms(h->rtt_ns));
 	json_object_set_new(r, "size", json_integer(h->size));
 	json_object_set_new(r, "ttl", json_integer(h->reply_ttl));
 	if (h->kind == NKT_REPLY_UNREACH) {
@@ -99,16 +112,27 @@ static json_t *reply_json(const struct nkt_trace *t,
 			json_object_set_new(r, "mtu", json_integer(h->mtu));
 	} else if (h->kind == NKT_REPLY_OTHER_ICMP && h->mtu)
 		json_object_set_new(r, "mtu", json_integer(h->mtu));
+	/* Atlas leaves ittl out when 1 and itos when 0; an imported record
+	 * that had them has them again. */
 	if (h->kind == NKT_REPLY_TTL_EXCEEDED || h->kind == NKT_REPLY_UNREACH ||
-	    h->kind == NKT_REPLY_OTHER_ICMP) {
-		if (h->quoted_ttl != 1)
+	    h->kind == NKT_REPLY_OTHER_ICMP || (h->has & NKT_RH_ITTL)) {
+		if (h->quoted_ttl != 1 || (h->has & NKT_RH_ITTL))
 			json_object_set_new(r, "ittl",
 					    json_integer(h->quoted_ttl));
-		if (h->quoted_tos != 0)
+	}
+	if (h->kind == NKT_REPLY_TTL_EXCEEDED || h->kind == NKT_REPLY_UNREACH ||
+	    h->kind == NKT_REPLY_OTHER_ICMP || (h->has & NKT_RH_ITOS)) {
+		if (h->quoted_tos != 0 || (h->has & NKT_RH_ITOS))
 			json_object_set_new(r, "itos",
 					    json_integer(h->quoted_tos));
 	}
-	if (h->flags & NKT_PF_EDST)
+	if (h->has & NKT_RH_TOS)
+		json_object_set_new(r, "tos", json_integer(h->reply_tos));
+	if (h->has & NKT_RH_DSTOPT)
+		json_object_set_new(r, "dstoptsize", json_integer(h->dstoptsize));
+	if (h->has & NKT_RH_HBHOPT)
+		json_object_set_new(r, "hbhoptsize", json_integer(h->hbhoptsize));
+	if ((h->flags & NKT_PF_EDST) || h->edst != 0)
 		json_object_set_new(r, "edst", jaddr(o, h->edst));
 	if (h->kind == NKT_REPLY_TCP) {
 		char fl[8];
@@ -123,7 +147,8 @@ static json_t *reply_json(const struct nkt_trace *t,
 		json_object_set_new(r, "icmp_code", json_integer(h->icmp_code));
 		json_object_set_new(r, "qttl", json_integer(h->quoted_ttl));
 	}
-	json_object_set_new(r, "ipid", json_integer(h->reply_ipid));
+	if (t->origin == NULL || !(t->origin->has & NKT_OH_ATLAS))
+		json_object_set_new(r, "ipid", json_integer(h->reply_ipid));
 	if (h->flags & NKT_PF_RTT_CLOCK)
 		json_object_set_new(r, "rtt_src", json_string("clock"));
 	if (h->flags & NKT_PF_ID_IPID)
@@ -133,11 +158,68 @@ static json_t *reply_json(const struct nkt_trace *t,
 	return r;
 }
 
+static void set_opt_int(json_t *rec, uint32_t has, uint32_t bit,
+			const char *key, int64_t v)
+{
+	if (has & bit)
+		json_object_set_new(rec, key, json_integer((json_int_t)v));
+}
+
+static void set_opt_str(json_t *rec, uint32_t has, uint32_t bit,
+			const char *key, const char *v)
+{
+	if (has & bit)
+		json_object_set_new(rec, key, json_string(v));
+}
+
+/* An imported Atlas record's members, as it had them. */
+static void head_origin(json_t *rec, const struct nkt_trace *t,
+			const struct nkt_out_opts *o)
+{
+	const struct nkt_origin *g = t->origin;
+	uint32_t has = g->has;
+
+	json_object_set_new(rec, "fw", json_integer((json_int_t)g->fw));
+	set_opt_int(rec, has, NKT_OH_LTS, "lts", g->lts);
+	json_object_set_new(rec, "af",
+			    json_integer(nkt_addrtab_af(o ? o->addrs : NULL,
+							t->flow.dst)));
+	if (has & NKT_OH_DST)
+		json_object_set_new(rec, "dst_addr", jaddr(o, t->flow.dst));
+	set_opt_str(rec, has, NKT_OH_DSTNAME, "dst_name", g->dst_name);
+	if (has & NKT_OH_SRC) /* "" when the probe did not know it */
+		json_object_set_new(rec, "src_addr", t->flow.src
+							     ? jaddr(o, t->flow.src)
+							     : json_string(""));
+	set_opt_str(rec, has, NKT_OH_FROM, "from", g->from);
+	json_object_set_new(rec, "proto",
+			    json_string(nkt_method_atlas(t->flow.method)));
+	set_opt_int(rec, has, NKT_OH_PARIS, "paris_id", t->flow.paris_id);
+	json_object_set_new(rec, "size", json_integer(t->flow.size));
+	json_object_set_new(rec, "timestamp",
+			    json_integer((json_int_t)(t->start_ns / 1000000000)));
+	json_object_set_new(rec, "endtime",
+			    json_integer((json_int_t)(t->end_ns / 1000000000)));
+	set_opt_int(rec, has, NKT_OH_MSM, "msm_id", g->msm_id);
+	set_opt_int(rec, has, NKT_OH_PRB, "prb_id", g->prb_id);
+	set_opt_int(rec, has, NKT_OH_GROUP, "group_id", g->group_id);
+	set_opt_int(rec, has, NKT_OH_BUNDLE, "bundle", g->bundle);
+	set_opt_int(rec, has, NKT_OH_STORED, "stored_timestamp", g->stored_ts);
+	set_opt_str(rec, has, NKT_OH_MSMNAME, "msm_name", g->msm_name);
+	set_opt_str(rec, has, NKT_OH_TYPE, "type", g->type);
+	set_opt_str(rec, has, NKT_OH_MVER, "mver", g->mver);
+}
+
 /* Atlas's own members: who, what, when. */
 static void head_json(json_t *rec, const struct nkt_trace *t,
 		      const struct nkt_out_opts *o)
 {
 	const char *name = NULL;
+
+	if (t->origin != NULL && (t->origin->has & NKT_OH_ATLAS)) {
+		head_origin(rec, t, o);
+		return;
+	}
 
 	if (o != NULL && o->dst_name != NULL)
 		name = o->dst_name(o->ctx, t->flow.dst);
@@ -162,30 +244,115 @@ static void head_json(json_t *rec, const struct nkt_trace *t,
 	json_object_set_new(rec, "prb_id", json_integer(o ? o->prb_id : 0));
 	json_object_set_new(rec, "msm_name", json_string("Traceroute"));
 	json_object_set_new(rec, "type", json_string("traceroute"));
+	if (t->origin != NULL && t->origin->vantage[0])
+		json_object_set_new(rec, "vantage",
+				    json_string(t->origin->vantage));
 }
 
-/* "result": one object per hop from the first TTL to the stop hop. */
+/* A packet of hop `ttl` that could not be sent, at position `pos` of an
+ * imported hop's result array. */
+static int senderr_at(const struct nkt_origin *g, unsigned ttl, unsigned pos)
+{
+	size_t i;
+	for (i = 0; g != NULL && i < g->n_senderr; i++)
+		if (g->senderr[i].ttl == ttl && g->senderr[i].pos == pos)
+			return 1;
+	return 0;
+}
+
+static int has_senderr(const struct nkt_origin *g, unsigned ttl)
+{
+	size_t i;
+	for (i = 0; g != NULL && i < g->n_senderr; i++)
+		if (g->senderr[i].ttl == ttl)
+			return 1;
+	return 0;
+}
+
+static json_t *senderr_json(const struct nkt_trace *t)
+{
+	return json_pack("{s:s}", "error",
+			 t->origin->error[0] ? t->origin->error
+					     : strerror(t->stop_errno));
+}
+
+/* The replies of hop records [i, j): in the order they were recorded, or
+ * as an imported hop listed them, with its unsendable packets between. */
+static json_t *hop_results(const struct nkt_trace *t, size_t i, size_t j,
+			   unsigned ttl, const struct nkt_out_opts *o)
+{
+	const struct nkt_origin *g = t->origin;
+	json_t *res = json_array();
+	unsigned pos = 0;
+	size_t k, done = 0;
+
+	if (g == NULL) {
+		for (k = i; k < j; k++)
+			json_array_append_new(res, reply_json(t, &t->r[k], o));
+		return res;
+	}
+	while (done < j - i || senderr_at(g, ttl, pos)) {
+		int found = 0;
+		if (senderr_at(g, ttl, pos)) {
+			json_array_append_new(res, senderr_json(t));
+			pos++;
+			continue;
+		}
+		for (k = i; k < j; k++)
+			if (t->r[k].pos == pos) {
+				json_array_append_new(res,
+						      reply_json(t, &t->r[k], o));
+				done++;
+				found = 1;
+			}
+		if (!found && pos >= 255)
+			break;
+		pos++;
+	}
+	return res;
+}
+
+/* The hop error of a trace stopped by one: the text the record had. */
+static const char *hop_error(const struct nkt_trace *t)
+{
+	if (t->origin != NULL && t->origin->error[0])
+		return t->origin->error;
+	return strerror(t->stop_errno);
+}
+
+/* "result": one object per hop from the first TTL to the stop hop; an
+ * imported trace's hops as the record had them (Atlas's hop 255 after
+ * its last hop, no filler between). */
 static json_t *hops_json(const struct nkt_trace *t,
 			 const struct nkt_out_opts *o)
 {
+	const struct nkt_origin *g = t->origin;
 	json_t *hops = json_array();
-	size_t i = 0;
+	size_t i = 0, j;
 	unsigned ttl;
 
 	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
-		json_t *hop = json_object(), *res = json_array();
-		json_object_set_new(hop, "hop", json_integer(ttl));
+		json_t *hop, *res;
+		int err_hop = t->stop_reason == NKT_STOP_ERROR &&
+			      ttl == t->stop_hop &&
+			      (g == NULL || (g->has & NKT_OH_HOPERR));
 		for (; i < t->n && t->r[i].ttl < ttl &&
 		       !(t->r[i].flags & NKT_PF_E2E);
 		     i++)
 			;
-		for (; i < t->n && t->r[i].ttl == ttl &&
-		       !(t->r[i].flags & NKT_PF_E2E);
-		     i++)
-			json_array_append_new(res, reply_json(t, &t->r[i], o));
-		if (t->stop_reason == NKT_STOP_ERROR && ttl == t->stop_hop) {
+		for (j = i; j < t->n && t->r[j].ttl == ttl &&
+			    !(t->r[j].flags & NKT_PF_E2E);
+		     j++)
+			;
+		if (g != NULL && j == i && !err_hop && !has_senderr(g, ttl))
+			continue; /* a TTL the record did not have */
+		hop = json_object();
+		json_object_set_new(hop, "hop", json_integer(ttl));
+		res = hop_results(t, i, j, ttl, o);
+		i = j;
+		if (err_hop) {
 			json_object_set_new(hop, "error",
-					    json_string(strerror(t->stop_errno)));
+					    json_string(hop_error(t)));
 			if (json_array_size(res) == 0) {
 				json_decref(res);
 				res = NULL;
@@ -194,6 +361,13 @@ static json_t *hops_json(const struct nkt_trace *t,
 		if (res != NULL)
 			json_object_set_new(hop, "result", res);
 		json_array_append_new(hops, hop);
+	}
+	if (g != NULL && g->silent255 > 0 && t->stop_hop < 255) {
+		json_t *res = json_array();
+		for (j = 0; j < g->silent255; j++)
+			json_array_append_new(res, json_pack("{s:s}", "x", "*"));
+		json_array_append_new(hops, json_pack("{s:i,s:o}", "hop", 255,
+						      "result", res));
 	}
 	return hops;
 }
@@ -229,7 +403,11 @@ static void own_json(json_t *rec, const struct nkt_trace *t,
 	char vbuf[32];
 
 	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
-	json_object_set_new(rec, "version", json_string(vbuf));
+	if (t->origin == NULL || !(t->origin->has & NKT_OH_ATLAS))
+		json_object_set_new(rec, "version", json_string(vbuf));
+	else if (t->origin->has & NKT_OH_VERSION)
+		json_object_set_new(rec, "version",
+				    json_string(t->origin->version));
 	json_object_set_new(rec, "method",
 			    json_string(t->flow.paris_id
 						? nkt_method_long(t->flow.method)
@@ -245,8 +423,7 @@ static void own_json(json_t *rec, const struct nkt_trace *t,
 			    json_string(nkt_stop_name(t->stop_reason)));
 	json_object_set_new(rec, "stop_hop", json_integer(t->stop_hop));
 	if (t->stop_reason == NKT_STOP_ERROR)
-		json_object_set_new(rec, "error",
-				    json_string(strerror(t->stop_errno)));
+		json_object_set_new(rec, "error", json_string(hop_error(t)));
 	if (t->purpose == NKT_PURPOSE_REPROBE)
 		json_object_set_new(rec, "purpose", json_string("reprobe"));
 	json_object_set_new(rec, "first_ttl", json_integer(t->first_ttl));

@@ -239,9 +239,10 @@ static json_t *target_json(const struct nkt_cmp_obs *o,
 	json_object_set_new(t, "path_transit", json_string(name));
 	json_object_set_new(t, "stop_reason",
 			    json_string(nkt_stop_name(o->stop_reason)));
-	json_object_set_new(t, "dest_hop", o->dest_hop
-						   ? json_integer(o->dest_hop)
-						   : json_null());
+	json_object_set_new(t, "dest_hop",
+			    o->dest_hop && o->dest_hop != NKT_CMP_HOP_UNKNOWN
+				    ? json_integer(o->dest_hop)
+				    : json_null());
 	tmp = nkt_xreallocarray(NULL, o->n_rtt + 1, sizeof(*tmp));
 	memcpy(tmp, o->rtt, o->n_rtt * sizeof(*tmp));
 	json_object_set_new(t, "rtt_ms",

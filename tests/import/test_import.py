@@ -129,8 +129,6 @@ def atlas_hops(rec):
             continue
         rows = [hop_row(r) for r in h.get("result", [])
                 if "x" in r or "error" not in r]
-        if h["hop"] == 255 and all(x[0] == "timeout" for x in rows):
-            continue
         hops[h["hop"]] = sorted(rows, key=repr)
     return hops
 

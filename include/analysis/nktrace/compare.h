@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #define NKT_CMP_RATELIMIT_MAX 32
+#define NKT_CMP_HOP_UNKNOWN 255 /* dest_hop of Atlas's last try */
 #define NKT_CMP_MIN_UNITS 5 /* default of --min-units */
 #define NKT_CMP_DARK_RUN 8  /* unanswered probes at the end that say a
 			       host went dark (and a quarter of its own) */
@@ -55,7 +56,9 @@ struct nkt_cmp_obs {
 	uint16_t dport;
 	uint8_t via;         /* uplink index; 0 = routed */
 	uint8_t stop_reason, stop_hop;
-	uint8_t dest_hop;    /* TTL the destination answered at, 0 if not */
+	uint8_t dest_hop;    /* TTL the destination answered at, 0 if not;
+				NKT_CMP_HOP_UNKNOWN: only Atlas's last try
+				(TTL 255) reached it, at an unknown distance */
 	int reached;         /* the destination answered */
 	struct nkt_attribution attr;  /* of this observation's own path */
 	struct nkt_attribution tattr; /* of the target over this uplink

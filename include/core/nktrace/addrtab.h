@@ -34,7 +34,7 @@ struct nkt_addrtab {
 };
 
 /* Parse an IPv4 or IPv6 address (text) into *addr: the IPv4 address
- * itself, or a handle.  Returns 0, NKT_EINVAL if `s` is no address, or
+ * itself (also when written IPv4-mapped, ::ffff:a.b.c.d), or a handle.  Returns 0, NKT_EINVAL if `s` is no address, or
  * NKT_EFULL after 2^28 distinct handles. */
 int nkt_addrtab_parse(struct nkt_addrtab *t, const char *s, uint32_t *addr);
 

@@ -47,7 +47,8 @@ struct nkt_hop_reply {
 	uint64_t tx_ns;   /* send time, ns since the Unix epoch */
 	uint64_t rtt_ns;
 	uint32_t from;    /* reply source, host order (0 for a timeout) */
-	uint32_t edst;    /* quoted destination when NKT_PF_EDST */
+	uint32_t edst;    /* quoted destination when NKT_PF_EDST (imported:
+			     also of a late reply or duplicate) */
 	uint16_t flags;   /* NKT_PF_* */
 	uint16_t id;      /* probe id */
 	uint16_t size;    /* Atlas size: ICMP payload or TCP segment length */
@@ -65,6 +66,68 @@ struct nkt_hop_reply {
 	uint8_t n_obj;
 	uint32_t mpls[NKT_MPLS_MAX];
 	struct nkt_ext_obj obj[NKT_EXT_OBJ_MAX];
+	/* As an imported record gave them (0 for nktrace's own probes), so
+	 * that writing the trace back gives the record that was read. */
+	uint16_t late;       /* Atlas "late": packets late, with NKT_PF_LATE */
+	uint16_t dstoptsize, hbhoptsize; /* Atlas IPv6 option header sizes */
+	uint8_t reply_tos;   /* Atlas "tos" of a TCP reply */
+	uint8_t ext_version; /* "icmpext" version as read */
+	uint8_t pos;         /* position in the hop's result array */
+	uint8_t has;         /* NKT_RH_*: optional members that were there */
+};
+
+/* Optional reply members an imported record carried. */
+#define NKT_RH_ITTL 0x01   /* "ittl" (even 1) */
+#define NKT_RH_ITOS 0x02   /* "itos" (even 0) */
+#define NKT_RH_TOS 0x04    /* "tos" */
+#define NKT_RH_EXTVER 0x08 /* "icmpext" had a version */
+#define NKT_RH_DSTOPT 0x10 /* "dstoptsize" */
+#define NKT_RH_HBHOPT 0x20 /* "hbhoptsize" */
+#define NKT_RH_DUPINT 0x40 /* "dup" was an integer, not true */
+#define NKT_RH_RTT 0x80    /* an "rtt" came with a report (edst) */
+
+/* Optional record members an imported Atlas record carried. */
+#define NKT_OH_SRC 0x0001      /* "src_addr" */
+#define NKT_OH_DST 0x0002      /* "dst_addr" */
+#define NKT_OH_PARIS 0x0004    /* "paris_id" */
+#define NKT_OH_FROM 0x0008     /* "from" */
+#define NKT_OH_LTS 0x0010      /* "lts" */
+#define NKT_OH_GROUP 0x0020    /* "group_id" */
+#define NKT_OH_BUNDLE 0x0040   /* "bundle" */
+#define NKT_OH_STORED 0x0080   /* "stored_timestamp" */
+#define NKT_OH_MSMNAME 0x0100  /* "msm_name" */
+#define NKT_OH_TYPE 0x0200     /* "type" */
+#define NKT_OH_MVER 0x0400     /* "mver" */
+#define NKT_OH_PRB 0x0800      /* "prb_id" */
+#define NKT_OH_MSM 0x1000      /* "msm_id" */
+#define NKT_OH_DSTNAME 0x2000  /* "dst_name" */
+#define NKT_OH_HOPERR 0x4000   /* a hop-level {"hop", "error"} */
+#define NKT_OH_VERSION 0x10000 /* "version" (nktrace's own records) */
+#define NKT_OH_ATLAS 0x8000    /* the head above is an Atlas record's (else
+				  only `vantage` is known: scamper) */
+
+#define NKT_ORIGIN_SENDERR_MAX 16
+
+/* Who measured an imported Atlas record and how it said so: written back
+ * unchanged (out_atlas.c), so that a record survives import -> write ->
+ * import.  nktrace's own traces have none. */
+struct nkt_origin {
+	int64_t prb_id, msm_id, group_id, bundle, lts, stored_ts, fw;
+	uint32_t has; /* NKT_OH_* */
+	char from[64];     /* the probe's public address */
+	char dst_name[256];
+	char msm_name[32], type[16], mver[16];
+	char version[40];  /* "nktrace 0.3.0" in nktrace's own records */
+	char vantage[96];  /* who measured, as import named it */
+	char error[160];   /* the text of the hop-level or per-reply error */
+	/* Per-reply {"error": ...} entries: packets that could not be sent
+	 * (fw >= 5000), not probes; where they stood. */
+	struct {
+		uint8_t ttl, pos;
+	} senderr[NKT_ORIGIN_SENDERR_MAX];
+	uint8_t n_senderr;
+	uint8_t silent255; /* timeouts of a hop 255 nothing answered (Atlas's
+			      last try); kept out of the trace's hops */
 };
 
 /* Why a trace was made. */
@@ -92,6 +155,7 @@ struct nkt_trace {
 	struct nkt_hop_reply *r; /* sorted by (ttl, attempt), dups after;
 				    end-to-end records (NKT_PF_E2E) last */
 	size_t n, cap;
+	struct nkt_origin *origin; /* imported records only; owned */
 };
 
 /* "COMPLETED", "GAPLIMIT", ... */

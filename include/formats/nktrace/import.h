@@ -19,7 +19,13 @@
  *      firsthop, hop_count and attempts), ICMP(v6) type/code, TCP flags,
  *      "icmpext" MPLS; "cycle-start" records name the monitor; "ping",
  *      "tracelb", "cycle-stop" and "list" records are recognised and left
- *      out.
+ *      out.  reply_size becomes Atlas's size; IPv4-mapped addresses are
+ *      IPv4.  M-Lab's files: the metadata line is left out, the wrapped
+ *      {"Metadata", "CycleStart", "Trace"} form read as its trace.
+ *
+ * Every imported trace carries its origin (trace.h): what the record said
+ * of who measured and the members it had, so that out_atlas.c writes it
+ * back as it was read.
  *
  * Timestamps become the trace's start/end; the vantage point is the Atlas
  * probe ("prb 12345"), the scamper monitor (cycle-start hostname) or the
