@@ -211,9 +211,12 @@ void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
 {
 	size_t *s = sorted_by_unit(obs, NULL, n), i = 0, j, k;
 
-	/* Runs of one (unit, via), in observation order within each: a
-	 * defined transit seen by any (those that reached the target first),
-	 * else another AS right before North Korea, else unattributed. */
+	/* Runs of one (unit, via), in observation order within each.  A
+	 * path that went over a defined transit keeps it (the unit's paths
+	 * may go over two: a change during a long import, a split at the
+	 * border); one that showed none takes the unit's: a defined transit
+	 * seen by any (those that reached the target first), else another
+	 * AS right before North Korea, else unattributed. */
 	while (i < n) {
 		const struct nkt_cmp_obs *best = NULL, *other = NULL;
 		uint32_t seen = 0;
@@ -236,7 +239,9 @@ void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
 			best = other;
 		for (k = i; k < j; k++) {
 			struct nkt_cmp_obs *o = &obs[s[k]];
-			if (best != NULL)
+			if (o->attr.transit >= 0)
+				o->tattr = o->attr;
+			else if (best != NULL)
 				o->tattr = best->attr;
 			else {
 				memset(&o->tattr, 0, sizeof(o->tattr));

@@ -356,7 +356,23 @@ static void dark_hosts(const struct nkt_hist_group *g,
 	free(b);
 }
 
-/* A /24 moving between transits. */
+/* How many of a /24's targets (imports: targets seen from a vantage
+ * point) went over `transit` in a cycle, of how many. */
+static void prefix_units(const struct nkt_hist_cycle *c, const char *prefix,
+			 const char *transit, uint32_t *on, uint32_t *total)
+{
+	size_t i;
+	*on = *total = 0;
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->g[i].prefix, prefix) != 0)
+			continue;
+		*total += c->g[i].targets;
+		if (strcmp(c->g[i].transit, transit) == 0)
+			*on += c->g[i].targets;
+	}
+}
+
+/* A /24 moving between transits, with how many of its paths moved. */
 static void prefix_moved(const char *p, const struct nkt_hist_cycle *cur,
 			 const struct nkt_hist_cycle *pc, struct nkt_event **ev,
 			 size_t *n)
@@ -371,9 +387,13 @@ static void prefix_moved(const char *p, const struct nkt_hist_cycle *cur,
 	e = add(ev, n, "prefix_moved", p, "");
 	snprintf(e->from, sizeof(e->from), "%s", was);
 	snprintf(e->to, sizeof(e->to), "%s", now);
-	if (!strstr(now, " and ") && !strstr(was, " and "))
+	if (!strstr(now, " and ") && !strstr(was, " and ")) {
+		uint32_t on, total;
+		prefix_units(cur, p, now, &on, &total);
 		snprintf(e->message, sizeof(e->message),
-			 "%s moved from %s to %s", p, was, now);
+			 "%s moved from %s to %s (%u of %u paths)", p, was, now,
+			 on, total);
+	}
 	else
 		snprintf(e->message, sizeof(e->message),
 			 "%s now goes over %s (was %s)", p, now, was);

@@ -36,6 +36,14 @@ const char nkt_cli_import_help[] =
 	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
 	"      --min-units N   independent units a verdict needs on each "
 	"side (5)\n"
+	"      --db FILE       backfill the history FILE (as `nktrace run "
+	"--db`): the\n"
+	"                      results become its cycles, one per bucket "
+	"of result\n"
+	"                      time, with their events; importing the same "
+	"results\n"
+	"                      again adds nothing\n"
+	"      --bucket T      the length of those cycles (15m; 1m-7d)\n"
 	"      --max-errors N  print at most N input errors (20; all are "
 	"counted)\n"
 	"  -q, --quiet         no report on standard output\n"
@@ -76,6 +84,10 @@ static const struct nkt_opt import_table[] = {
 	{.name = "traces", .kind = NKT_OPT_STR, .off = I(traces_out)},
 	{.name = "per-vantage", .kind = NKT_OPT_FLAG, .off = I(per_vantage)},
 	{.name = "detail", .kind = NKT_OPT_FLAG, .off = I(detail)},
+	{.name = "db", .kind = NKT_OPT_STR, .off = I(history), .lo = 1},
+	{.name = "bucket", .kind = NKT_OPT_DURATION, .off = I(bucket_ns),
+	 .lo = 60 * NKT_NS_PER_S, .hi = 7 * 86400 * NKT_NS_PER_S,
+	 .scale = NKT_NS_PER_S},
 	{.name = "max-errors", .kind = NKT_OPT_UINT, .off = I(max_errors),
 	 .size = sizeof(uint64_t), .hi = 1000000000},
 	{.name = "quiet", .letter = 'q', .kind = NKT_OPT_FLAG,
@@ -97,5 +109,6 @@ int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
 	memset(o, 0, sizeof(*o));
 	nkt_analysis_opts_default(&o->a);
 	o->max_errors = 20;
+	o->bucket_ns = 15 * 60 * NKT_NS_PER_S;
 	return nkt_cli_parse(&import_spec, argc, argv, o, err);
 }

@@ -9,6 +9,7 @@
 #include "nktrace/annot_out.h"
 #include "cmd.h"
 #include "cmd_common.h"
+#include "cmd_import.h"
 #include "nktrace/impagg.h"
 #include "nktrace/infile.h"
 #include "nktrace/out_compare.h"
@@ -25,30 +26,6 @@
 #include <unistd.h>
 
 
-
-/* Per input file and in total. */
-struct counts {
-	uint64_t records, traces, atlas, scamper, nktrace, ignored, malformed;
-	uint64_t not_traceroute, failed, meta;
-};
-
-struct importer {
-	struct nkt_import_opts o;
-	struct nkt_addrtab at;
-	struct nkt_impagg agg;
-	struct nkt_annot_ctx actx;
-	struct nkt_targetdb *tdb;
-	struct nkt_transits *trans;
-	struct nkt_out_opts oo;
-	const char *via_name[256];
-	char via_store[255][64];
-	size_t n_via;
-	struct nkt_outfile tout;
-	int tout_open, tout_failed;
-	uint64_t errors_printed, t0, t1;
-	struct counts total;
-	json_t *inputs;
-};
 
 static uint8_t via_index(struct importer *im, const char *name)
 {
@@ -97,23 +74,33 @@ static void dest_hop_loss(const struct nkt_trace *t, struct nkt_cmp_obs *o)
 	}
 }
 
-static void one_trace(struct importer *im, struct nkt_trace *t,
-		      const struct nkt_import_meta *m)
+void nkt__import_observe(struct importer *im, struct nkt_trace *t,
+			 const struct nkt_import_meta *m,
+			 struct nkt_cmp_obs *o)
 {
 	struct nkt_aspath p;
 	struct nkt_attribution a;
-	struct nkt_cmp_obs o;
 
 	t->via = via_index(im, m->via);
 	nkt_annot_aspath(&im->actx, t, &p);
 	nkt_transit_attribute(im->trans, &p, &a);
-	nkt_cmp_observe(t, &p, &a, im->tdb, &o);
+	nkt_cmp_observe(t, &p, &a, im->tdb, o);
 	if (nkt_addrtab_is_handle(&im->at, t->flow.dst))
-		o.prefix = nkt_addrtab_prefix(&im->at, t->flow.dst,
-					      &o.prefix_len);
-	dest_hop_loss(t, &o);
+		o->prefix = nkt_addrtab_prefix(&im->at, t->flow.dst,
+					       &o->prefix_len);
+	dest_hop_loss(t, o);
+}
+
+static void one_trace(struct importer *im, struct nkt_trace *t,
+		      const struct nkt_import_meta *m)
+{
+	struct nkt_cmp_obs o;
+
+	nkt__import_observe(im, t, m, &o);
 	nkt_impagg_add(&im->agg, nkt_impagg_vantage(&im->agg, m->vantage),
 		       &o);
+	if (im->bf != NULL)
+		nkt_backfill_add(im->bf, im, t, m, &o);
 	nkt_cmp_obs_free(&o);
 	if (t->start_ns && (im->t0 == 0 || t->start_ns < im->t0))
 		im->t0 = t->start_ns;
@@ -396,6 +383,10 @@ static int open_importer(struct importer *im, struct nkt_outfile *jout,
 			return nkt_fail("import", &err);
 		im->tout_open = 1;
 	}
+	if (im->o.history != NULL &&
+	    (im->bf = nkt_backfill_new(im->o.history, im->o.bucket_ns,
+				       &err)) == NULL)
+		return nkt_fail("import", &err);
 	return NKT_EXIT_OK;
 }
 
@@ -470,6 +461,17 @@ static int close_output(struct nkt_outfile *of, const char *path, int bad)
 	return NKT_EXIT_OK;
 }
 
+void nkt__import_cfg(const struct importer *im, struct nkt_cmp_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->transits = im->trans;
+	cfg->tdb = im->tdb;
+	cfg->addrs = &im->at;
+	cfg->level = im->o.a.level;
+	cfg->min_units = im->o.a.min_units;
+	memcpy(cfg->via_name, im->via_name, sizeof(cfg->via_name));
+}
+
 /* The summary: on standard output, and as JSON (with per vantage point
  * figures) when asked.  Returns the JSON, or NULL. */
 static json_t *summarize(struct importer *im, int want_json,
@@ -478,27 +480,27 @@ static json_t *summarize(struct importer *im, int want_json,
 	struct nkt_cmp_cfg cfg;
 	struct nkt_cmp_obs *obs;
 	const uint32_t *vant;
-	json_t *sum = NULL, *pv;
+	json_t *sum = NULL, *pv, *mixed;
 	size_t n;
 
 	obs = nkt_impagg_obs(&im->agg, &vant, &n);
 	nkt_cmp_unify(obs, n);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.transits = im->trans;
-	cfg.tdb = im->tdb;
-	cfg.addrs = &im->at;
-	cfg.level = im->o.a.level;
-	cfg.min_units = im->o.a.min_units;
-	memcpy(cfg.via_name, im->via_name, sizeof(cfg.via_name));
+	nkt__import_cfg(im, &cfg);
 	nkt_cmp_summarize(obs, n, &cfg, r);
-	if (!im->o.quiet)
+	mixed = nkt__import_mixed(im, obs, n);
+	if (!im->o.quiet) {
 		print_summary(im, n, r, &cfg);
-	if (!want_json && !im->o.per_vantage)
+		nkt__import_mixed_text(im, mixed);
+	}
+	if (!want_json && !im->o.per_vantage) {
+		json_decref(mixed);
 		return NULL;
+	}
 	pv = per_vantage(im, obs, vant, n, &cfg,
 			 im->o.per_vantage && !im->o.quiet);
 	if (!want_json) {
 		json_decref(pv);
+		json_decref(mixed);
 		return NULL;
 	}
 	sum = nkt_cmp_json(r, obs, n, &cfg, im->t0, im->t1);
@@ -508,6 +510,7 @@ static json_t *summarize(struct importer *im, int want_json,
 	json_object_set_new(sum, "input", input_json(im, n));
 	json_object_set(sum, "files", im->inputs);
 	json_object_set_new(sum, "vantage_points", pv);
+	json_object_set_new(sum, "mixed_attribution", mixed);
 	return sum;
 }
 
@@ -516,6 +519,7 @@ static void close_importer(struct importer *im)
 	if (im->tout_open)
 		nkt_outfile_abort(&im->tout);
 	json_decref(im->inputs);
+	nkt_backfill_free(im->bf);
 	nkt_impagg_free(&im->agg);
 	nkt_addrtab_free(&im->at);
 	nkt_annot_close(im->actx.an);
@@ -558,6 +562,10 @@ int nkt_cmd_import(int argc, char **argv)
 		im->tout_open = 0;
 		code |= close_output(&im->tout, im->o.traces_out,
 				     im->tout_failed);
+	}
+	if (im->bf != NULL && nkt_backfill_store(im->bf, im, &err) != NKT_OK) {
+		fprintf(stderr, "nktrace import: %s\n", err.msg);
+		code = NKT_EXIT_FAIL;
 	}
 	if (fflush(stdout) != 0)
 		code = NKT_EXIT_FAIL;

@@ -72,6 +72,14 @@ static const char *const migrations[] = {
 	/* 4: the border hop's distance, so that a border hidden by loss is
 	 * not taken for a new one. */
 	"ALTER TABLE prefix_stats ADD COLUMN border_hop INTEGER;",
+	/* 5: cycles made by `import --db` from results measured elsewhere
+	 * (runs.source 'import'), and each result's key, so that importing
+	 * it again adds nothing. */
+	"ALTER TABLE runs ADD COLUMN source TEXT;"
+	"CREATE TABLE imported ("
+	"  key TEXT PRIMARY KEY,"
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
+	"CREATE INDEX imported_run ON imported(run);",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,
@@ -279,6 +287,7 @@ void nkt_history_close(struct nkt_history *h)
 {
 	if (h == NULL)
 		return;
+	sqlite3_finalize(h->has_key);
 	sqlite3_close(h->db);
 	free(h);
 }

@@ -13,6 +13,7 @@
 
 struct nkt_history {
 	sqlite3 *db;
+	sqlite3_stmt *has_key; /* nkt_history_has_key's, prepared once */
 };
 
 /* "history: WHAT: sqlite's message" in err; returns NKT_ESYS. */

@@ -40,6 +40,37 @@ int nkt_history_discovered(struct nkt_history *h, uint32_t **addrs,
 	return NKT_OK;
 }
 
+int nkt_history_import_run(struct nkt_history *h, int64_t start,
+			   int64_t *run, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*run = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT id FROM runs WHERE source = 'import' "
+			       "AND start = ? ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, start);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*run = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+int nkt_history_has_key(struct nkt_history *h, const char *key,
+			int *present, struct nkt_err *err)
+{
+	if (h->has_key == NULL &&
+	    sqlite3_prepare_v2(h->db, "SELECT 1 FROM imported WHERE key = ?",
+			       -1, &h->has_key, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_reset(h->has_key);
+	sqlite3_bind_text(h->has_key, 1, key, -1, SQLITE_STATIC);
+	*present = sqlite3_step(h->has_key) == SQLITE_ROW;
+	sqlite3_reset(h->has_key);
+	return NKT_OK;
+}
+
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n)
 {
 	size_t i;

@@ -208,7 +208,8 @@ static int store_run(struct nkt_history *h, const struct nkt_cycle_record *c,
 			       "INSERT INTO runs (start, end, status, error, "
 			       "targets, observations, probes, "
 			       "capture_dropped, version, summary, "
-			       "summary_size) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			       "summary_size, source) VALUES "
+			       "(?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return nkt__hist_fail(h, err, "prepare");
 	if (c->summary != NULL)
@@ -223,6 +224,7 @@ static int store_run(struct nkt_history *h, const struct nkt_cycle_record *c,
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)c->probes);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)c->dropped);
 	nkt__hist_bind_text(st, 9, vbuf);
+	nkt__hist_bind_text(st, 12, c->source);
 	if (summary != NULL) {
 		/* The compare summary (data/compare.schema.md), compressed:
 		 * most of a cycle's size is its per-target detail. */
@@ -309,6 +311,39 @@ static int store_events(struct nkt_history *h, int64_t run,
 	return rc;
 }
 
+/* The keys of the results an imported cycle holds. */
+static int store_keys(struct nkt_history *h, int64_t run,
+		      const struct nkt_cycle_record *c, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = NKT_OK;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT OR REPLACE INTO imported (key, run) "
+			       "VALUES (?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	for (i = 0; i < c->n_keys && rc == NKT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, run);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = nkt__hist_fail(h, err, "imported");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The run an imported cycle replaces goes, with all that hangs off it. */
+static int drop_run(struct nkt_history *h, int64_t run, struct nkt_err *err)
+{
+	char sql[64];
+	snprintf(sql, sizeof(sql), "DELETE FROM runs WHERE id = %lld",
+		 (long long)run);
+	return nkt__hist_exec(h, sql, err);
+}
+
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err)
 {
@@ -316,7 +351,11 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 
 	if (nkt__hist_exec(h, "BEGIN IMMEDIATE", err) != NKT_OK)
 		return NKT_ESYS;
+	if (c->replaces > 0 && (rc = drop_run(h, c->replaces, err)) != NKT_OK)
+		goto fail;
 	if ((rc = store_run(h, c, run, err)) != NKT_OK)
+		goto fail;
+	if (c->n_keys > 0 && (rc = store_keys(h, *run, c, err)) != NKT_OK)
 		goto fail;
 	if (c->res != NULL &&
 	    ((rc = store_stats(h, *run, c->res, c->transits, err)) !=

@@ -158,7 +158,8 @@ static void test_prefix_moved(void)
 	CHECK_STR(ev[0].prefix, P177);
 	CHECK_STR(ev[0].from, "TTK");
 	CHECK_STR(ev[0].to, "China Unicom");
-	CHECK_STR(ev[0].message, P177 " moved from TTK to China Unicom");
+	CHECK_STR(ev[0].message,
+		  P177 " moved from TTK to China Unicom (3 of 3 paths)");
 
 	/* Split: 2 of 3 targets over China, 1 over TTK. */
 	b[2] = grp(P177, "China Unicom", 2.0 / 3, 2, 2, 29.4, 0.1, 40, 0,

@@ -308,7 +308,9 @@ static void test_migrate(const char *path)
 	sqlite3_open(path, &db);
 	CHECK_INT(sqlite3_exec(db,
 			       "ALTER TABLE prefix_stats DROP COLUMN "
-			       "border_hop; PRAGMA user_version = 3",
+			       "border_hop; DROP TABLE imported; "
+			       "ALTER TABLE runs DROP COLUMN source; "
+			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(db);
@@ -334,6 +336,57 @@ static void test_migrate(const char *path)
 	nkt_history_close(h);
 }
 
+/* import --db's cycles: found by bucket, their keys known, a bucket
+ * replaced in one transaction (the old run and its keys gone). */
+static void test_import_runs(const char *path)
+{
+	struct nkt_err err = {0, ""};
+	struct nkt_history *h = nkt_history_open(path, 0, &err);
+	struct nkt_cycle_record c;
+	struct nkt_cmp_result r;
+	const char *k1[] = {"atlas 1 2 100 175.45.176.71"};
+	const char *k2[] = {"atlas 1 2 100 175.45.176.71",
+			    "atlas 1 3 110 175.45.176.71"};
+	int64_t run1 = 0, run2 = 0, found = 0;
+	int present = -1;
+
+	CHECK(h != NULL);
+	if (h == NULL)
+		return;
+	result(&r, "TTK", 19.5);
+	memset(&c, 0, sizeof(c));
+	c.start = 90000;
+	c.end = 90900;
+	c.status = "ok";
+	c.res = &r;
+	c.transits = &defs;
+	c.source = "import";
+	c.keys = k1;
+	c.n_keys = 1;
+	CHECK_INT(nkt_history_store(h, &c, &run1, &err), 0);
+	CHECK_INT(nkt_history_import_run(h, 90000, &found, &err), 0);
+	CHECK_INT(found, run1);
+	CHECK_INT(nkt_history_import_run(h, 1000, &found, &err), 0);
+	CHECK_INT(found, 0); /* a measured cycle is not an import's */
+	CHECK_INT(nkt_history_has_key(h, k1[0], &present, &err), 0);
+	CHECK_INT(present, 1);
+	CHECK_INT(nkt_history_has_key(h, k2[1], &present, &err), 0);
+	CHECK_INT(present, 0);
+	c.keys = k2;
+	c.n_keys = 2;
+	c.replaces = run1;
+	CHECK_INT(nkt_history_store(h, &c, &run2, &err), 0);
+	CHECK(run2 > 0);
+	CHECK_INT(scalar(path, "SELECT count(*) FROM runs WHERE start = 90000"),
+		  1);
+	CHECK_INT(scalar(path, "SELECT count(*) FROM imported"), 2);
+	CHECK_INT(scalar(path, "SELECT count(DISTINCT run) FROM imported"), 1);
+	CHECK_INT(nkt_history_has_key(h, k2[1], &present, &err), 0);
+	CHECK_INT(present, 1);
+	nkt_cmp_result_free(&r);
+	nkt_history_close(h);
+}
+
 int main(void)
 {
 	char path[512], cmd[600];
@@ -345,6 +398,7 @@ int main(void)
 	test_store_and_read(path);
 	test_readonly(path);
 	test_migrate(path);
+	test_import_runs(path);
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -244,6 +244,8 @@ struct nkt_import_opts {
 	struct nkt_analysis_opts a;
 	int format; /* enum nkt_import_fmt */
 	const char *json_out, *traces_out;
+	const char *history; /* --db: backfill this history */
+	uint64_t bucket_ns;  /* --bucket: its cycles' length (15 min) */
 	uint64_t max_errors;
 	int per_vantage, detail, quiet;
 	const char *files[NKT_CLI_FILES_MAX]; /* inputs; none: stdin */

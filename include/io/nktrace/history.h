@@ -10,7 +10,9 @@
  * summary JSON), transit_stats, prefix_stats, host_stats (each transit's
  * hosts: what detection compares over the same hosts; schema 2),
  * discovered (the hosts the last discovery found; schema 3), the border
- * hop's distance in prefix_stats (schema 4), traces
+ * hop's distance in prefix_stats (schema 4), imported (the keys of the
+ * results `import --db` made cycles of, runs.source 'import'; schema 5),
+ * traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -26,7 +28,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 4
+#define NKT_HISTORY_SCHEMA 5
 
 struct nkt_history;
 
@@ -62,12 +64,28 @@ struct nkt_cycle_record {
 					     hosts that answered */
 	size_t n_found;
 	int64_t found_time;               /* its time (Unix s); 0: none */
+	/* import --db: the cycle of a bucket of imported results */
+	const char *source;               /* "import"; NULL: measured here */
+	const char *const *keys;          /* its results' keys */
+	size_t n_keys;
+	int64_t replaces;                 /* a run this one replaces (the
+					     same bucket, fewer results);
+					     0: none */
 };
 
 /* Write one cycle in one transaction; *run gets its id.  Returns 0 or
  * NKT_ESYS. */
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err);
+
+/* The run `import --db` made of the bucket starting at `start` (Unix s),
+ * into *run (0 if none). */
+int nkt_history_import_run(struct nkt_history *h, int64_t start,
+			   int64_t *run, struct nkt_err *err);
+
+/* Whether a result with this key is already in the history (*present). */
+int nkt_history_has_key(struct nkt_history *h, const char *key,
+			int *present, struct nkt_err *err);
 
 /* The hosts of the latest discovery stored (*addrs allocated) and its
  * time (Unix s; 0 and no hosts if none). */

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: ISC
+/*
+ * import_backfill.c: `nktrace import --db HISTORY --bucket T`: imported
+ * results as cycles of a history, one per bucket of result time, each
+ * analysed as `run` analyses its own cycles (the same summary, statistics
+ * and events), so that archived RIPE Atlas results and nktrace's own
+ * cycles read alike in `report`.
+ *
+ * Idempotent: every result has a key (Atlas: measurement, probe, time,
+ * destination; others: vantage point, destination, start, flow) kept in
+ * the history; a result already there is left out, and a bucket that
+ * gains results replaces its earlier cycle with one made of both, in one
+ * transaction.  Buckets are stored in time order, each one's events
+ * found against the cycles before it.  Memory holds the buckets' folded
+ * paths and their records until they are stored.
+ */
+#include "cmd_import.h"
+#include "nktrace/detect.h"
+#include "nktrace/history.h"
+#include "nktrace/keyhash.h"
+#include "nktrace/out_atlas.h"
+#include "nktrace/out_compare.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct bucket {
+	int64_t start;            /* Unix s */
+	struct nkt_impagg agg;    /* its paths */
+	char *nd;                 /* its records, NDJSON */
+	size_t nd_len, nd_cap;
+	char **keys;
+	size_t n_keys, cap_keys;
+	uint64_t t0, t1;          /* first start, last end (ns) */
+};
+
+struct nkt_backfill {
+	struct nkt_history *h;
+	int64_t len;              /* bucket length, s */
+	struct bucket *b;
+	size_t n, cap;
+	uint64_t *seen;           /* key hashes of this input (open
+				     addressing, 0 = empty) */
+	size_t n_seen, nslot;
+	uint64_t results, repeated, ipv6;
+};
+
+static const struct nkt_key key_hash = {0x6261636b66696c6cULL,
+					0x696d706f72746b65ULL};
+
+/* A result's identity: who measured what when. */
+static void result_key(const struct nkt_trace *t,
+		       const struct nkt_import_meta *m,
+		       const struct nkt_addrtab *at, char *buf, size_t len)
+{
+	char dst[NKT_ADDRSTRLEN];
+	nkt_addrtab_fmt(at, t->flow.dst, dst);
+	if (t->origin != NULL && (t->origin->has & NKT_OH_ATLAS) &&
+	    t->origin->prb_id > 0 && !(t->origin->has & NKT_OH_VERSION))
+		snprintf(buf, len, "atlas %" PRId64 " %" PRId64 " %" PRIu64
+				   " %s",
+			 t->origin->msm_id, t->origin->prb_id,
+			 (uint64_t)(t->start_ns / NKT_NS_PER_S), dst);
+	else
+		snprintf(buf, len, "%s|%s|%s|%" PRIu64 "|%u|%u|%u|%u|%u",
+			 m->source, m->vantage, dst, (uint64_t)(t->start_ns / 1000),
+			 t->flow.method, t->flow.paris_id, t->flow.sport,
+			 t->flow.dport, t->via);
+}
+
+/* Whether this input had the key already; remembers it. */
+static int seen_before(struct nkt_backfill *b, const char *key)
+{
+	uint64_t k = nkt_keyhash(&key_hash, key, strlen(key)) | 1;
+	size_t i, s;
+
+	if ((b->n_seen + 1) * 2 > b->nslot) {
+		size_t nslot = b->nslot ? b->nslot * 2 : 1024;
+		uint64_t *slot = nkt_xcalloc(nslot, sizeof(*slot));
+		for (i = 0; i < b->nslot; i++) {
+			if (b->seen[i] == 0)
+				continue;
+			for (s = b->seen[i] & (nslot - 1); slot[s];
+			     s = (s + 1) & (nslot - 1))
+				;
+			slot[s] = b->seen[i];
+		}
+		free(b->seen);
+		b->seen = slot;
+		b->nslot = nslot;
+	}
+	for (s = k & (b->nslot - 1); b->seen[s]; s = (s + 1) & (b->nslot - 1))
+		if (b->seen[s] == k)
+			return 1;
+	b->seen[s] = k;
+	b->n_seen++;
+	return 0;
+}
+
+static struct bucket *bucket_of(struct nkt_backfill *b, int64_t start)
+{
+	struct bucket *k;
+	size_t i;
+
+	for (i = b->n; i > 0; i--) /* results come mostly in time order */
+		if (b->b[i - 1].start == start)
+			return &b->b[i - 1];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->b = nkt_xreallocarray(b->b, b->cap, sizeof(*b->b));
+	}
+	k = &b->b[b->n++];
+	memset(k, 0, sizeof(*k));
+	k->start = start;
+	return k;
+}
+
+/* Fold a result into its bucket (key already checked). */
+static void bucket_add(struct bucket *k, struct importer *im,
+		       const struct nkt_trace *t,
+		       const struct nkt_import_meta *m,
+		       const struct nkt_cmp_obs *o, const char *key)
+{
+	json_t *rec = nkt_atlas_trace(t, &im->oo);
+	char *line = json_dumps(rec, NKT_JSON_FLAGS);
+	size_t n = line ? strlen(line) : 0;
+
+	json_decref(rec);
+	if (n > 0) {
+		if (k->nd_len + n + 2 > k->nd_cap) {
+			k->nd_cap = (k->nd_len + n + 2) * 2;
+			k->nd = nkt_xrealloc(k->nd, k->nd_cap);
+		}
+		memcpy(k->nd + k->nd_len, line, n);
+		k->nd_len += n;
+		k->nd[k->nd_len++] = '\n';
+		k->nd[k->nd_len] = '\0';
+	}
+	free(line);
+	nkt_impagg_add(&k->agg, nkt_impagg_vantage(&k->agg, m->vantage), o);
+	if (k->n_keys == k->cap_keys) {
+		k->cap_keys = k->cap_keys ? k->cap_keys * 2 : 64;
+		k->keys = nkt_xreallocarray(k->keys, k->cap_keys,
+					    sizeof(*k->keys));
+	}
+	k->keys[k->n_keys++] = nkt_xstrdup(key);
+	if (t->start_ns && (k->t0 == 0 || t->start_ns < k->t0))
+		k->t0 = t->start_ns;
+	if (t->end_ns > k->t1)
+		k->t1 = t->end_ns;
+}
+
+struct nkt_backfill *nkt_backfill_new(const char *path, uint64_t bucket_ns,
+				      struct nkt_err *err)
+{
+	struct nkt_history *h = nkt_history_open(path, 0, err);
+	struct nkt_backfill *b;
+
+	if (h == NULL)
+		return NULL;
+	b = nkt_xcalloc(1, sizeof(*b));
+	b->h = h;
+	b->len = (int64_t)(bucket_ns / NKT_NS_PER_S);
+	return b;
+}
+
+void nkt_backfill_add(struct nkt_backfill *b, struct importer *im,
+		      const struct nkt_trace *t, const struct nkt_import_meta *m,
+		      const struct nkt_cmp_obs *o)
+{
+	char key[256];
+	int64_t s = (int64_t)(t->start_ns / NKT_NS_PER_S);
+
+	/* The history holds IPv4 /24s (North Korea has no IPv6). */
+	if (nkt_addrtab_is_handle(&im->at, t->flow.dst)) {
+		b->ipv6++;
+		return;
+	}
+	b->results++;
+	result_key(t, m, &im->at, key, sizeof(key));
+	if (seen_before(b, key)) {
+		b->repeated++;
+		return;
+	}
+	bucket_add(bucket_of(b, s - s % b->len), im, t, m, o, key);
+}
+
+/* The records of an earlier import's cycle of this bucket, back into it
+ * (those this input had too are there already).  Returns 0 or an error. */
+static int merge_stored(struct nkt_backfill *b, struct importer *im,
+			struct bucket *k, int64_t run, struct nkt_err *err)
+{
+	size_t len = 0;
+	char *nd = nkt_history_traces(b->h, run, &len, err), *line, *next;
+
+	if (nd == NULL)
+		return err->code ? NKT_ESYS : NKT_OK;
+	for (line = nd; line < nd + len && *line; line = next) {
+		struct nkt_import_state st;
+		struct nkt_import_meta m;
+		struct nkt_trace *t;
+		struct nkt_cmp_obs o;
+		struct nkt_err e = {0, ""};
+		json_error_t je;
+		json_t *rec;
+		char key[256];
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : nd + len;
+		rec = json_loadb(line, (size_t)(next - line), 0, &je);
+		memset(&st, 0, sizeof(st));
+		if (rec == NULL || nkt_import_record(rec, NKT_IMPORT_AUTO, &im->at,
+						     &st, &t, &m, &e) != NKT_OK) {
+			json_decref(rec);
+			continue;
+		}
+		json_decref(rec);
+		result_key(t, &m, &im->at, key, sizeof(key));
+		if (!seen_before(b, key)) {
+			nkt__import_observe(im, t, &m, &o);
+			bucket_add(k, im, t, &m, &o, key);
+			nkt_cmp_obs_free(&o);
+		}
+		nkt_trace_free(t);
+	}
+	free(nd);
+	return NKT_OK;
+}
+
+/* Whether the bucket holds a result the history lacks. */
+static int has_new(struct nkt_backfill *b, const struct bucket *k,
+		   struct nkt_err *err, int *fresh)
+{
+	size_t i;
+	*fresh = 0;
+	for (i = 0; i < k->n_keys && !*fresh; i++) {
+		int present = 0;
+		if (nkt_history_has_key(b->h, k->keys[i], &present, err) !=
+		    NKT_OK)
+			return NKT_ESYS;
+		*fresh = !present;
+	}
+	return NKT_OK;
+}
+
+static void print_bucket(const struct bucket *k, int64_t len, int64_t run,
+			 int replaced, const struct nkt_event *ev, size_t n_ev)
+{
+	char when[32];
+	time_t t0 = (time_t)k->start;
+	struct tm tm;
+	size_t i;
+
+	gmtime_r(&t0, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%s +%llds run %lld: %zu results from %zu vantage points%s; "
+	       "%zu event%s\n",
+	       when, (long long)len, (long long)run, k->n_keys,
+	       k->agg.n_vantage, replaced ? " (replaces the earlier import)" : "",
+	       n_ev, n_ev == 1 ? "" : "s");
+	for (i = 0; i < n_ev; i++)
+		printf("  event %s: %s\n", ev[i].kind, ev[i].message);
+}
+
+/* One bucket as a cycle: summary, events, stored. */
+static int store_bucket(struct nkt_backfill *b, struct importer *im,
+			struct bucket *k, int64_t replaces, size_t *n_events,
+			struct nkt_err *err)
+{
+	struct nkt_cycle_record rec;
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result res;
+	struct nkt_hist_cycle cur, *prev = NULL;
+	struct nkt_event *ev = NULL;
+	struct nkt_cmp_obs *obs;
+	const uint32_t *vant;
+	size_t n, n_ev = 0, n_prev = 0;
+	int64_t run = 0;
+	int rc;
+
+	obs = nkt_impagg_obs(&k->agg, &vant, &n);
+	nkt_cmp_unify(obs, n);
+	nkt__import_cfg(im, &cfg);
+	nkt_cmp_summarize(obs, n, &cfg, &res);
+	nkt_hist_from_result(&res, NULL, 0, k->start, &cur);
+	if (nkt_history_recent(b->h, k->start, 6, &prev, &n_prev, err) !=
+	    NKT_OK) {
+		nkt_hist_cycle_free(&cur);
+		nkt_cmp_result_free(&res);
+		return NKT_ESYS;
+	}
+	nkt_detect(&cur, prev, n_prev, &ev, &n_ev);
+	memset(&rec, 0, sizeof(rec));
+	rec.start = k->start;
+	rec.end = k->start + b->len;
+	rec.status = "ok";
+	rec.res = &res;
+	rec.transits = im->trans;
+	rec.summary = nkt_cmp_json(&res, obs, n, &cfg, k->t0, k->t1);
+	json_object_set_new(rec.summary, "type", json_string("import"));
+	rec.traces = k->nd;
+	rec.traces_len = k->nd_len;
+	rec.n_traces = k->n_keys;
+	rec.events = ev;
+	rec.n_events = n_ev;
+	rec.targets = res.targets;
+	rec.observations = n;
+	rec.source = "import";
+	rec.keys = (const char *const *)k->keys;
+	rec.n_keys = k->n_keys;
+	rec.replaces = replaces;
+	rc = nkt_history_store(b->h, &rec, &run, err);
+	if (rc == NKT_OK && !im->o.quiet)
+		print_bucket(k, b->len, run, replaces > 0, ev, n_ev);
+	*n_events += n_ev;
+	json_decref(rec.summary);
+	free(ev);
+	nkt_hist_cycle_free(&cur);
+	nkt_hist_cycles_free(prev, n_prev);
+	nkt_cmp_result_free(&res);
+	return rc;
+}
+
+static int by_start(const void *x, const void *y)
+{
+	const struct bucket *a = x, *b = y;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
+		       struct nkt_err *err)
+{
+	size_t i, stored = 0, replaced = 0, known = 0, n_events = 0;
+
+	if (b->n > 1)
+		qsort(b->b, b->n, sizeof(*b->b), by_start);
+	for (i = 0; i < b->n; i++) {
+		struct bucket *k = &b->b[i];
+		int64_t prev_run = 0;
+		int fresh = 0;
+		if (has_new(b, k, err, &fresh) != NKT_OK)
+			return NKT_ESYS;
+		if (!fresh) {
+			known++;
+			continue;
+		}
+		if (nkt_history_import_run(b->h, k->start, &prev_run, err) !=
+			    NKT_OK ||
+		    (prev_run > 0 &&
+		     merge_stored(b, im, k, prev_run, err) != NKT_OK) ||
+		    store_bucket(b, im, k, prev_run, &n_events, err) != NKT_OK)
+			return NKT_ESYS;
+		stored++;
+		replaced += prev_run > 0;
+	}
+	if (!im->o.quiet)
+		printf("nktrace import: history %s: %zu cycles of %llds stored "
+		       "(%zu replacing an earlier import's), %zu buckets "
+		       "already in it, %zu events; %llu results (%llu "
+		       "repeated in the input%s)\n",
+		       im->o.history, stored, (long long)b->len, replaced,
+		       known, n_events, (unsigned long long)b->results,
+		       (unsigned long long)b->repeated,
+		       b->ipv6 ? ", IPv6 results left out" : "");
+	return NKT_OK;
+}
+
+void nkt_backfill_free(struct nkt_backfill *b)
+{
+	size_t i, j;
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->n; i++) {
+		struct bucket *k = &b->b[i];
+		free(k->nd);
+		for (j = 0; j < k->n_keys; j++)
+			free(k->keys[j]);
+		free(k->keys);
+		nkt_impagg_free(&k->agg);
+	}
+	free(b->b);
+	free(b->seen);
+	nkt_history_close(b->h);
+	free(b);
+}
