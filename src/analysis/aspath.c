@@ -21,9 +21,12 @@ uint64_t nkt_trace_hop_rtt(const struct nkt_trace *t, uint8_t ttl,
 
 	for (i = 0; i < t->n && n < 64; i++) {
 		const struct nkt_hop_reply *h = &t->r[i];
+		/* to the microsecond, as records print them: the median of
+		 * two replies is then the same for a run and for its records
+		 * imported back */
 		if (h->ttl == ttl && (h->flags & NKT_PF_REPLY) &&
 		    !(h->flags & (NKT_PF_DUP | NKT_PF_E2E)) && h->from == addr)
-			v[n++] = h->rtt_ns;
+			v[n++] = (h->rtt_ns + 500) / 1000 * 1000;
 	}
 	if (n == 0)
 		return 0;

@@ -197,8 +197,8 @@ def same(a, b, path=""):
         return [x for i, (u, v) in enumerate(zip(a, b))
                 for x in same(u, v, "%s[%d]" % (path, i))]
     if isinstance(a, float) and isinstance(b, (int, float)):
-        return [] if abs(a - b) <= 0.002 else [path]
-    return [] if a == b else [path]
+        return [] if abs(a - b) <= 0.002 else ["%s: %r vs %r" % (path, a, b)]
+    return [] if a == b else ["%s: %r vs %r" % (path, a, b)]
 
 
 if p.returncode == 0:

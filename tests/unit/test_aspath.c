@@ -236,6 +236,17 @@ static void test_hop_rtt(void)
 	CHECK_U64(nkt_trace_hop_rtt(t, 1, 0x81fa0201u), 3000000);
 	CHECK_U64(nkt_trace_hop_rtt(t, 1, 0x01010101u), 0);
 	nkt_trace_free(t);
+
+	/* Two answers with nanoseconds: their median is taken of the
+	 * microseconds the records print (29.087 and 29.086 ms), so that
+	 * the run and its records imported back agree. */
+	t = make(a, 1);
+	t->r[0].rtt_ns = 29086501;
+	h = nkt_trace_add(t);
+	*h = t->r[0];
+	h->rtt_ns = 29085999;
+	CHECK_U64(nkt_trace_hop_rtt(t, 1, 0x81fa0201u), 29086500);
+	nkt_trace_free(t);
 }
 
 static void test_parsers(void)
