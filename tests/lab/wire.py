@@ -214,7 +214,8 @@ def pairs(frames):
     TTL, protocol name, sport, dport, the reply's source and kind, whether
     it is the probe's first answer (first; later ones are duplicates or
     replays), the interfaces the probe left by and the reply came in by
-    (out_if, in_if) and the wire RTT in ms.  Every reply frame that answers a captured probe
+    (out_if, in_if), the wire RTT in ms and the probe frame's stamp
+    (probe_ts, ns).  Every reply frame that answers a captured probe
     gives one pair (a duplicate reply gives a second pair for the same
     probe); replies whose probe was not captured are counted in
     `unpaired`."""
@@ -277,6 +278,7 @@ def pairs(frames):
         p = before[-1]
         p["answers"] = p.get("answers", 0) + 1
         out.append({"first": p["answers"] == 1, "dst": p["dst"],
+                    "probe_ts": p["ts"],
                     "ttl": p["ttl"], "proto": p["proto"],
                     "sport": p["sport"], "dport": p["dport"],
                     "from": src, "kind": kind, "out_if": p["ifindex"],
