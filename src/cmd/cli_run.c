@@ -41,6 +41,33 @@ const char nkt_cli_run_help[] =
 	"                      in its environment and the event JSON on its "
 	"stdin\n"
 	"\n"
+	"Following RIPE Atlas instead of probing:\n"
+	"      --atlas MSM[,MSM...]  each cycle fetches the results of "
+	"these\n"
+	"                      measurements that are new since the last "
+	"fetch (the\n"
+	"                      fetched time is kept in the history) and "
+	"stores them\n"
+	"                      as `import --db` does: one cycle per "
+	"--bucket of\n"
+	"                      result time, with its events; needs no "
+	"privilege\n"
+	"      --atlas-since T the first fetch's start: a duration back "
+	"(24h) or a\n"
+	"                      UTC time (2026-11-27T10:00:00Z)\n"
+	"      --atlas-url URL the API's base (https://atlas.ripe.net)\n"
+	"      --atlas-timeout T  one request's time limit (120s); a "
+	"request that\n"
+	"                      times out, or gets HTTP 429 or 5xx or a body "
+	"cut\n"
+	"                      short, is tried again (5 tries, waits "
+	"doubling from\n"
+	"                      1 s, or as Retry-After says, at most 60 s)\n"
+	"      --atlas-key-file FILE  an API key for non-public "
+	"measurements (else\n"
+	"                      $NKTRACE_ATLAS_KEY; public ones need none)\n"
+	"      --bucket T      the length of those cycles (15m)\n"
+	"\n"
 	"Every other option is compare's (nktrace compare --help).\n"
 	"exit status: 0 every cycle stored, 1 a cycle failed or could not be\n"
 	"stored, 2 usage error or no privilege, 128+N stopped by signal N.\n";
@@ -57,7 +84,49 @@ static int opt_count(void *base, const char *arg, struct nkt_err *err)
 	return NKT_OK;
 }
 
+/* --atlas 5004,29792007: measurement ids. */
+static int opt_atlas(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_run_opts *o = base;
+	const char *p = arg;
+	while (*p) {
+		char buf[24];
+		size_t n = strcspn(p, ",");
+		uint64_t v;
+		if (n == 0 || n >= sizeof(buf))
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--atlas '%s': expected measurement "
+					   "ids, e.g. 5004,29792007",
+					   arg);
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (nkt_parse_u64(buf, 1, (uint64_t)1 << 40, &v, "--atlas",
+				  err) != NKT_OK)
+			return NKT_EINVAL;
+		if (o->n_atlas == NKT_ATLAS_MSM_MAX)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "--atlas: at most %d measurements",
+					   NKT_ATLAS_MSM_MAX);
+		o->atlas_msm[o->n_atlas++] = (int64_t)v;
+		p += n + (p[n] == ',');
+	}
+	return NKT_OK;
+}
+
 static const struct nkt_opt run_table[] = {
+	{.name = "atlas", .kind = NKT_OPT_FN, .fn = opt_atlas},
+	{.name = "atlas-url", .kind = NKT_OPT_STR, .off = R(atlas_url),
+	 .lo = 1},
+	{.name = "atlas-key-file", .kind = NKT_OPT_STR,
+	 .off = R(atlas_key_file), .lo = 1},
+	{.name = "atlas-since", .kind = NKT_OPT_STR, .off = R(atlas_since),
+	 .lo = 1},
+	{.name = "atlas-timeout", .kind = NKT_OPT_DURATION,
+	 .off = R(atlas_timeout_ns), .lo = NKT_NS_PER_S,
+	 .hi = 3600 * NKT_NS_PER_S, .scale = NKT_NS_PER_S},
+	{.name = "bucket", .kind = NKT_OPT_DURATION, .off = R(bucket_ns),
+	 .lo = 60 * NKT_NS_PER_S, .hi = 7 * 86400 * NKT_NS_PER_S,
+	 .scale = NKT_NS_PER_S},
 	{.name = "db", .kind = NKT_OPT_STR, .off = R(db)},
 	{.name = "every", .kind = NKT_OPT_DURATION, .off = R(every_ns),
 	 .lo = NKT_NS_PER_S, .hi = 30 * 86400 * NKT_NS_PER_S,
@@ -90,6 +159,10 @@ int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
 	memset(o, 0, sizeof(*o));
 	nkt_compare_opts_default(&o->c);
 	o->rediscover_ns = 6 * 3600 * NKT_NS_PER_S;
+	o->atlas_url = "https://atlas.ripe.net";
+	o->atlas_since = "24h";
+	o->atlas_timeout_ns = 120 * NKT_NS_PER_S;
+	o->bucket_ns = 15 * 60 * NKT_NS_PER_S;
 	if (nkt_cli_parse(&run_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
 	if (o->help)

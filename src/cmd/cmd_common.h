@@ -12,6 +12,7 @@
 #include "nktrace/keyhash.h"
 #include "nktrace/targets.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,5 +50,9 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
+
+/* `run --atlas`: follow RIPE Atlas measurements (run_atlas.c), `halt`
+ * blocked.  Returns the exit code. */
+int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);
 
 #endif

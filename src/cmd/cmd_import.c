@@ -111,7 +111,6 @@ static void one_trace(struct importer *im, struct nkt_trace *t,
 		im->tout_failed = 1;
 }
 
-/* Read one input to its end.  Returns 0, or NKT_ESYS for a read error. */
 /* A record that is not a traceroute, counted by why. */
 static void count_ignored(struct counts *c, const char *why)
 {
@@ -189,7 +188,7 @@ static void one_record(struct importer *im, const char *name, json_t *rec,
 	nkt_trace_free(t);
 }
 
-static int read_input(struct importer *im, const char *name,
+int nkt__import_input(struct importer *im, const char *name,
 		      const struct nkt_infile *in)
 {
 	FILE *f = in->f;
@@ -341,8 +340,8 @@ static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 
 /* Data, annotator and outputs; every input readable first.  Returns 0 or
  * an exit code (the message printed). */
-static int open_importer(struct importer *im, struct nkt_outfile *jout,
-			 int *jopen)
+int nkt__importer_open(struct importer *im, struct nkt_outfile *jout,
+		       int *jopen)
 {
 	struct nkt_err err = {0, ""};
 	size_t i;
@@ -405,7 +404,7 @@ static int read_all(struct importer *im)
 			failed = 1;
 			continue;
 		}
-		failed |= read_input(im, path, &in) != NKT_OK;
+		failed |= nkt__import_input(im, path, &in) != NKT_OK;
 		nkt_infile_close(&in, &err);
 	}
 	return failed;
@@ -514,7 +513,7 @@ static json_t *summarize(struct importer *im, int want_json,
 	return sum;
 }
 
-static void close_importer(struct importer *im)
+void nkt__importer_close(struct importer *im)
 {
 	if (im->tout_open)
 		nkt_outfile_abort(&im->tout);
@@ -546,7 +545,7 @@ int nkt_cmd_import(int argc, char **argv)
 		code = NKT_EXIT_OK;
 		goto out;
 	}
-	if ((code = open_importer(im, &jout, &jopen)) != NKT_EXIT_OK)
+	if ((code = nkt__importer_open(im, &jout, &jopen)) != NKT_EXIT_OK)
 		goto out;
 	read_failed = read_all(im);
 	sum = summarize(im, jopen, &r);
@@ -574,6 +573,6 @@ int nkt_cmd_import(int argc, char **argv)
 out:
 	if (jopen)
 		nkt_outfile_abort(&jout);
-	close_importer(im);
+	nkt__importer_close(im);
 	return code;
 }

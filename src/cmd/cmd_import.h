@@ -11,6 +11,7 @@
 #include "nktrace/cli.h"
 #include "nktrace/impagg.h"
 #include "nktrace/import.h"
+#include "nktrace/infile.h"
 #include "nktrace/outfile.h"
 
 #include <jansson.h>
@@ -41,6 +42,19 @@ struct importer {
 	json_t *inputs;
 	struct nkt_backfill *bf; /* --db; NULL otherwise */
 };
+
+/* Data, annotator, outputs (jout when o.json_out), --db's history, for
+ * the options in im->o.  Returns 0 or an exit code (the message said). */
+int nkt__importer_open(struct importer *im, struct nkt_outfile *jout,
+		       int *jopen);
+
+/* Read one input to its end, records counted and folded.  Returns 0, or
+ * NKT_ESYS for a read error (said). */
+int nkt__import_input(struct importer *im, const char *name,
+		      const struct nkt_infile *in);
+
+/* Everything the importer holds, and im itself. */
+void nkt__importer_close(struct importer *im);
 
 /* One trace as an observation: annotated, attributed, observed (free it
  * with nkt_cmp_obs_free).  Its uplink index is set from m->via. */

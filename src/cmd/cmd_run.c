@@ -321,6 +321,11 @@ int nkt_cmd_run(int argc, char **argv)
 	 * takes them. */
 	nkt_halt_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	if (o->n_atlas > 0) {
+		code = nkt_run_atlas(o, &block);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto out;
+	}
 	s = nkt_cmpsess_open(&o->c, &err);
 	/* Like compare's outputs, the history is opened as the unprivileged
 	 * user (--user, $SUDO_USER or nobody), before any probe: under sudo

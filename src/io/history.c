@@ -80,6 +80,11 @@ static const char *const migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE);"
 	"CREATE INDEX imported_run ON imported(run);",
+	/* 6: `run --atlas`: how far each followed measurement was fetched */
+	"CREATE TABLE atlas_follow ("
+	"  msm INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL,"
+	"  fetched INTEGER NOT NULL);",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,

@@ -71,6 +71,22 @@ int nkt_history_has_key(struct nkt_history *h, const char *key,
 	return NKT_OK;
 }
 
+int nkt_history_atlas_last(struct nkt_history *h, int64_t msm, int64_t *last,
+			   struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*last = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT last FROM atlas_follow WHERE msm = ?", -1,
+			       &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, msm);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*last = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n)
 {
 	size_t i;

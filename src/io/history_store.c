@@ -344,6 +344,25 @@ static int drop_run(struct nkt_history *h, int64_t run, struct nkt_err *err)
 	return nkt__hist_exec(h, sql, err);
 }
 
+int nkt_history_atlas_set(struct nkt_history *h, int64_t msm, int64_t last,
+			  int64_t now, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = NKT_OK;
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT OR REPLACE INTO atlas_follow (msm, last, "
+			       "fetched) VALUES (?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, msm);
+	sqlite3_bind_int64(st, 2, last);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = nkt__hist_fail(h, err, "atlas_follow");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err)
 {

@@ -19,7 +19,6 @@
 """
 import json
 import os
-import random
 import shutil
 import sqlite3
 import subprocess
@@ -34,50 +33,14 @@ REAL = os.path.join(SRC, "tests", "data", "import", "realdata")
 tmp = tempfile.mkdtemp(prefix="nkt-backfill-")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import atlasgen  # noqa: E402
 
 T0 = 1764547200  # 2025-12-01 00:00 UTC
-TTK = [("217.150.32.1", 60.0), ("62.33.66.1", 150.0),
-       ("188.43.225.153", 185.0)]
-CU = [("219.158.117.1", 180.0), ("103.35.255.254", 234.0)]
 
 
-def result(rnd, prb, dst, via, inside, ts):
-    """One Atlas traceroute result: the probe's router, the transit's
-    routers (REFERENCE's addresses), NK's silent router, the target."""
-    hops = [{"hop": 1, "result": [{"from": "192.168.1.1", "ttl": 64,
-                                   "size": 28,
-                                   "rtt": round(1 + rnd.random(), 3)}
-                                  for _ in range(3)]}]
-    for addr, rtt in via:
-        h = len(hops) + 1
-        hops.append({"hop": h, "result": [
-            {"from": addr, "ttl": 250 - h, "size": 28,
-             "rtt": round(rtt + rnd.gauss(0, 2), 3)} for _ in range(3)]})
-    hops.append({"hop": len(hops) + 1, "result": [{"x": "*"}] * 3})
-    hops.append({"hop": len(hops) + 1, "result": [
-        {"from": dst, "ttl": 50, "size": 0, "flags": "SA",
-         "rtt": round(via[-1][1] + inside + rnd.gauss(0, 2), 3)}
-        for _ in range(3)]})
-    return {"fw": 5080, "mver": "2.6.2", "lts": 30, "af": 4, "prb_id": prb,
-            "msm_id": 99001, "group_id": 99001, "timestamp": ts,
-            "endtime": ts + 3, "src_addr": "192.168.1.2",
-            "from": "198.51.100.%d" % (prb % 250 + 1), "dst_addr": dst,
-            "dst_name": dst, "proto": "TCP", "paris_id": 1, "size": 0,
-            "type": "traceroute", "msm_name": "Traceroute", "result": hops}
-
-
-def generate(path, cycles=range(8), probes=200, moved=172):
-    rnd = random.Random(7)
-    with open(path, "w") as f:
-        for c in cycles:
-            for p in range(probes):
-                ts = T0 + c * 900 + rnd.randrange(0, 600)
-                for dst, inside in (("175.45.178.161", 4.0),
-                                    ("175.45.176.71", 55.0)):
-                    via = CU if dst.endswith("176.71") or \
-                        (c >= 4 and p < moved) else TTK
-                    f.write(json.dumps(result(rnd, 1000 + p, dst, via,
-                                              inside, ts)) + "\n")
+def generate(path):
+    atlasgen.write(path, atlasgen.move(T0))
 
 
 def nk(*args, stdin=None):

@@ -310,6 +310,7 @@ static void test_migrate(const char *path)
 			       "ALTER TABLE prefix_stats DROP COLUMN "
 			       "border_hop; DROP TABLE imported; "
 			       "ALTER TABLE runs DROP COLUMN source; "
+			       "DROP TABLE atlas_follow; "
 			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
@@ -383,6 +384,13 @@ static void test_import_runs(const char *path)
 	CHECK_INT(scalar(path, "SELECT count(DISTINCT run) FROM imported"), 1);
 	CHECK_INT(nkt_history_has_key(h, k2[1], &present, &err), 0);
 	CHECK_INT(present, 1);
+	/* run --atlas: how far a measurement was fetched */
+	CHECK_INT(nkt_history_atlas_last(h, 5004, &found, &err), 0);
+	CHECK_INT(found, 0);
+	CHECK_INT(nkt_history_atlas_set(h, 5004, 90800, 91000, &err), 0);
+	CHECK_INT(nkt_history_atlas_set(h, 5004, 91700, 92000, &err), 0);
+	CHECK_INT(nkt_history_atlas_last(h, 5004, &found, &err), 0);
+	CHECK_INT(found, 91700);
 	nkt_cmp_result_free(&r);
 	nkt_history_close(h);
 }

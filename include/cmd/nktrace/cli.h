@@ -222,6 +222,8 @@ int nkt_compare_opts_check(struct nkt_compare_opts *o, struct nkt_err *err);
 int nkt_cli_methods(const char *s, struct nkt_compare_opts *o,
 		    struct nkt_err *err);
 
+#define NKT_ATLAS_MSM_MAX 64
+
 struct nkt_run_opts {
 	struct nkt_compare_opts c; /* every compare option */
 	const char *db, *events, *on_event;
@@ -229,6 +231,14 @@ struct nkt_run_opts {
 	uint64_t count;
 	int count_set;
 	int help;
+	/* --atlas: follow RIPE Atlas measurements instead of probing */
+	int64_t atlas_msm[NKT_ATLAS_MSM_MAX];
+	size_t n_atlas;
+	const char *atlas_url;      /* https://atlas.ripe.net */
+	const char *atlas_key_file; /* else $NKTRACE_ATLAS_KEY, else none */
+	const char *atlas_since;    /* the first fetch's start (24h) */
+	uint64_t atlas_timeout_ns;  /* one request's limit (120 s) */
+	uint64_t bucket_ns;         /* cycles of results (15m) */
 };
 
 /* `nktrace run`: run's own options and compare's.  Returns 0 or

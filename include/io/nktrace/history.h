@@ -12,6 +12,7 @@
  * discovered (the hosts the last discovery found; schema 3), the border
  * hop's distance in prefix_stats (schema 4), imported (the keys of the
  * results `import --db` made cycles of, runs.source 'import'; schema 5),
+ * atlas_follow (how far `run --atlas` fetched each measurement; schema 6),
  * traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
@@ -28,7 +29,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 5
+#define NKT_HISTORY_SCHEMA 6
 
 struct nkt_history;
 
@@ -86,6 +87,15 @@ int nkt_history_import_run(struct nkt_history *h, int64_t start,
 /* Whether a result with this key is already in the history (*present). */
 int nkt_history_has_key(struct nkt_history *h, const char *key,
 			int *present, struct nkt_err *err);
+
+/* `run --atlas`: the time (Unix s) up to which measurement `msm`'s
+ * results were fetched and stored, into *last (0: never). */
+int nkt_history_atlas_last(struct nkt_history *h, int64_t msm, int64_t *last,
+			   struct nkt_err *err);
+
+/* Record that measurement `msm` was fetched up to `last` at `now`. */
+int nkt_history_atlas_set(struct nkt_history *h, int64_t msm, int64_t last,
+			  int64_t now, struct nkt_err *err);
 
 /* The hosts of the latest discovery stored (*addrs allocated) and its
  * time (Unix s; 0 and no hosts if none). */

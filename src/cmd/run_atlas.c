@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: ISC
+/*
+ * run_atlas.c: `nktrace run --atlas MSM,...`: follow RIPE Atlas
+ * measurements.  Each cycle fetches, for every measurement, the results
+ * since the last fetch (an hour's overlap for results the probes upload
+ * late; what was stored already is recognised by its key and left out),
+ * and stores them as `import --db` does: cycles of --bucket result time,
+ * with their events.  A cycle whose fetch fails stores no result and is
+ * recorded as a failed run (why, in one line), so the metrics say so; the
+ * fetched time is kept only for what was stored, so the next cycle picks
+ * up where this one could not.  Probes nothing: needs no privilege.
+ */
+#include "cmd.h"
+#include "cmd_common.h"
+#include "cmd_import.h"
+#include "nktrace/atlas_http.h"
+#include "nktrace/cadence.h"
+#include "nktrace/clock.h"
+#include "nktrace/history.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#define OVERLAP_S 3600 /* re-fetched each cycle: late uploads */
+
+struct fetched {
+	char *body;
+	size_t len;
+	int64_t stop;
+};
+
+/* The API key: --atlas-key-file's first line, else $NKTRACE_ATLAS_KEY. */
+static int read_key(const struct nkt_run_opts *o, char *key, size_t len,
+		    struct nkt_err *err)
+{
+	const char *env = getenv("NKTRACE_ATLAS_KEY");
+	FILE *f;
+
+	key[0] = '\0';
+	if (o->atlas_key_file == NULL) {
+		if (env != NULL)
+			snprintf(key, len, "%s", env);
+		return NKT_OK;
+	}
+	if ((f = fopen(o->atlas_key_file, "r")) == NULL)
+		return nkt_err_set(err, NKT_EINVAL, "%s: %s", o->atlas_key_file,
+				   strerror(errno));
+	if (fgets(key, (int)len, f) == NULL)
+		key[0] = '\0';
+	fclose(f);
+	key[strcspn(key, "\r\n")] = '\0';
+	if (key[0] == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "%s: no key in it",
+				   o->atlas_key_file);
+	return NKT_OK;
+}
+
+/* Import's options for storing what was fetched. */
+static void import_opts(const struct nkt_run_opts *o,
+			struct nkt_import_opts *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->db = o->c.db;
+	io->a = o->c.a;
+	io->history = o->db;
+	io->bucket_ns = o->bucket_ns;
+	io->max_errors = 20;
+	io->quiet = 0;
+}
+
+/* Fetch every measurement; 0, or the first failure (nothing kept). */
+static int fetch_all(const struct nkt_run_opts *o,
+		     const struct nkt_atlas_client *c, struct nkt_history *h,
+		     int64_t first, int64_t now, struct fetched *out, int *sig,
+		     struct nkt_err *err)
+{
+	size_t i;
+	for (i = 0; i < o->n_atlas; i++) {
+		int64_t last = 0, start;
+		if (nkt_history_atlas_last(h, o->atlas_msm[i], &last, err) !=
+		    NKT_OK)
+			return NKT_ESYS;
+		start = last > 0 ? last - OVERLAP_S : first;
+		out[i].stop = now;
+		if (nkt_atlas_results(c, o->atlas_msm[i], start, now,
+				      &out[i].body, &out[i].len, sig,
+				      err) != NKT_OK)
+			return NKT_ESYS;
+	}
+	return NKT_OK;
+}
+
+/* What was fetched, into the history as cycles. */
+static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
+		     const struct fetched *in, int64_t now, struct nkt_err *err)
+{
+	struct importer *im = nkt_xcalloc(1, sizeof(*im));
+	int jopen = 0, rc = NKT_OK;
+	size_t i;
+
+	import_opts(o, &im->o);
+	if (nkt__importer_open(im, NULL, &jopen) != NKT_EXIT_OK) {
+		nkt__importer_close(im);
+		return nkt_err_set(err, NKT_ESYS, "cannot store the results");
+	}
+	for (i = 0; i < o->n_atlas && rc == NKT_OK; i++) {
+		struct nkt_infile f = {NULL, NULL};
+		char name[48];
+		snprintf(name, sizeof(name), "atlas measurement %lld",
+			 (long long)o->atlas_msm[i]);
+		f.f = fmemopen(in[i].body, in[i].len, "r");
+		if (f.f == NULL)
+			rc = nkt_err_set(err, NKT_ESYS, "%s", strerror(errno));
+		else {
+			nkt__import_input(im, name, &f);
+			fclose(f.f);
+		}
+	}
+	if (rc == NKT_OK)
+		rc = nkt_backfill_store(im->bf, im, err);
+	for (i = 0; i < o->n_atlas && rc == NKT_OK; i++)
+		rc = nkt_history_atlas_set(h, o->atlas_msm[i], in[i].stop, now,
+					   err);
+	nkt__importer_close(im);
+	return rc;
+}
+
+/* A cycle that stored nothing: a failed run, said in one line. */
+static void record_failure(struct nkt_history *h, int64_t start,
+			   const char *why)
+{
+	struct nkt_cycle_record rec;
+	struct nkt_err err = {0, ""};
+	int64_t run = 0;
+
+	fprintf(stderr, "nktrace run: cycle failed: %s\n", why);
+	memset(&rec, 0, sizeof(rec));
+	rec.start = start;
+	rec.end = (int64_t)(nkt_clock_wall_ns() / NKT_NS_PER_S);
+	rec.status = "failed";
+	rec.error = why;
+	rec.source = "atlas";
+	if (nkt_history_store(h, &rec, &run, &err) != NKT_OK)
+		fprintf(stderr, "nktrace run: %s\n", err.msg);
+}
+
+/* One cycle.  Returns the signal that stopped it (0: none). */
+static int atlas_cycle(const struct nkt_run_opts *o,
+		       const struct nkt_atlas_client *c, struct nkt_history *h,
+		       int64_t first, int *failed)
+{
+	struct fetched in[NKT_ATLAS_MSM_MAX];
+	struct nkt_err err = {0, ""};
+	int64_t now = (int64_t)(nkt_clock_wall_ns() / NKT_NS_PER_S);
+	int sig = 0;
+	size_t i;
+
+	memset(in, 0, sizeof(in));
+	if (fetch_all(o, c, h, first, now, in, &sig, &err) != NKT_OK ||
+	    store_all(o, h, in, now, &err) != NKT_OK) {
+		*failed = 1;
+		record_failure(h, now, err.msg);
+	}
+	for (i = 0; i < o->n_atlas; i++)
+		free(in[i].body);
+	fflush(stdout);
+	return sig;
+}
+
+int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt)
+{
+	struct nkt_atlas_client c;
+	struct nkt_err err = {0, ""};
+	struct nkt_history *h;
+	char key[256];
+	int64_t now = (int64_t)(nkt_clock_wall_ns() / NKT_NS_PER_S), first;
+	uint64_t cycle, prev = 0;
+	int failed = 0, sig = 0;
+
+	if (nkt_cli_when(o->atlas_since, now, &first, "--atlas-since",
+			 &err) != NKT_OK ||
+	    read_key(o, key, sizeof(key), &err) != NKT_OK)
+		return nkt_fail("run", &err);
+	if ((h = nkt_history_open(o->db, 0, &err)) == NULL)
+		return nkt_fail("run", &err);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		nkt_history_close(h);
+		nkt_err_set(&err, NKT_ESYS, "cannot start libcurl");
+		return nkt_fail("run", &err);
+	}
+	nkt_atlas_client_init(&c, o->atlas_url);
+	c.timeout_s = (long)(o->atlas_timeout_ns / NKT_NS_PER_S);
+	c.key = key[0] ? key : NULL;
+	c.halt = halt;
+	for (cycle = 0; o->count == 0 || cycle < o->count; cycle++) {
+		if (o->every_ns && cycle > 0) {
+			uint64_t rnd = 0, next;
+			if (getrandom(&rnd, sizeof(rnd), 0) !=
+			    (ssize_t)sizeof(rnd))
+				rnd = 0;
+			next = nkt_cadence_next(o->every_ns, prev,
+						nkt_clock_wall_ns(), rnd);
+			if ((sig = nkt_clock_sleep_until(CLOCK_REALTIME, next,
+							 halt)) != 0)
+				break;
+		}
+		prev = nkt_clock_wall_ns();
+		if ((sig = atlas_cycle(o, &c, h, first, &failed)) != 0)
+			break;
+	}
+	curl_global_cleanup();
+	nkt_history_close(h);
+	if (sig != 0)
+		return 128 + sig;
+	return failed ? NKT_EXIT_FAIL : NKT_EXIT_OK;
+}

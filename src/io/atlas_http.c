@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: ISC
+/* atlas_http.c: RIPE Atlas results over HTTP with libcurl (atlas_http.h). */
+#include "nktrace/atlas_http.h"
+#include "nktrace/clock.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* A response body, grown as it comes. */
+struct body {
+	char *p;
+	size_t len, cap;
+	size_t limit;
+};
+
+static size_t on_data(char *data, size_t size, size_t n, void *ctx)
+{
+	struct body *b = ctx;
+	size_t add = size * n;
+	if (b->len + add + 1 > b->limit)
+		return 0; /* too large: curl fails the transfer */
+	if (b->len + add + 1 > b->cap) {
+		b->cap = (b->len + add + 1) * 2;
+		b->p = nkt_xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, data, add);
+	b->len += add;
+	b->p[b->len] = '\0';
+	return add;
+}
+
+/* Retry-After in seconds (the delta form); 0 if absent or a date. */
+static size_t on_header(char *data, size_t size, size_t n, void *ctx)
+{
+	long *retry_after = ctx;
+	size_t len = size * n;
+	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
+		long v = strtol(data + 12, NULL, 10);
+		if (v > 0)
+			*retry_after = v;
+	}
+	return len;
+}
+
+void nkt_atlas_client_init(struct nkt_atlas_client *c, const char *base)
+{
+	memset(c, 0, sizeof(*c));
+	c->base = base;
+	c->connect_timeout_s = 10;
+	c->timeout_s = 120;
+	c->tries = 5;
+	c->backoff_ms = 1000;
+	c->max_wait_s = 60;
+}
+
+enum outcome { GOT, RETRY, FATAL };
+
+/* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
+static enum outcome request(const struct nkt_atlas_client *c, const char *url,
+			    struct body *b, long *wait_s, char *why,
+			    size_t why_len)
+{
+	struct curl_slist *hdr = NULL;
+	char auth[300], cerr[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURL *h = curl_easy_init();
+	CURLcode rc;
+	json_error_t je;
+	json_t *j;
+
+	if (h == NULL) {
+		snprintf(why, why_len, "cannot start an HTTP client");
+		return FATAL;
+	}
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+	*wait_s = 0;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, wait_s);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip, deflate */
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "nktrace/" NKT_VERSION);
+	if (c->key != NULL && *c->key) {
+		snprintf(auth, sizeof(auth), "Authorization: Key %s", c->key);
+		hdr = curl_slist_append(hdr, auth);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	}
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	curl_slist_free_all(hdr);
+	if (rc != CURLE_OK) {
+		/* timeouts, refused or reset connections, a body cut short
+		 * (CURLE_PARTIAL_FILE): all may pass */
+		snprintf(why, why_len, "%s",
+			 rc == CURLE_PARTIAL_FILE ? "truncated body"
+			 : cerr[0]		  ? cerr
+						  : curl_easy_strerror(rc));
+		return rc == CURLE_WRITE_ERROR || rc == CURLE_URL_MALFORMAT ||
+				       rc == CURLE_UNSUPPORTED_PROTOCOL
+			       ? FATAL
+			       : RETRY;
+	}
+	if (status == 401 || status == 403) {
+		snprintf(why, why_len, "HTTP %ld: the API key is refused%s",
+			 status, c->key ? "" : " (none given)");
+		return FATAL;
+	}
+	if (status == 404) {
+		snprintf(why, why_len, "HTTP 404: no such measurement");
+		return FATAL;
+	}
+	if (status == 429 || status >= 500) {
+		snprintf(why, why_len, "HTTP %ld%s", status,
+			 status == 429 ? " (too many requests)" : "");
+		return RETRY;
+	}
+	if (status != 200) {
+		snprintf(why, why_len, "HTTP %ld", status);
+		return FATAL;
+	}
+	j = json_loadb(b->p ? b->p : "", b->len, 0, &je);
+	if (!json_is_array(j)) {
+		snprintf(why, why_len, "%s (%s)",
+			 j == NULL ? "truncated or invalid body"
+				   : "the body is not a JSON array",
+			 j == NULL ? je.text : "");
+		json_decref(j);
+		return RETRY;
+	}
+	json_decref(j);
+	return GOT;
+}
+
+int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
+		      int64_t start, int64_t stop, char **body, size_t *len,
+		      int *sig, struct nkt_err *err)
+{
+	struct body b = {NULL, 0, 0, (size_t)1 << 30};
+	char url[512], why[256] = "";
+	unsigned attempt;
+	uint64_t wait_ms = c->backoff_ms;
+	sigset_t none;
+
+	*body = NULL;
+	*len = 0;
+	*sig = 0;
+	snprintf(url, sizeof(url),
+		 "%s/api/v2/measurements/%lld/results/?start=%lld&stop=%lld"
+		 "&format=json",
+		 c->base, (long long)msm, (long long)start, (long long)stop);
+	for (attempt = 1;; attempt++) {
+		long retry_after = 0;
+		enum outcome o = request(c, url, &b, &retry_after, why,
+					 sizeof(why));
+		uint64_t w;
+		if (o == GOT) {
+			*body = b.p ? b.p : nkt_xstrdup("[]");
+			*len = b.p ? b.len : 2;
+			return NKT_OK;
+		}
+		if (o == FATAL || attempt >= c->tries) {
+			free(b.p);
+			if (o == FATAL)
+				return nkt_err_set(err, NKT_EINVAL,
+						   "measurement %lld: %s",
+						   (long long)msm, why);
+			return nkt_err_set(err, NKT_ESYS,
+					   "measurement %lld: %s after %u "
+					   "tries",
+					   (long long)msm, why, attempt);
+		}
+		w = retry_after > 0 ? (uint64_t)retry_after * 1000 : wait_ms;
+		if (w > (uint64_t)c->max_wait_s * 1000)
+			w = (uint64_t)c->max_wait_s * 1000;
+		if (!c->quiet)
+			fprintf(stderr,
+				"nktrace: atlas measurement %lld: %s; try %u "
+				"of %u in %.1f s\n",
+				(long long)msm, why, attempt + 1, c->tries,
+				(double)w / 1000);
+		sigemptyset(&none);
+		if ((*sig = nkt_clock_sleep_until(
+			     CLOCK_MONOTONIC,
+			     nkt_clock_mono_ns() + w * NKT_NS_PER_MS,
+			     c->halt ? c->halt : &none)) != 0) {
+			free(b.p);
+			return nkt_err_set(err, NKT_ESYS,
+					   "measurement %lld: stopped by "
+					   "signal %d",
+					   (long long)msm, *sig);
+		}
+		wait_ms *= 2;
+	}
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""A stand-in for the RIPE Atlas REST API, on loopback only, for the tests
+of `nktrace run --atlas`.
+
+  atlas_server.py --port-file F --log L --data MSM=FILE [...]
+                  [--script S] [--key KEY]
+
+Serves GET /api/v2/measurements/MSM/results/?start=S&stop=E&format=json:
+the recorded results of FILE (NDJSON or a JSON array) whose timestamp is
+in [S, E], as the API does.  FILE is read again for every request, so a
+test can add results between cycles.  --script S names a JSON file: a
+list of misbehaviours used one per request, in order, before answering
+normally ("429": Too Many Requests with Retry-After: 1; "500", "503";
+"cut": a Content-Length larger than the body it sends before closing;
+"slow": no answer for 4 s; "ok"); the file is consumed as it is used.
+With --key, a request without "Authorization: Key KEY" gets HTTP 403.
+Each request is logged to L as one JSON line (path, start, stop, auth,
+what was done).  Binds 127.0.0.1 on a free port, written to F.
+"""
+import argparse
+import json
+import os
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCK = threading.Lock()
+
+
+def load(path):
+    with open(path) as f:
+        text = f.read().strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def next_action(self):
+        with LOCK:
+            if not ARGS.script or not os.path.exists(ARGS.script):
+                return "ok"
+            with open(ARGS.script) as f:
+                todo = json.load(f)
+            if not todo:
+                return "ok"
+            act = todo.pop(0)
+            with open(ARGS.script, "w") as f:
+                json.dump(todo, f)
+            return act
+
+    def log(self, **kw):
+        with LOCK, open(ARGS.log, "a") as f:
+            f.write(json.dumps(kw) + "\n")
+
+    def send(self, code, body, extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        try:
+            self.answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a "slow" answer): as intended
+
+    def answer(self):
+        url = urllib.parse.urlparse(self.path)
+        q = urllib.parse.parse_qs(url.query)
+        parts = [p for p in url.path.split("/") if p]
+        auth = self.headers.get("Authorization")
+        start = int(q.get("start", ["0"])[0])
+        stop = int(q.get("stop", [str(2 ** 40)])[0])
+        entry = {"path": url.path, "start": start, "stop": stop,
+                 "auth": auth}
+        if len(parts) != 5 or parts[:3] != ["api", "v2", "measurements"] \
+                or parts[4] != "results" or parts[3] not in DATA:
+            self.log(done="404", **entry)
+            self.send(404, b'{"error": {"status": 404}}')
+            return
+        if ARGS.key and auth != "Key " + ARGS.key:
+            self.log(done="403", **entry)
+            self.send(403, b'{"error": {"status": 403, "detail": '
+                      b'"Authentication credentials were not valid"}}')
+            return
+        act = self.next_action()
+        self.log(done=act, **entry)
+        if act in ("429", "500", "503"):
+            self.send(int(act), b'{"error": {}}', [("Retry-After", "1")])
+            return
+        if act == "slow":
+            time.sleep(4)
+        res = [r for r in load(DATA[parts[3]])
+               if start <= r.get("timestamp", 0) <= stop]
+        body = json.dumps(res).encode()
+        if act == "cut":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 3])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.send(200, body)
+
+
+def main():
+    global ARGS, DATA
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--data", action="append", default=[])
+    ap.add_argument("--script")
+    ap.add_argument("--key")
+    ARGS = ap.parse_args()
+    DATA = dict(d.split("=", 1) for d in ARGS.data)
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    tmp = ARGS.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.replace(tmp, ARGS.port_file)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

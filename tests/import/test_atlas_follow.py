@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""`nktrace run --atlas`: following RIPE Atlas measurements, against a
+stand-in for the API on loopback (atlas_server.py) serving recorded
+results: pantrace's real results of measurement 29792007, and a move seen
+by 200 probes (measurement 99001: after an hour 172 of them reach
+175.45.178.161 over China Unicom instead of TTK).
+
+1. The first cycle meets HTTP 429, HTTP 500, a body cut short and a
+   response slower than --atlas-timeout, each said in one line, and still
+   stores exactly the results served: 3,214 keys, cycles of 15 minutes,
+   the prefix_moved event.
+2. The next cycle asks only for what is new (from the last fetch, with an
+   hour's overlap) and stores the new results once.
+3. A refused key: one line naming it, exit 1, no result stored, the
+   cycle recorded as failed; the right key (from a file) works and is
+   sent as "Authorization: Key ...".
+4. A server that keeps failing: "HTTP 503 after 5 tries", exit 1, the
+   history's results as they were.
+"""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.environ.get("NKT_BUILD_DIR", os.path.join(SRC, "build"))
+NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
+HERE = os.path.dirname(os.path.abspath(__file__))
+REAL = os.path.join(SRC, "tests", "data", "import", "realdata")
+tmp = tempfile.mkdtemp(prefix="nkt-atlas-")
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from checks import check, done  # noqa: E402
+import atlasgen  # noqa: E402
+
+NOW = int(time.time())
+T0 = NOW - NOW % 900 - 4 * 3600  # 8 rounds of 15 min, 4 h to 2 h ago
+move = os.path.join(tmp, "99001.ndjson")
+atlasgen.write(move, atlasgen.move(T0))
+pantrace = os.path.join(REAL, "pantrace_atlas.jsonl")
+DB = os.path.join(tmp, "h.db")
+
+
+class Server:
+    """atlas_server.py on loopback, stopped by its PID."""
+
+    def __init__(self, name, script=None, key=None):
+        self.port_file = os.path.join(tmp, name + ".port")
+        self.log = os.path.join(tmp, name + ".log")
+        self.script = None
+        args = [sys.executable, os.path.join(HERE, "atlas_server.py"),
+                "--port-file", self.port_file, "--log", self.log,
+                "--data", "99001=" + move, "--data", "29792007=" + pantrace]
+        if script is not None:
+            self.script = os.path.join(tmp, name + ".script")
+            with open(self.script, "w") as f:
+                json.dump(script, f)
+            args += ["--script", self.script]
+        if key:
+            args += ["--key", key]
+        self.p = subprocess.Popen(args)
+        for _ in range(100):
+            if os.path.exists(self.port_file):
+                break
+            time.sleep(0.05)
+        with open(self.port_file) as f:
+            self.url = "http://127.0.0.1:%s" % f.read().strip()
+
+    def requests(self):
+        if not os.path.exists(self.log):
+            return []
+        return [json.loads(line) for line in open(self.log)]
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        self.p.wait(timeout=10)
+
+
+def run(server, *extra, env=None):
+    e = dict(os.environ)
+    e.pop("NKTRACE_ATLAS_KEY", None)
+    e.update(env or {})
+    return subprocess.run(
+        [NKTRACE, "run", "--db", DB, "--atlas", "99001,29792007",
+         "--atlas-url", server.url, "--atlas-timeout", "2",
+         "--atlas-since", "2021-04-01T00:00:00Z"] + list(extra),
+        capture_output=True, text=True, timeout=300, env=e)
+
+
+def history():
+    c = sqlite3.connect(DB)
+    out = {
+        "keys": c.execute("SELECT count(*) FROM imported").fetchone()[0],
+        "ok": c.execute("SELECT count(*) FROM runs WHERE status = 'ok'")
+        .fetchone()[0],
+        "failed": c.execute("SELECT error FROM runs WHERE status = "
+                            "'failed' ORDER BY id").fetchall(),
+        "events": c.execute("SELECT kind, prefix, message FROM events")
+        .fetchall(),
+        "follow": dict(c.execute("SELECT msm, last FROM atlas_follow")
+                       .fetchall()),
+    }
+    c.close()
+    return out
+
+
+served_pantrace = sum(1 for line in open(pantrace) if line.strip())
+
+# 1. A first cycle through misbehaviour.
+srv = Server("s1", script=["429", "500", "cut", "slow"])
+t = time.time()
+p = run(srv)
+took = time.time() - t
+srv.stop()
+err = p.stderr.strip().splitlines()
+said = " | ".join(err)
+check(p.returncode == 0, "the first cycle exits 0 after the server "
+      "misbehaved (%.1f s)" % took, 0, (p.returncode, said[-400:]))
+for what, text in (("HTTP 429", "HTTP 429 (too many requests)"),
+                   ("HTTP 500", "HTTP 500"),
+                   ("a body cut short", "truncated body"),
+                   ("a response slower than the timeout", "timed out")):
+    check(sum(text in e for e in err) == 1,
+          "%s: said in one line, and tried again" % what, text, said)
+h = history()
+check(h["keys"] == 3200 + served_pantrace and h["failed"] == [],
+      "the history holds exactly the results served (%d + %d keys), no "
+      "failed cycle" % (3200, served_pantrace), 3200 + served_pantrace,
+      (h["keys"], h["failed"]))
+moved = [e for e in h["events"] if e[0] == "prefix_moved"]
+check(len(moved) == 1 and moved[0][1] == "175.45.178.0/24" and
+      "(172 of 200 paths)" in moved[0][2],
+      "the move is an event: %s" % (moved[0][2] if moved else "none"),
+      "prefix_moved", h["events"])
+first_stop = h["follow"].get(99001, 0)
+check(abs(first_stop - NOW) < 120 and
+      h["follow"].get(29792007) == first_stop,
+      "each measurement's fetched time is kept in the history", NOW,
+      h["follow"])
+reqs = srv.requests()
+check(all(r["start"] == 1617235200 for r in reqs),
+      "the first fetch starts at --atlas-since", 1617235200,
+      sorted({r["start"] for r in reqs}))
+
+# 2. The next cycle: only what is new.
+extra = atlasgen.move(NOW - 1800, cycles=1, seed=11)
+with open(move, "a") as f:
+    for r in extra:
+        f.write(json.dumps(r) + "\n")
+srv = Server("s2")
+p = run(srv)
+srv.stop()
+reqs = srv.requests()
+h2 = history()
+check(p.returncode == 0 and reqs and
+      all(r["start"] == first_stop - 3600 for r in reqs),
+      "the next cycle asks from the last fetch, with an hour's overlap",
+      first_stop - 3600, [(r["start"], r["path"]) for r in reqs])
+check(h2["keys"] == h["keys"] + len(extra) and h2["ok"] > h["ok"],
+      "and stores the %d new results once" % len(extra),
+      h["keys"] + len(extra), h2["keys"])
+
+# 3. A refused key, then the right one.
+srv = Server("s3", key="sekrit")
+before = history()
+p = run(srv, env={"NKTRACE_ATLAS_KEY": "wrong"})
+err = p.stderr.strip().splitlines()
+after = history()
+check(p.returncode == 1 and len(err) == 1 and
+      "HTTP 403: the API key is refused" in err[0],
+      "a refused key: one line naming it, exit 1", "HTTP 403",
+      (p.returncode, err))
+check(after["keys"] == before["keys"] and after["ok"] == before["ok"] and
+      len(after["failed"]) == len(before["failed"]) + 1 and
+      after["follow"] == before["follow"],
+      "no result stored, the fetched times unchanged, the cycle recorded "
+      "as failed", before["keys"], (after["keys"], after["failed"]))
+keyfile = os.path.join(tmp, "key")
+with open(keyfile, "w") as f:
+    f.write("sekrit\n")
+p = run(srv, "--atlas-key-file", keyfile)
+srv.stop()
+auth = {r["auth"] for r in srv.requests()}
+check(p.returncode == 0 and "Key sekrit" in auth,
+      "the key from --atlas-key-file is sent as 'Authorization: Key ...'",
+      "Key sekrit", (p.returncode, auth, p.stderr[-200:]))
+
+# 4. A server that keeps failing.
+srv = Server("s4", script=["503"] * 10)
+before = history()
+p = run(srv)
+srv.stop()
+err = p.stderr.strip().splitlines()
+after = history()
+check(p.returncode == 1 and any("HTTP 503 after 5 tries" in e for e in err)
+      and after["keys"] == before["keys"] and
+      after["follow"] == before["follow"],
+      "a server that keeps failing: 'HTTP 503 after 5 tries', exit 1, the "
+      "results as they were", "HTTP 503 after 5 tries",
+      (p.returncode, err[-2:]))
+
+shutil.rmtree(tmp, ignore_errors=True)
+done()
