@@ -22,6 +22,7 @@ int nkt_cmd_run(int argc, char **argv);
 int nkt_cmd_report(int argc, char **argv);
 int nkt_cmd_import(int argc, char **argv);
 int nkt_cmd_sweep(int argc, char **argv);
+int nkt_cmd_atlas(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
@@ -36,6 +37,8 @@ int nkt_cmd_sweep(int argc, char **argv);
 	 nkt_cmd_trace},                                                       \
 		{"import", "analyse RIPE Atlas and scamper traceroutes like "    \
 			   "compare", nkt_cmd_import},                      \
+		{"atlas", "create RIPE Atlas traceroutes to NK's hosts "        \
+			  "(run --atlas follows them)", nkt_cmd_atlas},     \
 		{"lookup", "ASN, organisation, country and city of addresses", \
 		 nkt_cmd_lookup},                                              \
 		{"replay", "rebuild traceroutes from a pcap of any tracer",    \

@@ -62,8 +62,8 @@ enum outcome { GOT, RETRY, FATAL };
 
 /* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
 static enum outcome request(const struct nkt_atlas_client *c, const char *url,
-			    struct body *b, long *wait_s, char *why,
-			    size_t why_len)
+			    const char *post, struct body *b, long *wait_s,
+			    char *why, size_t why_len)
 {
 	struct curl_slist *hdr = NULL;
 	char auth[300], cerr[CURL_ERROR_SIZE] = "";
@@ -96,8 +96,13 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 	if (c->key != NULL && *c->key) {
 		snprintf(auth, sizeof(auth), "Authorization: Key %s", c->key);
 		hdr = curl_slist_append(hdr, auth);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	}
+	if (post != NULL) {
+		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
+	}
+	if (hdr != NULL)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
@@ -123,20 +128,33 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 		snprintf(why, why_len, "HTTP 404: no such measurement");
 		return FATAL;
 	}
+	if (status == 400 && post != NULL) {
+		/* the API says what it refused: {"error": {"detail": ...}} */
+		json_error_t je2;
+		json_t *e = json_loadb(b->p ? b->p : "", b->len, 0, &je2);
+		json_t *d = json_object_get(json_object_get(e, "error"),
+					    "detail");
+		snprintf(why, why_len, "HTTP 400: %.200s",
+			 json_is_string(d) ? json_string_value(d)
+					   : "the request was refused");
+		json_decref(e);
+		return FATAL;
+	}
 	if (status == 429 || status >= 500) {
 		snprintf(why, why_len, "HTTP %ld%s", status,
 			 status == 429 ? " (too many requests)" : "");
 		return RETRY;
 	}
-	if (status != 200) {
+	if (status != 200 && !(post != NULL && status == 201)) {
 		snprintf(why, why_len, "HTTP %ld", status);
 		return FATAL;
 	}
 	j = json_loadb(b->p ? b->p : "", b->len, 0, &je);
-	if (!json_is_array(j)) {
+	if (post != NULL ? !json_is_object(j) : !json_is_array(j)) {
 		snprintf(why, why_len, "%s (%s)",
-			 j == NULL ? "truncated or invalid body"
-				   : "the body is not a JSON array",
+			 j == NULL  ? "truncated or invalid body"
+			 : post	    ? "the body is not a JSON object"
+				    : "the body is not a JSON array",
 			 j == NULL ? je.text : "");
 		json_decref(j);
 		return RETRY;
@@ -145,12 +163,14 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 	return GOT;
 }
 
-int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
-		      int64_t start, int64_t stop, char **body, size_t *len,
-		      int *sig, struct nkt_err *err)
+/* A request tried until it succeeds, fails for good, or runs out of
+ * tries; `what` names it in messages ("measurement 5004"). */
+static int with_retries(const struct nkt_atlas_client *c, const char *url,
+			const char *post, const char *what, char **body,
+			size_t *len, int *sig, struct nkt_err *err)
 {
 	struct body b = {NULL, 0, 0, (size_t)1 << 30};
-	char url[512], why[256] = "";
+	char why[256] = "";
 	unsigned attempt;
 	uint64_t wait_ms = c->backoff_ms;
 	sigset_t none;
@@ -158,15 +178,22 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 	*body = NULL;
 	*len = 0;
 	*sig = 0;
-	snprintf(url, sizeof(url),
-		 "%s/api/v2/measurements/%lld/results/?start=%lld&stop=%lld"
-		 "&format=json",
-		 c->base, (long long)msm, (long long)start, (long long)stop);
 	for (attempt = 1;; attempt++) {
 		long retry_after = 0;
-		enum outcome o = request(c, url, &b, &retry_after, why,
+		enum outcome o = request(c, url, post, &b, &retry_after, why,
 					 sizeof(why));
 		uint64_t w;
+		/* A POST that failed after it was sent may have created the
+		 * measurements: only a 429 (refused before any work) is
+		 * tried again. */
+		if (o == RETRY && post != NULL && strncmp(why, "HTTP 429", 8)) {
+			free(b.p);
+			return nkt_err_set(err, NKT_ESYS,
+					   "%s: %s (not tried again: the "
+					   "measurements may exist; see your "
+					   "Atlas account)",
+					   what, why);
+		}
 		if (o == GOT) {
 			*body = b.p ? b.p : nkt_xstrdup("[]");
 			*len = b.p ? b.len : 2;
@@ -175,22 +202,20 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 		if (o == FATAL || attempt >= c->tries) {
 			free(b.p);
 			if (o == FATAL)
-				return nkt_err_set(err, NKT_EINVAL,
-						   "measurement %lld: %s",
-						   (long long)msm, why);
+				return nkt_err_set(err, NKT_EINVAL, "%s: %s",
+						   what, why);
 			return nkt_err_set(err, NKT_ESYS,
-					   "measurement %lld: %s after %u "
-					   "tries",
-					   (long long)msm, why, attempt);
+					   "%s: %s after %u tries", what, why,
+					   attempt);
 		}
 		w = retry_after > 0 ? (uint64_t)retry_after * 1000 : wait_ms;
 		if (w > (uint64_t)c->max_wait_s * 1000)
 			w = (uint64_t)c->max_wait_s * 1000;
 		if (!c->quiet)
 			fprintf(stderr,
-				"nktrace: atlas measurement %lld: %s; try %u "
-				"of %u in %.1f s\n",
-				(long long)msm, why, attempt + 1, c->tries,
+				"nktrace: atlas %s: %s; try %u of %u in %.1f "
+				"s\n",
+				what, why, attempt + 1, c->tries,
 				(double)w / 1000);
 		sigemptyset(&none);
 		if ((*sig = nkt_clock_sleep_until(
@@ -199,10 +224,31 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 			     c->halt ? c->halt : &none)) != 0) {
 			free(b.p);
 			return nkt_err_set(err, NKT_ESYS,
-					   "measurement %lld: stopped by "
-					   "signal %d",
-					   (long long)msm, *sig);
+					   "%s: stopped by signal %d", what,
+					   *sig);
 		}
 		wait_ms *= 2;
 	}
+}
+
+int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
+		      int64_t start, int64_t stop, char **body, size_t *len,
+		      int *sig, struct nkt_err *err)
+{
+	char url[512], what[48];
+	snprintf(url, sizeof(url),
+		 "%s/api/v2/measurements/%lld/results/?start=%lld&stop=%lld"
+		 "&format=json",
+		 c->base, (long long)msm, (long long)start, (long long)stop);
+	snprintf(what, sizeof(what), "measurement %lld", (long long)msm);
+	return with_retries(c, url, NULL, what, body, len, sig, err);
+}
+
+int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
+		     char **body, size_t *len, int *sig, struct nkt_err *err)
+{
+	char url[512];
+	snprintf(url, sizeof(url), "%s/api/v2/measurements/", c->base);
+	return with_retries(c, url, request, "creating measurements", body,
+			    len, sig, err);
 }

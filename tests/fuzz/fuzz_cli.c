@@ -32,6 +32,7 @@ static void parse(unsigned k, int argc, char **argv)
 		ONE(5, struct nkt_replay_opts, nkt_cli_replay, "replay")
 		ONE(6, struct nkt_report_opts, nkt_cli_report, "report")
 		ONE(7, struct nkt_sweep_opts, nkt_cli_sweep, "sweep")
+		ONE(8, struct nkt_atlas_opts, nkt_cli_atlas, "atlas")
 #undef ONE
 	default:
 		if (argc > 1)
@@ -56,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			start = i + 1;
 		}
 	argv[argc] = NULL;
-	parse((unsigned)data[0] % 9, argc, argv);
+	parse((unsigned)data[0] % 10, argc, argv);
 	{
 		char ifc[16];
 		uint32_t gw;

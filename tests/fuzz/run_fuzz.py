@@ -41,7 +41,7 @@ def seeds(kind, out):
     elif kind == "cli":
         # The first byte picks the command (fuzz_cli.c): 0 trace, 1
         # compare, 2 run, 3 import, 4 lookup, 5 replay, 6 report, 7 sweep,
-        # 8 the --since parser.
+        # 8 atlas, 9 the --since parser.
         for sel, args in (
                 (0, ["-P", "tcp", "-p", "443", "175.45.176.0/24"]),
                 (0, ["-q", "1", "-w", "500ms", "-f", "5", "1.2.3.4"]),
@@ -55,7 +55,11 @@ def seeds(kind, out):
                 (5, ["--json", "-o", "x", "a.pcap"]),
                 (6, ["--db", "h.db", "--since", "7d", "--summary", "3"]),
                 (7, ["-m", "8", "--rate", "5000", "198.18.0.0/24"]),
-                (8, ["2026-11-27T10:00:00Z"])):
+                (2, ["--db", "h.db", "--atlas", "5004,1", "--bucket", "1h"]),
+                (3, ["--db", "h.db", "--bucket", "15m", "a.json"]),
+                (8, ["create", "--dry-run", "--protocols", "tcp80,icmp",
+                     "--country", "DE", "175.45.176.71"]),
+                (9, ["2026-11-27T10:00:00Z"])):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as f:
                 f.write(bytes([sel]) + b"\0".join(a.encode() for a in args))

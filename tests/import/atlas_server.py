@@ -75,6 +75,36 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a "slow" answer): as intended
 
+    def do_POST(self):
+        """POST /api/v2/measurements/: a creation request, answered
+        with ids (201), or 400 with the API's detail when it has no
+        definitions."""
+        try:
+            n = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(n)
+            auth = self.headers.get("Authorization")
+            entry = {"path": self.path, "auth": auth,
+                     "body": body.decode(errors="replace")}
+            if ARGS.key and auth != "Key " + ARGS.key:
+                self.log(done="403", **entry)
+                self.send(403, b'{"error": {"status": 403}}')
+                return
+            try:
+                req = json.loads(body)
+                defs = req["definitions"]
+            except (ValueError, KeyError, TypeError):
+                defs = []
+            if not defs or any(d.get("target") == "0.0.0.0" for d in defs):
+                self.log(done="400", **entry)
+                self.send(400, b'{"error": {"status": 400, "detail": '
+                          b'"Invalid target: 0.0.0.0"}}')
+                return
+            self.log(done="201", **entry)
+            ids = [70000000 + i for i in range(len(defs))]
+            self.send(201, json.dumps({"measurements": ids}).encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
     def answer(self):
         url = urllib.parse.urlparse(self.path)
         q = urllib.parse.parse_qs(url.query)

@@ -206,5 +206,60 @@ check(p.returncode == 1 and any("HTTP 503 after 5 tries" in e for e in err)
       "results as they were", "HTTP 503 after 5 tries",
       (p.returncode, err[-2:]))
 
+# 5. Creating the measurements: `nktrace atlas create`.
+p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run"],
+                   capture_output=True, text=True, timeout=60)
+try:
+    req = json.loads(p.stdout.split("\n", 1)[1])
+except (ValueError, IndexError):
+    req = {}
+hosts = json.load(open(os.path.join(SRC, "data", "targets.json")))["hosts"]
+defs = req.get("definitions", [])
+want = sorted((h["addr"], proto, port) for h in hosts
+              for proto, port in (("TCP", 80), ("TCP", 443), ("ICMP", None)))
+got = sorted((d["target"], d["protocol"], d.get("port")) for d in defs)
+check(p.returncode == 0 and p.stdout.startswith(
+    "POST https://atlas.ripe.net/api/v2/measurements/") and got == want and
+      all(d["type"] == "traceroute" and d["af"] == 4 and d["paris"] == 16
+          and d["interval"] == 900 for d in defs) and
+      req.get("probes") == [{"requested": 50, "type": "area",
+                             "value": "WW"}],
+      "atlas create --dry-run: a traceroute per known host and protocol "
+      "(TCP 80, TCP 443, ICMP; %d), Paris 16, every 15 min, 50 probes "
+      "world-wide; nothing sent" % len(want), len(want), (p.returncode,
+                                                          len(defs)))
+srv = Server("s5", key="sekrit")
+e = dict(os.environ, NKTRACE_ATLAS_KEY="sekrit")
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
+                    "--protocols", "tcp80", "--country", "DE",
+                    "175.45.176.71", "175.45.177.10"],
+                   capture_output=True, text=True, timeout=60, env=e)
+posted = [r for r in srv.requests() if r.get("done") == "201"]
+body = json.loads(posted[0]["body"]) if posted else {}
+check(p.returncode == 0 and "created 2 measurements: 70000000 70000001"
+      in p.stdout and "--atlas 70000000,70000001" in p.stdout and
+      body.get("probes") == [{"requested": 50, "type": "country",
+                              "value": "DE"}] and
+      posted[0]["auth"] == "Key sekrit",
+      "atlas create sends the request with the key, prints the ids and "
+      "the run --atlas that follows them", "2 ids",
+      (p.returncode, p.stdout, p.stderr))
+e.pop("NKTRACE_ATLAS_KEY")
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url],
+                   capture_output=True, text=True, timeout=60, env=e)
+check(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and
+      "needs an API key" in p.stderr,
+      "without a key: one line, exit 2, nothing sent", 2,
+      (p.returncode, p.stderr))
+e["NKTRACE_ATLAS_KEY"] = "sekrit"
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
+                    "0.0.0.0"], capture_output=True, text=True, timeout=60,
+                   env=e)
+srv.stop()
+check(p.returncode == 1 and
+      "HTTP 400: Invalid target: 0.0.0.0" in p.stderr,
+      "a request the API refuses: its reason in one line, exit 1",
+      "HTTP 400", (p.returncode, p.stderr))
+
 shutil.rmtree(tmp, ignore_errors=True)
 done()

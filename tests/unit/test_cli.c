@@ -165,6 +165,29 @@ static const struct row more_rows[] = {
 	 "--max-errors: '-1' is not"},
 	{{"import", "--bootstrap", "100", NULL}, NKT_EINVAL,
 	 "unknown option '--bootstrap'"},
+	/* atlas */
+	{{"atlas", "create", "--dry-run", NULL}, NKT_OK, NULL},
+	{{"atlas", "create", "--protocols", "tcp443,icmp", "--country", "DE",
+	  "--one-off", "--probes", "10", "175.45.176.71", NULL},
+	 NKT_OK, NULL},
+	{{"atlas", NULL}, NKT_EINVAL, "no action"},
+	{{"atlas", "delete", NULL}, NKT_EINVAL, "unknown action 'delete'"},
+	{{"atlas", "create", "--protocols", "udp", NULL}, NKT_EINVAL,
+	 "--protocols 'udp': expected"},
+	{{"atlas", "create", "--area", "WW", "--country", "DE", NULL},
+	 NKT_EINVAL, "--area and --country exclude"},
+	{{"atlas", "create", "--country", "Germany", NULL}, NKT_EINVAL,
+	 "--country 'Germany'"},
+	{{"atlas", "create", "--probes", "0", NULL}, NKT_EINVAL,
+	 "--probes: 0 is out"},
+	/* run --atlas */
+	{{"run", "--db", "h.db", "--atlas", "5004,29792007", "--bucket", "1h",
+	  "--atlas-since", "2026-11-27", NULL},
+	 NKT_OK, NULL},
+	{{"run", "--db", "h.db", "--atlas", "5004,,1", NULL}, NKT_EINVAL,
+	 "--atlas '5004,,1'"},
+	{{"run", "--db", "h.db", "--atlas", "x", NULL}, NKT_EINVAL,
+	 "--atlas: 'x' is not"},
 	/* lookup */
 	{{"lookup", "175.45.176.71", NULL}, NKT_OK, NULL},
 	{{"lookup", "--json", "-f", "a.txt", "-", NULL}, NKT_OK, NULL},
@@ -226,6 +249,7 @@ static int parse_any(int argc, char **argv, struct nkt_err *err, int *help)
 	ONE("replay", struct nkt_replay_opts, nkt_cli_replay)
 	ONE("report", struct nkt_report_opts, nkt_cli_report)
 	ONE("sweep", struct nkt_sweep_opts, nkt_cli_sweep)
+	ONE("atlas", struct nkt_atlas_opts, nkt_cli_atlas)
 #undef ONE
 	free(o);
 	return rc;
@@ -235,8 +259,8 @@ static void run_rows(const struct row *r, size_t n)
 {
 	static const char *const cmds[] = {"trace",  "compare", "run",
 					   "import", "lookup",  "replay",
-					   "report", "sweep"};
-	size_t valid[8] = {0}, invalid[8] = {0}, i, k;
+					   "report", "sweep",	"atlas"};
+	size_t valid[9] = {0}, invalid[9] = {0}, i, k;
 
 	for (i = 0; i < n; i++) {
 		char *argv[MAXA];
@@ -280,7 +304,7 @@ static void test_help(void)
 {
 	static const char *const cmds[] = {"trace",  "compare", "run",
 					   "import", "lookup",  "replay",
-					   "report", "sweep"};
+					   "report", "sweep",	"atlas"};
 	size_t k;
 	for (k = 0; k < NKT_ARRAY_LEN(cmds); k++) {
 		char *argv[] = {(char *)(uintptr_t)cmds[k], "--bogus-later",

@@ -267,6 +267,25 @@ int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
 		   struct nkt_err *err);
 extern const char nkt_cli_import_help[];
 
+struct nkt_atlas_opts {
+	const char *action;         /* "create" */
+	const char *addrs[64];      /* targets; none: the known hosts */
+	size_t n_addrs;
+	const char *protocols;      /* "tcp80,tcp443,icmp" */
+	uint64_t probes, paris, packets;
+	uint64_t interval_ns;       /* 0: --one-off */
+	int one_off, dry_run;
+	const char *area, *country;
+	const char *atlas_url, *atlas_key_file;
+	const char *transits_file;  /* for the data directory's targets */
+	int help;
+};
+
+/* `nktrace atlas create`.  Returns 0 or NKT_EINVAL. */
+int nkt_cli_atlas(int argc, char **argv, struct nkt_atlas_opts *o,
+		  struct nkt_err *err);
+extern const char nkt_cli_atlas_help[];
+
 struct nkt_lookup_opts {
 	struct nkt_db_opts db;
 	int json, verbose;

@@ -43,4 +43,12 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 		      int64_t start, int64_t stop, char **body, size_t *len,
 		      int *sig, struct nkt_err *err);
 
+/* POST {base}/api/v2/measurements/ with the JSON `request` (a key is
+ * needed); *body gets the API's answer ({"measurements": [ids]}).
+ * Returns as nkt_atlas_results; tried again only after HTTP 429 (any other
+ * failure may have come after the measurements were made); HTTP 400 says
+ * what the API refused ("HTTP 400: ..."). */
+int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
+		     char **body, size_t *len, int *sig, struct nkt_err *err);
+
 #endif

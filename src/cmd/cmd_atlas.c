@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: ISC
+/*
+ * cmd_atlas.c: `nktrace atlas create`: the RIPE Atlas measurements that
+ * let `run --atlas` see North Korea from the world's probes.  Builds the
+ * request (atlas_request.c), prints it (--dry-run) or sends it with the
+ * user's key, and says how to follow what was made.
+ */
+#include "cmd.h"
+#include "cmd_common.h"
+#include "nktrace/atlas_http.h"
+#include "nktrace/atlas_request.h"
+#include "nktrace/datafile.h"
+#include "nktrace/inet.h"
+#include "nktrace/out_opts.h"
+#include "nktrace/targetdb.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The targets: the ADDRs given, else every known host. */
+static int targets(const struct nkt_atlas_opts *o, struct nkt_atlas_req *r,
+		   struct nkt_targetdb **tdb, struct nkt_err *err)
+{
+	struct nkt_transits *trans = NULL;
+	size_t i;
+
+	if (nkt_load_data(o->transits_file, tdb, &trans, err) != NKT_OK)
+		return NKT_EINVAL;
+	free(trans);
+	for (i = 0; i < o->n_addrs; i++) {
+		uint32_t a;
+		if (nkt_inet_parse(o->addrs[i], &a) != 0)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "'%s' is not an IPv4 address",
+					   o->addrs[i]);
+		r->t[r->n].addr = a;
+		r->t[r->n++].name = *tdb ? nkt_targetdb_name(*tdb, a) : NULL;
+	}
+	for (i = 0; o->n_addrs == 0 && *tdb && i < (*tdb)->n_host &&
+		    r->n < NKT_ATLAS_REQ_TARGETS;
+	     i++) {
+		r->t[r->n].addr = (*tdb)->host[i].addr;
+		r->t[r->n++].name =
+			(*tdb)->host[i].name[0] ? (*tdb)->host[i].name : NULL;
+	}
+	if (r->n == 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "no targets (data/targets.json has no "
+				   "hosts; give ADDRs)");
+	return NKT_OK;
+}
+
+static void request_of(const struct nkt_atlas_opts *o,
+		       struct nkt_atlas_req *r)
+{
+	r->tcp80 = strstr(o->protocols, "tcp80") != NULL;
+	r->tcp443 = strstr(o->protocols, "tcp443") != NULL;
+	r->icmp = strstr(o->protocols, "icmp") != NULL;
+	r->paris = (unsigned)o->paris;
+	r->packets = (unsigned)o->packets;
+	r->interval_s = (unsigned)(o->interval_ns / NKT_NS_PER_S);
+	r->probes = (unsigned)o->probes;
+	r->area = o->area;
+	r->country = o->country;
+}
+
+/* The API key: --atlas-key-file's first line, else $NKTRACE_ATLAS_KEY. */
+static int api_key(const struct nkt_atlas_opts *o, char *key, size_t len,
+		   struct nkt_err *err)
+{
+	const char *env = getenv("NKTRACE_ATLAS_KEY");
+	FILE *f;
+
+	snprintf(key, len, "%s", env && !o->atlas_key_file ? env : "");
+	if (o->atlas_key_file != NULL) {
+		if ((f = fopen(o->atlas_key_file, "r")) == NULL)
+			return nkt_err_set(err, NKT_EINVAL, "%s: %s",
+					   o->atlas_key_file, strerror(errno));
+		if (fgets(key, (int)len, f) == NULL)
+			key[0] = '\0';
+		fclose(f);
+		key[strcspn(key, "\r\n")] = '\0';
+	}
+	if (key[0] == '\0')
+		return nkt_err_set(err, NKT_EINVAL,
+				   "creating measurements needs an API key "
+				   "(--atlas-key-file FILE or "
+				   "$NKTRACE_ATLAS_KEY; --dry-run needs none)");
+	return NKT_OK;
+}
+
+/* Send the request; print the ids and how to follow them. */
+static int submit(const struct nkt_atlas_opts *o, const char *body,
+		  struct nkt_err *err)
+{
+	struct nkt_atlas_client c;
+	char key[256], *resp = NULL;
+	size_t len = 0, i;
+	int sig = 0, rc;
+	json_t *ids, *j;
+
+	if (api_key(o, key, sizeof(key), err) != NKT_OK)
+		return NKT_EINVAL;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	nkt_atlas_client_init(&c, o->atlas_url);
+	c.key = key;
+	rc = nkt_atlas_create(&c, body, &resp, &len, &sig, err);
+	curl_global_cleanup();
+	if (rc != NKT_OK) {
+		err->code = NKT_ESYS; /* the API refused: a runtime failure */
+		return NKT_ESYS;
+	}
+	j = json_loadb(resp, len, 0, NULL);
+	ids = json_object_get(j, "measurements");
+	if (!json_is_array(ids) || json_array_size(ids) == 0) {
+		json_decref(j);
+		free(resp);
+		return nkt_err_set(err, NKT_ESYS,
+				   "the API answered without measurement ids");
+	}
+	printf("created %zu measurement%s:", json_array_size(ids),
+	       json_array_size(ids) == 1 ? "" : "s");
+	for (i = 0; i < json_array_size(ids); i++)
+		printf(" %lld",
+		       (long long)json_integer_value(json_array_get(ids, i)));
+	printf("\nfollow them with: nktrace run --db nk.db --atlas ");
+	for (i = 0; i < json_array_size(ids); i++)
+		printf("%s%lld", i ? "," : "",
+		       (long long)json_integer_value(json_array_get(ids, i)));
+	printf(" --every 15m\n");
+	json_decref(j);
+	free(resp);
+	return NKT_OK;
+}
+
+int nkt_cmd_atlas(int argc, char **argv)
+{
+	struct nkt_atlas_opts o;
+	struct nkt_atlas_req *r = nkt_xcalloc(1, sizeof(*r));
+	struct nkt_targetdb *tdb = NULL;
+	struct nkt_err err = {0, ""};
+	json_t *req = NULL;
+	char *body = NULL;
+	int code = NKT_EXIT_OK;
+
+	if (nkt_cli_atlas(argc, argv, &o, &err) != NKT_OK ||
+	    (!o.help && targets(&o, r, &tdb, &err) != NKT_OK)) {
+		code = nkt_fail("atlas", &err);
+		goto out;
+	}
+	if (o.help) {
+		fputs(nkt_cli_atlas_help, stdout);
+		goto out;
+	}
+	request_of(&o, r);
+	req = nkt_atlas_request(r);
+	body = json_dumps(req, o.dry_run ? JSON_INDENT(2) : NKT_JSON_FLAGS);
+	if (o.dry_run) {
+		printf("POST %s/api/v2/measurements/\n%s\n", o.atlas_url, body);
+		if (fflush(stdout) != 0)
+			code = NKT_EXIT_FAIL;
+	} else if (submit(&o, body, &err) != NKT_OK)
+		code = nkt_fail("atlas", &err);
+out:
+	free(body);
+	json_decref(req);
+	free(tdb);
+	free(r);
+	return code;
+}
