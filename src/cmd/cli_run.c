@@ -34,6 +34,12 @@ const char nkt_cli_run_help[] =
 	"kept in\n"
 	"                      the history, so cron runs share them\n"
 	"      --events FILE   append every event to FILE, one JSON per line\n"
+	"      --report-json FILE, --report-prom FILE, --report-html FILE\n"
+	"                      after every cycle, ok or failed, write `nktrace "
+	"report`'s\n"
+	"                      outputs of the last --report-since (7d): the "
+	"metrics\n"
+	"                      say so when a cycle failed\n"
 	"      --on-event CMD  run CMD (sh -c) for every event, with "
 	"NKT_EVENT_KIND,\n"
 	"                      NKT_EVENT_PREFIX, NKT_EVENT_TRANSIT, "
@@ -114,6 +120,14 @@ static int opt_atlas(void *base, const char *arg, struct nkt_err *err)
 }
 
 static const struct nkt_opt run_table[] = {
+	{.name = "report-json", .kind = NKT_OPT_STR, .off = R(report_json),
+	 .lo = 1},
+	{.name = "report-prom", .kind = NKT_OPT_STR, .off = R(report_prom),
+	 .lo = 1},
+	{.name = "report-html", .kind = NKT_OPT_STR, .off = R(report_html),
+	 .lo = 1},
+	{.name = "report-since", .kind = NKT_OPT_STR, .off = R(report_since),
+	 .lo = 1},
 	{.name = "atlas", .kind = NKT_OPT_FN, .fn = opt_atlas},
 	{.name = "atlas-url", .kind = NKT_OPT_STR, .off = R(atlas_url),
 	 .lo = 1},
@@ -162,6 +176,7 @@ int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
 	o->atlas_url = "https://atlas.ripe.net";
 	o->atlas_since = "24h";
 	o->atlas_timeout_ns = 120 * NKT_NS_PER_S;
+	o->report_since = "7d";
 	o->bucket_ns = 15 * 60 * NKT_NS_PER_S;
 	if (nkt_cli_parse(&run_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;

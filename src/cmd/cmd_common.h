@@ -51,6 +51,13 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
 
+/* `run --report-json/--report-prom/--report-html`: the report of the
+ * last --report-since written after each cycle, ok or failed
+ * (cmd_report.c).  Returns 0 or NKT_ESYS with err set. */
+struct nkt_history;
+int nkt__report_outputs(struct nkt_history *h, const struct nkt_run_opts *o,
+			struct nkt_err *err);
+
 /* `run --atlas`: follow RIPE Atlas measurements (run_atlas.c), `halt`
  * blocked.  Returns the exit code. */
 int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);

@@ -95,6 +95,30 @@ static int dump_run(struct nkt_history *h, const char *which, int kind,
 	return rc;
 }
 
+int nkt__report_outputs(struct nkt_history *h, const struct nkt_run_opts *o,
+			struct nkt_err *err)
+{
+	int64_t now = (int64_t)time(NULL), since;
+	struct nkt_report rep;
+	int rc = NKT_OK;
+
+	if (o->report_json == NULL && o->report_prom == NULL &&
+	    o->report_html == NULL)
+		return NKT_OK;
+	if (nkt_cli_when(o->report_since, now, &since, "--report-since",
+			 err) != NKT_OK ||
+	    nkt_history_report(h, since, now, &rep, err) != NKT_OK)
+		return NKT_ESYS;
+	if (o->report_json != NULL)
+		rc = emit(o->report_json, &rep, NULL, 'j', err);
+	if (rc == NKT_OK && o->report_prom != NULL)
+		rc = emit(o->report_prom, &rep, NULL, 'p', err);
+	if (rc == NKT_OK && o->report_html != NULL)
+		rc = emit(o->report_html, &rep, NULL, 'H', err);
+	nkt_report_free(&rep);
+	return rc;
+}
+
 /* The report for the window, written to each output asked for (text on
  * standard output without any). */
 static int report(const struct nkt_report_opts *o, struct nkt_history *h,

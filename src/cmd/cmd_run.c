@@ -250,6 +250,10 @@ static int one_cycle(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 		for (k = 0; o->on_event != NULL && k < n_ev; k++)
 			hook(o->on_event, &ev[k], rec.end, run);
 	}
+	if (nkt__report_outputs(h, o, &err) != NKT_OK) {
+		fprintf(stderr, "nktrace run: %s\n", err.msg);
+		*failed = 1;
+	}
 	sig = c.run.signal;
 	free(ev);
 	free(traces);

@@ -168,6 +168,11 @@ static int atlas_cycle(const struct nkt_run_opts *o,
 	}
 	for (i = 0; i < o->n_atlas; i++)
 		free(in[i].body);
+	err.code = NKT_OK;
+	if (nkt__report_outputs(h, o, &err) != NKT_OK) {
+		fprintf(stderr, "nktrace run: %s\n", err.msg);
+		*failed = 1;
+	}
 	fflush(stdout);
 	return sig;
 }

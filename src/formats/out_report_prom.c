@@ -138,13 +138,19 @@ static void prom_runs(FILE *f, const struct nkt_report *r)
 		nkt_report_run_by_id(r, r->latest_ok_run);
 	size_t n_ok, failed, intr;
 
+	static const char *const status[] = {"ok", "failed", "interrupted"};
+	size_t i;
+
 	nkt_report_count_runs(r, &n_ok, &failed, &intr);
-	prom_head(f, "nktrace_runs", "Measurement cycles in the report window.");
-	prom_sample(f, "nktrace_runs", "status", "ok", NULL, NULL, (double)n_ok);
-	prom_sample(f, "nktrace_runs", "status", "failed", NULL, NULL,
-		    (double)failed);
-	prom_sample(f, "nktrace_runs", "status", "interrupted", NULL, NULL,
-		    (double)intr);
+	fprintf(f, "# HELP nktrace_runs_total Measurement cycles stored, by "
+		   "status (ever: --keep does not lower it).\n"
+		   "# TYPE nktrace_runs_total counter\n");
+	for (i = 0; i < NKT_ARRAY_LEN(status); i++) {
+		char what[32];
+		snprintf(what, sizeof(what), "runs %s", status[i]);
+		prom_sample(f, "nktrace_runs_total", "status", status[i], NULL,
+			    NULL, (double)nkt_report_total(r, what));
+	}
 	if (last != NULL) {
 		prom_head(f, "nktrace_last_run_timestamp_seconds",
 			  "Start of the latest cycle (Unix time).");
@@ -196,14 +202,17 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 		prom_groups(f, r, r->prefixes, r->n_prefixes, "prefix",
 			    prefix_m, NKT_ARRAY_LEN(prefix_m));
 	}
-	prom_head(f, "nktrace_events",
-		  "Events detected in the report window, by kind.");
+	fprintf(f, "# HELP nktrace_events_total Events detected, by kind "
+		   "(ever).\n# TYPE nktrace_events_total counter\n");
 	for (m = 0; m < NKT_ARRAY_LEN(kinds); m++) {
-		size_t n = 0;
-		for (i = 0; i < r->n_events; i++)
-			n += strcmp(r->events[i].e.kind, kinds[m]) == 0;
-		prom_sample(f, "nktrace_events", "kind", kinds[m], NULL, NULL,
-			    (double)n);
+		char what[48];
+		snprintf(what, sizeof(what), "events %s", kinds[m]);
+		prom_sample(f, "nktrace_events_total", "kind", kinds[m], NULL,
+			    NULL, (double)nkt_report_total(r, what));
 	}
+	fprintf(f, "# HELP nktrace_build_info The nktrace that wrote these "
+		   "metrics.\n# TYPE nktrace_build_info gauge\n");
+	prom_sample(f, "nktrace_build_info", "version", NKT_VERSION, NULL, NULL,
+		    1);
 	return ferror(f) ? -1 : 0;
 }

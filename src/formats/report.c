@@ -27,7 +27,17 @@ void nkt_report_free(struct nkt_report *r)
 	free(r->prefixes);
 	free(r->runs);
 	free(r->events);
+	free(r->totals);
 	memset(r, 0, sizeof(*r));
+}
+
+uint64_t nkt_report_total(const struct nkt_report *r, const char *what)
+{
+	size_t i;
+	for (i = 0; i < r->n_totals; i++)
+		if (strcmp(r->totals[i].what, what) == 0)
+			return r->totals[i].n;
+	return 0;
 }
 
 /* An array of n elements with room for one more (doubling at powers of
@@ -213,6 +223,11 @@ json_t *nkt_report_json(const struct nkt_report *r)
 							  r->events[i].time,
 							  r->events[i].run));
 	json_object_set_new(rep, "events", arr);
+	arr = json_object();
+	for (i = 0; i < r->n_totals; i++)
+		json_object_set_new(arr, r->totals[i].what,
+				    json_integer((json_int_t)r->totals[i].n));
+	json_object_set_new(rep, "totals", arr);
 	return rep;
 }
 
@@ -248,6 +263,31 @@ static int get_text(const json_t *o, const char *key, const char *path,
 	if (nkt_jget_str(o, key, path, &s, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	snprintf(buf, len, "%s", s ? s : "");
+	return NKT_OK;
+}
+
+/* "totals": {"runs ok": N, "events outage": N, ...}; absent in reports of
+ * older versions (then none). */
+static int read_totals(const json_t *t, struct nkt_report *r,
+		       struct nkt_err *err)
+{
+	const char *k;
+	const json_t *v;
+	if (t == NULL)
+		return NKT_OK;
+	if (!json_is_object(t))
+		return nkt_err_set(err, NKT_EMALFORMED,
+				   "totals: not an object");
+	r->totals = nkt_xcalloc(json_object_size(t) + 1, sizeof(*r->totals));
+	json_object_foreach((json_t *)(uintptr_t)t, k, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return nkt_err_set(err, NKT_EMALFORMED,
+					   "totals.%.40s: not a count", k);
+		snprintf(r->totals[r->n_totals].what,
+			 sizeof(r->totals[0].what), "%s", k);
+		r->totals[r->n_totals++].n = (uint64_t)json_integer_value(v);
+	}
 	return NKT_OK;
 }
 
@@ -424,7 +464,7 @@ static int read_all(const json_t *j, struct nkt_report *r,
 					       err) != NKT_OK)
 			return NKT_EMALFORMED;
 	}
-	return NKT_OK;
+	return read_totals(json_object_get(j, "totals"), r, err);
 }
 
 int nkt_report_from_json(const json_t *j, struct nkt_report *r,

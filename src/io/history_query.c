@@ -391,6 +391,31 @@ static int report_events(struct nkt_history *h, struct nkt_report *r,
 	return NKT_OK;
 }
 
+/* The counts that only grow, whatever the window. */
+static int report_totals(struct nkt_history *h, struct nkt_report *r,
+			 struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT what, n FROM totals ORDER BY what", -1,
+			       &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (r->n_totals == cap) {
+			cap = cap ? cap * 2 : 16;
+			r->totals = nkt_xreallocarray(r->totals, cap,
+						      sizeof(*r->totals));
+		}
+		nkt__hist_col_text(st, 0, r->totals[r->n_totals].what,
+				   sizeof(r->totals[0].what));
+		r->totals[r->n_totals++].n =
+			(uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
 int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
 		       struct nkt_report *r, struct nkt_err *err)
 {
@@ -400,7 +425,8 @@ int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
 	if (report_runs(h, r, err) != NKT_OK ||
 	    report_transits(h, r, err) != NKT_OK ||
 	    report_prefixes(h, r, err) != NKT_OK ||
-	    report_events(h, r, err) != NKT_OK) {
+	    report_events(h, r, err) != NKT_OK ||
+	    report_totals(h, r, err) != NKT_OK) {
 		nkt_report_free(r);
 		return NKT_ESYS;
 	}

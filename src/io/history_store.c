@@ -335,6 +335,35 @@ static int store_keys(struct nkt_history *h, int64_t run,
 	return rc;
 }
 
+/* The counts that only grow: this cycle and its events. */
+static int count_totals(struct nkt_history *h,
+			const struct nkt_cycle_record *c, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char what[64];
+	size_t i;
+	int rc = NKT_OK;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT INTO totals (what, n) VALUES (?, 1) ON "
+			       "CONFLICT (what) DO UPDATE SET n = n + 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	for (i = 0; i <= c->n_events && rc == NKT_OK; i++) {
+		if (i == 0)
+			snprintf(what, sizeof(what), "runs %s", c->status);
+		else
+			snprintf(what, sizeof(what), "events %s",
+				 c->events[i - 1].kind);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, what, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = nkt__hist_fail(h, err, "totals");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The run an imported cycle replaces goes, with all that hangs off it. */
 static int drop_run(struct nkt_history *h, int64_t run, struct nkt_err *err)
 {
@@ -372,7 +401,8 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		return NKT_ESYS;
 	if (c->replaces > 0 && (rc = drop_run(h, c->replaces, err)) != NKT_OK)
 		goto fail;
-	if ((rc = store_run(h, c, run, err)) != NKT_OK)
+	if ((rc = store_run(h, c, run, err)) != NKT_OK ||
+	    (rc = count_totals(h, c, err)) != NKT_OK)
 		goto fail;
 	if (c->n_keys > 0 && (rc = store_keys(h, *run, c, err)) != NKT_OK)
 		goto fail;

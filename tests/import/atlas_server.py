@@ -13,7 +13,7 @@ test can add results between cycles.  --script S names a JSON file: a
 list of misbehaviours used one per request, in order, before answering
 normally ("429": Too Many Requests with Retry-After: 1; "500", "503";
 "cut": a Content-Length larger than the body it sends before closing;
-"slow": no answer for 4 s; "ok"); the file is consumed as it is used.
+"slow": no answer for --slow seconds, 4; "ok"); the file is consumed as it is used.
 With --key, a request without "Authorization: Key KEY" gets HTTP 403.
 Each request is logged to L as one JSON line (path, start, stop, auth,
 what was done).  Binds 127.0.0.1 on a free port, written to F.
@@ -130,7 +130,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send(int(act), b'{"error": {}}', [("Retry-After", "1")])
             return
         if act == "slow":
-            time.sleep(4)
+            time.sleep(ARGS.slow)
         res = [r for r in load(DATA[parts[3]])
                if start <= r.get("timestamp", 0) <= stop]
         body = json.dumps(res).encode()
@@ -154,6 +154,8 @@ def main():
     ap.add_argument("--data", action="append", default=[])
     ap.add_argument("--script")
     ap.add_argument("--key")
+    ap.add_argument("--slow", type=float, default=4.0,
+                    help="seconds a 'slow' answer waits")
     ARGS = ap.parse_args()
     DATA = dict(d.split("=", 1) for d in ARGS.data)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -80,6 +80,15 @@ print("     systemd exposure score: %s" % score)
 check(score <= 2.5, "systemd-analyze security: exposure <= 2.5 (OK)",
       got=score)
 
+# The metrics must say when a cycle failed: the run writes them itself (an
+# ExecStartPost= is skipped when ExecStart= fails).
+start = " ".join(directive(service, "ExecStart"))
+check(not directive(service, "ExecStartPost") and
+      "--report-prom /var/lib/nktrace/nktrace.prom" in start,
+      "the metrics are written by the run itself after every cycle, ok or "
+      "failed (no ExecStartPost, which a failure skips)", "--report-prom",
+      start)
+
 # The options the units pass are nktrace's: each command line is parsed
 # by nktrace itself with --help appended (which parses, then prints help).
 for key in ("ExecStart", "ExecStartPost"):

@@ -310,7 +310,7 @@ static void test_migrate(const char *path)
 			       "ALTER TABLE prefix_stats DROP COLUMN "
 			       "border_hop; DROP TABLE imported; "
 			       "ALTER TABLE runs DROP COLUMN source; "
-			       "DROP TABLE atlas_follow; "
+			       "DROP TABLE atlas_follow; DROP TABLE totals; "
 			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
@@ -321,6 +321,9 @@ static void test_migrate(const char *path)
 	if (h == NULL)
 		return;
 	CHECK_INT(scalar(path, "PRAGMA user_version"), NKT_HISTORY_SCHEMA);
+	/* the totals start from what the history held */
+	CHECK_INT(scalar(path, "SELECT n FROM totals WHERE what = 'runs ok'"),
+		  scalar(path, "SELECT count(*) FROM runs WHERE status = 'ok'"));
 	result(&r, "TTK", 19.5);
 	r.prefix[0].border_addr = 0xbc2be199u;
 	r.prefix[0].border_hop = 8;
@@ -384,6 +387,23 @@ static void test_import_runs(const char *path)
 	CHECK_INT(scalar(path, "SELECT count(DISTINCT run) FROM imported"), 1);
 	CHECK_INT(nkt_history_has_key(h, k2[1], &present, &err), 0);
 	CHECK_INT(present, 1);
+	/* Totals only grow: a cycle that deletes every older one (--keep)
+	 * still adds to them. */
+	{
+		int64_t ok_before = scalar(path, "SELECT n FROM totals WHERE "
+						 "what = 'runs ok'");
+		c.keys = NULL;
+		c.n_keys = 0;
+		c.replaces = 0;
+		c.source = NULL;
+		c.start = 99000;
+		c.keep_s = 1;
+		CHECK_INT(nkt_history_store(h, &c, &run2, &err), 0);
+		CHECK_INT(scalar(path, "SELECT count(*) FROM runs"), 1);
+		CHECK_INT(scalar(path, "SELECT n FROM totals WHERE what = "
+				       "'runs ok'"),
+			  ok_before + 1);
+	}
 	/* run --atlas: how far a measurement was fetched */
 	CHECK_INT(nkt_history_atlas_last(h, 5004, &found, &err), 0);
 	CHECK_INT(found, 0);

@@ -57,7 +57,8 @@ static const char report_json[] =
 	"\"events\":["
 	"{\"type\":\"event\",\"time\":1795800276,\"run\":2,\"kind\":\"outage\","
 	"\"prefix\":\"175.45.178.0/24\",\"message\":\"175.45.178.0/24 is "
-	"unreachable <now>\"}]}";
+	"unreachable <now>\"}],"
+	"\"totals\":{\"runs ok\":41,\"runs failed\":3,\"events outage\":2}}";
 
 static char *render(int kind, const json_t *j)
 {
@@ -106,8 +107,14 @@ static void test_text(const json_t *rep)
 static void test_prom(const json_t *rep)
 {
 	char *s = render('p', rep);
-	CHECK(strstr(s, "nktrace_runs{status=\"ok\"} 2\n") != NULL);
-	CHECK(strstr(s, "nktrace_runs{status=\"failed\"} 1\n") != NULL);
+	/* Counters: the history's totals, not the window's 2 and 1. */
+	CHECK(strstr(s, "# TYPE nktrace_runs_total counter\n") != NULL);
+	CHECK(strstr(s, "nktrace_runs_total{status=\"ok\"} 41\n") != NULL);
+	CHECK(strstr(s, "nktrace_runs_total{status=\"failed\"} 3\n") != NULL);
+	CHECK(strstr(s, "nktrace_runs_total{status=\"interrupted\"} 0\n") !=
+	      NULL);
+	CHECK(strstr(s, "nktrace_build_info{version=\"" NKT_VERSION "\"} 1\n") !=
+	      NULL);
 	CHECK(strstr(s, "nktrace_last_run_ok 0\n") != NULL);
 	CHECK(strstr(s, "nktrace_last_ok_run_timestamp_seconds 1795800252\n") !=
 	      NULL);
@@ -125,8 +132,10 @@ static void test_prom(const json_t *rep)
 	CHECK(count(s, "nktrace_transit_border_rtt_seconds{") == 0);
 	CHECK(strstr(s, "nktrace_prefix_carrier{prefix=\"175.45.178.0/24\","
 			"transit=\"T\\\"T\\\\K <b>\"} 1\n") != NULL);
-	CHECK(strstr(s, "nktrace_events{kind=\"outage\"} 1\n") != NULL);
-	CHECK(strstr(s, "nktrace_events{kind=\"prefix_moved\"} 0\n") != NULL);
+	CHECK(strstr(s, "# TYPE nktrace_events_total counter\n") != NULL);
+	CHECK(strstr(s, "nktrace_events_total{kind=\"outage\"} 2\n") != NULL);
+	CHECK(strstr(s, "nktrace_events_total{kind=\"prefix_moved\"} 0\n") !=
+	      NULL);
 	/* Every metric has HELP and TYPE once. */
 	CHECK_INT(count(s, "# TYPE nktrace_transit_targets gauge"), 1);
 	CHECK_INT(count(s, "# HELP "), count(s, "# TYPE "));
@@ -169,7 +178,7 @@ static void test_empty(void)
 	CHECK(strstr(s, "no successful cycle in this window") != NULL);
 	free(s);
 	s = render('p', rep);
-	CHECK(strstr(s, "nktrace_runs{status=\"ok\"} 0\n") != NULL);
+	CHECK(strstr(s, "nktrace_runs_total{status=\"ok\"} 0\n") != NULL);
 	CHECK(strstr(s, "nktrace_transit") == NULL);
 	free(s);
 	s = render('h', rep);

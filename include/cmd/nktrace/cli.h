@@ -239,6 +239,9 @@ struct nkt_run_opts {
 	const char *atlas_since;    /* the first fetch's start (24h) */
 	uint64_t atlas_timeout_ns;  /* one request's limit (120 s) */
 	uint64_t bucket_ns;         /* cycles of results (15m) */
+	/* the report written after every cycle, ok or failed */
+	const char *report_json, *report_prom, *report_html;
+	const char *report_since;   /* its window (7d) */
 };
 
 /* `nktrace run`: run's own options and compare's.  Returns 0 or

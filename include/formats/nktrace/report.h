@@ -64,7 +64,17 @@ struct nkt_report {
 	size_t n_prefixes;
 	struct nkt_report_event *events;   /* by time */
 	size_t n_events;
+	/* Ever stored, whatever the window (counts that only grow):
+	 * "runs ok", "runs failed", "events prefix_moved", ... */
+	struct nkt_report_total {
+		char what[48];
+		uint64_t n;
+	} *totals;
+	size_t n_totals;
 };
+
+/* A total by name ("runs failed"); 0 if never counted. */
+uint64_t nkt_report_total(const struct nkt_report *r, const char *what);
 
 /* A time clamped to the years 1970..9999. */
 int64_t nkt_report_time(int64_t t);

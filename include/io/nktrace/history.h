@@ -13,7 +13,8 @@
  * hop's distance in prefix_stats (schema 4), imported (the keys of the
  * results `import --db` made cycles of, runs.source 'import'; schema 5),
  * atlas_follow (how far `run --atlas` fetched each measurement; schema 6),
- * traces
+ * totals (cycles stored by status and events by kind, ever: counts that
+ * --keep does not lower; schema 7), traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -29,7 +30,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 6
+#define NKT_HISTORY_SCHEMA 7
 
 struct nkt_history;
 
