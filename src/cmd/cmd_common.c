@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* cmd_common.c: target loading, keys, uplinks, sources (shell). */
 #include "cmd_common.h"
+#include "nktrace/annotate.h"
 #include "nktrace/datafile.h"
 #include "nktrace/inet.h"
 #include "nktrace/netinfo.h"
@@ -129,4 +130,17 @@ int nkt_fail(const char *cmd, const struct nkt_err *err)
 	else
 		fprintf(stderr, "nktrace %s: %s\n", cmd, err->msg);
 	return nkt_status_exit(err->code);
+}
+
+void nkt_annot_warn_missing(const char *cmd, const struct nkt_annotator *an)
+{
+	char dir[4096];
+	if (an == NULL || nkt_annot_asn_path(an)[0] != '\0')
+		return;
+	fprintf(stderr,
+		"nktrace %s: warning: no address database found (%s/nktrace.mmdb, "
+		"/usr/share/GeoIP, /var/lib/GeoIP): hops get no AS, paths no "
+		"transit; set NKTRACE_DATA to nktrace's data directory or give "
+		"--asn-db\n",
+		cmd, nkt_data_dir(dir, sizeof(dir)));
 }

@@ -51,6 +51,12 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
 
+/* One line on standard error when no address database was found (the
+ * installed data directory missing, no GeoLite2 files): every hop would
+ * be unannotated and every path unattributed, silently. */
+struct nkt_annotator;
+void nkt_annot_warn_missing(const char *cmd, const struct nkt_annotator *an);
+
 /* `run --report-json/--report-prom/--report-html`: the report of the
  * last --report-since written after each cycle, ok or failed
  * (cmd_report.c).  Returns 0 or NKT_ESYS with err set. */

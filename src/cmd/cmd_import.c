@@ -365,6 +365,7 @@ int nkt__importer_open(struct importer *im, struct nkt_outfile *jout,
 	im->actx.an = nkt_annot_open(im->o.db.asn_db, im->o.db.geo_db, &err);
 	if (im->actx.an == NULL)
 		return nkt_fail("import", &err);
+	nkt_annot_warn_missing("import", im->actx.an);
 	im->actx.tdb = im->tdb;
 	im->actx.trans = im->trans;
 	im->actx.addrs = &im->at;

@@ -161,8 +161,10 @@ int nkt_cmd_lookup(int argc, char **argv)
 		code = nkt_fail("lookup", &err);
 	else if (o->help)
 		code = fputs(nkt_cli_lookup_help, stdout) < 0;
-	else
+	else {
+		nkt_annot_warn_missing("lookup", an);
 		code = look_up(an, o, addrs, n);
+	}
 	nkt_annot_close(an);
 	free(addrs);
 	free(buf);

@@ -104,6 +104,7 @@ static int prepare(struct trace_cmd *c, struct nkt_err *err)
 	    (c->actx.an = nkt_annot_open(o->db.asn_db, o->db.geo_db, err)) ==
 		    NULL)
 		return NKT_EINVAL;
+	nkt_annot_warn_missing("trace", c->actx.an);
 	nkt_annot_out_setup(&c->run.oo, &c->actx);
 	/* Say "no privilege" before anything privileged (ARP for --via). */
 	if (!o->p.dry_run && nkt_priv_check_raw(err) != NKT_OK)

@@ -246,6 +246,7 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 		s->actx.an = nkt_annot_open(o->db.asn_db, o->db.geo_db, err);
 		if (s->actx.an == NULL)
 			goto fail;
+		nkt_annot_warn_missing("compare", s->actx.an);
 	}
 	s->actx.tdb = s->tdb;
 	s->actx.trans = s->trans;
