@@ -246,6 +246,87 @@ static int has_new(struct nkt_backfill *b, const struct bucket *k,
 	return NKT_OK;
 }
 
+/* A vantage point's country: an Atlas probe's ("prb 6001"), from the
+ * probes the history knows; "" otherwise. */
+static void country_of(struct nkt_backfill *b, const char *vantage,
+		       char *cc, size_t len)
+{
+	struct nkt_probe_info p;
+	struct nkt_err err = {0, ""};
+	long long id;
+	int found = 0;
+
+	cc[0] = '\0';
+	if (sscanf(vantage, "prb %lld", &id) == 1 &&
+	    nkt_history_probe(b->h, id, &p, &found, &err) == NKT_OK && found)
+		snprintf(cc, len, "%s", p.country);
+}
+
+struct vkey {
+	uint32_t prefix;
+	uint8_t prefix_len;
+	int transit;
+	uint32_t vantage;
+};
+
+static int cmp_vkey(const void *x, const void *y)
+{
+	const struct vkey *a = x, *b = y;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	if (a->transit != b->transit)
+		return a->transit < b->transit ? -1 : 1;
+	return a->vantage < b->vantage ? -1 : a->vantage > b->vantage;
+}
+
+/* Vantage points per /24, transit (defined ones) and country. */
+static struct nkt_vantage_row *vantage_rows(struct nkt_backfill *b,
+					    struct importer *im,
+					    struct bucket *k,
+					    const struct nkt_cmp_obs *obs,
+					    const uint32_t *vant, size_t n,
+					    size_t *n_rows)
+{
+	struct vkey *v = nkt_xcalloc(n ? n : 1, sizeof(*v));
+	struct nkt_vantage_row *rows = nkt_xcalloc(n ? n : 1, sizeof(*rows));
+	size_t i, nv = 0, j;
+
+	for (i = 0; i < n; i++)
+		if (obs[i].tattr.transit >= 0 && im->trans != NULL &&
+		    (size_t)obs[i].tattr.transit < im->trans->n)
+			v[nv++] = (struct vkey){obs[i].prefix, obs[i].prefix_len,
+						obs[i].tattr.transit, vant[i]};
+	qsort(v, nv, sizeof(*v), cmp_vkey);
+	*n_rows = 0;
+	for (i = 0; i < nv; i++) {
+		char cc[4], pf[NKT_ADDRSTRLEN + 8], a[NKT_ADDRSTRLEN];
+		if (i > 0 && cmp_vkey(&v[i], &v[i - 1]) == 0)
+			continue; /* one vantage point, several paths */
+		country_of(b, k->agg.vantage[v[i].vantage], cc, sizeof(cc));
+		snprintf(pf, sizeof(pf), "%s/%u",
+			 nkt_addrtab_fmt(&im->at, v[i].prefix, a),
+			 v[i].prefix_len);
+		for (j = 0; j < *n_rows; j++)
+			if (strcmp(rows[j].prefix, pf) == 0 &&
+			    strcmp(rows[j].transit,
+				   im->trans->t[v[i].transit].name) == 0 &&
+			    strcmp(rows[j].country, cc) == 0)
+				break;
+		if (j == *n_rows) {
+			snprintf(rows[j].prefix, sizeof(rows[j].prefix), "%s",
+				 pf);
+			snprintf(rows[j].transit, sizeof(rows[j].transit), "%s",
+				 im->trans->t[v[i].transit].name);
+			snprintf(rows[j].country, sizeof(rows[j].country), "%s",
+				 cc);
+			(*n_rows)++;
+		}
+		rows[j].vantage_points++;
+	}
+	free(v);
+	return rows;
+}
+
 static void print_bucket(const struct bucket *k, int64_t len, int64_t run,
 			 int replaced, const struct nkt_event *ev, size_t n_ev)
 {
@@ -276,6 +357,7 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	struct nkt_hist_cycle cur, *prev = NULL;
 	struct nkt_event *ev = NULL;
 	struct nkt_cmp_obs *obs;
+	struct nkt_vantage_row *rows;
 	const uint32_t *vant;
 	size_t n, n_ev = 0, n_prev = 0;
 	int64_t run = 0;
@@ -312,7 +394,10 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	rec.keys = (const char *const *)k->keys;
 	rec.n_keys = k->n_keys;
 	rec.replaces = replaces;
+	rows = vantage_rows(b, im, k, obs, vant, n, &rec.n_vantage);
+	rec.vantage = rows;
 	rc = nkt_history_store(b->h, &rec, &run, err);
+	free(rows);
 	if (rc == NKT_OK && !im->o.quiet)
 		print_bucket(k, b->len, run, replaces > 0, ev, n_ev);
 	*n_events += n_ev;

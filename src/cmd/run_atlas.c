@@ -95,6 +95,112 @@ static int fetch_all(const struct nkt_run_opts *o,
 	return NKT_OK;
 }
 
+/* The probes of the fetched results that the history does not know. */
+static size_t unknown_probes(struct nkt_history *h, const struct fetched *in,
+			     size_t n_in, int64_t *ids, size_t max)
+{
+	size_t i, k, n = 0;
+	for (i = 0; i < n_in; i++) {
+		json_t *arr = json_loadb(in[i].body, in[i].len, 0, NULL), *r;
+		json_array_foreach(arr, k, r)
+		{
+			struct nkt_probe_info p;
+			struct nkt_err e = {0, ""};
+			json_int_t id = json_integer_value(
+				json_object_get(r, "prb_id"));
+			size_t j;
+			int found = 0;
+			if (id <= 0 || n == max)
+				continue;
+			for (j = 0; j < n && ids[j] != id; j++)
+				;
+			if (j < n || nkt_history_probe(h, id, &p, &found, &e) !=
+					     NKT_OK ||
+			    found)
+				continue;
+			ids[n++] = id;
+		}
+		json_decref(arr);
+	}
+	return n;
+}
+
+/* One page of the probes endpoint into *out; its "next" URL, or "". */
+static void probe_page(const char *body, size_t len,
+		       struct nkt_probe_info *out, size_t *n, size_t max,
+		       char *next, size_t next_len)
+{
+	json_t *j = json_loadb(body, len, 0, NULL), *r;
+	const char *nx = json_string_value(json_object_get(j, "next"));
+	size_t k;
+	json_array_foreach(json_object_get(j, "results"), k, r)
+	{
+		const char *cc =
+			json_string_value(json_object_get(r, "country_code"));
+		if (*n == max || !json_is_integer(json_object_get(r, "id")))
+			continue;
+		memset(&out[*n], 0, sizeof(out[*n]));
+		out[*n].id = json_integer_value(json_object_get(r, "id"));
+		snprintf(out[*n].country, sizeof(out[*n].country), "%s",
+			 cc && strlen(cc) == 2 ? cc : "");
+		out[*n].asn = json_integer_value(json_object_get(r, "asn_v4"));
+		(*n)++;
+	}
+	snprintf(next, next_len, "%s", nx ? nx : "");
+	json_decref(j);
+}
+
+/* The country and AS of the results' probes, from the probes endpoint
+ * (paged, "next"), kept in the history: once per probe.  Metadata only:
+ * a failure is said and the results are stored without it. */
+static void probe_metadata(const struct nkt_atlas_client *c,
+			   struct nkt_history *h, const struct fetched *in,
+			   size_t n_in, int64_t now)
+{
+	enum { MAX = 4096, CHUNK = 200 };
+	int64_t *ids = nkt_xcalloc(MAX, sizeof(*ids));
+	struct nkt_probe_info *got = nkt_xcalloc(MAX, sizeof(*got));
+	size_t n = unknown_probes(h, in, n_in, ids, MAX), i, n_got = 0;
+	struct nkt_err err = {0, ""};
+
+	for (i = 0; i < n; i += CHUNK) {
+		char url[4096], next[2048];
+		size_t off, j;
+		off = (size_t)snprintf(url, sizeof(url),
+				       "%s/api/v2/probes/?fields=id,country_code,"
+				       "asn_v4&page_size=100&id__in=",
+				       c->base);
+		for (j = i; j < n && j < i + CHUNK && off < sizeof(url) - 24;
+		     j++)
+			off += (size_t)snprintf(url + off, sizeof(url) - off,
+						"%s%lld", j > i ? "," : "",
+						(long long)ids[j]);
+		while (url[0]) {
+			char *body = NULL;
+			size_t len = 0;
+			int sig = 0;
+			if (nkt_atlas_get_object(c, url, &body, &len, &sig,
+						 &err) != NKT_OK) {
+				fprintf(stderr,
+					"nktrace run: probe metadata: %s "
+					"(results stored without it)\n",
+					err.msg);
+				goto out;
+			}
+			probe_page(body, len, got, &n_got, MAX, next,
+				   sizeof(next));
+			free(body);
+			snprintf(url, sizeof(url), "%s", next);
+		}
+	}
+out:
+	if (n_got > 0 && nkt_history_probes_put(h, got, n_got, now, &err) !=
+			      NKT_OK)
+		fprintf(stderr, "nktrace run: %s\n", err.msg);
+	free(ids);
+	free(got);
+}
+
 /* What was fetched, into the history as cycles. */
 static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		     const struct fetched *in, int64_t now, struct nkt_err *err)
@@ -161,8 +267,9 @@ static int atlas_cycle(const struct nkt_run_opts *o,
 	size_t i;
 
 	memset(in, 0, sizeof(in));
-	if (fetch_all(o, c, h, first, now, in, &sig, &err) != NKT_OK ||
-	    store_all(o, h, in, now, &err) != NKT_OK) {
+	if (fetch_all(o, c, h, first, now, in, &sig, &err) == NKT_OK)
+		probe_metadata(c, h, in, o->n_atlas, now);
+	if (err.code != NKT_OK || store_all(o, h, in, now, &err) != NKT_OK) {
 		*failed = 1;
 		record_failure(h, now, err.msg);
 	}

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: ISC
 /*
  * out_report_html.c: a history report as one self-contained HTML page
- * (see out_report.h): the latest cycle's tables, SVG charts of RTT, loss
- * and reach per transit over time, the transit of each /24 over time, the
- * events and the cycles that did not finish.  Pure.  A little over 600
- * lines: the page's pieces, in the order the page shows them, with the
- * chart geometry they share; none is used elsewhere.
+ * (see out_report.h): the latest cycle's tables (and its vantage points,
+ * for cycles of Atlas results), SVG charts of RTT, loss and reach per
+ * transit over time, the transit of each /24 over time, the events and the
+ * cycles that did not finish.  Pure.  About 650 lines: the page's pieces,
+ * in the order the page shows them, with the chart geometry they share;
+ * none is used elsewhere.
  */
 #include "nktrace/out_report.h"
 
@@ -531,6 +532,30 @@ static const char css[] =
 	".legend i.evkey{border-left:2px dashed #d00;width:0;height:1em}"
 	".muted{color:#777}";
 
+/* Vantage points per /24, transit and country (cycles of RIPE Atlas
+ * results). */
+static void vantage_table(FILE *f, const struct nkt_report *r)
+{
+	size_t i;
+	if (r->n_vantage == 0)
+		return;
+	fputs("<h3>Vantage points</h3>\n<table><tr><th>/24</th><th>transit"
+	      "</th><th>probes' country</th><th>vantage points</th></tr>\n",
+	      f);
+	for (i = 0; i < r->n_vantage; i++) {
+		fputs("<tr><td>", f);
+		esc(f, r->vantage[i].prefix);
+		fputs("</td><td>", f);
+		esc(f, r->vantage[i].transit);
+		fputs("</td><td>", f);
+		esc(f, r->vantage[i].country[0] ? r->vantage[i].country
+						: "unknown");
+		fprintf(f, "</td><td class=\"n\">%llu</td></tr>\n",
+			(unsigned long long)r->vantage[i].vantage_points);
+	}
+	fputs("</table>\n", f);
+}
+
 /* The time axis spans the runs, not an empty window. */
 static void time_axis(const struct nkt_report *r, struct axis *a)
 {
@@ -600,6 +625,7 @@ int nkt_report_html(FILE *f, const struct nkt_report *r, const char *title)
 				       sizeof(buf)));
 		transit_table(f, r);
 		prefix_table(f, r);
+		vantage_table(f, r);
 	} else {
 		fputs("<p>No successful cycle in this window.</p>\n", f);
 	}

@@ -129,6 +129,36 @@ static void prom_groups(FILE *f, const struct nkt_report *r,
 	}
 }
 
+/* Vantage points per /24 and transit (over every country), from cycles
+ * of RIPE Atlas results. */
+static void prom_vantage(FILE *f, const struct nkt_report *r)
+{
+	size_t i, j;
+	prom_head(f, "nktrace_prefix_vantage_points",
+		  "Vantage points (RIPE Atlas probes) whose paths to the /24 "
+		  "went over the transit in the latest cycle.");
+	for (i = 0; i < r->n_vantage; i++) {
+		uint64_t n = 0;
+		for (j = 0; j < i; j++)
+			if (strcmp(r->vantage[j].prefix, r->vantage[i].prefix) ==
+				    0 &&
+			    strcmp(r->vantage[j].transit,
+				   r->vantage[i].transit) == 0)
+				break;
+		if (j < i)
+			continue; /* this pair is summed already */
+		for (j = i; j < r->n_vantage; j++)
+			if (strcmp(r->vantage[j].prefix, r->vantage[i].prefix) ==
+				    0 &&
+			    strcmp(r->vantage[j].transit,
+				   r->vantage[i].transit) == 0)
+				n += r->vantage[j].vantage_points;
+		prom_sample(f, "nktrace_prefix_vantage_points", "prefix",
+			    r->vantage[i].prefix, "transit",
+			    r->vantage[i].transit, (double)n);
+	}
+}
+
 /* The cycles: by status, the latest one, the latest successful one. */
 static void prom_runs(FILE *f, const struct nkt_report *r)
 {
@@ -201,6 +231,8 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 		}
 		prom_groups(f, r, r->prefixes, r->n_prefixes, "prefix",
 			    prefix_m, NKT_ARRAY_LEN(prefix_m));
+		if (r->n_vantage > 0)
+			prom_vantage(f, r);
 	}
 	fprintf(f, "# HELP nktrace_events_total Events detected, by kind "
 		   "(ever).\n# TYPE nktrace_events_total counter\n");

@@ -23,6 +23,37 @@ int64_t nkt_report_shown_since(const struct nkt_report *r)
 	return r->since;
 }
 
+/* Vantage points per /24 and transit, with their countries (the five
+ * largest; "??" unknown). */
+static void vantage_rows(FILE *f, const struct nkt_report *r)
+{
+	size_t i, j;
+	if (r->n_vantage == 0)
+		return;
+	fprintf(f, "\nvantage points     transit            probes  countries\n");
+	for (i = 0; i < r->n_vantage; i = j) {
+		uint64_t n = 0;
+		size_t shown = 0;
+		for (j = i; j < r->n_vantage &&
+			    strcmp(r->vantage[j].prefix, r->vantage[i].prefix) ==
+				    0 &&
+			    strcmp(r->vantage[j].transit,
+				   r->vantage[i].transit) == 0;
+		     j++)
+			n += r->vantage[j].vantage_points;
+		fprintf(f, "%-18s %-18s %6llu  ", r->vantage[i].prefix,
+			r->vantage[i].transit, (unsigned long long)n);
+		for (; shown < 5 && i + shown < j; shown++)
+			fprintf(f, "%s%s %llu", shown ? ", " : "",
+				r->vantage[i + shown].country[0]
+					? r->vantage[i + shown].country
+					: "??",
+				(unsigned long long)r->vantage[i + shown]
+					.vantage_points);
+		fprintf(f, "%s\n", j - i > shown ? ", ..." : "");
+	}
+}
+
 /* "%.1f ms" of a number, "-" without one. */
 static const char *ms(double v, char *buf, size_t len)
 {
@@ -104,6 +135,7 @@ int nkt_report_text(FILE *f, const struct nkt_report *r)
 				       sizeof(a)));
 		transit_rows(f, r);
 		prefix_rows(f, r);
+		vantage_rows(f, r);
 	}
 	fprintf(f, "\n%zu event%s\n", r->n_events,
 		r->n_events == 1 ? "" : "s");

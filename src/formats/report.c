@@ -28,6 +28,7 @@ void nkt_report_free(struct nkt_report *r)
 	free(r->runs);
 	free(r->events);
 	free(r->totals);
+	free(r->vantage);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -228,6 +229,15 @@ json_t *nkt_report_json(const struct nkt_report *r)
 		json_object_set_new(arr, r->totals[i].what,
 				    json_integer((json_int_t)r->totals[i].n));
 	json_object_set_new(rep, "totals", arr);
+	arr = json_array();
+	for (i = 0; i < r->n_vantage; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s,s:s,s:s,s:I}", "prefix",
+				       r->vantage[i].prefix, "transit",
+				       r->vantage[i].transit, "country",
+				       r->vantage[i].country, "vantage_points",
+				       (json_int_t)r->vantage[i].vantage_points));
+	json_object_set_new(rep, "vantage", arr);
 	return rep;
 }
 
@@ -263,6 +273,40 @@ static int get_text(const json_t *o, const char *key, const char *path,
 	if (nkt_jget_str(o, key, path, &s, err) != NKT_OK)
 		return NKT_EMALFORMED;
 	snprintf(buf, len, "%s", s ? s : "");
+	return NKT_OK;
+}
+
+/* "vantage": [{"prefix", "transit", "country", "vantage_points"}];
+ * absent in older reports. */
+static int read_vantage(const json_t *a, struct nkt_report *r,
+			struct nkt_err *err)
+{
+	const json_t *o;
+	size_t i;
+	if (a == NULL)
+		return NKT_OK;
+	if (!json_is_array(a))
+		return nkt_err_set(err, NKT_EMALFORMED, "vantage: not an array");
+	r->vantage = nkt_xcalloc(json_array_size(a) + 1, sizeof(*r->vantage));
+	json_array_foreach(a, i, o)
+	{
+		struct nkt_report_vantage *v = &r->vantage[r->n_vantage];
+		const char *pf, *tr, *cc;
+		json_int_t n;
+		char path[32];
+		snprintf(path, sizeof(path), "vantage[%zu]", i);
+		if (nkt_jget_str(o, "prefix", path, &pf, err) != NKT_OK ||
+		    nkt_jget_str(o, "transit", path, &tr, err) != NKT_OK ||
+		    nkt_jget_str(o, "country", path, &cc, err) != NKT_OK ||
+		    nkt_jget_int(o, "vantage_points", 0, I64, 0, path, &n,
+				 err) != NKT_OK)
+			return NKT_EMALFORMED;
+		snprintf(v->prefix, sizeof(v->prefix), "%s", pf ? pf : "");
+		snprintf(v->transit, sizeof(v->transit), "%s", tr ? tr : "");
+		snprintf(v->country, sizeof(v->country), "%s", cc ? cc : "");
+		v->vantage_points = (uint64_t)n;
+		r->n_vantage++;
+	}
 	return NKT_OK;
 }
 
@@ -464,7 +508,9 @@ static int read_all(const json_t *j, struct nkt_report *r,
 					       err) != NKT_OK)
 			return NKT_EMALFORMED;
 	}
-	return read_totals(json_object_get(j, "totals"), r, err);
+	if (read_totals(json_object_get(j, "totals"), r, err) != NKT_OK)
+		return NKT_EMALFORMED;
+	return read_vantage(json_object_get(j, "vantage"), r, err);
 }
 
 int nkt_report_from_json(const json_t *j, struct nkt_report *r,

@@ -62,8 +62,8 @@ enum outcome { GOT, RETRY, FATAL };
 
 /* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
 static enum outcome request(const struct nkt_atlas_client *c, const char *url,
-			    const char *post, struct body *b, long *wait_s,
-			    char *why, size_t why_len)
+			    const char *post, int want_array, struct body *b,
+			    long *wait_s, char *why, size_t why_len)
 {
 	struct curl_slist *hdr = NULL;
 	char auth[300], cerr[CURL_ERROR_SIZE] = "";
@@ -150,11 +150,11 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 		return FATAL;
 	}
 	j = json_loadb(b->p ? b->p : "", b->len, 0, &je);
-	if (post != NULL ? !json_is_object(j) : !json_is_array(j)) {
+	if (want_array ? !json_is_array(j) : !json_is_object(j)) {
 		snprintf(why, why_len, "%s (%s)",
-			 j == NULL  ? "truncated or invalid body"
-			 : post	    ? "the body is not a JSON object"
-				    : "the body is not a JSON array",
+			 j == NULL     ? "truncated or invalid body"
+			 : want_array ? "the body is not a JSON array"
+				      : "the body is not a JSON object",
 			 j == NULL ? je.text : "");
 		json_decref(j);
 		return RETRY;
@@ -166,8 +166,8 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 /* A request tried until it succeeds, fails for good, or runs out of
  * tries; `what` names it in messages ("measurement 5004"). */
 static int with_retries(const struct nkt_atlas_client *c, const char *url,
-			const char *post, const char *what, char **body,
-			size_t *len, int *sig, struct nkt_err *err)
+			const char *post, int want_array, const char *what,
+			char **body, size_t *len, int *sig, struct nkt_err *err)
 {
 	struct body b = {NULL, 0, 0, (size_t)1 << 30};
 	char why[256] = "";
@@ -180,8 +180,8 @@ static int with_retries(const struct nkt_atlas_client *c, const char *url,
 	*sig = 0;
 	for (attempt = 1;; attempt++) {
 		long retry_after = 0;
-		enum outcome o = request(c, url, post, &b, &retry_after, why,
-					 sizeof(why));
+		enum outcome o = request(c, url, post, want_array, &b,
+					 &retry_after, why, sizeof(why));
 		uint64_t w;
 		/* A POST that failed after it was sent may have created the
 		 * measurements: only a 429 (refused before any work) is
@@ -241,7 +241,14 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 		 "&format=json",
 		 c->base, (long long)msm, (long long)start, (long long)stop);
 	snprintf(what, sizeof(what), "measurement %lld", (long long)msm);
-	return with_retries(c, url, NULL, what, body, len, sig, err);
+	return with_retries(c, url, NULL, 1, what, body, len, sig, err);
+}
+
+int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
+			 char **body, size_t *len, int *sig,
+			 struct nkt_err *err)
+{
+	return with_retries(c, url, NULL, 0, "probes", body, len, sig, err);
 }
 
 int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
@@ -249,6 +256,6 @@ int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
 {
 	char url[512];
 	snprintf(url, sizeof(url), "%s/api/v2/measurements/", c->base);
-	return with_retries(c, url, request, "creating measurements", body,
+	return with_retries(c, url, request, 0, "creating measurements", body,
 			    len, sig, err);
 }

@@ -95,6 +95,17 @@ static const char *const migrations[] = {
 	"GROUP BY status;"
 	"INSERT INTO totals SELECT 'events ' || kind, count(*) FROM events "
 	"GROUP BY kind;",
+	/* 8: vantage points per /24, transit and probe country (cycles of
+	 * imported or followed results), and the Atlas probes' metadata. */
+	"CREATE TABLE vantage_stats ("
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  prefix TEXT NOT NULL, transit TEXT NOT NULL, country TEXT NOT NULL,"
+	"  vantage_points INTEGER NOT NULL,"
+	"  PRIMARY KEY (run, prefix, transit, country));"
+	"CREATE TABLE probes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  country TEXT, asn INTEGER,"
+	"  fetched INTEGER NOT NULL);",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,

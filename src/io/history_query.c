@@ -87,6 +87,27 @@ int nkt_history_atlas_last(struct nkt_history *h, int64_t msm, int64_t *last,
 	return NKT_OK;
 }
 
+int nkt_history_probe(struct nkt_history *h, int64_t id,
+		      struct nkt_probe_info *p, int *found, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	*found = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT country, asn FROM probes WHERE id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		nkt__hist_col_text(st, 0, p->country, sizeof(p->country));
+		p->asn = sqlite3_column_int64(st, 1);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n)
 {
 	size_t i;
@@ -391,6 +412,38 @@ static int report_events(struct nkt_history *h, struct nkt_report *r,
 	return NKT_OK;
 }
 
+/* The latest successful cycle's vantage points per /24, transit, country. */
+static int report_vantage(struct nkt_history *h, struct nkt_report *r,
+			  struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	if (r->latest_ok_run == 0)
+		return NKT_OK;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT prefix, transit, country, vantage_points "
+			       "FROM vantage_stats WHERE run = ? ORDER BY "
+			       "prefix, transit, vantage_points DESC, country",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, r->latest_ok_run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct nkt_report_vantage *v;
+		if (r->n_vantage == cap) {
+			cap = cap ? cap * 2 : 16;
+			r->vantage = nkt_xreallocarray(r->vantage, cap,
+						       sizeof(*r->vantage));
+		}
+		v = &r->vantage[r->n_vantage++];
+		nkt__hist_col_text(st, 0, v->prefix, sizeof(v->prefix));
+		nkt__hist_col_text(st, 1, v->transit, sizeof(v->transit));
+		nkt__hist_col_text(st, 2, v->country, sizeof(v->country));
+		v->vantage_points = (uint64_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
 /* The counts that only grow, whatever the window. */
 static int report_totals(struct nkt_history *h, struct nkt_report *r,
 			 struct nkt_err *err)
@@ -426,7 +479,8 @@ int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
 	    report_transits(h, r, err) != NKT_OK ||
 	    report_prefixes(h, r, err) != NKT_OK ||
 	    report_events(h, r, err) != NKT_OK ||
-	    report_totals(h, r, err) != NKT_OK) {
+	    report_totals(h, r, err) != NKT_OK ||
+	    report_vantage(h, r, err) != NKT_OK) {
 		nkt_report_free(r);
 		return NKT_ESYS;
 	}

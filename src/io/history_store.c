@@ -364,6 +364,71 @@ static int count_totals(struct nkt_history *h,
 	return rc;
 }
 
+/* Vantage points per /24, transit and country. */
+static int store_vantage(struct nkt_history *h, int64_t run,
+			 const struct nkt_cycle_record *c, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = NKT_OK;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT INTO vantage_stats (run, prefix, transit, "
+			       "country, vantage_points) VALUES (?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	for (i = 0; i < c->n_vantage && rc == NKT_OK; i++) {
+		const struct nkt_vantage_row *v = &c->vantage[i];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, v->prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, v->transit, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, v->country, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, v->vantage_points);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = nkt__hist_fail(h, err, "vantage_stats");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int nkt_history_probes_put(struct nkt_history *h,
+			   const struct nkt_probe_info *p, size_t n,
+			   int64_t now, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = NKT_OK;
+
+	if (nkt__hist_exec(h, "BEGIN IMMEDIATE", err) != NKT_OK)
+		return NKT_ESYS;
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT OR REPLACE INTO probes (id, country, asn, "
+			       "fetched) VALUES (?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		nkt__hist_exec(h, "ROLLBACK", NULL);
+		return nkt__hist_fail(h, err, "prepare");
+	}
+	for (i = 0; i < n && rc == NKT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, p[i].id);
+		nkt__hist_bind_text(st, 2, p[i].country);
+		if (p[i].asn > 0)
+			sqlite3_bind_int64(st, 3, p[i].asn);
+		else
+			sqlite3_bind_null(st, 3);
+		sqlite3_bind_int64(st, 4, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = nkt__hist_fail(h, err, "probes");
+	}
+	sqlite3_finalize(st);
+	if (rc != NKT_OK || nkt__hist_exec(h, "COMMIT", err) != NKT_OK) {
+		nkt__hist_exec(h, "ROLLBACK", NULL);
+		return NKT_ESYS;
+	}
+	return NKT_OK;
+}
+
 /* The run an imported cycle replaces goes, with all that hangs off it. */
 static int drop_run(struct nkt_history *h, int64_t run, struct nkt_err *err)
 {
@@ -405,6 +470,9 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	    (rc = count_totals(h, c, err)) != NKT_OK)
 		goto fail;
 	if (c->n_keys > 0 && (rc = store_keys(h, *run, c, err)) != NKT_OK)
+		goto fail;
+	if (c->n_vantage > 0 &&
+	    (rc = store_vantage(h, *run, c, err)) != NKT_OK)
 		goto fail;
 	if (c->res != NULL &&
 	    ((rc = store_stats(h, *run, c->res, c->transits, err)) !=

@@ -105,6 +105,29 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def probes(self, q, entry):
+        """/api/v2/probes/?id__in=...&page_size=N&page=K: each probe's
+        country (by its id: DE, US, JP, RU in turn) and AS, paged with
+        "next" as the API does."""
+        ids = [int(x) for x in q.get("id__in", [""])[0].split(",") if x]
+        size = int(q.get("page_size", ["100"])[0])
+        page = int(q.get("page", ["1"])[0])
+        chunk = ids[(page - 1) * size:page * size]
+        nxt = None
+        if page * size < len(ids):
+            qq = dict((k, v[0]) for k, v in q.items())
+            qq["page"] = str(page + 1)
+            nxt = "http://%s:%d%s?%s" % (
+                self.server.server_address[0],
+                self.server.server_address[1], "/api/v2/probes/",
+                urllib.parse.urlencode(qq))
+        res = [{"id": i, "country_code": ["DE", "US", "JP", "RU"][i % 4],
+                "asn_v4": 64500 + i % 7} for i in chunk]
+        self.log(done="probes", page=page, n=len(chunk), **entry)
+        self.send(200, json.dumps({"count": len(ids), "next": nxt,
+                                   "previous": None,
+                                   "results": res}).encode())
+
     def answer(self):
         url = urllib.parse.urlparse(self.path)
         q = urllib.parse.parse_qs(url.query)
@@ -114,6 +137,9 @@ class Handler(BaseHTTPRequestHandler):
         stop = int(q.get("stop", [str(2 ** 40)])[0])
         entry = {"path": url.path, "start": start, "stop": stop,
                  "auth": auth}
+        if parts == ["api", "v2", "probes"]:
+            self.probes(q, entry)
+            return
         if len(parts) != 5 or parts[:3] != ["api", "v2", "measurements"] \
                 or parts[4] != "results" or parts[3] not in DATA:
             self.log(done="404", **entry)

@@ -9,7 +9,9 @@ by 200 probes (measurement 99001: after an hour 172 of them reach
 1. The first cycle meets HTTP 429, HTTP 500, a body cut short and a
    response slower than --atlas-timeout, each said in one line, and still
    stores exactly the results served: 3,214 keys, cycles of 15 minutes,
-   the prefix_moved event.
+   the prefix_moved event; the probes' countries come from the probes
+   endpoint, page by page, and each cycle keeps its vantage points per
+   /24, transit and country (report --prom shows them).
 2. The next cycle asks only for what is new (from the last fetch, with an
    hour's overlap) and stores the new results once.
 3. A refused key: one line naming it, exit 1, no result stored, the
@@ -143,13 +145,44 @@ check(len(moved) == 1 and moved[0][1] == "175.45.178.0/24" and
       "(172 of 200 paths)" in moved[0][2],
       "the move is an event: %s" % (moved[0][2] if moved else "none"),
       "prefix_moved", h["events"])
+pages = [r for r in srv.requests() if r.get("done") == "probes"]
+c = sqlite3.connect(DB)
+cc = dict(c.execute("SELECT country, count(*) FROM probes GROUP BY "
+                    "country").fetchall())
+vant = c.execute("SELECT v.prefix, v.transit, v.country, "
+                 "v.vantage_points FROM vantage_stats v WHERE v.run = "
+                 "(SELECT max(id) FROM runs WHERE status = 'ok' AND "
+                 "start < ?) ORDER BY 1, 2, 3", (NOW - 3600,)).fetchall()
+c.close()
+check(sum(p["n"] for p in pages) == 201 and len(pages) >= 3 and
+      cc == {"DE": 50, "US": 50, "JP": 50, "RU": 51},
+      "the 201 probes' countries fetched from the probes endpoint, page "
+      "by page (%d pages), kept in the history" % len(pages),
+      {"DE": 50, "US": 50, "JP": 50, "RU": 51}, (cc, len(pages)))
+want_v = sorted([("175.45.176.0/24", "China Unicom", k, 50) for k in
+                 ("JP", "RU", "US")] +
+                [("175.45.176.0/24", "China Unicom", "DE", 50)] +
+                [("175.45.178.0/24", "China Unicom", k, 43) for k in
+                 ("DE", "JP", "RU", "US")] +
+                [("175.45.178.0/24", "TTK", k, 7) for k in
+                 ("DE", "JP", "RU", "US")])
+check(vant == want_v,
+      "the last cycle's vantage points per /24, transit and country: "
+      "175.45.178.0/24 over China Unicom from 43 probes in each of 4 "
+      "countries, over TTK from 7", want_v, vant)
+p = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "all",
+                    "--prom", "-"], capture_output=True, text=True)
+check('nktrace_prefix_vantage_points{prefix="175.45.178.0/24",transit='
+      '"China Unicom"} 172' in p.stdout,
+      "report --prom: nktrace_prefix_vantage_points per /24 and transit",
+      172, [l for l in p.stdout.splitlines() if "vantage" in l])
 first_stop = h["follow"].get(99001, 0)
 check(abs(first_stop - NOW) < 120 and
       h["follow"].get(29792007) == first_stop,
       "each measurement's fetched time is kept in the history", NOW,
       h["follow"])
-reqs = srv.requests()
-check(all(r["start"] == 1617235200 for r in reqs),
+reqs = [r for r in srv.requests() if r["path"].endswith("/results/")]
+check(reqs and all(r["start"] == 1617235200 for r in reqs),
       "the first fetch starts at --atlas-since", 1617235200,
       sorted({r["start"] for r in reqs}))
 
@@ -161,7 +194,7 @@ with open(move, "a") as f:
 srv = Server("s2")
 p = run(srv)
 srv.stop()
-reqs = srv.requests()
+reqs = [r for r in srv.requests() if r["path"].endswith("/results/")]
 h2 = history()
 check(p.returncode == 0 and reqs and
       all(r["start"] == first_stop - 3600 for r in reqs),

@@ -311,6 +311,7 @@ static void test_migrate(const char *path)
 			       "border_hop; DROP TABLE imported; "
 			       "ALTER TABLE runs DROP COLUMN source; "
 			       "DROP TABLE atlas_follow; DROP TABLE totals; "
+			       "DROP TABLE vantage_stats; DROP TABLE probes; "
 			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);

@@ -58,7 +58,11 @@ static const char report_json[] =
 	"{\"type\":\"event\",\"time\":1795800276,\"run\":2,\"kind\":\"outage\","
 	"\"prefix\":\"175.45.178.0/24\",\"message\":\"175.45.178.0/24 is "
 	"unreachable <now>\"}],"
-	"\"totals\":{\"runs ok\":41,\"runs failed\":3,\"events outage\":2}}";
+	"\"totals\":{\"runs ok\":41,\"runs failed\":3,\"events outage\":2},"
+	"\"vantage\":[{\"prefix\":\"175.45.178.0/24\",\"transit\":\"TTK\","
+	"\"country\":\"DE\",\"vantage_points\":30},{\"prefix\":"
+	"\"175.45.178.0/24\",\"transit\":\"TTK\",\"country\":\"\","
+	"\"vantage_points\":4}]}";
 
 static char *render(int kind, const json_t *j)
 {
@@ -132,6 +136,9 @@ static void test_prom(const json_t *rep)
 	CHECK(count(s, "nktrace_transit_border_rtt_seconds{") == 0);
 	CHECK(strstr(s, "nktrace_prefix_carrier{prefix=\"175.45.178.0/24\","
 			"transit=\"T\\\"T\\\\K <b>\"} 1\n") != NULL);
+	/* vantage points per /24 and transit, over the countries */
+	CHECK(strstr(s, "nktrace_prefix_vantage_points{prefix=\"175.45.178.0/"
+			"24\",transit=\"TTK\"} 34\n") != NULL);
 	CHECK(strstr(s, "# TYPE nktrace_events_total counter\n") != NULL);
 	CHECK(strstr(s, "nktrace_events_total{kind=\"outage\"} 2\n") != NULL);
 	CHECK(strstr(s, "nktrace_events_total{kind=\"prefix_moved\"} 0\n") !=

@@ -71,6 +71,15 @@ struct nkt_report {
 		uint64_t n;
 	} *totals;
 	size_t n_totals;
+	/* The latest successful cycle's vantage points per /24, transit and
+	 * probe country (cycles of RIPE Atlas results; none otherwise). */
+	struct nkt_report_vantage {
+		char prefix[80];
+		char transit[96];
+		char country[4]; /* "" unknown */
+		uint64_t vantage_points;
+	} *vantage;
+	size_t n_vantage;
 };
 
 /* A total by name ("runs failed"); 0 if never counted. */

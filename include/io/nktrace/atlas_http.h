@@ -43,6 +43,13 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 		      int64_t start, int64_t stop, char **body, size_t *len,
 		      int *sig, struct nkt_err *err);
 
+/* GET a URL whose answer is a JSON object (a page of the probes
+ * endpoint: {"next", "results"}); returns and retries as
+ * nkt_atlas_results. */
+int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
+			 char **body, size_t *len, int *sig,
+			 struct nkt_err *err);
+
 /* POST {base}/api/v2/measurements/ with the JSON `request` (a key is
  * needed); *body gets the API's answer ({"measurements": [ids]}).
  * Returns as nkt_atlas_results; tried again only after HTTP 429 (any other

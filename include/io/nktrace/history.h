@@ -14,7 +14,9 @@
  * results `import --db` made cycles of, runs.source 'import'; schema 5),
  * atlas_follow (how far `run --atlas` fetched each measurement; schema 6),
  * totals (cycles stored by status and events by kind, ever: counts that
- * --keep does not lower; schema 7), traces
+ * --keep does not lower; schema 7), vantage_stats (vantage points per /24,
+ * transit and probe country) and probes (Atlas probes' country and AS,
+ * fetched once; schema 8), traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -30,7 +32,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 7
+#define NKT_HISTORY_SCHEMA 8
 
 struct nkt_history;
 
@@ -47,6 +49,22 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		       struct nkt_hist_cycle **out, size_t *n,
 		       struct nkt_err *err);
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n);
+
+/* How many vantage points saw a /24 over a transit, from one country
+ * ("" unknown). */
+struct nkt_vantage_row {
+	char prefix[80];
+	char transit[96];
+	char country[4];
+	uint32_t vantage_points;
+};
+
+/* An Atlas probe's metadata. */
+struct nkt_probe_info {
+	int64_t id;
+	char country[4]; /* "DE"; "" unknown */
+	int64_t asn;     /* its IPv4 AS; 0 unknown */
+};
 
 /* Everything one cycle adds. */
 struct nkt_cycle_record {
@@ -73,6 +91,8 @@ struct nkt_cycle_record {
 	int64_t replaces;                 /* a run this one replaces (the
 					     same bucket, fewer results);
 					     0: none */
+	const struct nkt_vantage_row *vantage; /* per /24, transit, country */
+	size_t n_vantage;
 };
 
 /* Write one cycle in one transaction; *run gets its id.  Returns 0 or
@@ -97,6 +117,14 @@ int nkt_history_atlas_last(struct nkt_history *h, int64_t msm, int64_t *last,
 /* Record that measurement `msm` was fetched up to `last` at `now`. */
 int nkt_history_atlas_set(struct nkt_history *h, int64_t msm, int64_t last,
 			  int64_t now, struct nkt_err *err);
+
+/* Atlas probes' metadata: what is known of `id` (*found 0 if nothing),
+ * and storing what was fetched. */
+int nkt_history_probe(struct nkt_history *h, int64_t id,
+		      struct nkt_probe_info *p, int *found, struct nkt_err *err);
+int nkt_history_probes_put(struct nkt_history *h,
+			   const struct nkt_probe_info *p, size_t n,
+			   int64_t now, struct nkt_err *err);
 
 /* The hosts of the latest discovery stored (*addrs allocated) and its
  * time (Unix s; 0 and no hosts if none). */
