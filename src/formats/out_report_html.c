@@ -130,13 +130,23 @@ static double field(const struct nkt_report_point *p, size_t off)
 	return *(const double *)(const void *)((const char *)p + off);
 }
 
-/* One series' line: a polyline per run of consecutive numbers. */
+/* Points are drawn (with their tooltips) only up to this many per
+ * series: beyond, a week of 15-minute cycles turns into a blob. */
+#define DOTS_MAX 60
+
+/* One series' line: a polyline per run of consecutive numbers; the i-th
+ * transit after the first dashed, so that equal values (every transit at
+ * 100% reach) show both. */
 static void series_line(FILE *f, const struct axis *a,
 			const struct nkt_report_series *s,
-			const struct chart *c, const char *col)
+			const struct chart *c, const char *col, size_t nth)
 {
+	static const char *const dash[] = {"", " stroke-dasharray=\"7 4\"",
+					   " stroke-dasharray=\"2 3\"",
+					   " stroke-dasharray=\"9 3 2 3\""};
 	size_t i;
 	int open = 0;
+	double last_x = -1;
 	for (i = 0; i < s->n; i++) {
 		double v = field(&s->p[i], c->key) * c->scale;
 		if (isnan(v)) {
@@ -145,11 +155,16 @@ static void series_line(FILE *f, const struct axis *a,
 			open = 0;
 			continue;
 		}
+		/* at most a point per pixel: 90 days of cycles stay small */
+		if (open && xpos(a, s->p[i].t) - last_x < 1.0 &&
+		    i + 1 < s->n && !isnan(field(&s->p[i + 1], c->key)))
+			continue;
+		last_x = xpos(a, s->p[i].t);
 		if (!open)
 			fprintf(f,
-				"<polyline class=\"line\" stroke=\"%s\" "
+				"<polyline class=\"line\" stroke=\"%s\"%s "
 				"points=\"",
-				col);
+				col, dash[nth % NKT_ARRAY_LEN(dash)]);
 		fprintf(f, "%s%.1f,%.1f", open ? " " : "", xpos(a, s->p[i].t),
 			ypos(a, v));
 		open = 1;
@@ -175,16 +190,28 @@ static void series_band(FILE *f, const struct axis *a,
 		for (j = i; j < s->n && has_band(&s->p[j], c); j++)
 			;
 		if (j > i) {
+			double last = -1;
 			fprintf(f, "<polygon class=\"band\" fill=\"%s\" points=\"",
 				col);
-			for (k = i; k < j; k++)
-				fprintf(f, "%.1f,%.1f ", xpos(a, s->p[k].t),
+			for (k = i; k < j; k++) {
+				if (k > i && k + 1 < j &&
+				    xpos(a, s->p[k].t) - last < 1.0)
+					continue; /* a point per pixel */
+				last = xpos(a, s->p[k].t);
+				fprintf(f, "%.1f,%.1f ", last,
 					ypos(a, field(&s->p[k], c->hi) *
 							c->scale));
-			for (k = j; k > i; k--)
-				fprintf(f, "%.1f,%.1f ", xpos(a, s->p[k - 1].t),
+			}
+			last = W * 2;
+			for (k = j; k > i; k--) {
+				if (k < j && k - 1 > i &&
+				    last - xpos(a, s->p[k - 1].t) < 1.0)
+					continue;
+				last = xpos(a, s->p[k - 1].t);
+				fprintf(f, "%.1f,%.1f ", last,
 					ypos(a, field(&s->p[k - 1], c->lo) *
 							c->scale));
+			}
 			fputs("\"/>\n", f);
 		}
 		i = j;
@@ -238,9 +265,12 @@ static void chart_frame(FILE *f, const struct nkt_report *r,
 		(H - MB + MT) / 2, (H - MB + MT) / 2);
 	esc(f, c->unit);
 	fputs("</text>\n", f);
-	/* Events: a dashed line at their time. */
+	/* Events: a dashed line at the start of the cycle that saw them,
+	 * where that cycle's points are (the event's time is its end). */
 	for (i = 0; i < r->n_events; i++) {
-		double x = xpos(a, r->events[i].time);
+		const struct nkt_report_run *run =
+			nkt_report_run_by_id(r, r->events[i].run);
+		double x = xpos(a, run ? run->start : r->events[i].time);
 		if (x < ML || x > W - MR)
 			continue;
 		fprintf(f,
@@ -294,8 +324,9 @@ static void chart(FILE *f, const struct nkt_report *r,
 		const char *col = colour(g, i);
 		if (c->has_band)
 			series_band(f, &a, g, c, col);
-		series_line(f, &a, g, c, col);
-		chart_points(f, &a, g, i, c, col);
+		series_line(f, &a, g, c, col, i);
+		if (g->n <= DOTS_MAX)
+			chart_points(f, &a, g, i, c, col);
 	}
 	fputs("</svg>\n", f);
 }
@@ -341,7 +372,7 @@ static void timeline_row(FILE *f, const struct nkt_report *r,
 			 const struct axis *a)
 {
 	char buf[40];
-	size_t j;
+	size_t j, k;
 
 	fprintf(f,
 		"<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
@@ -349,11 +380,18 @@ static void timeline_row(FILE *f, const struct nkt_report *r,
 		ML - 6, y + 14);
 	esc(f, g->name);
 	fputs("</text>\n", f);
-	for (j = 0; j < g->n; j++) {
+	for (j = 0; j < g->n; j = k + 1) {
 		const struct nkt_report_point *p = &g->p[j];
-		double x0 = xpos(a, p->t),
-		       x1 = fmin(xpos(a, segment_end(g, j, a)), W - MR);
 		int dark = p->targets > 0 && p->reached == 0;
+		double x0 = xpos(a, p->t), x1;
+		/* one segment for the cycles in one state in a row */
+		for (k = j; k + 1 < g->n &&
+			    ((g->p[k + 1].targets > 0 &&
+			      g->p[k + 1].reached == 0) == dark) &&
+			    strcmp(g->p[k + 1].carrier, p->carrier) == 0;
+		     k++)
+			;
+		x1 = fmin(xpos(a, segment_end(g, k, a)), W - MR);
 		if (x1 - x0 < 2)
 			x1 = x0 + 2;
 		fprintf(f,
@@ -364,14 +402,20 @@ static void timeline_row(FILE *f, const struct nkt_report *r,
 			: p->carrier[0] ? carrier_colour(r, p->carrier)
 					: "#cccccc");
 		esc(f, g->name);
-		fprintf(f, " %s: ",
+		fprintf(f, " %s",
 			nkt_report_utc(p->t, "%Y-%m-%d %H:%M", buf,
 				       sizeof(buf)));
+		if (k > j)
+			fprintf(f, " to %s (%zu cycles)",
+				nkt_report_utc(g->p[k].t, "%Y-%m-%d %H:%M", buf,
+					       sizeof(buf)),
+				k - j + 1);
+		fputs(": ", f);
 		esc(f, dark ? "unreachable"
 			    : p->carrier[0] ? p->carrier : "no transit seen");
 		fprintf(f, ", %llu/%llu reached</title></rect>\n",
-			(unsigned long long)p->reached,
-			(unsigned long long)p->targets);
+			(unsigned long long)g->p[k].reached,
+			(unsigned long long)g->p[k].targets);
 	}
 }
 
@@ -635,8 +679,9 @@ int nkt_report_html(FILE *f, const struct nkt_report *r, const char *title)
 		chart(f, r, &a, &charts[i]);
 	timeline(f, r, &a);
 	fputs("<p class=\"legend\">Segments take the carrier's colour; "
-	      "<span style=\"color:#d00\">outlined white</span> = no target "
-	      "reached; grey = no defined transit seen.</p>\n",
+	      "<i class=\"sw\" style=\"background:#fff;border:1px solid "
+	      "#d00\"></i>no target reached; <i class=\"sw\" "
+	      "style=\"background:#bbb\"></i>no defined transit seen.</p>\n",
 	      f);
 	events_table(f, r);
 	if (failed + intr > 0)

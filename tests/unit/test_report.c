@@ -162,6 +162,10 @@ static void test_html(const json_t *rep)
 	CHECK(strstr(s, "onload") == NULL);
 	CHECK(strstr(s, "<script") == NULL);
 	CHECK(strstr(s, "T&quot;T\\K &lt;b&gt;") != NULL);
+	/* The outage of run 2 is drawn where run 2's points are (its start,
+	 * x 584.8), not at its end (622.6), after the last point. */
+	CHECK(strstr(s, "class=\"ev\" x1=\"584.8\"") != NULL);
+	CHECK(strstr(s, "class=\"ev\" x1=\"622.6\"") == NULL);
 	/* Points: RTT 2+1, loss 2+1, reach 2+2. */
 	CHECK_INT(count(s, "class=\"pt\""), 10);
 	CHECK_INT(count(s, "<svg "), 4);
@@ -294,6 +298,69 @@ static void test_types(void)
 	}
 }
 
+/* 90 days of 15-minute cycles: the page stays small (no dot per point,
+ * a point per pixel, one timeline segment per state), two transits with
+ * equal values stay distinguishable (the second dashed), and the legend's
+ * "no target reached" swatch is drawn. */
+static void test_html_long(void)
+{
+	struct nkt_report r;
+	struct nkt_report_series *s;
+	struct nkt_report_event *ev;
+	char *buf = NULL;
+	size_t len = 0, i, k, n = 90 * 96;
+	const char *names[2] = {"China Unicom", "TTK"};
+	FILE *f = open_memstream(&buf, &len);
+
+	memset(&r, 0, sizeof(r));
+	r.since = 1790000000;
+	r.until = r.since + (int64_t)n * 900;
+	for (i = 0; i < n; i++) {
+		struct nkt_report_run *run = nkt_report_add_run(&r);
+		run->id = (int64_t)i + 1;
+		run->start = r.since + (int64_t)i * 900;
+		run->end = run->start + 600;
+		snprintf(run->status, sizeof(run->status), "ok");
+	}
+	r.latest_ok_run = (int64_t)n;
+	for (k = 0; k < 2; k++) {
+		s = nkt_report_series(&r.transits, &r.n_transits, names[k]);
+		for (i = 0; i < n; i++) {
+			struct nkt_report_point *p = nkt_report_add_point(s);
+			p->t = r.since + (int64_t)i * 900;
+			p->run = (int64_t)i + 1;
+			p->targets = p->reached = 10;
+			p->reached_pct = 100;
+			p->rtt_median = 20 + (double)(i % 7) + (double)k * 10;
+			p->loss = 0.01;
+		}
+	}
+	s = nkt_report_series(&r.prefixes, &r.n_prefixes, "175.45.178.0/24");
+	for (i = 0; i < n; i++) {
+		struct nkt_report_point *p = nkt_report_add_point(s);
+		p->t = r.since + (int64_t)i * 900;
+		p->run = (int64_t)i + 1;
+		p->targets = p->reached = 3;
+		snprintf(p->carrier, sizeof(p->carrier), "%s",
+			 i < n / 2 ? "TTK" : "China Unicom");
+	}
+	ev = nkt_report_add_event(&r);
+	ev->run = (int64_t)(n / 2) + 1;
+	ev->time = r.since + (int64_t)(n / 2) * 900 + 600; /* its end */
+	snprintf(ev->e.kind, sizeof(ev->e.kind), "prefix_moved");
+	snprintf(ev->e.message, sizeof(ev->e.message), "moved");
+	CHECK_INT(nkt_report_html(f, &r, "90 days"), 0);
+	fclose(f);
+	CHECK(len < 400 * 1024);
+	CHECK(strstr(buf, "<circle") == NULL);
+	CHECK(count(buf, "<rect class=\"seg\"") == 2);
+	CHECK(strstr(buf, "stroke-dasharray=\"7 4\"") != NULL);
+	CHECK(strstr(buf, "border:1px solid #d00") != NULL);
+	CHECK(strstr(buf, "class=\"ev\"") != NULL);
+	free(buf);
+	nkt_report_free(&r);
+}
+
 int main(void)
 {
 	json_error_t e;
@@ -305,6 +372,7 @@ int main(void)
 	test_text(rep);
 	test_prom(rep);
 	test_html(rep);
+	test_html_long();
 	test_empty();
 	test_extreme_times();
 	test_round_trip(rep);
