@@ -393,8 +393,7 @@ static void prefix_moved(const char *p, const struct nkt_hist_cycle *cur,
 		snprintf(e->message, sizeof(e->message),
 			 "%s moved from %s to %s (%u of %u paths)", p, was, now,
 			 on, total);
-	}
-	else
+	} else
 		snprintf(e->message, sizeof(e->message),
 			 "%s now goes over %s (was %s)", p, now, was);
 }
