@@ -48,11 +48,13 @@ static void input_error(struct importer *im, const char *file,
 			const struct nkt_jpos *pos, const char *msg)
 {
 	if (im->errors_printed++ < im->o.max_errors)
-		fprintf(stderr, "nktrace import: %s:%llu: %s\n", file,
+		fprintf(stderr, "nktrace %s: %s:%llu: %s\n",
+			im->who ? im->who : "import", file,
 			(unsigned long long)pos->line, msg);
 	else if (im->errors_printed == im->o.max_errors + 1)
-		fprintf(stderr, "nktrace import: more errors are counted, not "
-				"printed (--max-errors)\n");
+		fprintf(stderr, "nktrace %s: more errors are counted, not "
+				"printed (--max-errors)\n",
+			im->who ? im->who : "import");
 }
 
 /* Destination-hop probes stand in for end-to-end ones when a trace has
@@ -209,7 +211,8 @@ int nkt__import_input(struct importer *im, const char *name,
 			break;
 		if (r == NKT_ESYS) {
 			const char *why = nkt_infile_error(in);
-			fprintf(stderr, "nktrace import: %s: %s\n", name,
+			fprintf(stderr, "nktrace %s: %s: %s\n",
+				im->who ? im->who : "import", name,
 				why ? why : err.msg);
 			rc = NKT_ESYS;
 			break;

@@ -41,6 +41,8 @@ struct importer {
 	struct counts total;
 	json_t *inputs;
 	struct nkt_backfill *bf; /* --db; NULL otherwise */
+	const char *who;         /* messages' command: "import", or "run"
+				    (run --atlas); NULL: "import" */
 };
 
 /* Data, annotator, outputs (jout when o.json_out), --db's history, for

@@ -442,11 +442,12 @@ int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 		replaced += prev_run > 0;
 	}
 	if (!im->o.quiet)
-		printf("nktrace import: history %s: %zu cycles of %llds stored "
+		printf("nktrace %s: history %s: %zu cycles of %llds stored "
 		       "(%zu replacing an earlier import's), %zu buckets "
 		       "already in it, %zu events; %llu results (%llu "
 		       "repeated in the input%s)\n",
-		       im->o.history, stored, (long long)b->len, replaced,
+		       im->who ? im->who : "import", im->o.history, stored,
+		       (long long)b->len, replaced,
 		       known, n_events, (unsigned long long)b->results,
 		       (unsigned long long)b->repeated,
 		       b->ipv6 ? ", IPv6 results left out" : "");

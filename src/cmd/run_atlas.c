@@ -201,6 +201,23 @@ out:
 	free(got);
 }
 
+/* "[]": the API's answer for a window without results. */
+static int empty_array(const char *body, size_t len)
+{
+	size_t i;
+	int open = 0;
+	for (i = 0; i < len; i++) {
+		if (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' ||
+		    body[i] == '\t')
+			continue;
+		if (!open && body[i] == '[')
+			open = 1;
+		else
+			return open && body[i] == ']';
+	}
+	return 0;
+}
+
 /* What was fetched, into the history as cycles. */
 static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		     const struct fetched *in, int64_t now, struct nkt_err *err)
@@ -210,6 +227,7 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 	size_t i;
 
 	import_opts(o, &im->o);
+	im->who = "run";
 	if (nkt__importer_open(im, NULL, &jopen) != NKT_EXIT_OK) {
 		nkt__importer_close(im);
 		return nkt_err_set(err, NKT_ESYS, "cannot store the results");
@@ -219,6 +237,8 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		char name[48];
 		snprintf(name, sizeof(name), "atlas measurement %lld",
 			 (long long)o->atlas_msm[i]);
+		if (empty_array(in[i].body, in[i].len))
+			continue; /* no new result: nothing to read */
 		f.f = fmemopen(in[i].body, in[i].len, "r");
 		if (f.f == NULL)
 			rc = nkt_err_set(err, NKT_ESYS, "%s", strerror(errno));

@@ -203,6 +203,9 @@ check(p.returncode == 0 and reqs and
 check(h2["keys"] == h["keys"] + len(extra) and h2["ok"] > h["ok"],
       "and stores the %d new results once" % len(extra),
       h["keys"] + len(extra), h2["keys"])
+check(p.stderr == "" and "nktrace run: history" in p.stdout,
+      "a measurement with no new result ([]) is no error: nothing on "
+      "stderr", "", p.stderr)
 
 # 3. A refused key, then the right one.
 srv = Server("s3", key="sekrit")
