@@ -67,31 +67,6 @@ static void request_of(const struct nkt_atlas_opts *o,
 	r->country = o->country;
 }
 
-/* The API key: --atlas-key-file's first line, else $NKTRACE_ATLAS_KEY. */
-static int api_key(const struct nkt_atlas_opts *o, char *key, size_t len,
-		   struct nkt_err *err)
-{
-	const char *env = getenv("NKTRACE_ATLAS_KEY");
-	FILE *f;
-
-	snprintf(key, len, "%s", env && !o->atlas_key_file ? env : "");
-	if (o->atlas_key_file != NULL) {
-		if ((f = fopen(o->atlas_key_file, "r")) == NULL)
-			return nkt_err_set(err, NKT_EINVAL, "%s: %s",
-					   o->atlas_key_file, strerror(errno));
-		if (fgets(key, (int)len, f) == NULL)
-			key[0] = '\0';
-		fclose(f);
-		key[strcspn(key, "\r\n")] = '\0';
-	}
-	if (key[0] == '\0')
-		return nkt_err_set(err, NKT_EINVAL,
-				   "creating measurements needs an API key "
-				   "(--atlas-key-file FILE or "
-				   "$NKTRACE_ATLAS_KEY; --dry-run needs none)");
-	return NKT_OK;
-}
-
 /* Send the request; print the ids and how to follow them. */
 static int submit(const struct nkt_atlas_opts *o, const char *body,
 		  struct nkt_err *err)
@@ -102,8 +77,13 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 	int sig = 0, rc;
 	json_t *ids, *j;
 
-	if (api_key(o, key, sizeof(key), err) != NKT_OK)
+	if (nkt_atlas_key(o->atlas_key_file, key, sizeof(key), err) != NKT_OK)
 		return NKT_EINVAL;
+	if (key[0] == '\0')
+		return nkt_err_set(err, NKT_EINVAL,
+				   "creating measurements needs an API key "
+				   "(--atlas-key-file FILE or "
+				   "$NKTRACE_ATLAS_KEY; --dry-run needs none)");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	nkt_atlas_client_init(&c, o->atlas_url);
 	c.key = key;

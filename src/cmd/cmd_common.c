@@ -2,6 +2,8 @@
 /* cmd_common.c: target loading, keys, uplinks, sources (shell). */
 #include "cmd_common.h"
 #include "nktrace/annotate.h"
+#include "nktrace/cadence.h"
+#include "nktrace/clock.h"
 #include "nktrace/datafile.h"
 #include "nktrace/inet.h"
 #include "nktrace/netinfo.h"
@@ -143,4 +145,39 @@ void nkt_annot_warn_missing(const char *cmd, const struct nkt_annotator *an)
 		"transit; set NKTRACE_DATA to nktrace's data directory or give "
 		"--asn-db\n",
 		cmd, nkt_data_dir(dir, sizeof(dir)));
+}
+
+int nkt_atlas_key(const char *file, char *key, size_t len,
+		  struct nkt_err *err)
+{
+	const char *env = getenv("NKTRACE_ATLAS_KEY");
+	FILE *f;
+
+	key[0] = '\0';
+	if (file == NULL) {
+		if (env != NULL)
+			snprintf(key, len, "%s", env);
+		return NKT_OK;
+	}
+	if ((f = fopen(file, "r")) == NULL)
+		return nkt_err_set(err, NKT_EINVAL, "%s: %s", file,
+				   strerror(errno));
+	if (fgets(key, (int)len, f) == NULL)
+		key[0] = '\0';
+	fclose(f);
+	key[strcspn(key, "\r\n")] = '\0';
+	return NKT_OK;
+}
+
+int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
+		 uint64_t prev_start, const sigset_t *halt)
+{
+	uint64_t rnd = 0, next;
+	if (!o->every_ns || cycle == 0)
+		return 0;
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd = 0;
+	next = nkt_cadence_next(o->every_ns, prev_start, nkt_clock_wall_ns(),
+				rnd);
+	return nkt_clock_sleep_until(CLOCK_REALTIME, next, halt);
 }

@@ -64,6 +64,19 @@ struct nkt_history;
 int nkt__report_outputs(struct nkt_history *h, const struct nkt_run_opts *o,
 			struct nkt_err *err);
 
+/* The RIPE Atlas API key: the first line of `file` (run --atlas-key-file,
+ * atlas create --atlas-key-file), else $NKTRACE_ATLAS_KEY, else "".
+ * Returns 0, or NKT_EINVAL when the file cannot be read. */
+int nkt_atlas_key(const char *file, char *key, size_t len,
+		  struct nkt_err *err);
+
+/* The wait before cycle `cycle` of `run --every` (none before the first):
+ * until the next multiple of every_ns at least half of it after
+ * prev_start (nkt_cadence_next, with its random delay).  Returns the
+ * signal of `halt` that ended it, or 0. */
+int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
+		 uint64_t prev_start, const sigset_t *halt);
+
 /* `run --atlas`: follow RIPE Atlas measurements (run_atlas.c), `halt`
  * blocked.  Returns the exit code. */
 int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);

@@ -7,7 +7,6 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "compare_session.h"
-#include "nktrace/cadence.h"
 #include "nktrace/clock.h"
 #include "nktrace/detect.h"
 #include "nktrace/history.h"
@@ -22,19 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Sleep until `at` (wall ns) unless a halting signal (blocked) arrives;
- * returns the signal or 0. */
-static int wait_until(uint64_t at)
-{
-	sigset_t s;
-	nkt_halt_signals(&s);
-	return nkt_clock_sleep_until(CLOCK_REALTIME, at, &s);
-}
 
 /* Append events to the NDJSON file, one write() per line. */
 static void append_events(const char *path, const struct nkt_event *ev,
@@ -285,16 +274,10 @@ static int cycles(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 	int failed = 0, sig;
 
 	for (cycle = 0; o->count == 0 || cycle < o->count; cycle++) {
-		if (o->every_ns && cycle > 0) {
-			uint64_t rnd = 0, next;
-			if (getrandom(&rnd, sizeof(rnd), 0) !=
-			    (ssize_t)sizeof(rnd))
-				rnd = 0;
-			next = nkt_cadence_next(o->every_ns, prev_start,
-						nkt_clock_wall_ns(), rnd);
-			if ((sig = wait_until(next)) != 0)
-				return 128 + sig;
-		}
+		sigset_t halt;
+		nkt_halt_signals(&halt);
+		if ((sig = nkt_run_wait(o, cycle, prev_start, &halt)) != 0)
+			return 128 + sig;
 		if ((sig = one_cycle(o, s, h, &prev_start, &failed)) != 0)
 			return 128 + sig;
 	}

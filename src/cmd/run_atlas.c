@@ -14,7 +14,6 @@
 #include "cmd_common.h"
 #include "cmd_import.h"
 #include "nktrace/atlas_http.h"
-#include "nktrace/cadence.h"
 #include "nktrace/clock.h"
 #include "nktrace/history.h"
 
@@ -23,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #define OVERLAP_S 3600 /* re-fetched each cycle: late uploads */
@@ -33,32 +31,6 @@ struct fetched {
 	size_t len;
 	int64_t stop;
 };
-
-/* The API key: --atlas-key-file's first line, else $NKTRACE_ATLAS_KEY. */
-static int read_key(const struct nkt_run_opts *o, char *key, size_t len,
-		    struct nkt_err *err)
-{
-	const char *env = getenv("NKTRACE_ATLAS_KEY");
-	FILE *f;
-
-	key[0] = '\0';
-	if (o->atlas_key_file == NULL) {
-		if (env != NULL)
-			snprintf(key, len, "%s", env);
-		return NKT_OK;
-	}
-	if ((f = fopen(o->atlas_key_file, "r")) == NULL)
-		return nkt_err_set(err, NKT_EINVAL, "%s: %s", o->atlas_key_file,
-				   strerror(errno));
-	if (fgets(key, (int)len, f) == NULL)
-		key[0] = '\0';
-	fclose(f);
-	key[strcspn(key, "\r\n")] = '\0';
-	if (key[0] == '\0')
-		return nkt_err_set(err, NKT_EINVAL, "%s: no key in it",
-				   o->atlas_key_file);
-	return NKT_OK;
-}
 
 /* Import's options for storing what was fetched. */
 static void import_opts(const struct nkt_run_opts *o,
@@ -316,8 +288,14 @@ int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt)
 
 	if (nkt_cli_when(o->atlas_since, now, &first, "--atlas-since",
 			 &err) != NKT_OK ||
-	    read_key(o, key, sizeof(key), &err) != NKT_OK)
+	    nkt_atlas_key(o->atlas_key_file, key, sizeof(key), &err) !=
+		    NKT_OK)
 		return nkt_fail("run", &err);
+	if (o->atlas_key_file != NULL && key[0] == '\0') {
+		nkt_err_set(&err, NKT_EINVAL, "%s: no key in it",
+			    o->atlas_key_file);
+		return nkt_fail("run", &err);
+	}
 	if ((h = nkt_history_open(o->db, 0, &err)) == NULL)
 		return nkt_fail("run", &err);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -330,17 +308,8 @@ int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt)
 	c.key = key[0] ? key : NULL;
 	c.halt = halt;
 	for (cycle = 0; o->count == 0 || cycle < o->count; cycle++) {
-		if (o->every_ns && cycle > 0) {
-			uint64_t rnd = 0, next;
-			if (getrandom(&rnd, sizeof(rnd), 0) !=
-			    (ssize_t)sizeof(rnd))
-				rnd = 0;
-			next = nkt_cadence_next(o->every_ns, prev,
-						nkt_clock_wall_ns(), rnd);
-			if ((sig = nkt_clock_sleep_until(CLOCK_REALTIME, next,
-							 halt)) != 0)
-				break;
-		}
+		if ((sig = nkt_run_wait(o, cycle, prev, halt)) != 0)
+			break;
 		prev = nkt_clock_wall_ns();
 		if ((sig = atlas_cycle(o, &c, h, first, &failed)) != 0)
 			break;
