@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the layer ------------------------------------------------------------ */
@@ -142,8 +143,119 @@ static const struct entry *by_letter(const struct entry *ent, size_t n,
 	return NULL;
 }
 
+void nkt_cli_warn(struct nkt_cli_out *out, const char *msg)
+{
+	size_t i;
+	for (i = 0; i < out->n_warn; i++)
+		if (strcmp(out->warn[i], msg) == 0)
+			return;
+	if (out->n_warn < NKT_CLI_WARN_MAX)
+		out->warn[out->n_warn++] = msg;
+}
+
+static const char old_json_warning[] =
+	"'--json FILE' is deprecated: use '--json -o FILE'";
+
+/*
+ * The output options: --json and -n as flags, -o FILE.  The old form
+ * '--json FILE' is rewritten before getopt sees argv (into args, a copy
+ * of argv without the FILE), as the spec's old_json decides.  Returns the
+ * new argc.
+ */
+static int rewrite_old_json(const struct nkt_cli_spec *spec, int argc,
+			    char **argv, char **args, void *o)
+{
+	struct nkt_cli_out *out =
+		spec->out ? (void *)((char *)o + spec->out - 1) : NULL;
+	int i, n = 0, done = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		args[n++] = argv[i];
+		if (i == 0 || done || out == NULL)
+			continue;
+		if (strcmp(a, "--") == 0) {
+			done = 1;
+			continue;
+		}
+		if (strncmp(a, "--json=", 7) == 0 && spec->old_json != NULL) {
+			out->json = 1;
+			out->output = a + 7;
+			nkt_cli_warn(out, old_json_warning);
+			args[n - 1] = (char *)"--json";
+			continue;
+		}
+		if (strcmp(a, "--json") != 0 || i + 1 >= argc)
+			continue;
+		a = argv[i + 1];
+		if (a[0] == '-' && a[1] != '\0')
+			continue;
+		out->json_then = a;
+		if (spec->old_json != NULL && spec->old_json(o, a)) {
+			out->output = a;
+			nkt_cli_warn(out, old_json_warning);
+			i++;
+		}
+	}
+	args[n] = NULL;
+	return n;
+}
+
+static int opt_output(void *base, const char *arg, struct nkt_err *err)
+{
+	if (*arg == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "-o: empty file name");
+	((struct nkt_cli_out *)base)->output = arg;
+	return NKT_OK;
+}
+
+const struct nkt_opt nkt_out_group[] = {
+	{.name = "json", .kind = NKT_OPT_FLAG,
+	 .off = offsetof(struct nkt_cli_out, json)},
+	{.name = "output", .letter = 'o', .kind = NKT_OPT_FN, .fn = opt_output},
+	{.name = "no-names", .letter = 'n', .kind = NKT_OPT_FLAG,
+	 .off = offsetof(struct nkt_cli_out, no_names)},
+	{0},
+};
+
+int nkt_cli_old_json_always(const void *o, const char *arg)
+{
+	(void)o;
+	(void)arg;
+	return 1;
+}
+
+void nkt_cli_main_output(const struct nkt_cli_out *out, const char **json,
+			 const char **text)
+{
+	*json = NULL;
+	*text = NULL;
+	if (out->json)
+		*json = out->output != NULL ? out->output : "-";
+	else if (out->output != NULL && strcmp(out->output, "-") != 0)
+		*text = out->output;
+}
+
+static int parse_args(const struct nkt_cli_spec *spec, int argc, char **argv,
+		      void *o, struct nkt_err *err);
+
 int nkt_cli_parse(const struct nkt_cli_spec *spec, int argc, char **argv,
 		  void *o, struct nkt_err *err)
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int rc;
+
+	if (args == NULL)
+		return nkt_err_set(err, NKT_EINVAL, "out of memory");
+	argc = rewrite_old_json(spec, argc, argv, args, o);
+	rc = parse_args(spec, argc, args, o, err);
+	free(args);
+	return rc;
+}
+
+/* getopt_long over the tables (args already rewritten). */
+static int parse_args(const struct nkt_cli_spec *spec, int argc, char **argv,
+		      void *o, struct nkt_err *err)
 {
 	struct entry ent[ENTRIES_MAX];
 	struct option lo[ENTRIES_MAX + 2];

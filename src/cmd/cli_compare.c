@@ -53,7 +53,12 @@ const char nkt_cli_compare_help[] =
 	"= none (1)\n"
 	"\n"
 	"output:\n"
-	"      --json FILE     the summary record {\"type\":\"compare\", ...}\n"
+	"      --json          the summary as JSON {\"type\":\"compare\", ...} "
+	"instead\n"
+	"                      of text (data/compare.schema.md)\n"
+	"  -o, --output FILE   the summary goes to FILE ('-': standard "
+	"output); with\n"
+	"                      --json the text is still printed\n"
 	"      --traces FILE   every trace, RIPE Atlas NDJSON\n"
 	"      --ci LEVEL      confidence level of the intervals (0.95)\n"
 	"      --min-units N   independent units a verdict needs on each "
@@ -206,7 +211,6 @@ const struct nkt_opt nkt_compare_table[] = {
 	{.name = "ping-interval", .kind = NKT_OPT_DURATION,
 	 .off = C(ping_interval_ns), .hi = 60 * NKT_NS_PER_S,
 	 .scale = NKT_NS_PER_MS},
-	{.name = "json", .kind = NKT_OPT_STR, .off = C(json_out)},
 	{.name = "traces", .kind = NKT_OPT_STR, .off = C(traces_out)},
 	{.name = "discover", .kind = NKT_OPT_CONST, .off = C(discover),
 	 .value = 1},
@@ -226,9 +230,12 @@ static const struct nkt_cli_spec compare_spec = {
 	.groups = {{nkt_compare_table, 0},
 		   {nkt_probe_group, C(p)},
 		   {nkt_db_group, C(db)},
-		   {nkt_analysis_group, C(a)}},
+		   {nkt_analysis_group, C(a)},
+		   {nkt_out_group, C(out)}},
 	.no_operand = " (targets go in --targets)",
 	.help = C(help),
+	.out = C(out) + 1,
+	.old_json = nkt_cli_old_json_always,
 };
 
 void nkt_compare_opts_default(struct nkt_compare_opts *o)
@@ -251,6 +258,7 @@ void nkt_compare_opts_default(struct nkt_compare_opts *o)
 
 int nkt_compare_opts_check(struct nkt_compare_opts *o, struct nkt_err *err)
 {
+	nkt_cli_main_output(&o->out, &o->json_out, &o->text_out);
 	if (o->p.dry_run || o->p.dry_pcap != NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "compare has no --dry-run (it needs "

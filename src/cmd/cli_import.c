@@ -24,7 +24,12 @@ const char nkt_cli_import_help[] =
 	"\n"
 	"      --format F      atlas, scamper or auto (default: each record "
 	"decides)\n"
-	"      --json FILE     the summary as JSON (data/import.schema.md)\n"
+	"      --json          the summary as JSON (data/import.schema.md); "
+	"the old\n"
+	"                      '--json FILE' is now '--json -o FILE'\n"
+	"  -o, --output FILE   the summary goes to FILE ('-': standard "
+	"output); with\n"
+	"                      --json the text is still printed\n"
 	"      --traces FILE   every imported trace as nktrace Atlas JSON, "
 	"one per line\n"
 	"      --per-vantage   also print each vantage point's transits\n"
@@ -46,7 +51,7 @@ const char nkt_cli_import_help[] =
 	"      --bucket T      the length of those cycles (15m; 1m-7d)\n"
 	"      --max-errors N  print at most N input errors (20; all are "
 	"counted)\n"
-	"  -q, --quiet         no report on standard output\n"
+	"      --quiet         no text report on standard output\n"
 	"\n"
 	"Records that are not traceroutes (Atlas ping, scamper ping or "
 	"tracelb,\ncycle records) and failed measurements are counted and "
@@ -71,6 +76,18 @@ static int opt_format(void *base, const char *arg, struct nkt_err *err)
 	return NKT_OK;
 }
 
+/* -q: quiet until it means probes per hop here as everywhere. */
+static int opt_q_old(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_import_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->quiet = 1;
+	nkt_cli_warn(&o->out, "'-q' for no report is deprecated (-q is probes "
+			      "per hop elsewhere): use '--quiet'");
+	return NKT_OK;
+}
+
 static int operand(void *base, const char *arg, struct nkt_err *err)
 {
 	struct nkt_import_opts *o = base;
@@ -80,7 +97,6 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 
 static const struct nkt_opt import_table[] = {
 	{.name = "format", .kind = NKT_OPT_FN, .fn = opt_format},
-	{.name = "json", .kind = NKT_OPT_STR, .off = I(json_out)},
 	{.name = "traces", .kind = NKT_OPT_STR, .off = I(traces_out)},
 	{.name = "per-vantage", .kind = NKT_OPT_FLAG, .off = I(per_vantage)},
 	{.name = "detail", .kind = NKT_OPT_FLAG, .off = I(detail)},
@@ -90,7 +106,8 @@ static const struct nkt_opt import_table[] = {
 	 .scale = NKT_NS_PER_S},
 	{.name = "max-errors", .kind = NKT_OPT_UINT, .off = I(max_errors),
 	 .size = sizeof(uint64_t), .hi = 1000000000},
-	{.name = "quiet", .letter = 'q', .kind = NKT_OPT_FLAG,
+	{.letter = 'q', .kind = NKT_OPT_FN_NOARG, .fn = opt_q_old},
+	{.name = "quiet", .kind = NKT_OPT_FLAG,
 	 .off = I(quiet)},
 	{0},
 };
@@ -98,9 +115,11 @@ static const struct nkt_opt import_table[] = {
 static const struct nkt_cli_spec import_spec = {
 	.groups = {{import_table, 0},
 		   {nkt_db_group, I(db)},
-		   {nkt_analysis_group, I(a)}},
+		   {nkt_analysis_group, I(a)},
+		   {nkt_out_group, I(out)}},
 	.operand = operand,
 	.help = I(help),
+	.out = I(out) + 1,
 };
 
 int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
@@ -110,5 +129,8 @@ int nkt_cli_import(int argc, char **argv, struct nkt_import_opts *o,
 	nkt_analysis_opts_default(&o->a);
 	o->max_errors = 20;
 	o->bucket_ns = 15 * 60 * NKT_NS_PER_S;
-	return nkt_cli_parse(&import_spec, argc, argv, o, err);
+	if (nkt_cli_parse(&import_spec, argc, argv, o, err) != NKT_OK)
+		return NKT_EINVAL;
+	nkt_cli_main_output(&o->out, &o->json_out, &o->text_out);
+	return NKT_OK;
 }

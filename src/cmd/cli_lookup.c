@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char nkt_cli_lookup_help[] =
-	"usage: nktrace lookup [--json] [--asn-db FILE] [--geo-db FILE] "
+	"usage: nktrace lookup [--json] [-o FILE] [--asn-db FILE] [--geo-db FILE] "
 	"ADDR... | -f FILE | -\n"
 	"\n"
 	"Print the ASN, organisation, country and city of each IPv4 or IPv6\n"
@@ -15,6 +15,7 @@ const char nkt_cli_lookup_help[] =
 	"marked as such, never looked up.\n"
 	"\n"
 	"      --json          one JSON object per address\n"
+	"  -o, --output FILE   write to FILE (atomically)\n"
 	"      --asn-db FILE   ASN database (GeoLite2-ASN format)\n"
 	"      --geo-db FILE   geo database (GeoLite2-City or -Country "
 	"format)\n"
@@ -42,7 +43,6 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 }
 
 static const struct nkt_opt lookup_table[] = {
-	{.name = "json", .kind = NKT_OPT_FLAG, .off = L(json)},
 	{.name = "file", .letter = 'f', .kind = NKT_OPT_STR, .off = L(file)},
 	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
 	 .off = L(verbose)},
@@ -50,14 +50,20 @@ static const struct nkt_opt lookup_table[] = {
 };
 
 static const struct nkt_cli_spec lookup_spec = {
-	.groups = {{lookup_table, 0}, {nkt_db_group, L(db)}},
+	.groups = {{lookup_table, 0},
+		   {nkt_db_group, L(db)},
+		   {nkt_out_group, L(out)}},
 	.operand = operand,
 	.help = L(help),
+	.out = L(out) + 1,
 };
 
 int nkt_cli_lookup(int argc, char **argv, struct nkt_lookup_opts *o,
 		   struct nkt_err *err)
 {
 	memset(o, 0, sizeof(*o));
-	return nkt_cli_parse(&lookup_spec, argc, argv, o, err);
+	if (nkt_cli_parse(&lookup_spec, argc, argv, o, err) != NKT_OK)
+		return NKT_EINVAL;
+	o->json = o->out.json;
+	return NKT_OK;
 }

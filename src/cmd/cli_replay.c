@@ -29,18 +29,16 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 }
 
 static const struct nkt_opt replay_table[] = {
-	{.name = "json", .kind = NKT_OPT_FLAG, .off = Y(json)},
-	{.name = "output", .letter = 'o', .kind = NKT_OPT_STR,
-	 .off = Y(output)},
 	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
 	 .off = Y(verbose)},
 	{0},
 };
 
 static const struct nkt_cli_spec replay_spec = {
-	.groups = {{replay_table, 0}},
+	.groups = {{replay_table, 0}, {nkt_out_group, Y(out)}},
 	.operand = operand,
 	.help = Y(help),
+	.out = Y(out) + 1,
 };
 
 int nkt_cli_replay(int argc, char **argv, struct nkt_replay_opts *o,
@@ -49,6 +47,8 @@ int nkt_cli_replay(int argc, char **argv, struct nkt_replay_opts *o,
 	memset(o, 0, sizeof(*o));
 	if (nkt_cli_parse(&replay_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
+	o->json = o->out.json;
+	o->output = o->out.output;
 	if (!o->help && o->n_files == 0)
 		return nkt_err_set(err, NKT_EINVAL, "no capture file given");
 	return NKT_OK;

@@ -7,22 +7,25 @@
 #include <time.h>
 
 const char nkt_cli_report_help[] =
-	"usage: nktrace report --db FILE [--since T] [--until T] [--json FILE]\n"
+	"usage: nktrace report --db FILE [--since T] [--until T] [--json] "
+	"[-o FILE]\n"
 	"                      [--prom FILE] [--html FILE] [--title TEXT]\n"
 	"       nktrace report --db FILE --traces RUN | --summary RUN\n"
 	"\n"
 	"Report what a measurement history (nktrace run --db) holds: the "
 	"latest\nstate of each transit and /24, and RTT, loss and reach over "
-	"time, with\nthe events detected.  Without --json/--prom/--html, a "
-	"text summary is\nprinted.  Each FILE ('-' = standard output) appears "
-	"complete or not at all.\n"
+	"time, with\nthe events detected: as text, or JSON with --json, on "
+	"standard output\nor in -o FILE (text is not printed when only "
+	"--prom or --html is asked\nfor).  Each FILE ('-' = standard output) "
+	"appears complete or not at all.\n"
 	"\n"
 	"      --db FILE       the history to read (never modified)\n"
 	"      --since T       start of the window: a duration back from now\n"
 	"                      (24h, 7d), a UTC time (2026-11-27 or\n"
 	"                      2026-11-27T10:00:00Z) or 'all' (default 24h)\n"
 	"      --until T       end of the window, same forms (default now)\n"
-	"      --json FILE     the report as JSON (data/report.schema.md)\n"
+	"      --json          the report as JSON (data/report.schema.md)\n"
+	"  -o, --output FILE   where the text or JSON goes\n"
 	"      --prom FILE     Prometheus metrics of the latest successful "
 	"cycle\n"
 	"                      (for node_exporter's textfile collector)\n"
@@ -97,7 +100,6 @@ static const struct nkt_opt report_table[] = {
 	{.name = "db", .kind = NKT_OPT_STR, .off = Q(db)},
 	{.name = "since", .kind = NKT_OPT_STR, .off = Q(since)},
 	{.name = "until", .kind = NKT_OPT_STR, .off = Q(until)},
-	{.name = "json", .kind = NKT_OPT_STR, .off = Q(json)},
 	{.name = "prom", .kind = NKT_OPT_STR, .off = Q(prom)},
 	{.name = "html", .kind = NKT_OPT_STR, .off = Q(html)},
 	{.name = "title", .kind = NKT_OPT_STR, .off = Q(title)},
@@ -107,8 +109,10 @@ static const struct nkt_opt report_table[] = {
 };
 
 static const struct nkt_cli_spec report_spec = {
-	.groups = {{report_table, 0}},
+	.groups = {{report_table, 0}, {nkt_out_group, Q(out)}},
 	.help = Q(help),
+	.out = Q(out) + 1,
+	.old_json = nkt_cli_old_json_always,
 };
 
 int nkt_cli_report(int argc, char **argv, struct nkt_report_opts *o,
@@ -119,6 +123,7 @@ int nkt_cli_report(int argc, char **argv, struct nkt_report_opts *o,
 	o->title = "North Korea's transits: nktrace report";
 	if (nkt_cli_parse(&report_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
+	nkt_cli_main_output(&o->out, &o->json, &o->text);
 	if (!o->help && o->db == NULL)
 		return nkt_err_set(err, NKT_EINVAL, "--db FILE is required");
 	return NKT_OK;

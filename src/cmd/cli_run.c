@@ -162,9 +162,12 @@ static const struct nkt_cli_spec run_spec = {
 		   {nkt_compare_table, R(c)},
 		   {nkt_probe_group, R(c.p)},
 		   {nkt_db_group, R(c.db)},
-		   {nkt_analysis_group, R(c.a)}},
+		   {nkt_analysis_group, R(c.a)},
+		   {nkt_out_group, R(c.out)}},
 	.no_operand = " (targets go in --targets)",
 	.help = R(help),
+	.out = R(c.out) + 1,
+	.old_json = nkt_cli_old_json_always,
 };
 
 int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
@@ -188,7 +191,8 @@ int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
 		o->count = o->every_ns ? 0 : 1;
 	if (o->count_set && o->count > 1 && !o->every_ns)
 		return nkt_err_set(err, NKT_EINVAL, "--count needs --every");
-	if (o->c.json_out != NULL || o->c.traces_out != NULL)
+	if (o->c.out.json || o->c.out.output != NULL ||
+	    o->c.traces_out != NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "run keeps summaries and traces in --db "
 				   "(use nktrace report)");

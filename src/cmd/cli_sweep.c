@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: ISC
 /* cli_sweep.c: `nktrace sweep`'s options and help.  Pure. */
 #include "nktrace/cli.h"
+#include "nktrace/inet.h"
+#include "nktrace/targets.h"
 #include "nktrace/sender.h"
 
 #include <string.h>
@@ -24,13 +26,18 @@ const char nkt_cli_sweep_help[] =
 	"      --batch N        probes per sendmmsg call (64)\n"
 	"      --src ADDR       source address (default: the route's)\n"
 	"      --seed N         fixed key: the same order and probes again\n"
-	"      --out FILE       one trace per target, RIPE Atlas JSON per "
+	"      --traces FILE    one trace per target, RIPE Atlas JSON per "
 	"line\n"
-	"      --json FILE      the summary as JSON\n"
-	"      --pcap-buffer N  capture ring, bytes (16 MB: 1 s of replies at\n"
-	"                       100,000 probes/s)\n"
+	"                       (was --out FILE)\n"
+	"      --json           the summary as JSON instead of text\n"
+	"  -o, --output FILE    the summary goes to FILE ('-': standard "
+	"output); with\n"
+	"                       --json the text is still printed\n"
+	"      --pcap-buffer MiB  capture ring (16: 1 s of replies at "
+	"100,000\n"
+	"                       probes/s)\n"
 	"      --user USER      drop to USER after opening the sockets\n"
-	"  -q, --quiet          no summary on standard output\n"
+	"      --quiet          no text summary on standard output\n"
 	"\n"
 	"At most 67108864 probes per sweep (targets x TTLs).  Memory: 16 bytes "
 	"per\nprobe.\n"
@@ -62,6 +69,62 @@ static int opt_seed(void *base, const char *arg, struct nkt_err *err)
 	return NKT_OK;
 }
 
+/* --pcap-buffer in MiB, as in trace and compare; a number above 1024 is
+ * the old form, bytes. */
+static int opt_pcap_buffer(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_sweep_opts *o = base;
+	uint64_t v;
+
+	if (nkt_parse_u64(arg, 1, 1u << 30, &v, "--pcap-buffer (MiB)", err) !=
+	    NKT_OK)
+		return NKT_EINVAL;
+	if (v <= 1024) {
+		o->pcap_buffer = v << 20;
+		return NKT_OK;
+	}
+	if (v < 1u << 20)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--pcap-buffer %s: expected MiB (1-1024)",
+				   arg);
+	o->pcap_buffer = v;
+	nkt_cli_warn(&o->o, "'--pcap-buffer' in bytes is deprecated: it is in "
+			    "MiB now, as in trace and compare");
+	return NKT_OK;
+}
+
+static int opt_out_old(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_sweep_opts *o = base;
+	if (*arg == '\0')
+		return nkt_err_set(err, NKT_EINVAL, "--out: empty file name");
+	o->out = arg;
+	nkt_cli_warn(&o->o, "'--out FILE' is deprecated: use '--traces FILE' "
+			    "(as in compare and import)");
+	return NKT_OK;
+}
+
+static int opt_q_old(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_sweep_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->quiet = 1;
+	nkt_cli_warn(&o->o, "'-q' for no summary is deprecated (-q is probes "
+			    "per hop elsewhere): use '--quiet'");
+	return NKT_OK;
+}
+
+/* The old '--json FILE': FILE is not an address or prefix (a target). */
+static int old_json(const void *o, const char *arg)
+{
+	uint32_t a;
+	uint8_t len;
+	(void)o;
+	return nkt_inet_parse(arg, &a) != NKT_OK &&
+	       nkt_prefix_parse(arg, &a, &len, NULL) != NKT_OK;
+}
+
 static int operand(void *base, const char *arg, struct nkt_err *err)
 {
 	struct nkt_sweep_opts *o = base;
@@ -79,19 +142,22 @@ static const struct nkt_opt sweep_table[] = {
 	SUINT("batch", 0, batch, 1, NKT_SENDER_BATCH_MAX),
 	{.name = "src", .kind = NKT_OPT_STR, .off = S(src)},
 	{.name = "seed", .kind = NKT_OPT_FN, .fn = opt_seed},
-	{.name = "out", .kind = NKT_OPT_STR, .off = S(out)},
-	{.name = "json", .kind = NKT_OPT_STR, .off = S(json)},
-	SUINT("pcap-buffer", 0, pcap_buffer, 1u << 20, 1u << 30),
+	{.name = "traces", .kind = NKT_OPT_STR, .off = S(out), .lo = 1},
+	{.name = "out", .kind = NKT_OPT_FN, .fn = opt_out_old},
+	{.name = "pcap-buffer", .kind = NKT_OPT_FN, .fn = opt_pcap_buffer},
 	{.name = "user", .kind = NKT_OPT_STR, .off = S(user)},
-	{.name = "quiet", .letter = 'q', .kind = NKT_OPT_FLAG,
+	{.letter = 'q', .kind = NKT_OPT_FN_NOARG, .fn = opt_q_old},
+	{.name = "quiet", .kind = NKT_OPT_FLAG,
 	 .off = S(quiet)},
 	{0},
 };
 
 static const struct nkt_cli_spec sweep_spec = {
-	.groups = {{sweep_table, 0}},
+	.groups = {{sweep_table, 0}, {nkt_out_group, S(o)}},
 	.operand = operand,
 	.help = S(help),
+	.out = S(o) + 1,
+	.old_json = old_json,
 };
 
 int nkt_cli_sweep(int argc, char **argv, struct nkt_sweep_opts *o,
@@ -106,6 +172,7 @@ int nkt_cli_sweep(int argc, char **argv, struct nkt_sweep_opts *o,
 	o->pcap_buffer = 16u << 20;
 	if (nkt_cli_parse(&sweep_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
+	nkt_cli_main_output(&o->o, &o->json, &o->text);
 	if (o->help)
 		return NKT_OK;
 	if (o->max_ttl < o->first_ttl)

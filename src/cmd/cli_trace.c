@@ -18,7 +18,8 @@ const char nkt_cli_trace_help[] =
 	"  -p, --port N        destination port (udp 33435, tcp 80)\n"
 	"  -q, --attempts N    probes per hop (3)\n"
 	"  -w, --wait T        wait for a reply, e.g. 500ms, 2s (3s)\n"
-	"  -f, --first-ttl N   first TTL (1); -f with a non-number is a file\n"
+	"  -f, --file FILE     targets from FILE ('-': standard input)\n"
+	"      --first-ttl N   first TTL (1; '-f N' is deprecated)\n"
 	"  -m, --max-ttl N     maximum TTL (30)\n"
 	"  -g, --gaplimit N    stop after N silent hops in a row (5)\n"
 	"      --loops N       stop at the Nth loop, 0 never (1)\n"
@@ -45,6 +46,7 @@ const char nkt_cli_trace_help[] =
 	"      --json          one RIPE Atlas traceroute result per line\n"
 	"  -o, --output FILE   write to FILE (atomically: FILE appears "
 	"complete)\n"
+	"  -n, --no-names      no reverse DNS names of hops\n"
 	"      --msm-id N, --prb-id N  Atlas msm_id / prb_id values (0)\n"
 	"      --asn-db FILE, --geo-db FILE  annotation databases (MMDB)\n"
 	"      --no-annotate   no ASN/geo annotation\n"
@@ -88,6 +90,8 @@ static int opt_f(void *base, const char *arg, struct nkt_err *err)
 	if (nkt_parse_u64(arg, 1, 255, &v, "first TTL", err) != NKT_OK)
 		return NKT_EINVAL;
 	o->p.first_ttl = (uint8_t)v;
+	nkt_cli_warn(&o->out, "'-f N' for the first TTL is deprecated (-f "
+			      "is a target file): use '--first-ttl N'");
 	return NKT_OK;
 }
 
@@ -106,14 +110,6 @@ static int opt_via(void *base, const char *arg, struct nkt_err *err)
 	return NKT_OK;
 }
 
-static int opt_output(void *base, const char *arg, struct nkt_err *err)
-{
-	if (*arg == '\0')
-		return nkt_err_set(err, NKT_EINVAL, "-o: empty file name");
-	((struct nkt_trace_opts *)base)->output = arg;
-	return NKT_OK;
-}
-
 /* Operands: addresses and prefixes; "-" is standard input. */
 static int operand(void *base, const char *arg, struct nkt_err *err)
 {
@@ -128,8 +124,6 @@ static const struct nkt_opt trace_table[] = {
 	{.letter = 'f', .kind = NKT_OPT_FN, .fn = opt_f},
 	{.name = "file", .kind = NKT_OPT_FN, .fn = opt_file},
 	{.name = "via", .kind = NKT_OPT_FN, .fn = opt_via},
-	{.name = "json", .kind = NKT_OPT_FLAG, .off = T(json)},
-	{.name = "output", .letter = 'o', .kind = NKT_OPT_FN, .fn = opt_output},
 	{.name = "msm-id", .kind = NKT_OPT_UINT, .off = T(msm_id),
 	 .size = sizeof(int64_t), .hi = INT32_MAX},
 	{.name = "prb-id", .kind = NKT_OPT_UINT, .off = T(prb_id),
@@ -142,9 +136,11 @@ static const struct nkt_opt trace_table[] = {
 static const struct nkt_cli_spec trace_spec = {
 	.groups = {{trace_table, 0},
 		   {nkt_probe_group, T(p)},
-		   {nkt_db_group, T(db)}},
+		   {nkt_db_group, T(db)},
+		   {nkt_out_group, T(out)}},
 	.operand = operand,
 	.help = T(help),
+	.out = T(out) + 1,
 };
 
 int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
@@ -156,6 +152,8 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		return NKT_EINVAL;
 	if (o->help)
 		return NKT_OK;
+	o->json = o->out.json;
+	o->output = o->out.output;
 	if (o->n_args == 0 && o->n_files == 0)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "no target (give addresses, prefixes, -f "

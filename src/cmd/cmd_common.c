@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* cmd_common.c: target loading, keys, uplinks, sources (shell). */
 #include "cmd_common.h"
+#include "nktrace/cli.h"
 #include "nktrace/annotate.h"
 #include "nktrace/cadence.h"
 #include "nktrace/clock.h"
@@ -180,4 +181,11 @@ int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
 	next = nkt_cadence_next(o->every_ns, prev_start, nkt_clock_wall_ns(),
 				rnd);
 	return nkt_clock_sleep_until(CLOCK_REALTIME, next, halt);
+}
+
+void nkt_cli_print_warnings(const char *cmd, const struct nkt_cli_out *out)
+{
+	size_t i;
+	for (i = 0; i < out->n_warn; i++)
+		fprintf(stderr, "nktrace %s: warning: %s\n", cmd, out->warn[i]);
 }

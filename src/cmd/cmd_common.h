@@ -51,6 +51,11 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
 
+/* Print the option layer's warnings ("nktrace CMD: warning: ...") on
+ * stderr. */
+struct nkt_cli_out;
+void nkt_cli_print_warnings(const char *cmd, const struct nkt_cli_out *out);
+
 /* One line on standard error when no address database was found (the
  * installed data directory missing, no GeoLite2 files): every hop would
  * be unannotated and every path unattributed, silently. */

@@ -15,7 +15,7 @@
 #include <time.h>
 
 /* The summary for a terminal. */
-static void print_summary(const struct nkt_cmpsess *s,
+static void print_summary(FILE *f, const struct nkt_cmpsess *s,
 			  const struct nkt_cmp_cycle *c)
 {
 	size_t flows, targets, methods, uplinks;
@@ -26,14 +26,14 @@ static void print_summary(const struct nkt_cmpsess *s,
 	nkt_cmpsess_shape(s, &flows, &targets, &methods, &uplinks);
 	gmtime_r(&t0, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	printf("nktrace compare, %s, %.1f s: %zu targets x %zu methods%s%s, "
+	fprintf(f, "nktrace compare, %s, %.1f s: %zu targets x %zu methods%s%s, "
 	       "%llu probes\n",
 	       when, (double)(c->end_ns - c->start_ns) / 1e9, targets, methods,
 	       uplinks ? " x uplinks " : "", uplinks ? "pinned" : "",
 	       (unsigned long long)c->run.sched.sent);
-	nkt_cmp_text(stdout, &c->res, nkt_cmpsess_cfg(s));
+	nkt_cmp_text(f, &c->res, nkt_cmpsess_cfg(s));
 	if (c->run.capture.drop + c->run.ring_drops > 0)
-		printf("capture dropped %llu frames: some replies may be "
+		fprintf(f, "capture dropped %llu frames: some replies may be "
 		       "missing\n",
 		       (unsigned long long)(c->run.capture.drop +
 					    c->run.ring_drops));
@@ -41,8 +41,8 @@ static void print_summary(const struct nkt_cmpsess *s,
 
 /* The outputs, opened as the unprivileged user before any probe. */
 struct outputs {
-	struct nkt_outfile json, traces;
-	int json_open, traces_open;
+	struct nkt_outfile json, traces, text;
+	int json_open, traces_open, text_open;
 };
 
 static int open_outputs(const struct nkt_compare_opts *o, struct outputs *out,
@@ -58,6 +58,11 @@ static int open_outputs(const struct nkt_compare_opts *o, struct outputs *out,
 		    NKT_OK)
 			return NKT_ESYS;
 		out->traces_open = 1;
+	}
+	if (o->text_out != NULL) {
+		if (nkt_outfile_open(&out->text, o->text_out, err) != NKT_OK)
+			return NKT_ESYS;
+		out->text_open = 1;
 	}
 	return NKT_OK;
 }
@@ -105,6 +110,7 @@ int nkt_cmd_compare(int argc, char **argv)
 		fputs(nkt_cli_compare_help, stdout);
 		goto out;
 	}
+	nkt_cli_print_warnings("compare", &o->out);
 	s = nkt_cmpsess_open(o, &err);
 	if (s == NULL || nkt_cmpsess_drop(s, &err) != NKT_OK ||
 	    open_outputs(o, &out, &err) != NKT_OK ||
@@ -114,7 +120,13 @@ int nkt_cmd_compare(int argc, char **argv)
 		code = nkt_fail("compare", &err);
 		goto out;
 	}
-	print_summary(s, &c);
+	if (out.text_open) {
+		print_summary(out.text.f, s, &c);
+		out.text_open = 0;
+		if (nkt_outfile_commit(&out.text, &err) != NKT_OK)
+			code = nkt_fail("compare", &err);
+	} else if (o->json_out == NULL || strcmp(o->json_out, "-") != 0)
+		print_summary(stdout, s, &c);
 	if (fflush(stdout) != 0)
 		code = NKT_EXIT_FAIL;
 	if (c.run.signal)
@@ -124,6 +136,8 @@ out:
 		nkt_outfile_abort(&out.json);
 	if (out.traces_open)
 		nkt_outfile_abort(&out.traces);
+	if (out.text_open)
+		nkt_outfile_abort(&out.text);
 	nkt_cmp_cycle_free(&c);
 	nkt_cmpsess_close(s);
 	free(o);

@@ -260,11 +260,11 @@ static json_t *vantage_transit(const struct importer *im,
 	char b[NKT_ADDRSTRLEN];
 
 	if (print) {
-		printf("  %s %zu/%zu", s->name, s->reached, s->targets);
+		fprintf(im->text, "  %s %zu/%zu", s->name, s->reached, s->targets);
 		if (!isnan(s->rtt_median))
-			printf(" %.1f", s->rtt_median);
+			fprintf(im->text, " %.1f", s->rtt_median);
 		if (!isnan(s->loss))
-			printf(" %.1f%%", s->loss * 100);
+			fprintf(im->text, " %.1f%%", s->loss * 100);
 	}
 	return json_pack(
 		"{s:s,s:I,s:I,s:o,s:o,s:o}", "name", s->name, "targets",
@@ -289,12 +289,12 @@ static json_t *vantage_json(const struct importer *im, uint32_t v,
 	json_object_set_new(o, "traceroutes", json_integer((json_int_t)traces));
 	json_object_set_new(o, "targets", json_integer((json_int_t)r->targets));
 	if (print)
-		printf("  %-40s", im->agg.vantage[v]);
+		fprintf(im->text, "  %-40s", im->agg.vantage[v]);
 	for (k = 0; k < r->n_transit; k++)
 		json_array_append_new(ts, vantage_transit(im, &r->transit[k],
 							  print));
 	if (print)
-		putchar('\n');
+		fputc('\n', im->text);
 	for (k = 0; k < r->n_prefix; k++) {
 		const struct nkt_cmp_stats *s = &r->prefix[k];
 		char a[NKT_ADDRSTRLEN], pf[NKT_ADDRSTRLEN + 8];
@@ -323,7 +323,7 @@ static json_t *per_vantage(struct importer *im, const struct nkt_cmp_obs *obs,
 		idx[i] = i;
 	qsort_r(idx, n, sizeof(*idx), cmp_by_vantage, (void *)(uintptr_t)vant);
 	if (print && n > 0)
-		printf("\nper vantage point (RTT median ms, loss):\n");
+		fprintf(im->text, "\nper vantage point (RTT median ms, loss):\n");
 	for (i = 0; i < n; i = j) {
 		struct nkt_cmp_result r;
 		uint64_t traces = 0;
@@ -375,6 +375,14 @@ int nkt__importer_open(struct importer *im, struct nkt_outfile *jout,
 	nkt_annot_out_setup(&im->oo, &im->actx);
 	im->oo.addrs = &im->at;
 	im->inputs = json_array();
+	im->text = stdout;
+	if (im->o.text_out != NULL) {
+		if (nkt_outfile_open(&im->textf, im->o.text_out, &err) !=
+		    NKT_OK)
+			return nkt_fail("import", &err);
+		im->text_open = 1;
+		im->text = im->textf.f;
+	}
 	if (im->o.json_out != NULL) {
 		if (nkt_outfile_open(jout, im->o.json_out, &err) != NKT_OK)
 			return nkt_fail("import", &err);
@@ -404,7 +412,11 @@ static int read_all(struct importer *im)
 		struct nkt_err err = {0, ""};
 		struct nkt_infile in;
 		if (nkt_infile_open(&in, path, &err) != NKT_OK) {
-			fprintf(stderr, "nktrace import: %s\n", err.msg);
+			fprintf(stderr, "nktrace import: %s%s\n", err.msg,
+				path == im->o.out.json_then
+					? " ('--json FILE' is now '--json -o "
+					  "FILE')"
+					: "");
 			failed = 1;
 			continue;
 		}
@@ -434,7 +446,7 @@ static void print_summary(const struct importer *im, size_t paths,
 			  const struct nkt_cmp_cfg *cfg)
 {
 	const struct counts *t = &im->total;
-	printf("nktrace import: %llu records: %llu traceroutes (%llu RIPE "
+	fprintf(im->text, "nktrace import: %llu records: %llu traceroutes (%llu RIPE "
 	       "Atlas, %llu scamper, %llu nktrace) from %zu vantage points, "
 	       "%zu paths; %llu not traceroutes, %llu failed measurements, "
 	       "%llu scamper cycle records, %llu not valid\n",
@@ -445,8 +457,8 @@ static void print_summary(const struct importer *im, size_t paths,
 	       (unsigned long long)t->failed, (unsigned long long)t->meta,
 	       (unsigned long long)t->malformed);
 	if (paths > 0) {
-		putchar('\n');
-		nkt_cmp_text(stdout, r, cfg);
+		fputc('\n', im->text);
+		nkt_cmp_text(im->text, r, cfg);
 	}
 }
 
@@ -491,7 +503,8 @@ static json_t *summarize(struct importer *im, int want_json,
 	nkt__import_cfg(im, &cfg);
 	nkt_cmp_summarize(obs, n, &cfg, r);
 	mixed = nkt__import_mixed(im, obs, n);
-	if (!im->o.quiet) {
+	if (!im->o.quiet && !(im->o.json_out != NULL &&
+			       strcmp(im->o.json_out, "-") == 0)) {
 		print_summary(im, n, r, &cfg);
 		nkt__import_mixed_text(im, mixed);
 	}
@@ -500,7 +513,9 @@ static json_t *summarize(struct importer *im, int want_json,
 		return NULL;
 	}
 	pv = per_vantage(im, obs, vant, n, &cfg,
-			 im->o.per_vantage && !im->o.quiet);
+			 im->o.per_vantage && !im->o.quiet &&
+				 !(im->o.json_out != NULL &&
+				   strcmp(im->o.json_out, "-") == 0));
 	if (!want_json) {
 		json_decref(pv);
 		json_decref(mixed);
@@ -521,6 +536,8 @@ void nkt__importer_close(struct importer *im)
 {
 	if (im->tout_open)
 		nkt_outfile_abort(&im->tout);
+	if (im->text_open)
+		nkt_outfile_abort(&im->textf);
 	json_decref(im->inputs);
 	nkt_backfill_free(im->bf);
 	nkt_impagg_free(&im->agg);
@@ -549,6 +566,7 @@ int nkt_cmd_import(int argc, char **argv)
 		code = NKT_EXIT_OK;
 		goto out;
 	}
+	nkt_cli_print_warnings("import", &im->o.out);
 	if ((code = nkt__importer_open(im, &jout, &jopen)) != NKT_EXIT_OK)
 		goto out;
 	read_failed = read_all(im);
@@ -565,6 +583,11 @@ int nkt_cmd_import(int argc, char **argv)
 		im->tout_open = 0;
 		code |= close_output(&im->tout, im->o.traces_out,
 				     im->tout_failed);
+	}
+	if (im->text_open) {
+		im->text_open = 0;
+		code |= close_output(&im->textf, im->o.text_out,
+				     ferror(im->textf.f));
 	}
 	if (im->bf != NULL && nkt_backfill_store(im->bf, im, &err) != NKT_OK) {
 		fprintf(stderr, "nktrace import: %s\n", err.msg);

@@ -37,6 +37,9 @@ struct importer {
 	size_t n_via;
 	struct nkt_outfile tout;
 	int tout_open, tout_failed;
+	FILE *text;              /* where the text goes: stdout or textf */
+	struct nkt_outfile textf; /* -o FILE without --json */
+	int text_open;
 	uint64_t errors_printed, t0, t1;
 	struct counts total;
 	json_t *inputs;

@@ -5,6 +5,7 @@
  * with.  Reads files only.
  */
 #include "cmd.h"
+#include "nktrace/outfile.h"
 #include "cmd_common.h"
 #include "nktrace/datafile.h"
 #include "nktrace/annotate.h"
@@ -24,21 +25,21 @@ static int is_addr(const char *s)
 	       inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static void print_text(const char *addr, const struct nkt_annot *an)
+static void print_text(FILE *f, const char *addr, const struct nkt_annot *an)
 {
 	char as[16] = "-";
 	if (an->kind != NKT_ADDR_PUBLIC) {
-		printf("%-39s %s\n", addr, nkt_addr_kind_name(an->kind));
+		fprintf(f, "%-39s %s\n", addr, nkt_addr_kind_name(an->kind));
 		return;
 	}
 	if (an->flags & NKT_ANNOT_ASN)
 		snprintf(as, sizeof(as), "AS%u", an->asn);
-	printf("%-39s %-9s %-2s  %-20s %s\n", addr, as,
+	fprintf(f, "%-39s %-9s %-2s  %-20s %s\n", addr, as,
 	       an->cc[0] ? an->cc : "-", an->city ? an->city : "-",
 	       an->as_org ? an->as_org : "-");
 }
 
-static void print_json(const char *addr, const struct nkt_annot *an)
+static void print_json(FILE *f, const char *addr, const struct nkt_annot *an)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "addr", json_string(addr));
@@ -61,8 +62,8 @@ static void print_json(const char *addr, const struct nkt_annot *an)
 					      : json_null());
 	if (an->flags & NKT_ANNOT_ERROR)
 		json_object_set_new(o, "error", json_true());
-	json_dumpf(o, stdout, NKT_JSON_FLAGS);
-	fputc('\n', stdout);
+	json_dumpf(o, f, NKT_JSON_FLAGS);
+	fputc('\n', f);
 	json_decref(o);
 }
 
@@ -107,9 +108,13 @@ static int gather(const struct nkt_lookup_opts *o, char ***addrs, size_t *n,
 static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
 		   char **addrs, size_t n)
 {
+	struct nkt_err err = {0, ""};
+	struct nkt_outfile out;
 	int code = NKT_EXIT_OK;
 	size_t i;
 
+	if (nkt_outfile_open(&out, o->out.output, &err) != NKT_OK)
+		return nkt_fail("lookup", &err);
 	for (i = 0; i < n; i++) {
 		struct nkt_annot a;
 		nkt_annot_str(an, addrs[i], &a);
@@ -121,14 +126,16 @@ static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
 			code = NKT_EXIT_FAIL;
 		}
 		if (o->json)
-			print_json(addrs[i], &a);
+			print_json(out.f, addrs[i], &a);
 		else
-			print_text(addrs[i], &a);
+			print_text(out.f, addrs[i], &a);
 	}
-	if (fflush(stdout) != 0) {
+	if (ferror(out.f)) {
+		nkt_outfile_abort(&out);
 		fprintf(stderr, "nktrace lookup: writing the output failed\n");
 		code = NKT_EXIT_FAIL;
-	}
+	} else if (nkt_outfile_commit(&out, &err) != NKT_OK)
+		code = nkt_fail("lookup", &err);
 	if (o->verbose) {
 		uint64_t lookups, hits, errors;
 		nkt_annot_counts(an, &lookups, &hits, &errors);
@@ -162,6 +169,7 @@ int nkt_cmd_lookup(int argc, char **argv)
 	else if (o->help)
 		code = fputs(nkt_cli_lookup_help, stdout) < 0;
 	else {
+		nkt_cli_print_warnings("lookup", &o->out);
 		nkt_annot_warn_missing("lookup", an);
 		code = look_up(an, o, addrs, n);
 	}

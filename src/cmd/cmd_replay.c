@@ -127,6 +127,7 @@ int nkt_cmd_replay(int argc, char **argv)
 		fputs(nkt_cli_replay_help, stdout);
 		goto out;
 	}
+	nkt_cli_print_warnings("replay", &o->out);
 	rp = nkt_replay_new();
 	for (i = 0; i < o->n_files; i++)
 		if (feed(rp, o->files[i], &frames, &ignored, &malformed,

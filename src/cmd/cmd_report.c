@@ -130,8 +130,9 @@ static int report(const struct nkt_report_opts *o, struct nkt_history *h,
 
 	if (nkt_history_report(h, since, until, &rep, &err) != NKT_OK)
 		return nkt_fail("report", &err);
-	if (o->json == NULL && o->prom == NULL && o->html == NULL &&
-	    emit(NULL, &rep, o->title, 'T', &err) != NKT_OK)
+	if (o->json == NULL &&
+	    (o->text != NULL || (o->prom == NULL && o->html == NULL)) &&
+	    emit(o->text, &rep, o->title, 'T', &err) != NKT_OK)
 		code = nkt_fail("report", &err);
 	if (o->json != NULL &&
 	    emit(o->json, &rep, o->title, 'j', &err) != NKT_OK)
@@ -160,6 +161,7 @@ int nkt_cmd_report(int argc, char **argv)
 		fputs(nkt_cli_report_help, stdout);
 		return NKT_EXIT_OK;
 	}
+	nkt_cli_print_warnings("report", &o.out);
 	if (nkt_cli_when(o.since, now, &since, "--since", &err) != NKT_OK ||
 	    (o.until != NULL &&
 	     nkt_cli_when(o.until, now, &until, "--until", &err) != NKT_OK))

@@ -153,14 +153,19 @@ static int finish(const struct nkt_sweep_opts *o, const struct nkt_sweep_plan *p
 	sum.capture_frames = run->capture.recv;
 	sum.capture_dropped = run->capture.drop;
 	nkt_sweep_reach(p, tab, &sum.reached, &sum.routers);
-	if (!o->quiet)
+	if (!o->quiet && o->text == NULL &&
+	    (o->json == NULL || strcmp(o->json, "-") != 0))
 		nkt_sweep_summary_text(stdout, &sum);
-	if (js != NULL) {
+	if (js != NULL && o->json != NULL) {
 		json_t *j = nkt_sweep_summary_json(&sum);
 		int bad = json_dumpf(j, js->f, NKT_JSON_FLAGS) != 0 ||
 			  fputc('\n', js->f) == EOF;
 		json_decref(j);
 		if (commit(js, o->json, bad, &err) != NKT_OK)
+			code = nkt_fail("sweep", &err);
+	} else if (js != NULL) {
+		nkt_sweep_summary_text(js->f, &sum);
+		if (commit(js, o->text, ferror(js->f), &err) != NKT_OK)
 			code = nkt_fail("sweep", &err);
 	}
 	if (out != NULL &&
@@ -201,6 +206,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 		fputs(nkt_cli_sweep_help, stdout);
 		goto out;
 	}
+	nkt_cli_print_warnings("sweep", &o->o);
 	if (load_targets(o, &t, &err) != NKT_OK ||
 	    nkt_make_key(o->have_seed, o->seed, &key, &err) != NKT_OK ||
 	    source(o, t.addr[0], &src, &err) != NKT_OK ||
@@ -217,8 +223,9 @@ int nkt_cmd_sweep(int argc, char **argv)
 		}
 		out_open = 1;
 	}
-	if (o->json != NULL) {
-		if (nkt_outfile_open(&js, o->json, &err) != NKT_OK) {
+	if (o->json != NULL || o->text != NULL) {
+		if (nkt_outfile_open(&js, o->json ? o->json : o->text, &err) !=
+		    NKT_OK) {
 			code = nkt_fail("sweep", &err);
 			goto out;
 		}

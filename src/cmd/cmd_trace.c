@@ -219,7 +219,8 @@ int nkt_cmd_trace(int argc, char **argv)
 		code = nkt_fail("trace", &err);
 	else if (c->o->help)
 		fputs(nkt_cli_trace_help, stdout);
-	else if (prepare(c, &err) != NKT_OK || make_flows(c, &err) != NKT_OK ||
+	else if (nkt_cli_print_warnings("trace", &c->o->out),
+		 prepare(c, &err) != NKT_OK || make_flows(c, &err) != NKT_OK ||
 		 open_all(c, &err) != NKT_OK)
 		code = nkt_fail("trace", &err);
 	else

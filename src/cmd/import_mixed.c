@@ -102,21 +102,21 @@ void nkt__import_mixed_text(const struct importer *im, const json_t *mixed)
 		strftime(t0, sizeof(t0), "%Y-%m-%d %H:%M", &tm);
 	if (gmtime_r(&b, &tm))
 		strftime(t1, sizeof(t1), "%Y-%m-%d %H:%M UTC", &tm);
-	printf("\n");
+	fprintf(im->text, "\n");
 	json_array_foreach(mixed, i, m)
 	{
 		const json_t *tn = json_object_get(m, "transits"), *x;
 		size_t k;
-		printf("%s: the paths of %lld of %lld targets seen from a "
+		fprintf(im->text, "%s: the paths of %lld of %lld targets seen from a "
 		       "vantage point went over more than one transit (",
 		       json_string_value(json_object_get(m, "prefix")),
 		       (long long)json_integer_value(json_object_get(m, "units")),
 		       (long long)json_integer_value(json_object_get(m, "of")));
 		json_array_foreach(tn, k, x)
-		printf("%s%s", k ? ", " : "", json_string_value(x));
-		printf(")\n");
+		fprintf(im->text, "%s%s", k ? ", " : "", json_string_value(x));
+		fprintf(im->text, ")\n");
 	}
-	printf("between %s and %s: a change over time, or flows split at the "
+	fprintf(im->text, "between %s and %s: a change over time, or flows split at the "
 	       "border;\n`nktrace import --db FILE --bucket 15m` shows "
 	       "when.\n",
 	       t0, t1);

@@ -73,7 +73,7 @@ rec = {"fw": 5080, "af": 4, "prb_id": 1, "msm_id": 1, "timestamp": 1,
        "endtime": 2, "src_addr": "192.0.2.1", "from": "192.0.2.1",
        "dst_addr": "175.45.176.71", "dst_name": "kcna.kp", "proto": "TCP",
        "paris_id": 1, "size": 0, "type": "traceroute", "result": hops}
-p = subprocess.run([NKTRACE, "import", "-q", "--detail", "--json", "-",
+p = subprocess.run([NKTRACE, "import", "--quiet", "--detail", "--json",
                     "--asn-db", MMDB, "--geo-db", MMDB],
                    input=json.dumps(rec) + "\n", capture_output=True,
                    text=True, timeout=60)

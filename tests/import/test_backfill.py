@@ -111,7 +111,7 @@ check(p.returncode == 0 and "175.45.178.0/24 moved from TTK to China "
       "report over the backfilled history shows the cycles and the event",
       "", p.stdout[-400:] + p.stderr[-200:])
 out = os.path.join(tmp, "s.json")
-p = nk("import", "--json", out, move)
+p = nk("import", "--json", "-o", out, move)
 s = json.load(open(out))
 rows178 = sorted(t["transit"] for t in s["prefixes"]
                  if t["prefix"] == "175.45.178.0/24") \
@@ -143,7 +143,7 @@ with open(move) as f, open(half, "w") as g:
         if i >= 1600 or (i // 200) % 2 == 1:
             g.write(line)
 db2 = os.path.join(tmp, "h2.db")
-p1 = nk("import", "-q", "--db", db2, half)
+p1 = nk("import", "--quiet", "--db", db2, half)
 first = rows(db2)
 p2 = nk("import", "--db", db2, move)
 after = rows(db2)
@@ -173,7 +173,7 @@ check(p.returncode == 0 and len(r3["runs"]) == len(buckets) and
       (len(r3["runs"]), r3["keys"], p.stdout[-300:]))
 print("events from reticle's file: %s" % (r3["events"] or "none"))
 before3 = rows(db3)
-p = nk("import", "-q", "--db", db3, "--bucket", "1h", real)
+p = nk("import", "--quiet", "--db", db3, "--bucket", "1h", real)
 check(p.returncode == 0 and rows(db3) == before3,
       "reticle's file again: nothing added")
 

@@ -61,7 +61,7 @@ os.makedirs(GOLDEN, exist_ok=True)
 for path in samples():
     name = os.path.basename(path)
     out = os.path.join(tmp, "s.json")
-    p = run(["-q", "--json", out, path])
+    p = run(["--quiet", "--json", "-o", out, path])
     check(p.returncode == 0 and p.stderr == "", "%s imports cleanly" % name,
           0, (p.returncode, p.stderr[-300:]))
     got = normalise(json.load(open(out)))
@@ -77,7 +77,7 @@ for path in samples():
 # All Atlas samples at once: records, traces, ignored and failed counts.
 atlas = [p for p in samples() if os.path.basename(p).startswith("atlas_")]
 out = os.path.join(tmp, "all.json")
-p = run(["-q", "--detail", "--json", out] + atlas)
+p = run(["--quiet", "--detail", "--json", "-o", out] + atlas)
 s = json.load(open(out))
 n_records = sum(len(json.load(open(f))) if open(f).read(1) == "[" else 1
                 for f in atlas)
@@ -155,7 +155,7 @@ def records(path):
 mismatch, compared = [], 0
 for path in atlas:
     tr = os.path.join(tmp, "tr.ndjson")
-    run(["-q", "--traces", tr, path])
+    run(["--quiet", "--traces", tr, path])
     ours = records(tr) if os.path.getsize(tr) else []
     src = [r for r in records(path)
            if r.get("dst_addr") and not (len(r["result"]) == 1 and
@@ -187,7 +187,7 @@ def scamper_traces(lines):
 def scamper_check(label, lines):
     """Our reading of scamper JSON lines vs the lines themselves."""
     tr = os.path.join(tmp, "tr.ndjson")
-    p = run(["-q", "--traces", tr, "-"], stdin="\n".join(
+    p = run(["--quiet", "--traces", tr, "-"], stdin="\n".join(
         json.dumps(l) for l in lines) + "\n")
     ours = records(tr) if os.path.getsize(tr) else []
     src = scamper_traces(lines)
@@ -245,7 +245,7 @@ check(not bad and n_w >= 4, "scamper warts through scamper's own reader "
 
 # MPLS labels: the Atlas icmpext sample's labels come through.
 tr = os.path.join(tmp, "tr.ndjson")
-run(["-q", "--traces", tr, os.path.join(
+run(["--quiet", "--traces", tr, os.path.join(
     DATA, "atlas_sagan__test_traceroute_4500.json")])
 rec = records(tr)[0]
 labels = sorted(m["label"] for h in rec["result"] for r in h["result"]
@@ -313,7 +313,7 @@ for name, content, msg, code, traces in cases:
     with open(f, "w") as fh:
         fh.write(content)
     out = os.path.join(tmp, "bad-summary.json")
-    p = run(["-q", "--json", out, f])
+    p = run(["--quiet", "--json", "-o", out, f])
     s = json.load(open(out)) if os.path.exists(out) else {"input": {}}
     got_traces = s["input"].get("traceroutes")
     check(p.returncode == code and msg in p.stderr and
@@ -329,7 +329,7 @@ for name, content, msg, code, traces in cases:
 # Not errors: an Atlas ping result and scamper ping/cycle records.
 ping = ('{"fw":4790,"type":"ping","prb_id":1,"msm_id":2,"dst_addr":'
         '"192.0.2.1","result":[{"rtt":1.0}]}\n')
-p = run(["-q", "--json", out, "-"], stdin=ping + good + "\n")
+p = run(["--quiet", "--json", "-o", out, "-"], stdin=ping + good + "\n")
 s = json.load(open(out))
 check(p.returncode == 0 and s["input"]["not_traceroute"] == 1 and
       s["input"]["traceroutes"] == 1, "an Atlas ping result is counted and "
@@ -340,7 +340,7 @@ for args, code, msg in [
         (["--format", "warts"], 2, "expected atlas, scamper or auto"),
         (["--bogus"], 2, "unknown option '--bogus'"),
         (["/nonexistent/x.json"], 2, "/nonexistent/x.json: No such file"),
-        (["--json", "/nonexistent/dir/x.json", os.path.join(
+        (["--json", "-o", "/nonexistent/dir/x.json", os.path.join(
             DATA, "atlas_sagan__test_traceroute_4610.json")], 1,
          "cannot write /nonexistent/dir/x.json"),
         (["--format", "scamper", os.path.join(
@@ -379,7 +379,7 @@ def peak_rss_kb(path):
     env = dict(os.environ, ASAN_OPTIONS="quarantine_size_mb=0:"
                "thread_local_quarantine_size_kb=0:malloc_context_size=0:"
                "detect_leaks=0")
-    p = subprocess.Popen([NKTRACE, "import", "-q", path],
+    p = subprocess.Popen([NKTRACE, "import", "--quiet", path],
                          stdout=subprocess.DEVNULL, env=env)
     hwm = 0
     while p.poll() is None:

@@ -121,7 +121,7 @@ def is_path(r):
 
 def summary(path, extra=()):
     out = os.path.join(tmp, "s.json")
-    p = run(["-q", "--json", out] + list(extra) + [path])
+    p = run(["--quiet", "--json", "-o", out] + list(extra) + [path])
     with open(out) as f:
         s = json.load(f)
     return p, s
@@ -154,7 +154,7 @@ summaries_same, vantage_same, hop255 = [], [], [0, []]
 for path in atlas:
     name = os.path.basename(path)
     tr = os.path.join(tmp, "tr.ndjson")
-    p = run(["-q", "--traces", tr, path])
+    p = run(["--quiet", "--traces", tr, path])
     src = [r for r in records(path) if is_path(r)]
     ours = records(tr) if os.path.getsize(tr) else []
     problems, counted = [], [0]
@@ -213,7 +213,7 @@ errf = os.path.join(tmp, "senderr.json")
 with open(errf, "w") as f:
     f.write(json.dumps(rec) + "\n")
 tr = os.path.join(tmp, "tr.ndjson")
-p = run(["-q", "--traces", tr, errf])
+p = run(["--quiet", "--traces", tr, errf])
 back = records(tr)
 problems = []
 diff(rec, back[0], "rec", problems, [0])
@@ -231,7 +231,7 @@ p, s1 = summary(pan)
 check(p.returncode == 0 and s1["input"]["scamper"] == 1000,
       "pantrace's 1000 scamper traces read from gzip", 1000,
       (p.returncode, s1["input"].get("scamper"), p.stderr[-300:]))
-p = run(["-q", "--traces", tr, pan])
+p = run(["--quiet", "--traces", tr, pan])
 ours = records(tr)
 v6 = [r["dst_addr"] for r in ours if r["af"] != 4 or ":" in r["dst_addr"]]
 check(len(ours) == 1000 and not v6,
@@ -289,7 +289,7 @@ check(any(v and v.startswith("autonode") for v in vps),
 
 # 5. Inputs that cannot be read.
 warts = os.path.join(DATA, "scamper_local-netns__trace_icmp-paris_v4.warts")
-p = run(["-q", warts])
+p = run(["--quiet", warts])
 err = p.stderr.decode().strip().splitlines()
 check(p.returncode == 1 and len(err) == 1 and "warts" in err[0] and
       "sc_warts2json" in err[0],
@@ -308,7 +308,7 @@ check(p.returncode == 1 and any("gzip: unexpected end of file" in e
       "a gzip file cut short: 'gzip: unexpected end of file', exit 1, the "
       "results before the cut still count (%s)" % s["input"]["traceroutes"],
       "exit 1", (p.returncode, err[:2]))
-p = subprocess.run([NKTRACE, "import", "-q", "--json", "-"],
+p = subprocess.run([NKTRACE, "import", "--quiet", "--json"],
                    input=data, capture_output=True, timeout=60)
 try:
     n = json.loads(p.stdout)["input"]["traceroutes"]

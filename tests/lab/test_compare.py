@@ -49,7 +49,7 @@ def compare(*args):
     traces = os.path.join(tmp, "c%d.ndjson" % n)
     pcap = wire.capture_path(tmp, "c%d" % n)
     with lab.capture("vp", pcap):
-        p = lab.exec("vp", [NKTRACE, "compare", "--quiet", "--json", out,
+        p = lab.exec("vp", [NKTRACE, "compare", "--quiet", "--json", "-o", out,
                             "--traces", traces, "--ci", "0.999"] +
                      list(args), check=False, timeout=900)
     check(p.returncode == 0, "compare %s exits 0" % " ".join(args), 0,
@@ -180,8 +180,8 @@ check(summary["discovery"]["answering"] >= 64 and
 # The run's traces imported back give the run's own analysis (RTTs are
 # written to the microsecond: numbers agree to 2 us).
 imported = os.path.join(tmp, "imported.json")
-p = subprocess.run([NKTRACE, "import", "-q", "--ci", "0.999", "--json",
-                    imported, os.path.join(tmp, "c0.ndjson")],
+p = subprocess.run([NKTRACE, "import", "--quiet", "--ci", "0.999", "--json",
+                    "-o", imported, os.path.join(tmp, "c0.ndjson")],
                    capture_output=True, text=True)
 check(p.returncode == 0, "nktrace import of the run's traces exits 0", 0,
       (p.returncode, p.stderr[-300:]))

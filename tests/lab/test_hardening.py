@@ -94,7 +94,7 @@ def unprivileged(st):
 
 # 1. Privilege.
 out = os.path.join(tmp, "c1.json")
-p = in_vp([NKTRACE, "compare", "--quiet", "--sample", "2", "--json", out],
+p = in_vp([NKTRACE, "compare", "--quiet", "--sample", "2", "--json", "-o", out],
           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 st = wait_threads(p.pid, 3)
 time.sleep(1)
@@ -129,7 +129,7 @@ capjson = os.path.join(tmp, "cap.json")
 subprocess.run(["setcap", "cap_net_raw+ep", NKTRACE], check=True)
 try:
     p = in_vp(NOBODY + [NKTRACE, "compare", "--quiet", "--targets",
-                        "175.45.176.71", "--json", capjson],
+                        "175.45.176.71", "--json", "-o", capjson],
               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     st = wait_threads(p.pid, 3)
     time.sleep(0.5)
@@ -161,7 +161,7 @@ peer, windows = {}, {}
 try:
     with lab.capture("vp", pcap):
         p = in_vp([NKTRACE, "compare", "--quiet", "--sample", "2", "--json",
-                   out, "--traces", traces], stdout=subprocess.PIPE,
+                   "-o", out, "--traces", traces], stdout=subprocess.PIPE,
                   stderr=subprocess.PIPE, text=True)
         hwm = 0
         while p.poll() is None:

@@ -76,7 +76,7 @@ def compare(args, what, when_measuring=None):
     with lab.capture("vp", pcap):
         p = subprocess.Popen(
             [sys.executable, LAB, "exec", "--name", lab.name, "vp",
-             NKTRACE, "compare", "--progress", "--json", out, "--traces",
+             NKTRACE, "compare", "--progress", "--json", "-o", out, "--traces",
              traces] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
         th = threading.Thread(target=watch, args=(p.stderr,))

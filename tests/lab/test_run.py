@@ -193,7 +193,7 @@ def start_run(extra=()):
 proc, pid = start_run()
 time.sleep(6)
 rep = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "all",
-                      "--json", "-"], capture_output=True, text=True)
+                      "--json"], capture_output=True, text=True)
 check(rep.returncode == 0 and
       len(json.loads(rep.stdout)["runs"]) == 8,
       "a reader during a cycle sees the 8 whole cycles", 8,
@@ -261,7 +261,7 @@ os.makedirs(art, exist_ok=True)
 rj, rp, rh = (os.path.join(tmp, n) for n in ("report.json", "nktrace.prom",
                                              "report.html"))
 p = subprocess.run([NKTRACE, "report", "--db", DB, "--since", "24h",
-                    "--json", rj, "--prom", rp, "--html", rh],
+                    "--json", "-o", rj, "--prom", rp, "--html", rh],
                    capture_output=True, text=True)
 check(p.returncode == 0, "report --json --prom --html exits 0", 0,
       (p.returncode, p.stderr))

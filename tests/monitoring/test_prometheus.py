@@ -100,7 +100,7 @@ try:
     t0 -= t0 % 900 + 3 * 3600
     move = os.path.join(tmp, "move.ndjson")
     atlasgen.write(move, atlasgen.move(t0))
-    p = subprocess.run([NKTRACE, "import", "-q", "--db", DB, move],
+    p = subprocess.run([NKTRACE, "import", "--quiet", "--db", DB, move],
                        capture_output=True, text=True, timeout=120)
     check(p.returncode == 0, "8 cycles backfilled", 0, p.stderr[-300:])
     port_file = os.path.join(tmp, "atlas.port")

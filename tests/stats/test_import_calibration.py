@@ -105,7 +105,7 @@ def replicate(regime, path):
         for r in recs:
             f.write(json.dumps(r) + "\n")
     out = path + ".sum"
-    p = subprocess.run([NKTRACE, "import", "-q", "--json", out, path],
+    p = subprocess.run([NKTRACE, "import", "--quiet", "--json", "-o", out, path],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(p.stderr)

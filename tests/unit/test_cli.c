@@ -226,8 +226,10 @@ static const struct row more_rows[] = {
 	 NKT_EINVAL, "--max-ttl 5 is below --first-ttl 10"},
 	{{"sweep", "--batch", "1000", "1.2.3.4", NULL}, NKT_EINVAL,
 	 "--batch: 1000 is out of range [1, 256]"},
-	{{"sweep", "--pcap-buffer", "1000", "1.2.3.4", NULL}, NKT_EINVAL,
-	 "--pcap-buffer: 1000 is out"},
+	{{"sweep", "--pcap-buffer", "1025", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--pcap-buffer 1025: expected MiB"},
+	{{"sweep", "--pcap-buffer", "0", "1.2.3.4", NULL}, NKT_EINVAL,
+	 "--pcap-buffer (MiB): 0 is out"},
 	{{"sweep", "-w", "11m", "1.2.3.4", NULL}, NKT_EINVAL, "--wait: 11m is"},
 	{{"sweep", "--seed", "x", "1.2.3.4", NULL}, NKT_EINVAL,
 	 "--seed: 'x' is not"},
@@ -405,6 +407,93 @@ static void test_group_values(void)
 	free(sw);
 }
 
+/* One output convention: --json selects JSON, -o FILE where, -n no names,
+ * old spellings still work with a warning (and where they cannot, the
+ * new meaning holds). */
+static void test_convention(void)
+{
+	char *c1[] = {"compare", "--json", "x.json", "--traces", "t", NULL};
+	char *c2[] = {"compare", "--json", NULL};
+	char *c3[] = {"compare", "-o", "c.txt", "-n", NULL};
+	char *c4[] = {"compare", "--json=y.json", NULL};
+	char *i1[] = {"import", "--json", "a.json", "b.json", NULL};
+	char *i2[] = {"import", "-q", "--json", "-o", "s.json", NULL};
+	char *s1[] = {"sweep", "--json", "s.json", "-q", "--out", "t.json",
+		      "--pcap-buffer", "16777216", "10.0.0.0/30", NULL};
+	char *s2[] = {"sweep", "--json", "10.0.0.0/30", "--pcap-buffer", "4",
+		      "--traces", "t.json", "--quiet", NULL};
+	char *q1[] = {"report", "--db", "h", "--json", "--prom", "p", NULL};
+	char *q2[] = {"report", "--db", "h", "-o", "r.txt", NULL};
+	char *t1[] = {"trace", "-n", "-f", "3", "1.2.3.4", NULL};
+	char *l1[] = {"lookup", "-o", "l.txt", "1.2.3.4", NULL};
+	struct nkt_compare_opts *c = nkt_xcalloc(1, sizeof(*c));
+	struct nkt_import_opts *im = nkt_xcalloc(1, sizeof(*im));
+	struct nkt_sweep_opts *sw = nkt_xcalloc(1, sizeof(*sw));
+	struct nkt_trace_opts *t = nkt_xcalloc(1, sizeof(*t));
+	struct nkt_lookup_opts *l = nkt_xcalloc(1, sizeof(*l));
+	struct nkt_report_opts q;
+
+	CHECK_INT(nkt_cli_compare(5, c1, c, NULL), NKT_OK);
+	CHECK_STR(c->json_out, "x.json"); /* the old form, warned */
+	CHECK(c->text_out == NULL);
+	CHECK_INT(c->out.n_warn, 1);
+	CHECK(strstr(c->out.warn[0], "--json -o FILE") != NULL);
+	CHECK_STR(c->traces_out, "t");
+	CHECK_INT(nkt_cli_compare(2, c2, c, NULL), NKT_OK);
+	CHECK_STR(c->json_out, "-"); /* JSON on standard output */
+	CHECK_INT(c->out.n_warn, 0);
+	CHECK_INT(nkt_cli_compare(4, c3, c, NULL), NKT_OK);
+	CHECK(c->json_out == NULL);
+	CHECK_STR(c->text_out, "c.txt");
+	CHECK_INT(c->out.no_names, 1);
+	CHECK_INT(nkt_cli_compare(2, c4, c, NULL), NKT_OK);
+	CHECK_STR(c->json_out, "y.json");
+	CHECK_INT(c->out.n_warn, 1);
+	/* import's operands are files: '--json a.json b.json' reads both */
+	CHECK_INT(nkt_cli_import(4, i1, im, NULL), NKT_OK);
+	CHECK_INT(im->n_files, 2);
+	CHECK_STR(im->json_out, "-");
+	CHECK(im->out.json_then == i1[2]);
+	CHECK_INT(im->out.n_warn, 0);
+	CHECK_INT(nkt_cli_import(5, i2, im, NULL), NKT_OK);
+	CHECK_STR(im->json_out, "s.json");
+	CHECK_INT(im->quiet, 1);
+	CHECK_INT(im->out.n_warn, 1); /* -q */
+	CHECK_INT(im->n_files, 0);
+	/* sweep: the old '--json FILE' when FILE is not a target */
+	CHECK_INT(nkt_cli_sweep(9, s1, sw, NULL), NKT_OK);
+	CHECK_STR(sw->json, "s.json");
+	CHECK_STR(sw->out, "t.json");
+	CHECK_INT(sw->quiet, 1);
+	CHECK_U64(sw->pcap_buffer, 16u << 20);
+	CHECK_INT(sw->o.n_warn, 4); /* --json FILE, -q, --out, bytes */
+	CHECK_INT(sw->n_args, 1);
+	memset(sw, 0, sizeof(*sw));
+	CHECK_INT(nkt_cli_sweep(8, s2, sw, NULL), NKT_OK);
+	CHECK_STR(sw->json, "-");
+	CHECK_INT(sw->n_args, 1); /* a target, not the old FILE */
+	CHECK_U64(sw->pcap_buffer, 4u << 20);
+	CHECK_STR(sw->out, "t.json");
+	CHECK_INT(sw->o.n_warn, 0);
+	CHECK_INT(nkt_cli_report(6, q1, &q, NULL), NKT_OK);
+	CHECK_STR(q.json, "-");
+	CHECK_STR(q.prom, "p");
+	CHECK_INT(nkt_cli_report(5, q2, &q, NULL), NKT_OK);
+	CHECK(q.json == NULL);
+	CHECK_STR(q.text, "r.txt");
+	CHECK_INT(nkt_cli_trace(5, t1, t, NULL), NKT_OK);
+	CHECK_INT(t->out.no_names, 1);
+	CHECK_INT(t->p.first_ttl, 3);
+	CHECK_INT(t->out.n_warn, 1); /* -f N */
+	CHECK_INT(nkt_cli_lookup(4, l1, l, NULL), NKT_OK);
+	CHECK_STR(l->out.output, "l.txt");
+	free(c);
+	free(im);
+	free(sw);
+	free(t);
+	free(l);
+}
+
 /* --since/--until forms at a fixed "now". */
 static void test_when(void)
 {
@@ -434,6 +523,7 @@ int main(void)
 	test_help();
 	test_values();
 	test_group_values();
+	test_convention();
 	test_when();
 	return nkt_test_done("test_cli");
 }

@@ -61,6 +61,22 @@ struct nkt_opt_group {
 };
 
 #define NKT_CLI_GROUPS_MAX 6
+#define NKT_CLI_WARN_MAX 4
+
+/*
+ * The output convention every command shares: --json selects JSON for the
+ * command's main output, -o/--output FILE says where it goes (NULL or "-":
+ * standard output), -n/--no-names turns reverse DNS off.  Spellings kept
+ * for a while land in warn[], which the command prints.
+ */
+struct nkt_cli_out {
+	int json;
+	const char *output;
+	int no_names;
+	const char *warn[NKT_CLI_WARN_MAX]; /* deprecation warnings */
+	size_t n_warn;
+	const char *json_then; /* the argument after a bare --json */
+};
 
 struct nkt_cli_spec {
 	/* Searched in order: an option of an earlier group hides one of the
@@ -71,6 +87,14 @@ struct nkt_cli_spec {
 	int (*operand)(void *o, const char *arg, struct nkt_err *err);
 	const char *no_operand;
 	size_t help; /* offset of the int that -h/--help sets */
+	/* Offset + 1 of the command's struct nkt_cli_out, or 0: none (the
+	 * command then takes no --json, -o or -n). */
+	size_t out;
+	/* The old form '--json FILE' (or '--json=FILE'): given the argument
+	 * after --json, 1 if it is the old form's FILE (then it becomes -o
+	 * FILE with a warning), 0 if it is not (an operand).  NULL: the old
+	 * form is refused. */
+	int (*old_json)(const void *o, const char *arg);
 };
 
 /*
@@ -82,6 +106,22 @@ struct nkt_cli_spec {
  */
 int nkt_cli_parse(const struct nkt_cli_spec *spec, int argc, char **argv,
 		  void *o, struct nkt_err *err);
+
+/* Add a warning to out (dropped beyond NKT_CLI_WARN_MAX). */
+void nkt_cli_warn(struct nkt_cli_out *out, const char *msg);
+
+/* An old_json for commands without operands: the argument after --json
+ * is always the old form's FILE. */
+int nkt_cli_old_json_always(const void *o, const char *arg);
+
+/*
+ * Where a summarising command's outputs go (compare, import, report,
+ * sweep): *json the JSON's path ("-": standard output) or NULL without
+ * --json; *text the text's file with -o and no --json, else NULL (the
+ * text then goes to standard output unless JSON is there).
+ */
+void nkt_cli_main_output(const struct nkt_cli_out *out, const char **json,
+			 const char **text);
 
 /* ---- shared groups -------------------------------------------------------- */
 
@@ -128,6 +168,7 @@ struct nkt_analysis_opts {
 
 extern const struct nkt_opt nkt_probe_group[];
 extern const struct nkt_opt nkt_db_group[];
+extern const struct nkt_opt nkt_out_group[]; /* --json, -o FILE, -n */
 extern const struct nkt_opt nkt_analysis_group[];
 
 /* Defaults of the groups. */
@@ -150,8 +191,9 @@ struct nkt_trace_opts {
 	struct nkt_probe_opts p;
 	struct nkt_db_opts db;
 	const char *via;      /* IFACE[,GATEWAY] */
-	int json;
-	const char *output;   /* -o FILE; NULL = stdout */
+	struct nkt_cli_out out; /* --json, -o FILE, -n */
+	int json;             /* out.json */
+	const char *output;   /* out.output: -o FILE; NULL = stdout */
 	int64_t msm_id, prb_id;
 	int verbose;
 	int help;
@@ -197,7 +239,9 @@ struct nkt_compare_opts {
 	size_t n_via;
 	uint16_t pings;
 	uint64_t ping_interval_ns;
-	const char *json_out;
+	struct nkt_cli_out out;   /* --json, -o FILE, -n */
+	const char *json_out;     /* the summary JSON's path ("-"), or NULL */
+	const char *text_out;     /* the text's file (-o without --json) */
 	const char *traces_out;
 	int progress;             /* -1 when stderr is a terminal, 0, 1 */
 	int help;
@@ -256,7 +300,9 @@ struct nkt_import_opts {
 	struct nkt_db_opts db;
 	struct nkt_analysis_opts a;
 	int format; /* enum nkt_import_fmt */
-	const char *json_out, *traces_out;
+	struct nkt_cli_out out; /* --json, -o FILE */
+	const char *json_out, *text_out; /* nkt_cli_main_output() of out */
+	const char *traces_out;
 	const char *history; /* --db: backfill this history */
 	uint64_t bucket_ns;  /* --bucket: its cycles' length (15 min) */
 	uint64_t max_errors;
@@ -291,7 +337,8 @@ extern const char nkt_cli_atlas_help[];
 
 struct nkt_lookup_opts {
 	struct nkt_db_opts db;
-	int json, verbose;
+	struct nkt_cli_out out; /* --json, -o FILE */
+	int json, verbose;      /* json: out.json */
 	const char *file; /* -f FILE, or "-" */
 	const char *addrs[NKT_CLI_MAX_ARGS];
 	size_t n_addrs;
@@ -303,8 +350,9 @@ int nkt_cli_lookup(int argc, char **argv, struct nkt_lookup_opts *o,
 extern const char nkt_cli_lookup_help[];
 
 struct nkt_replay_opts {
-	int json, verbose;
-	const char *output; /* -o FILE; NULL = stdout */
+	struct nkt_cli_out out; /* --json, -o FILE */
+	int json, verbose;  /* json: out.json */
+	const char *output; /* out.output: -o FILE; NULL = stdout */
 	const char *files[NKT_CLI_FILES_MAX];
 	size_t n_files;
 	int help;
@@ -317,7 +365,9 @@ extern const char nkt_cli_replay_help[];
 struct nkt_report_opts {
 	const char *db;
 	const char *since, *until; /* nkt_cli_when() forms; until NULL: now */
-	const char *json, *prom, *html, *title;
+	struct nkt_cli_out out;    /* --json, -o FILE */
+	const char *json, *text;   /* nkt_cli_main_output() of out */
+	const char *prom, *html, *title;
 	const char *dump;  /* --traces RUN / --summary RUN */
 	int dump_summary;  /* which of the two */
 	int help;
@@ -339,8 +389,11 @@ struct nkt_sweep_opts {
 	size_t n_args;
 	const char *files[64];              /* -f FILE */
 	size_t n_files;
-	const char *out, *json, *user, *src;
-	uint64_t rate, wait_ns, seed, pcap_buffer;
+	struct nkt_cli_out o;   /* --json, -o FILE */
+	const char *json, *text; /* nkt_cli_main_output() of o */
+	const char *out;        /* --traces FILE (was --out) */
+	const char *user, *src;
+	uint64_t rate, wait_ns, seed, pcap_buffer; /* pcap_buffer in bytes */
 	unsigned batch;
 	uint8_t first_ttl, max_ttl;
 	int have_seed, quiet;
