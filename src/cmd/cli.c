@@ -215,6 +215,8 @@ const struct nkt_opt nkt_out_group[] = {
 	{.name = "output", .letter = 'o', .kind = NKT_OPT_FN, .fn = opt_output},
 	{.name = "no-names", .letter = 'n', .kind = NKT_OPT_FLAG,
 	 .off = offsetof(struct nkt_cli_out, no_names)},
+	{.name = "names", .kind = NKT_OPT_FLAG,
+	 .off = offsetof(struct nkt_cli_out, names)},
 	{0},
 };
 

@@ -2,6 +2,9 @@
 /* cmd_common.c: target loading, keys, uplinks, sources (shell). */
 #include "cmd_common.h"
 #include "nktrace/cli.h"
+#include "nktrace/clock.h"
+#include "nktrace/resolve.h"
+#include "nktrace/targets.h"
 #include "nktrace/annotate.h"
 #include "nktrace/cadence.h"
 #include "nktrace/clock.h"
@@ -188,4 +191,33 @@ void nkt_cli_print_warnings(const char *cmd, const struct nkt_cli_out *out)
 	size_t i;
 	for (i = 0; i < out->n_warn; i++)
 		fprintf(stderr, "nktrace %s: warning: %s\n", cmd, out->warn[i]);
+}
+
+int nkt_resolve_target_args(const char **args, size_t n, char (*bufs)[46],
+			    struct nkt_resolver **r, struct nkt_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t a, net;
+		uint8_t len;
+		if (nkt_inet_parse(args[i], &a) == NKT_OK ||
+		    nkt_prefix_parse(args[i], &net, &len, NULL) == NKT_OK ||
+		    !nkt_is_host_name(args[i]))
+			continue;
+		if (*r == NULL &&
+		    (*r = nkt_resolver_open(NKT_NAMES_QUERY_NS, err)) == NULL)
+			return NKT_ESYS;
+		if (nkt_resolver_host(*r, args[i],
+				      nkt_clock_mono_ns() + NKT_NAMES_WAIT_NS,
+				      &a, err) != NKT_OK) {
+			/* A name that does not exist is bad input (exit 2). */
+			if (err->code != NKT_ESYS)
+				err->code = NKT_EINVAL;
+			return err->code;
+		}
+		nkt_inet_fmt(a, bufs[i]);
+		args[i] = bufs[i];
+	}
+	return NKT_OK;
 }

@@ -51,6 +51,23 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
 
+/*
+ * Targets given as host names: each args[i] that is not an address or a
+ * prefix but a host name is resolved once by r (opened here when NULL and
+ * needed; *r is then the caller's to close) and replaced by its address,
+ * formatted into bufs[i] (NKT_ADDRSTRLEN bytes each); the name stays in
+ * r as the address's given name (Atlas dst_name).  Returns 0 or an error
+ * ("kcna.kp: no such host").
+ */
+struct nkt_resolver;
+int nkt_resolve_target_args(const char **args, size_t n, char (*bufs)[46],
+			    struct nkt_resolver **r, struct nkt_err *err);
+
+/* How long a finished trace waits for its hops' names at most. */
+#define NKT_NAMES_WAIT_NS (3ull * NKT_NS_PER_S)
+/* One DNS query's time per try (two tries). */
+#define NKT_NAMES_QUERY_NS (1ull * NKT_NS_PER_S)
+
 /* Print the option layer's warnings ("nktrace CMD: warning: ...") on
  * stderr. */
 struct nkt_cli_out;

@@ -14,22 +14,32 @@
 #include "nktrace/out_text.h"
 #include "nktrace/outfile.h"
 #include "nktrace/priv.h"
+#include "nktrace/clock.h"
+#include "nktrace/resolve.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A finished trace waiting for its hops' names (with names on). */
+struct waiting {
+	struct nkt_trace t;
+	uint64_t deadline_ns; /* written by then, named or not */
+};
+
 struct trace_run {
 	struct nkt_trace_opts *o;
 	struct nkt_outfile out;
 	struct nkt_out_opts oo;
 	struct nkt_err err;
+	struct nkt_resolver *names; /* NULL: no names */
+	struct waiting *wait;       /* in finishing order */
+	size_t n_wait, cap_wait;
 };
 
-static int on_trace(void *ctx, const struct nkt_trace *t)
+static int write_trace(struct trace_run *r, const struct nkt_trace *t)
 {
-	struct trace_run *r = ctx;
 	int rc = r->o->json ? nkt_atlas_write(r->out.f, t, &r->oo)
 			    : nkt_text_write(r->out.f, t, &r->oo);
 	if (rc != 0) {
@@ -39,6 +49,66 @@ static int on_trace(void *ctx, const struct nkt_trace *t)
 	if (nkt_outfile_flush(&r->out, &r->err) != NKT_OK)
 		return -1;
 	return 0;
+}
+
+/* Every reply address of t settled (named, nameless or never asked). */
+static int names_settled(const struct trace_run *r, const struct nkt_trace *t)
+{
+	size_t i;
+	for (i = 0; i < t->n; i++)
+		if ((t->r[i].flags & NKT_PF_REPLY) &&
+		    !nkt_resolver_settled(r->names, t->r[i].from))
+			return 0;
+	return 1;
+}
+
+/* Write the waiting traces, in order, as far as each is named or out of
+ * time (all of them with `all`, after waiting for their deadline). */
+static int flush_waiting(struct trace_run *r, int all)
+{
+	size_t k = 0;
+	int rc = 0;
+
+	nkt_resolver_poll(r->names);
+	for (; k < r->n_wait; k++) {
+		struct waiting *w = &r->wait[k];
+		if (all)
+			nkt_resolver_wait(r->names, w->deadline_ns);
+		else if (!names_settled(r, &w->t) &&
+			 nkt_clock_mono_ns() < w->deadline_ns)
+			break;
+		if (rc == 0)
+			rc = write_trace(r, &w->t);
+		free(w->t.r);
+	}
+	memmove(r->wait, r->wait + k, (r->n_wait - k) * sizeof(*r->wait));
+	r->n_wait -= k;
+	return rc;
+}
+
+static int on_trace(void *ctx, const struct nkt_trace *t)
+{
+	struct trace_run *r = ctx;
+	struct waiting *w;
+	size_t i;
+
+	if (r->names == NULL)
+		return write_trace(r, t);
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].flags & NKT_PF_REPLY)
+			nkt_resolver_want(r->names, t->r[i].from);
+	if (r->n_wait == r->cap_wait)
+		r->wait = nkt_xreallocarray(r->wait,
+					    r->cap_wait = r->cap_wait * 2 + 4,
+					    sizeof(*r->wait));
+	w = &r->wait[r->n_wait++];
+	w->t = *t;
+	w->t.r = nkt_xreallocarray(NULL, t->n ? t->n : 1, sizeof(*t->r));
+	memcpy(w->t.r, t->r, t->n * sizeof(*t->r));
+	w->t.cap = t->n;
+	w->t.origin = NULL;
+	w->deadline_ns = nkt_clock_mono_ns() + NKT_NAMES_WAIT_NS;
+	return flush_waiting(r, 0);
 }
 
 static void report(const struct nkt_run_result *res, int verbose)
@@ -83,6 +153,7 @@ struct trace_cmd {
 	struct nkt_annot_ctx actx;
 	struct nkt_targetdb *tdb;
 	struct nkt_transits *trans;
+	char (*argbuf)[46]; /* targets given as host names, resolved */
 	int opened;
 };
 
@@ -91,7 +162,20 @@ struct trace_cmd {
 static int prepare(struct trace_cmd *c, struct nkt_err *err)
 {
 	const struct nkt_trace_opts *o = c->o;
+	int names = !o->out.no_names && (!o->out.json || o->out.names) &&
+		    !o->p.dry_run;
+	int rc;
 
+	c->argbuf = nkt_xcalloc(o->n_args ? o->n_args : 1,
+				sizeof(*c->argbuf));
+	if ((rc = nkt_resolve_target_args(c->o->args, o->n_args, c->argbuf,
+					  &c->run.names, err)) != NKT_OK)
+		return rc;
+	if (names && c->run.names == NULL &&
+	    (c->run.names = nkt_resolver_open(NKT_NAMES_QUERY_NS, err)) ==
+		    NULL)
+		return NKT_ESYS;
+	c->actx.names = c->run.names;
 	if (nkt_load_targets(o->args, o->n_args, o->files, o->n_files,
 			     &c->targets, err) != NKT_OK ||
 	    nkt_make_key(o->p.have_seed, o->p.seed, &c->cfg.key, err) !=
@@ -175,10 +259,22 @@ static int run(struct trace_cmd *c)
 	struct nkt_err err = {0, ""};
 
 	if (nkt_engine_run(c->eng, &c->rcfg, on_trace, &c->run, &res, &err) !=
-	    NKT_OK) {
+		    NKT_OK ||
+	    (c->run.names != NULL && flush_waiting(&c->run, 1) != 0)) {
 		if (c->run.err.msg[0] != '\0')
 			err = c->run.err;
 		return nkt_fail("trace", &err);
+	}
+	if (c->run.names != NULL && c->o->verbose) {
+		uint64_t asked, named, unnamed, pending;
+		nkt_resolver_counts(c->run.names, &asked, &named, &unnamed,
+				    &pending);
+		fprintf(stderr,
+			"nktrace trace: names: %llu asked, %llu named, %llu "
+			"without a name, %llu unanswered in time\n",
+			(unsigned long long)asked, (unsigned long long)named,
+			(unsigned long long)unnamed,
+			(unsigned long long)pending);
 	}
 	report(&res, c->o->verbose);
 	c->opened = 0;
@@ -199,6 +295,11 @@ static void done(struct trace_cmd *c)
 		nkt_outfile_abort(&c->run.out);
 	nkt_engine_close(c->eng, NULL);
 	nkt_annot_close(c->actx.an);
+	while (c->run.n_wait > 0)
+		free(c->run.wait[--c->run.n_wait].t.r);
+	free(c->run.wait);
+	nkt_resolver_close(c->run.names);
+	free(c->argbuf);
 	free(c->tdb);
 	free(c->trans);
 	nkt_targets_free(&c->targets);

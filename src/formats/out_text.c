@@ -77,7 +77,14 @@ static void reply_text(FILE *f, const struct nkt_hop_reply *h,
 		return;
 	}
 	if (h->from != *last) {
-		fprintf(f, " %s", nkt_addrtab_fmt(at, h->from, a));
+		const char *name = o != NULL && o->addr_name != NULL
+					   ? o->addr_name(o->ctx, h->from)
+					   : NULL;
+		if (name != NULL)
+			fprintf(f, " %s (%s)", name,
+				nkt_addrtab_fmt(at, h->from, a));
+		else
+			fprintf(f, " %s", nkt_addrtab_fmt(at, h->from, a));
 		if (o != NULL && o->hook.text != NULL) {
 			char col[96];
 			const char *c =

@@ -118,6 +118,11 @@ static void reply_json(void *ctx, uint32_t addr, json_t *r)
 	struct nkt_annot_ctx *c = ctx;
 	struct nkt_annot a;
 
+	if (c->names != NULL) {
+		const char *n = nkt_resolver_name(c->names, addr);
+		if (n != NULL)
+			json_object_set_new(r, "name", json_string(n));
+	}
 	if (c->an == NULL)
 		return;
 	annotate(c, addr, &a);
@@ -162,7 +167,17 @@ static const char *reply_text(void *ctx, uint32_t addr, char *buf,
 static const char *dst_name(void *ctx, uint32_t dst)
 {
 	struct nkt_annot_ctx *c = ctx;
+	const char *given =
+		c->names != NULL ? nkt_resolver_given(c->names, dst) : NULL;
+	if (given != NULL)
+		return given;
 	return c->tdb != NULL ? nkt_targetdb_name(c->tdb, dst) : NULL;
+}
+
+static const char *addr_name(void *ctx, uint32_t addr)
+{
+	struct nkt_annot_ctx *c = ctx;
+	return c->names != NULL ? nkt_resolver_name(c->names, addr) : NULL;
 }
 
 static void extra(void *ctx, const struct nkt_trace *t, json_t *rec)
@@ -238,6 +253,7 @@ void nkt_annot_out_setup(struct nkt_out_opts *o, struct nkt_annot_ctx *c)
 {
 	o->ctx = c;
 	o->dst_name = dst_name;
+	o->addr_name = addr_name;
 	o->extra = extra;
 	o->extra_text = extra_text;
 	o->hook.ctx = c;

@@ -24,7 +24,21 @@ def helpers():
                   if not l.split()[1].startswith("Z"))
 
 
+def dns_servers():
+    """Live dnsmasq processes (each lab runs one in its vp)."""
+    out = sh(["ps", "-C", "dnsmasq", "-o", "pid=,stat="], check=False).stdout
+    return sorted(l.split()[0] for l in out.splitlines()
+                  if not l.split()[1].startswith("Z"))
+
+
+def netns_etc():
+    """What /etc/netns holds (the labs' resolv.conf files)."""
+    return sorted(os.listdir("/etc/netns")) if os.path.isdir(
+        "/etc/netns") else []
+
+
 before_ns, before_pids = netns(), helpers()
+before_dns, before_etc = dns_servers(), netns_etc()
 a = Lab("tlca", scale=0)
 b = Lab("tlcb", scale=0)
 now = netns()
@@ -36,6 +50,15 @@ for lab in (a, b):
                           "175.45.179.76"]).stdout
     check("175.45.179.76" in out.splitlines()[-1],
           "lab %s answers on its own" % lab.name)
+    out = lab.exec("vp", ["getent", "hosts", "219.158.117.1"],
+                   check=False).stdout
+    check("cubb1.china.lab.nktrace" in out,
+          "lab %s answers names from its own DNS" % lab.name,
+          "cubb1.china.lab.nktrace", out.strip())
+check(len(dns_servers()) == len(before_dns) + 2 and
+      sorted(set(netns_etc()) - set(before_etc)) == ["tlca-vp", "tlcb-vp"],
+      "each lab runs its own DNS, with its vp's resolv.conf",
+      "2 more dnsmasq, tlca-vp and tlcb-vp", (dns_servers(), netns_etc()))
 a.down()
 check(not [n for n in netns() if n.startswith("tlca-")],
       "down removes lab tlca's namespaces")
@@ -46,6 +69,9 @@ check(netns() == before_ns, "ip netns list is as before", before_ns,
       netns())
 check(helpers() == before_pids, "no nkt-linkemu left behind", before_pids,
       helpers())
+check(dns_servers() == before_dns and netns_etc() == before_etc,
+      "no dnsmasq and no /etc/netns entry left behind",
+      (before_dns, before_etc), (dns_servers(), netns_etc()))
 
 # A failing setup: the link emulator cannot start.
 env = dict(os.environ, NKT_LINKEMU="/bin/false")

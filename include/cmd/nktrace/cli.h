@@ -72,7 +72,8 @@ struct nkt_opt_group {
 struct nkt_cli_out {
 	int json;
 	const char *output;
-	int no_names;
+	int no_names; /* -n */
+	int names;    /* --names: names in JSON too */
 	const char *warn[NKT_CLI_WARN_MAX]; /* deprecation warnings */
 	size_t n_warn;
 	const char *json_then; /* the argument after a bare --json */

@@ -27,6 +27,8 @@ struct nkt_annotate_hook {
 struct nkt_out_opts {
 	int64_t msm_id, prb_id;
 	const char *(*dst_name)(void *ctx, uint32_t dst); /* may be NULL */
+	/* A replying address's DNS name, or NULL; the hook may be NULL. */
+	const char *(*addr_name)(void *ctx, uint32_t addr);
 	const char *via_name[256];                         /* NULL = routed */
 	void *ctx;
 	struct nkt_annotate_hook hook;

@@ -11,6 +11,7 @@
 #include "nktrace/annotate.h"
 #include "nktrace/aspath.h"
 #include "nktrace/out_opts.h"
+#include "nktrace/resolve.h"
 #include "nktrace/targetdb.h"
 #include "nktrace/transit.h"
 
@@ -19,6 +20,7 @@ struct nkt_annot_ctx {
 	const struct nkt_targetdb *tdb;   /* NULL: no names */
 	const struct nkt_transits *trans; /* NULL: no attribution */
 	const struct nkt_addrtab *addrs;  /* handles in traces (import) */
+	struct nkt_resolver *names;       /* NULL: no DNS names */
 };
 
 /* Point the writer hooks of o at c (o->ctx and o->hook.ctx become c). */
