@@ -17,6 +17,7 @@ int nkt_cmd_version(int argc, char **argv);
 int nkt_cmd_trace(int argc, char **argv);
 int nkt_cmd_replay(int argc, char **argv);
 int nkt_cmd_lookup(int argc, char **argv);
+int nkt_cmd_mtr(int argc, char **argv);
 int nkt_cmd_compare(int argc, char **argv);
 int nkt_cmd_run(int argc, char **argv);
 int nkt_cmd_report(int argc, char **argv);
@@ -35,6 +36,8 @@ int nkt_cmd_atlas(int argc, char **argv);
 			  "(yarrp-style)", nkt_cmd_sweep},                  \
 		{"trace", "trace the paths to targets (like traceroute/scamper)",      \
 	 nkt_cmd_trace},                                                       \
+		{"mtr", "watch a path live, the transits side by side (like "   \
+			"mtr)", nkt_cmd_mtr},                               \
 		{"import", "analyse RIPE Atlas and scamper traceroutes like "    \
 			   "compare", nkt_cmd_import},                      \
 		{"atlas", "create RIPE Atlas traceroutes to NK's hosts "        \

@@ -104,6 +104,8 @@ struct nkt_sched *nkt_sched_new(const struct nkt_sched_cfg *cfg,
 		s->active_of[i] = NO_ACTIVE;
 	s->match = nkt_xmalloc(sizeof(*s->match));
 	nkt_match_init(s->match);
+	if (cfg->first_id != 0)
+		s->match->cursor = cfg->first_id;
 	s->global_depth = cfg->pps / 50.0 < 1.0 ? 1.0 : cfg->pps / 50.0;
 	s->hop_depth = cfg->attempts;
 	s->global.tokens = s->global_depth;

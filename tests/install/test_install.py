@@ -53,7 +53,7 @@ want = ["bin/nktrace", "share/nktrace/nktrace.mmdb",
         "lib/systemd/system/nktrace.timer", "lib/sysusers.d/nktrace.conf",
         "share/man/man1/nktrace.1"]
 cmds = ["compare", "run", "report", "trace", "sweep", "import", "atlas",
-        "lookup", "replay"]
+        "lookup", "replay", "mtr"]
 want += ["share/man/man1/nktrace-%s.1" % c for c in cmds]
 missing = [w for w in want if not os.path.exists(os.path.join(root, w))]
 check(not missing, "installed: the binary, data, schemas, monitoring, "

@@ -383,6 +383,28 @@ extern const char nkt_cli_report_help[];
 int nkt_cli_when(const char *s, int64_t now, int64_t *out, const char *what,
 		 struct nkt_err *err);
 
+#define NKT_MTR_VIA_MAX 4
+struct nkt_mtr_opts {
+	struct nkt_probe_opts p;
+	struct nkt_db_opts db;
+	struct nkt_cli_out out;  /* --json (with --report), -o FILE, -n */
+	const char *target;      /* an address or a host name */
+	uint64_t count;          /* rounds; 0 = until interrupted */
+	int report;              /* --report N: no live view */
+	uint64_t interval_ns;    /* -i */
+	struct {
+		char name[32];   /* the column's title */
+		const char *spec; /* IFACE[,GATEWAY] */
+	} via[NKT_MTR_VIA_MAX];
+	size_t n_via;
+	int help;
+};
+/* `nktrace mtr` (argv[0] is "mtr"): one probe per hop per round, a 1 s wait
+ * and a 1 s interval by default.  Returns 0 or NKT_EINVAL. */
+int nkt_cli_mtr(int argc, char **argv, struct nkt_mtr_opts *o,
+		struct nkt_err *err);
+extern const char nkt_cli_mtr_help[];
+
 #define NKT_SWEEP_PROBES_MAX (64ULL << 20)
 
 struct nkt_sweep_opts {

@@ -52,6 +52,11 @@ struct nkt_sched_cfg {
 	uint16_t e2e_probes;     /* end-to-end probes after COMPLETED */
 	uint64_t e2e_interval_ns;
 	uint8_t purpose;         /* every trace's (enum nkt_trace_purpose) */
+	uint16_t first_id;       /* the first probe id handed out (0: 1), so
+				    that runs that follow each other (mtr's
+				    rounds) use different ids and a late
+				    reply to an earlier run's probe is never
+				    taken for a later one's */
 	struct nkt_key key;
 };
 

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * out_mtr.h: the live view's table (mtr's columns: host, AS, loss %, sent,
+ * last, average, best, worst and standard deviation of the RTT), for one
+ * target over one or more uplinks, the uplinks side by side when the width
+ * allows and one under the other when it does not; and mtr --json's report
+ * for one uplink.  Pure: writes to the stream it is given.
+ */
+#ifndef NKTRACE_OUT_MTR_H
+#define NKTRACE_OUT_MTR_H
+
+#include "nktrace/hopstats.h"
+#include "nktrace/out_opts.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+struct nkt_mtr_col {
+	const char *title;            /* the uplink's transit, or NULL */
+	const struct nkt_hopstats *s;
+};
+
+/* Characters one column needs, and the whole table side by side. */
+#define NKT_MTR_COL_WIDTH 87
+#define NKT_MTR_SIDE_WIDTH(n) (5 + (n) * (NKT_MTR_COL_WIDTH + 3) - 3)
+
+/* The table of n columns in `width` characters (names and ASes from o's
+ * hooks, which may be NULL).  Returns 0 or -1 (a write failed). */
+int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
+		 const struct nkt_out_opts *o, unsigned width);
+
+/* mtr --json's {"report": {"mtr": {...}, "hubs": [...]}} for one column,
+ * with "transit" when it has a title (a new reference). */
+json_t *nkt_mtr_json(const struct nkt_mtr_col *c, const char *src,
+		     const char *dst, unsigned psize, int tos,
+		     const struct nkt_out_opts *o);
+
+#endif

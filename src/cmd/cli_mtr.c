@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: ISC
+/* cli_mtr.c: `nktrace mtr`'s options and help.  Pure. */
+#include "nktrace/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char nkt_cli_mtr_help[] =
+	"usage: nktrace mtr [OPTIONS] TARGET\n"
+	"\n"
+	"Watch the path to TARGET (an IPv4 address or a host name) as mtr "
+	"does: a\nround of probes to every hop each interval, and a table "
+	"per hop of the\nloss, the probes sent and the last, average, best, "
+	"worst and standard\ndeviation of the RTT, updated in place on a "
+	"terminal.  With --via for\neach uplink, the transits side by side "
+	"on one screen (one under the other\nwhen the terminal is too "
+	"narrow).\n"
+	"\n"
+	"      --report N      N rounds, then print the table once (no live "
+	"view)\n"
+	"  -c, --count N       stop after N rounds (default: until "
+	"interrupted)\n"
+	"  -i, --interval T    between the starts of rounds (1s)\n"
+	"      --via NAME=IFACE[,GW]  probe over this uplink too, titled NAME "
+	"(e.g.\n"
+	"                      ttk=ttk0,10.20.0.1); repeat for each transit\n"
+	"      --json          with --report: mtr --json's report, one line "
+	"per uplink\n"
+	"  -o, --output FILE   where the report goes ('-': standard output)\n"
+	"  -n, --no-names      no reverse DNS names (they arrive as the DNS "
+	"answers)\n"
+	"\n"
+	"probing (as for trace): -P icmp|udp|tcp (icmp), -p PORT, -q N "
+	"probes per\nhop per round (1), -w T wait for a reply (1s), -m N "
+	"(30), -g N (5), -r PPS\n(100), --hop-rate PPS (10), --paris-id N, "
+	"--src ADDR, --user USER,\n--asn-db FILE, --geo-db FILE, "
+	"--pcap-buffer MiB, --no-annotate\n"
+	"\n"
+	"exit status: 0 ok, 1 runtime failure, 2 usage error or no privilege,\n"
+	"128+N interrupted by signal N (the table so far is printed).\n";
+
+#define M(field) offsetof(struct nkt_mtr_opts, field)
+
+/* NAME=IFACE[,GATEWAY] */
+static int opt_via(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	const char *eq = strchr(arg, '=');
+	char ifc[16];
+	uint32_t gw;
+	size_t n;
+
+	if (eq == NULL || eq == arg)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via '%s': want NAME=IFACE[,GATEWAY]",
+				   arg);
+	n = (size_t)(eq - arg);
+	if (o->n_via == NKT_MTR_VIA_MAX)
+		return nkt_err_set(err, NKT_EINVAL, "at most %d --via",
+				   NKT_MTR_VIA_MAX);
+	if (n >= sizeof(o->via[0].name))
+		return nkt_err_set(err, NKT_EINVAL, "--via: name too long");
+	if (nkt_cli_via(eq + 1, ifc, &gw, err) != NKT_OK)
+		return NKT_EINVAL;
+	memcpy(o->via[o->n_via].name, arg, n);
+	o->via[o->n_via].name[n] = '\0';
+	o->via[o->n_via].spec = eq + 1;
+	o->n_via++;
+	return NKT_OK;
+}
+
+static int opt_report(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	if (nkt_parse_u64(arg, 1, 1000000, &o->count, "--report", err) !=
+	    NKT_OK)
+		return NKT_EINVAL;
+	o->report = 1;
+	return NKT_OK;
+}
+
+static int operand(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	if (o->target != NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "one target only ('%s' and '%s')",
+				   o->target, arg);
+	o->target = arg;
+	return NKT_OK;
+}
+
+static const struct nkt_opt mtr_table[] = {
+	{.name = "report", .kind = NKT_OPT_FN, .fn = opt_report},
+	{.name = "count", .letter = 'c', .kind = NKT_OPT_UINT, .off = M(count),
+	 .size = sizeof(uint64_t), .lo = 1, .hi = 1000000, .what = "-c"},
+	{.name = "interval", .letter = 'i', .kind = NKT_OPT_DURATION,
+	 .off = M(interval_ns), .lo = 100 * NKT_NS_PER_MS,
+	 .hi = 3600 * NKT_NS_PER_S, .scale = NKT_NS_PER_S, .what = "-i"},
+	{.name = "via", .kind = NKT_OPT_FN, .fn = opt_via},
+	{0},
+};
+
+static const struct nkt_cli_spec mtr_spec = {
+	.groups = {{mtr_table, 0},
+		   {nkt_probe_group, M(p)},
+		   {nkt_db_group, M(db)},
+		   {nkt_out_group, M(out)}},
+	.operand = operand,
+	.help = M(help),
+	.out = M(out) + 1,
+};
+
+int nkt_cli_mtr(int argc, char **argv, struct nkt_mtr_opts *o,
+		struct nkt_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	nkt_probe_opts_default(&o->p);
+	o->p.attempts = 1;
+	o->p.wait_ns = NKT_NS_PER_S;
+	o->interval_ns = NKT_NS_PER_S;
+	if (nkt_cli_parse(&mtr_spec, argc, argv, o, err) != NKT_OK)
+		return NKT_EINVAL;
+	if (o->help)
+		return NKT_OK;
+	if (o->target == NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "no target (give an address or a host "
+				   "name)");
+	if (o->out.json && !o->report)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--json is for --report N (the live view "
+				   "is text)");
+	if (o->p.dry_run || o->p.dry_pcap != NULL)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "mtr has no --dry-run (it needs replies)");
+	return nkt_probe_opts_check(&o->p, err);
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""`nktrace mtr` in the lab (issue 17, part 3), against the lab's truth and
+mtr itself in the same run:
+- --report N --json: one hub per hop; the hosts are the truth's hop list
+  (silent hops '???'), Snt is N at every hop, no loss on a lossless path;
+  mtr -T on the same target gives the same hosts, and each hop's average
+  RTT agrees with mtr's (within 10% or 2 ms: two tools, a moment apart);
+- two uplinks (--via twice): one report per transit, each the truth's path
+  for that uplink;
+- loss: with loss on a TTK link, each hop's Loss% is within four binomial
+  standard deviations of the truth's loss for it, and 0 before the link;
+- the live view, in a real terminal (tmux): the two transits side by side,
+  the round counter advancing between two captures of the screen, Ctrl-C
+  ending it with exit status 130 and the table left on the screen;
+- bad input: no target, --json without --report, two targets: exit 2."""
+import json
+import math
+import os
+import subprocess
+import tempfile
+import time
+
+from labtest import LAB, NKTRACE, Lab, check, done, need_root, truth_hops
+
+need_root()
+lab = Lab("tmtr", scale=0.1)
+TMP = tempfile.mkdtemp(prefix="nkt-mtr-")
+TTK, CHINA = "175.45.177.10", "175.45.176.71"
+VIA = ["--via", "china=cn0,10.10.0.1", "--via", "ttk=ttk0,10.20.0.1"]
+
+
+def mtr_json(args, n=5):
+    p = lab.exec("vp", [NKTRACE, "mtr", "-n", "-P", "tcp", "--report",
+                        str(n), "-i", "0.5s", "--json"] + args,
+                 check=False, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("nktrace mtr %s: %d %s" % (args, p.returncode,
+                                                      p.stderr))
+    return [json.loads(l)["report"] for l in p.stdout.splitlines()]
+
+
+def expected_hosts(path):
+    hops = truth_hops(path)
+    hosts = [a if a else "???" for _, a in hops]
+    return hosts
+
+
+# 1. One uplink, against the truth and mtr.
+truth = lab.truth([TTK])["targets"][0]["paths"][0]
+want = expected_hosts(truth)
+rep = mtr_json([TTK], n=5)[0]
+hosts = [h["host"] for h in rep["hubs"]]
+check(hosts == want, "mtr --report: the truth's hops", want, hosts)
+check(all(h["Snt"] == 5 for h in rep["hubs"]) and rep["mtr"]["tests"] == 5,
+      "Snt is 5 at every hop after 5 rounds", 5,
+      [h["Snt"] for h in rep["hubs"]])
+check(all(h["Loss%"] == 0.0 for h in rep["hubs"] if h["host"] != "???") and
+      all(h["Loss%"] == 100.0 for h in rep["hubs"] if h["host"] == "???"),
+      "no loss on the lossless path; silent hops 100%", 0,
+      [(h["host"], h["Loss%"]) for h in rep["hubs"]])
+ours = {h["count"]: h for h in rep["hubs"]}
+peer = json.loads(lab.exec("vp", ["mtr", "-n", "-T", "-P", "80", "-r",
+                                  "-c", "5", "-i", "0.5", "-j",
+                                  TTK]).stdout)["report"]["hubs"]
+peer = {h["count"]: h for h in peer}
+same = [(k, ours[k]["host"], peer[k]["host"]) for k in ours
+        if k in peer and ours[k]["host"] != peer[k]["host"]]
+check(not same and set(peer) >= set(ours) - {max(ours)} | set(),
+      "mtr -T in the same lab: the same host at every hop", [], same)
+far = [(k, ours[k]["Avg"], peer[k]["Avg"]) for k in ours
+       if k in peer and ours[k]["host"] != "???" and
+       abs(ours[k]["Avg"] - peer[k]["Avg"]) >
+       max(0.10 * peer[k]["Avg"], 2.0)]
+check(not far, "each hop's average RTT agrees with mtr's (10% or 2 ms)",
+      [], far)
+
+# 2. Two uplinks: one report per transit, each the truth's path over it.
+reps = mtr_json(VIA + [CHINA], n=3)
+for rep, via in zip(reps, ("china", "ttk")):
+    want = expected_hosts(lab.truth([CHINA], via=via)["targets"][0]
+                          ["paths"][0])
+    hosts = [h["host"] for h in rep["hubs"]]
+    check(rep["mtr"]["transit"] == via and hosts == want,
+          "--via %s: its report follows the truth's path over it" % via,
+          (via, want), (rep["mtr"]["transit"], hosts))
+check(len(reps) == 2, "two uplinks: two reports", 2, len(reps))
+
+# 3. Loss on a TTK link: Loss% per hop against the truth's.
+LINK = "ttkvvo-ttkpos"
+lab.link(LINK, "--loss", "0.2")
+try:
+    N = 60
+    rep = mtr_json([TTK], n=N)[0]
+    path = lab.truth([TTK])["targets"][0]["paths"][0]
+finally:
+    lab.link(LINK, "--loss", "0")
+bad = []
+for h, t in zip(rep["hubs"], path["hops"]):
+    if h["host"] == "???":
+        continue
+    p = t["loss"]
+    sd = math.sqrt(max(p * (1 - p), 1e-9) / N) * 100
+    if abs(h["Loss%"] - p * 100) > 4 * sd + 1e-9:
+        bad.append((h["count"], h["Loss%"], round(p * 100, 1)))
+check(not bad and any(t["loss"] > 0 for t in path["hops"]),
+      "with 20%% loss on %s: every hop's Loss%% within 4 sd of the truth's "
+      "(%d rounds)" % (LINK, N), [], bad)
+
+# 4. The live view in a terminal.
+SESSION = "nktrace-mtr-test-%d" % os.getpid()
+status = os.path.join(TMP, "status")
+cmd = ("%s exec --name %s vp %s mtr -n -P tcp -i 0.5s %s %s; "
+       "echo $? > %s; sleep 60") % (LAB, lab.name, NKTRACE, " ".join(VIA),
+                                    CHINA, status)
+subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "190",
+                "-y", "40", cmd], check=True)
+try:
+    def screen():
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION],
+                              capture_output=True, text=True).stdout
+
+    def round_of(s):
+        for l in s.splitlines():
+            if l.startswith("nktrace mtr to") and ", round " in l:
+                return int(l.split(", round ")[1].split(",")[0].split()[0])
+        return 0
+    deadline = time.time() + 30
+    s1 = screen()
+    while round_of(s1) < 2 and time.time() < deadline:
+        time.sleep(0.3)
+        s1 = screen()
+    time.sleep(2)
+    s2 = screen()
+    subprocess.run(["tmux", "send-keys", "-t", SESSION, "C-c"], check=True)
+    deadline = time.time() + 20
+    while not os.path.exists(status) and time.time() < deadline:
+        time.sleep(0.2)
+    s3 = screen()
+finally:
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], check=False)
+print("     the live view (tmux, 190x40):")
+for l in s2.rstrip().splitlines():
+    print("     | " + l)
+lines = s2.splitlines()
+both = [l for l in lines if "| " in l and "china (cn0" in l and "ttk (ttk0" in l]
+border = [l for l in lines if "175.45.176.1 " in l and "175.45.176.5 " in l]
+check(both and border, "the two transits side by side: titles and each "
+      "border router on one line", "china | ttk", lines[:6])
+check(round_of(s2) > round_of(s1) >= 2,
+      "the screen updates in place: round %d, then %d" % (round_of(s1),
+                                                           round_of(s2)),
+      "> %d" % round_of(s1), round_of(s2))
+rc = open(status).read().strip() if os.path.exists(status) else None
+check(rc == "130" and "175.45.176.1 " in s3,
+      "Ctrl-C: exit 130, the table stays on the screen", "130", rc)
+
+# 5. Bad input.
+for args, what in (([], "no target"),
+                   (["--json", TTK], "--json without --report"),
+                   ([TTK, CHINA], "two targets")):
+    p = lab.exec("vp", [NKTRACE, "mtr"] + args, check=False)
+    err = p.stderr.strip().splitlines()
+    check(p.returncode == 2 and len(err) == 1,
+          "mtr with %s: one line, exit 2" % what, 2, (p.returncode, err))
+done()
