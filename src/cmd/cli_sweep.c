@@ -38,6 +38,9 @@ const char nkt_cli_sweep_help[] =
 	"                       probes/s)\n"
 	"      --user USER      drop to USER after opening the sockets\n"
 	"      --quiet          no text summary on standard output\n"
+	"      --progress, --no-progress  a progress line with the time left "
+	"on\n"
+	"                       stderr each second (default: if a terminal)\n"
 	"\n"
 	"At most 67108864 probes per sweep (targets x TTLs).  Memory: 16 bytes "
 	"per\nprobe.\n"
@@ -147,6 +150,10 @@ static const struct nkt_opt sweep_table[] = {
 	{.name = "pcap-buffer", .kind = NKT_OPT_FN, .fn = opt_pcap_buffer},
 	{.name = "user", .kind = NKT_OPT_STR, .off = S(user)},
 	{.letter = 'q', .kind = NKT_OPT_FN_NOARG, .fn = opt_q_old},
+	{.name = "progress", .kind = NKT_OPT_CONST, .off = S(progress),
+	 .value = 1},
+	{.name = "no-progress", .kind = NKT_OPT_CONST, .off = S(progress),
+	 .value = 0},
 	{.name = "quiet", .kind = NKT_OPT_FLAG,
 	 .off = S(quiet)},
 	{0},
@@ -170,6 +177,7 @@ int nkt_cli_sweep(int argc, char **argv, struct nkt_sweep_opts *o,
 	o->wait_ns = 2 * NKT_NS_PER_S;
 	o->batch = 64;
 	o->pcap_buffer = 16u << 20;
+	o->progress = -1;
 	if (nkt_cli_parse(&sweep_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
 	nkt_cli_main_output(&o->o, &o->json, &o->text);

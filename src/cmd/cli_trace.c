@@ -56,6 +56,11 @@ const char nkt_cli_trace_help[] =
 	"      --asn-db FILE, --geo-db FILE  annotation databases (MMDB)\n"
 	"      --no-annotate   no ASN/geo annotation\n"
 	"  -v, --verbose       run statistics on stderr\n"
+	"      --progress, --no-progress  traces done and the time left on "
+	"stderr\n"
+	"                      (default: when stderr is a terminal and the "
+	"records\n"
+	"                      go elsewhere)\n"
 	"\n"
 	"privilege and testing:\n"
 	"      --user USER     drop to USER after opening sockets "
@@ -135,6 +140,10 @@ static const struct nkt_opt trace_table[] = {
 	 .size = sizeof(int64_t), .hi = INT32_MAX},
 	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
 	 .off = T(verbose)},
+	{.name = "progress", .kind = NKT_OPT_CONST, .off = T(progress),
+	 .value = 1},
+	{.name = "no-progress", .kind = NKT_OPT_CONST, .off = T(progress),
+	 .value = 0},
 	{0},
 };
 
@@ -153,6 +162,7 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 {
 	memset(o, 0, sizeof(*o));
 	nkt_probe_opts_default(&o->p);
+	o->progress = -1;
 	if (nkt_cli_parse(&trace_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
 	if (o->help)

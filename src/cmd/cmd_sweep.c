@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 static int cmp_u32(const void *x, const void *y)
@@ -236,6 +237,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 	sc.rate = o->rate;
 	sc.batch = o->batch;
 	sc.wait_ns = o->wait_ns;
+	sc.progress = o->progress < 0 ? isatty(STDERR_FILENO) : o->progress;
 	if (nkt_engine_sweep(e, &sc, &tab, &run, &err) != NKT_OK) {
 		code = nkt_fail("sweep", &err);
 		goto out;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A finished trace waiting for its hops' names (with names on). */
 struct waiting {
@@ -227,6 +228,13 @@ static int make_flows(struct trace_cmd *c, struct nkt_err *err)
 	c->cfg.via = c->rcfg.via = c->via;
 	c->cfg.n_flows = c->rcfg.n_flows = n;
 	c->cfg.dry_pcap = o->p.dry_pcap;
+	c->cfg.progress =
+		o->progress >= 0
+			? o->progress
+			: isatty(STDERR_FILENO) &&
+				  ((o->output != NULL &&
+				    strcmp(o->output, "-") != 0) ||
+				   !isatty(STDOUT_FILENO));
 	c->cfg.pcap_buffer = o->p.pcap_buffer;
 	nkt_probe_opts_sched(&o->p, &c->rcfg.sched);
 	return NKT_OK;

@@ -58,6 +58,7 @@ struct nkt_sched {
 	const struct nkt_flow *flows;
 	const uint8_t *via;
 	size_t n_flows, next_flow, finished;
+	uint64_t took_ns; /* the finished traces' durations, summed */
 	struct tstate **active;
 	size_t n_active;
 	uint32_t *active_of; /* flow index -> active index */
@@ -264,6 +265,7 @@ static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
 	t->end_ns = wall(s, now);
 	if (t->start_ns == 0)
 		t->start_ns = t->end_ns;
+	s->took_ns += t->end_ns - t->start_ns;
 	done_push(s, t);
 	s->finished++;
 
@@ -743,6 +745,32 @@ int nkt_sched_finished(const struct nkt_sched *s)
 {
 	return s->n_active == 0 && s->done_len == 0 &&
 	       (s->halted || s->next_flow == s->n_flows);
+}
+
+int nkt_sched_eta(const struct nkt_sched *s, uint64_t now, uint64_t *eta_ns)
+{
+	double mean, left = 0, longest = 0, pending;
+	uint64_t wall_now = wall(s, now);
+	size_t i, slots;
+
+	if (s->finished == 0)
+		return 0;
+	mean = (double)s->took_ns / (double)s->finished;
+	for (i = 0; i < s->n_active; i++) {
+		const struct nkt_trace *t = s->active[i]->t;
+		double age = t->start_ns && wall_now > t->start_ns
+				     ? (double)(wall_now - t->start_ns)
+				     : 0;
+		double r = mean > age ? mean - age : 0;
+		left += r;
+		if (r > longest)
+			longest = r;
+	}
+	pending = (double)(s->n_flows - s->next_flow);
+	slots = s->cfg.window < s->n_flows ? s->cfg.window : s->n_flows;
+	left = (left + pending * mean) / (double)(slots ? slots : 1);
+	*eta_ns = (uint64_t)(left > longest ? left : longest);
+	return 1;
 }
 
 size_t nkt_sched_progress(const struct nkt_sched *s, size_t *total)

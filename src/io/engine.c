@@ -281,8 +281,9 @@ static void drain(struct nkt_engine *e, struct nkt_sched *s, uint64_t now)
 }
 
 /* "12/57 traces, 98 probes/s, ETA 41s": the scheduler's flows (a target
- * by one method over one uplink), finished of all; the time left from the
- * pace so far, unknown ("ETA -") until one has finished. */
+ * by one method over one uplink), finished of all; the time left as the
+ * scheduler estimates it from the traces in flight and those to come
+ * (nkt_sched_eta), unknown ("ETA -") until one has finished. */
 static void progress(struct nkt_sched *s, uint64_t start, uint64_t now,
 		     int final)
 {
@@ -291,15 +292,16 @@ static void progress(struct nkt_sched *s, uint64_t start, uint64_t now,
 	double el = (double)(now - start) / 1e9;
 	double pps = el > 0 ? (double)st->sent / el : 0;
 
+	uint64_t eta;
+
 	fprintf(stderr, "\rnktrace: %zu/%zu traces, %.0f probes/s, ", done,
 		total, pps);
 	if (final)
 		fprintf(stderr, "took %.0fs\n", el);
-	else if (done == 0)
+	else if (!nkt_sched_eta(s, now, &eta))
 		fputs("ETA -   ", stderr);
 	else
-		fprintf(stderr, "ETA %.0fs ",
-			el * (double)(total - done) / (double)done);
+		fprintf(stderr, "ETA %.0fs ", (double)eta / 1e9);
 }
 
 static int emit(struct nkt_sched *s, nkt_trace_fn fn, void *ctx)

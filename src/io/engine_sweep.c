@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 /* The capture thread's state during a sweep. */
@@ -71,6 +72,29 @@ static int pace(int sigfd, uint64_t due, uint64_t sent, size_t n)
 	return 0;
 }
 
+/* "1234/65536 probes, 1000 probes/s, ETA 64s": the time left is the
+ * probes left at the pace asked for (or the pace so far, when slower),
+ * plus the wait for the last replies. */
+static void sweep_progress(const struct nkt_engine_sweep_cfg *c,
+			   uint64_t sent, uint64_t t0, uint64_t now, int final)
+{
+	double el = (double)(now - t0) / 1e9;
+	double pps = el > 0 ? (double)sent / el : 0;
+	double left = (double)(c->plan->probes - sent);
+	double eta = left / (double)c->rate;
+
+	if (pps > 0 && pps < (double)c->rate && sent > 0)
+		eta = left / pps;
+	fprintf(stderr, "\rnktrace: %llu/%llu probes, %.0f probes/s, ",
+		(unsigned long long)sent,
+		(unsigned long long)c->plan->probes, pps);
+	if (final)
+		fprintf(stderr, "sent in %.0fs, waiting %.0fs for replies\n",
+			el, (double)c->wait_ns / 1e9);
+	else
+		fprintf(stderr, "ETA %.0fs ", eta + (double)c->wait_ns / 1e9);
+}
+
 /* Pace and write every probe of the plan; a signal stops it. */
 static void send_all(struct nkt_engine *e, const struct nkt_engine_sweep_cfg *c,
 		     struct nkt_sweep_tables *t, int sigfd,
@@ -81,6 +105,7 @@ static void send_all(struct nkt_engine *e, const struct nkt_engine_sweep_cfg *c,
 	uint64_t probe[NKT_SENDER_BATCH_MAX], pos = 0,
 		 t0 = nkt_clock_mono_ns();
 	double ns_per_probe = 1e9 / (double)c->rate;
+	uint64_t next_progress = t0;
 	size_t n, i;
 
 	for (i = 0; i < NKT_SENDER_BATCH_MAX; i++)
@@ -102,8 +127,15 @@ static void send_all(struct nkt_engine *e, const struct nkt_engine_sweep_cfg *c,
 			break;
 		}
 		send_batch(e, t, pkts, probe, n, res);
+		if (c->progress && nkt_clock_mono_ns() >= next_progress) {
+			sweep_progress(c, res->sent, t0, nkt_clock_mono_ns(),
+				       0);
+			next_progress += NKT_NS_PER_S;
+		}
 	}
 	res->seconds = (double)(nkt_clock_mono_ns() - t0) / 1e9;
+	if (c->progress)
+		sweep_progress(c, res->sent, t0, nkt_clock_mono_ns(), 1);
 }
 
 int nkt_engine_sweep(struct nkt_engine *e,

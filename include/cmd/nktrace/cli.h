@@ -197,6 +197,8 @@ struct nkt_trace_opts {
 	const char *output;   /* out.output: -o FILE; NULL = stdout */
 	int64_t msm_id, prb_id;
 	int verbose;
+	int progress;         /* -1: when stderr is a terminal and the
+				 records do not go to it */
 	int help;
 	const char *args[NKT_CLI_MAX_ARGS]; /* addresses and prefixes */
 	size_t n_args;
@@ -420,6 +422,7 @@ struct nkt_sweep_opts {
 	unsigned batch;
 	uint8_t first_ttl, max_ttl;
 	int have_seed, quiet;
+	int progress; /* -1: when stderr is a terminal */
 	int help;
 };
 

@@ -130,6 +130,15 @@ struct nkt_trace *nkt_sched_pop_done(struct nkt_sched *s);
 /* True when every trace has finished and been popped. */
 int nkt_sched_finished(const struct nkt_sched *s);
 
+/*
+ * The time left at monotonic `now`, from the pipeline as it stands: each
+ * trace in progress needs the finished traces' mean duration less its age,
+ * each trace not yet started the mean duration, in `window` traces at once;
+ * at least the longest of those in progress.  Returns 1 with *eta_ns, or 0
+ * while no trace has finished (unknown).
+ */
+int nkt_sched_eta(const struct nkt_sched *s, uint64_t now, uint64_t *eta_ns);
+
 /* Traces finished so far and traces in all. */
 size_t nkt_sched_progress(const struct nkt_sched *s, size_t *total);
 

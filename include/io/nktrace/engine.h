@@ -93,6 +93,7 @@ struct nkt_engine_sweep_cfg {
 	uint64_t rate;    /* probes per second */
 	unsigned batch;   /* probes per sendmmsg, 1..NKT_SENDER_BATCH_MAX */
 	uint64_t wait_ns; /* for replies after the last probe */
+	int progress;     /* a progress line on stderr each second */
 };
 
 struct nkt_sweep_run {
