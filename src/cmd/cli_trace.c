@@ -33,6 +33,16 @@ const char nkt_cli_trace_help[] =
 	"      --size N        probe size in bytes, IP header included (60; "
 	"tcp 40)\n"
 	"      --tos N         IP TOS byte (0)\n"
+	"      --mda           every path: vary the flow (source port; UDP "
+	"unless -P)\n"
+	"                      per hop until, at --confidence, no next hop is "
+	"left\n"
+	"                      unseen (MDA, Veitch et al.'s rule); the graph "
+	"as text\n"
+	"                      or --json (data/mda.schema.md); per-flow or "
+	"per-packet\n"
+	"                      balancers named\n"
+	"      --confidence P  of --mda, per interface (0.95)\n"
 	"      --paris-id N    which Paris flow (1-255, default 1); the "
 	"source\n"
 	"                      port is 33434+N unless --sport N\n"
@@ -140,6 +150,9 @@ static const struct nkt_opt trace_table[] = {
 	 .size = sizeof(int64_t), .hi = INT32_MAX},
 	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
 	 .off = T(verbose)},
+	{.name = "mda", .kind = NKT_OPT_FLAG, .off = T(mda)},
+	{.name = "confidence", .kind = NKT_OPT_REAL, .off = T(mda_confidence),
+	 .rlo = 0.5, .rhi = 0.999},
 	{.name = "progress", .kind = NKT_OPT_CONST, .off = T(progress),
 	 .value = 1},
 	{.name = "no-progress", .kind = NKT_OPT_CONST, .off = T(progress),
@@ -163,6 +176,7 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 	memset(o, 0, sizeof(*o));
 	nkt_probe_opts_default(&o->p);
 	o->progress = -1;
+	o->mda_confidence = 0.95;
 	if (nkt_cli_parse(&trace_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
 	if (o->help)
@@ -173,5 +187,14 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		return nkt_err_set(err, NKT_EINVAL,
 				   "no target (give addresses, prefixes, -f "
 				   "FILE or -)");
+	if (o->mda && !o->p.method_set)
+		o->p.method = NKT_METHOD_UDP; /* routers hash ports */
+	if (o->mda && o->p.sport != 0)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--mda varies the source port: not with "
+				   "--sport");
+	if (o->mda && o->p.dry_run)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--mda needs replies: not with --dry-run");
 	return nkt_probe_opts_check(&o->p, err);
 }

@@ -8,6 +8,7 @@
 #include "nktrace/datafile.h"
 #include "nktrace/annot_out.h"
 #include "cmd_common.h"
+#include "trace_mda.h"
 #include "nktrace/engine.h"
 #include "nktrace/inet.h"
 #include "nktrace/out_atlas.h"
@@ -260,11 +261,39 @@ static int open_all(struct trace_cmd *c, struct nkt_err *err)
 	return NKT_OK;
 }
 
+/* --mda: every target's graph, then commit; returns the exit code. */
+static int run_mda(struct trace_cmd *c)
+{
+	struct nkt_err err = {0, ""};
+	struct nkt_mda_run r;
+	int sig;
+
+	memset(&r, 0, sizeof(r));
+	r.eng = c->eng;
+	r.o = c->o;
+	r.flows = c->flows;
+	r.via = c->via;
+	r.n = c->targets.n;
+	r.out = c->run.out.f;
+	r.oo = &c->run.oo;
+	r.names = c->run.names;
+	sig = nkt_trace_mda(&r, &err);
+	if (sig < 0)
+		return nkt_fail("trace", &err);
+	c->opened = 0;
+	if (nkt_outfile_commit(&c->run.out, &err) != NKT_OK)
+		return nkt_fail("trace", &err);
+	return sig > 0 ? 128 + sig : NKT_EXIT_OK;
+}
+
 /* Run, then commit the output; returns the exit code. */
 static int run(struct trace_cmd *c)
 {
 	struct nkt_run_result res;
 	struct nkt_err err = {0, ""};
+
+	if (c->o->mda)
+		return run_mda(c);
 
 	if (nkt_engine_run(c->eng, &c->rcfg, on_trace, &c->run, &res, &err) !=
 		    NKT_OK ||
@@ -274,15 +303,15 @@ static int run(struct trace_cmd *c)
 		return nkt_fail("trace", &err);
 	}
 	if (c->run.names != NULL && c->o->verbose) {
-		uint64_t asked, named, unnamed, pending;
+		uint64_t asked, named, unnamed, unanswered;
 		nkt_resolver_counts(c->run.names, &asked, &named, &unnamed,
-				    &pending);
+				    &unanswered);
 		fprintf(stderr,
 			"nktrace trace: names: %llu asked, %llu named, %llu "
-			"without a name, %llu unanswered in time\n",
+			"without a name, %llu unanswered\n",
 			(unsigned long long)asked, (unsigned long long)named,
 			(unsigned long long)unnamed,
-			(unsigned long long)pending);
+			(unsigned long long)unanswered);
 	}
 	report(&res, c->o->verbose);
 	c->opened = 0;

@@ -28,7 +28,7 @@ struct nkt_resolver {
 	ares_channel ch;
 	struct slot *slot;
 	size_t cap, used;
-	uint64_t asked, named, unnamed, pending;
+	uint64_t asked, named, unnamed, unanswered, pending;
 };
 
 /* A query in flight: the resolver and the address it asks about. */
@@ -161,7 +161,6 @@ static void on_ptr(void *arg, int status, int timeouts, struct hostent *h)
 	struct nkt_resolver *r = q->r;
 	struct slot *s = find(r, q->addr);
 
-	(void)timeouts;
 	free(q);
 	if (status == ARES_EDESTRUCTION || s == NULL ||
 	    s->state != SLOT_PENDING)
@@ -172,7 +171,13 @@ static void on_ptr(void *arg, int status, int timeouts, struct hostent *h)
 	    nkt_is_host_name(h->h_name)) {
 		s->name = strdup(h->h_name);
 		r->named++;
-	} else
+	} else if (timeouts > 0 || status == ARES_ETIMEOUT ||
+		   status == ARES_ECONNREFUSED || status == ARES_ESERVFAIL ||
+		   status == ARES_ECANCELLED)
+		/* c-ares ends a reverse lookup that timed out as "not
+		 * found": its time-outs tell. */
+		r->unanswered++;
+	else
 		r->unnamed++;
 }
 
@@ -207,9 +212,11 @@ static void step(struct nkt_resolver *r, int max_ms)
 	bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
 	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 		short ev = 0;
-		if (ARES_GETSOCK_READABLE(bits, i))
+		/* c-ares' ARES_GETSOCK_WRITABLE shifts a signed 1 by up to
+		 * 31 places: the same bits, unsigned. */
+		if ((unsigned)bits & (1u << i))
 			ev |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
+		if ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
 			ev |= POLLOUT;
 		if (ev) {
 			pfd[n].fd = socks[i];
@@ -340,10 +347,10 @@ int nkt_resolver_host(struct nkt_resolver *r, const char *name,
 
 void nkt_resolver_counts(const struct nkt_resolver *r, uint64_t *asked,
 			 uint64_t *named, uint64_t *unnamed,
-			 uint64_t *pending)
+			 uint64_t *unanswered)
 {
 	*asked = r->asked;
 	*named = r->named;
 	*unnamed = r->unnamed;
-	*pending = r->pending;
+	*unanswered = r->unanswered + r->pending;
 }

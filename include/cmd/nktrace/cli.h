@@ -199,6 +199,8 @@ struct nkt_trace_opts {
 	int verbose;
 	int progress;         /* -1: when stderr is a terminal and the
 				 records do not go to it */
+	int mda;              /* --mda: every path (trace_mda.c) */
+	double mda_confidence; /* --confidence (0.95) */
 	int help;
 	const char *args[NKT_CLI_MAX_ARGS]; /* addresses and prefixes */
 	size_t n_args;

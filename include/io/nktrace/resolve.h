@@ -55,10 +55,12 @@ int nkt_resolver_host(struct nkt_resolver *r, const char *name,
 		      uint64_t deadline_ns, uint32_t *addr,
 		      struct nkt_err *err);
 
-/* Queries asked, answered with a name, answered without one, pending. */
+/* Names asked, answered with a name, answered that there is none (or
+ * with one that is not a plain host name), and not answered (the DNS
+ * timed out, refused or failed, or it is still pending). */
 void nkt_resolver_counts(const struct nkt_resolver *r, uint64_t *asked,
 			 uint64_t *named, uint64_t *unnamed,
-			 uint64_t *pending);
+			 uint64_t *unanswered);
 
 /* 1 if s is a plain host name (letters, digits, '.', '-', '_'; 1-253
  * bytes, not all digits and dots). */

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: ISC
+/*
+ * test_mda.c: the MDA (mda.c).  The stopping rule's probe counts against
+ * Veitch et al.'s published table (95%) and an independent computation by
+ * inclusion-exclusion (99%); then the algorithm against simulated networks
+ * whose truth is known: a TTK-like path with a 3-branch diamond, one branch
+ * a hop longer, two silent hops and the target; each run draws a new
+ * per-flow hash.  Over many runs: no link that does not exist, every link
+ * found in at least the confidence's share of runs, per-flow never called
+ * per-packet, and a per-packet balancer called per-packet.
+ */
+#include "nkt_test.h"
+#include "nktrace/mda.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DST 0xaf2db10au
+
+/* P(some of K interfaces unseen after n probes), inclusion-exclusion. */
+static double miss(unsigned K, unsigned n)
+{
+	long double s = 0, c = 1;
+	unsigned i;
+	for (i = 1; i <= K; i++) {
+		c = c * (K - i + 1) / i;
+		s += ((i & 1) ? 1 : -1) * c *
+		     powl((long double)(K - i) / K, (long double)n);
+	}
+	return (double)s;
+}
+
+static void test_rule(void)
+{
+	/* Veitch et al. 2009 (and Paris traceroute's MDA), 95%. */
+	static const unsigned t95[] = {6,  11, 16, 21, 27, 33, 38, 44,
+				       51, 57, 63, 70, 76, 83, 90, 96};
+	unsigned k;
+	for (k = 1; k <= 16; k++)
+		CHECK_INT(nkt_mda_probes_for(k, 0.95), t95[k - 1]);
+	for (k = 1; k <= 16; k++) {
+		unsigned n = nkt_mda_probes_for(k, 0.99);
+		CHECK(miss(k + 1, n) <= 0.01 + 1e-12);
+		CHECK(miss(k + 1, n - 1) > 0.01);
+	}
+}
+
+/* A simulated path: hops 1-3 one router each; hop 4 splits into 3
+ * branches by the flow's hash (branch 2 one hop longer); the chain then
+ * runs to hop 9; hops 10-11 are silent; the target answers at 12 (13 on
+ * the long branch).  per_packet: hop 4's branch is drawn per probe. */
+struct sim {
+	uint8_t branch[NKT_MDA_FLOWS + 1];
+	int per_packet;
+	unsigned rng;
+};
+
+static unsigned rnd(struct sim *s)
+{
+	s->rng = s->rng * 1103515245u + 12345u;
+	return (s->rng >> 16) & 0x7fff;
+}
+
+static uint32_t answer(struct sim *s, uint16_t flow, uint8_t ttl)
+{
+	unsigned b = s->per_packet ? rnd(s) % 3 : s->branch[flow];
+	unsigned h = ttl;
+	if (ttl <= 3)
+		return 0x0a000000u + ttl;
+	if (ttl == 4)
+		return 0x0b000000u + b; /* the branches' interfaces */
+	if (b == 2) {
+		if (ttl == 5)
+			return 0x0c000001u; /* the long branch's second hop */
+		h = ttl - 1;
+	}
+	if (h <= 9)
+		return 0x0d000000u + h;
+	if (h <= 11)
+		return 0; /* silent */
+	return DST;
+}
+
+/* Is from -> to a link of the simulated network? */
+static int real_link(uint32_t from, uint8_t fttl, uint32_t to)
+{
+	size_t b;
+	struct sim s;
+	memset(&s, 0, sizeof(s));
+	for (b = 0; b < 3; b++) {
+		uint16_t f = 1;
+		s.branch[f] = (uint8_t)b;
+		if (answer(&s, f, fttl) == from &&
+		    answer(&s, f, (uint8_t)(fttl + 1)) == to)
+			return 1;
+	}
+	return 0;
+}
+
+/* Run one MDA over sim; counts the true links found (of the 5 around the
+ * diamond), any false one, and the balance found at hop 3's router. */
+static void run_one(struct sim *s, double conf, unsigned *found,
+		    unsigned *false_links, int *balance, uint64_t *probes)
+{
+	struct nkt_mda_cfg c = {DST, conf, 1, 30, 5, 6};
+	struct nkt_mda *m = nkt_mda_new(&c);
+	uint16_t flows[512];
+	uint8_t ttl;
+	size_t n, i, nl, nn;
+	const struct nkt_mda_link *l;
+	const struct nkt_mda_node *nd;
+	static const uint32_t want[][2] = {{0x0a000003u, 0x0b000000u},
+					   {0x0a000003u, 0x0b000001u},
+					   {0x0a000003u, 0x0b000002u},
+					   {0x0b000002u, 0x0c000001u},
+					   {0x0c000001u, 0x0d000005u}};
+
+	while ((n = nkt_mda_next(m, &ttl, flows, 512)) > 0)
+		for (i = 0; i < n; i++)
+			nkt_mda_result(m, ttl, flows[i],
+				       answer(s, flows[i], ttl),
+				       (uint64_t)ttl * 1000000);
+	CHECK_INT(nkt_mda_stop(m), NKT_MDA_COMPLETED);
+	l = nkt_mda_links(m, &nl);
+	nd = nkt_mda_nodes(m, &nn);
+	*found = 0;
+	*false_links = 0;
+	for (i = 0; i < nl; i++) {
+		uint32_t a = nd[l[i].from].addr, b = nd[l[i].to].addr;
+		size_t w;
+		if (a == 0 || b == 0)
+			continue;
+		if (!real_link(a, nd[l[i].from].ttl, b))
+			(*false_links)++;
+		for (w = 0; w < 5; w++)
+			if (want[w][0] == a && want[w][1] == b)
+				(*found)++;
+	}
+	*balance = NKT_MDA_NONE;
+	for (i = 0; i < nn; i++)
+		if (nd[i].addr == 0x0a000003u)
+			*balance = nd[i].balance;
+	*probes = nkt_mda_sent(m);
+	nkt_mda_free(m);
+}
+
+static void test_sim(void)
+{
+	const double confs[] = {0.95, 0.99};
+	size_t ci;
+
+	for (ci = 0; ci < 2; ci++) {
+		unsigned runs = 2000, all = 0, falses = 0, pp = 0, r;
+		uint64_t probes = 0;
+		for (r = 0; r < runs; r++) {
+			struct sim s;
+			unsigned f, found, fl;
+			int bal;
+			uint64_t p;
+			memset(&s, 0, sizeof(s));
+			s.rng = r * 7919u + 17u + (unsigned)ci * 100003u;
+			for (f = 1; f <= NKT_MDA_FLOWS; f++)
+				s.branch[f] = (uint8_t)(rnd(&s) % 3);
+			run_one(&s, confs[ci], &found, &fl, &bal, &p);
+			all += found == 5;
+			falses += fl;
+			pp += bal == NKT_MDA_PER_PACKET;
+			probes += p;
+		}
+		printf("  %.0f%%: every link found in %u of %u runs (%.2f%%), "
+		       "%u false links, %llu probes a run on average\n",
+		       confs[ci] * 100, all, runs, 100.0 * all / runs, falses,
+		       (unsigned long long)(probes / runs));
+		CHECK(all >= confs[ci] * runs);
+		CHECK_INT(falses, 0);
+		CHECK_INT(pp, 0); /* per flow is never per packet */
+	}
+}
+
+static void test_per_packet(void)
+{
+	unsigned r, pp = 0, runs = 500;
+	for (r = 0; r < runs; r++) {
+		struct sim s;
+		unsigned found, fl;
+		int bal;
+		uint64_t p;
+		memset(&s, 0, sizeof(s));
+		s.per_packet = 1;
+		s.rng = r + 1;
+		run_one(&s, 0.95, &found, &fl, &bal, &p);
+		pp += bal == NKT_MDA_PER_PACKET;
+	}
+	printf("  per-packet balancer found per packet in %u of %u runs\n", pp,
+	       runs);
+	/* 6 repeats over 3 branches miss with probability 3^-5 = 0.4% */
+	CHECK(pp >= 0.95 * runs);
+}
+
+int main(void)
+{
+	test_rule();
+	test_sim();
+	test_per_packet();
+	return nkt_test_done("test_mda");
+}
