@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 /* A finished trace waiting for its hops' names (with names on). */
@@ -277,6 +278,10 @@ static int run_mda(struct trace_cmd *c)
 	r.out = c->run.out.f;
 	r.oo = &c->run.oo;
 	r.names = c->run.names;
+	if (c->o->p.have_seed)
+		r.seed = c->o->p.seed;
+	else if (getrandom(&r.seed, sizeof(r.seed), 0) != sizeof(r.seed))
+		r.seed = nkt_clock_wall_ns();
 	sig = nkt_trace_mda(&r, &err);
 	if (sig < 0)
 		return nkt_fail("trace", &err);

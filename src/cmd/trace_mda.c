@@ -12,6 +12,28 @@
 
 #define BATCH_MAX 256
 
+/* The Paris flow of each MDA flow identifier: a permutation of 1..255
+ * drawn from seed, so that runs differ (a router's hash is fixed: the same
+ * identifiers would take the same branches every run) unless --seed. */
+static void flow_perm(uint64_t seed, uint8_t *perm)
+{
+	unsigned i;
+	uint64_t x = seed ? seed : 0x9e3779b97f4a7c15ull;
+	for (i = 1; i <= NKT_MDA_FLOWS; i++)
+		perm[i] = (uint8_t)i;
+	for (i = NKT_MDA_FLOWS; i > 1; i--) {
+		unsigned j;
+		uint8_t t;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = 1 + (unsigned)(x % i);
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+}
+
 /* The outcomes of one batch, by position. */
 struct batch {
 	struct nkt_mda *m;
@@ -57,9 +79,10 @@ static int one(const struct nkt_mda_run *r, size_t ti, uint64_t *runs,
 	int answered[BATCH_MAX];
 	struct nkt_engine_run_cfg rc;
 	size_t n, i;
-	uint8_t ttl;
+	uint8_t ttl, perm[NKT_MDA_FLOWS + 1];
 	int sig = 0, rc_ = 0;
 
+	flow_perm(r->seed + ti, perm);
 	memset(&mc, 0, sizeof(mc));
 	mc.dst = base->dst;
 	mc.confidence = o->mda_confidence;
@@ -83,7 +106,7 @@ static int one(const struct nkt_mda_run *r, size_t ti, uint64_t *runs,
 		for (i = 0; i < n; i++) {
 			if (nkt_flow_init(&fl[i], base->method, base->src,
 					  base->dst, 0, o->p.port,
-					  (uint8_t)ids[i], base->size,
+					  perm[ids[i]], base->size,
 					  o->p.tos, err) != NKT_OK) {
 				nkt_mda_free(m);
 				return -1;

@@ -23,6 +23,7 @@ struct nkt_mda_run {
 	FILE *out;
 	struct nkt_out_opts *oo;
 	struct nkt_resolver *names;  /* NULL: no names */
+	uint64_t seed;               /* the flows' order (--seed, or random) */
 };
 
 /* Every target's MDA, written to r->out as it finishes.  Returns 0, or the

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""`nktrace trace --mda` in a lab with load-balanced diamonds (tools/lab up
+--diamonds: a 2-branch per-flow diamond on China Unicom, a 3-branch one on
+TTK with one branch a hop longer), against the lab's truth and scamper's
+tracelb in the same run:
+- over repeated runs, every link --mda reports exists (never an invented
+  one), and every link of each diamond is found in at least the stated
+  confidence's share of runs (the observed rate is printed);
+- the balancers are called per-flow, with their number of next hops;
+- each single-flow Paris trace follows one real path (one of the truth's
+  alternatives), whatever its flow;
+- scamper tracelb in the same lab finds the same diamond links; the probes
+  each spent are printed side by side;
+- the JSON graph's nodes and links agree with its text form."""
+import json
+import os
+import subprocess
+import sys
+
+from labtest import NKTRACE, Lab, check, done, need_root
+
+need_root()
+RUNS = int(os.environ.get("NKT_MDA_RUNS", "10"))
+CONF = 0.95
+
+
+def binom_tail(k, n, p):
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    from math import comb
+    return sum(comb(n, i) * p ** i * (1 - p) ** (n - i)
+               for i in range(k, n + 1))
+
+
+class DiamondLab(Lab):
+    def __init__(self, name):
+        # Lab() with --diamonds.
+        from labtest import lab_cmd
+        import atexit
+        self.name = name
+        lab_cmd("down", "--name", name, check=False)
+        atexit.register(self.down)
+        lab_cmd("up", "--name", name, "--scale", "0.1", "--no-ratelimit",
+                "--diamonds")
+
+
+lab = DiamondLab("tmda")
+TARGETS = {"china": "175.45.176.71", "ttk": "175.45.177.10"}
+truth = lab.truth(list(TARGETS.values()))
+diamonds = {d["transit"]: d for d in truth["diamonds"]}
+
+
+def real_links(addr):
+    """Every (from, to) between answering consecutive hops, over all the
+    truth's alternatives for addr."""
+    t = [x for x in truth["targets"] if x["addr"] == addr][0]
+    out = set()
+    for p in t["paths"]:
+        for alt in p.get("alternatives", [p["hops"]]):
+            hops = [h["addr"] for h in alt]
+            for a, b in zip(hops, hops[1:]):
+                if a and b:
+                    out.add((a, b))
+    return out
+
+
+def mda(addr, extra=()):
+    p = lab.exec("vp", [NKTRACE, "trace", "--mda", "-n", "--json", "-w",
+                        "1s"] + list(extra) + [addr], check=False,
+                 timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError("trace --mda %s: %d %s" % (addr, p.returncode,
+                                                      p.stderr))
+    return json.loads(p.stdout.splitlines()[0])
+
+
+def graph_links(rec):
+    nodes = {n["id"]: n for n in rec["nodes"]}
+    return {(nodes[l["from"]]["addr"], nodes[l["to"]]["addr"])
+            for l in rec["links"]
+            if nodes[l["from"]]["addr"] and nodes[l["to"]]["addr"]}
+
+
+probes = {}
+for transit, addr in TARGETS.items():
+    want = set(map(tuple, diamonds[transit]["links"]))
+    real = real_links(addr)
+    found_all, invented, per_link = 0, set(), {l: 0 for l in want}
+    kinds = []
+    sent = []
+    for r in range(RUNS):
+        rec = mda(addr)
+        got = graph_links(rec)
+        invented |= got - real
+        for l in want:
+            per_link[l] += l in got
+        found_all += want <= got
+        sent.append(rec["probes"])
+        # (balancer, kind, next hops, next hops of the split found)
+        kinds += [(b["addr"], b["kind"], b["next_hops"],
+                   len([l for l in got if l[0] == b["addr"]]))
+                  for b in rec["balancers"]]
+        check(rec["stop_reason"] == "COMPLETED",
+              "%s run %d: COMPLETED" % (transit, r + 1), "COMPLETED",
+              rec["stop_reason"])
+    rate = found_all / RUNS
+    print("     %s: all %d diamond links found in %d of %d runs (%.0f%%; "
+          "confidence 95%%), per link %s; probes per run %s" % (
+              transit, len(want), found_all, RUNS, rate * 100,
+              {"%s->%s" % l: n for l, n in per_link.items()}, sent))
+    check(not invented, "%s: --mda never reports a link that does not "
+          "exist (%d runs)" % (transit, RUNS), set(), invented)
+    # Each run finds every link with probability >= CONF (the rule holds
+    # per interface; test_mda's simulation measures it over 2000 runs).
+    # Here a shortfall fails only when it is implausible at that rate:
+    # P(this many misses or more | CONF) < 0.001.
+    misses = RUNS - found_all
+    p = binom_tail(misses, RUNS, 1 - CONF)
+    check(p >= 0.001,
+          "%s: every diamond link found in %d of %d runs, consistent with "
+          "%.0f%% (P(>= %d misses) = %.3g)" % (transit, found_all, RUNS,
+                                               CONF * 100, misses, p),
+          ">= 0.001", p)
+    split = diamonds[transit]["from"]
+    n_br = len(diamonds[transit]["branches"])
+    bad = [k for k in kinds if k[0] == split and
+           (k[1] != "per-flow" or k[2] != k[3] or k[2] > n_br)]
+    full = [k for k in kinds if k[0] == split and k[2] == n_br]
+    check(not bad and len(full) == found_all,
+          "%s: %s is a per-flow balancer, over %d next hops whenever all "
+          "were found" % (transit, split, n_br), ("per-flow", n_br),
+          bad or kinds[:3])
+    probes[transit] = sent
+
+# Single-flow Paris traces follow one real path, whatever the flow.
+for transit, addr in TARGETS.items():
+    t = [x for x in truth["targets"] if x["addr"] == addr][0]
+    alts = [[h["addr"] for h in a] for a in t["paths"][0]["alternatives"]]
+    seen = set()
+    bad = []
+    for pid in range(1, 25):
+        p = lab.exec("vp", [NKTRACE, "trace", "--json", "-n", "-P", "udp",
+                            "-q", "1", "-w", "1s", "--paris-id", str(pid),
+                            addr])
+        rec = json.loads(p.stdout.splitlines()[0])
+        by = {h["hop"]: [r.get("from") for r in h["result"]]
+              for h in rec["result"]}
+        hops = [by.get(i, [None])[0] for i in range(1, max(by) + 1)]
+        match = [i for i, a in enumerate(alts)
+                 if hops == a[:len(hops)] and len(hops) == len(a)]
+        if not match:
+            bad.append((pid, hops))
+        else:
+            seen.add(match[0])
+    check(not bad, "%s: 24 Paris flows each follow one real path" %
+          transit, "one of the truth's", bad[:2])
+    check(len(seen) >= 2, "%s: the flows spread over %d of %d branches" % (
+        transit, len(seen), len(alts)), ">= 2", len(seen))
+
+# scamper tracelb in the same lab.
+for transit, addr in TARGETS.items():
+    out = lab.exec("vp", ["scamper", "-O", "json", "-c",
+                          "tracelb -P udp-dport -q 1 -w 1", "-i", addr],
+                   timeout=600).stdout
+    rec = [json.loads(l) for l in out.splitlines()
+           if '"type":"tracelb"' in l][0]
+    got = set()
+    for n in rec["nodes"]:
+        for ls in n.get("links", []):
+            for l in ls:
+                if n.get("addr") and l.get("addr"):
+                    got.add((n["addr"], l["addr"]))
+    want = set(map(tuple, diamonds[transit]["links"]))
+    print("     %s: probes spent: nktrace --mda %s a run (median %d), "
+          "scamper tracelb %d" % (transit, probes[transit],
+                                 sorted(probes[transit])[RUNS // 2],
+                                 rec.get("probec", -1)))
+    check(want <= got, "%s: scamper tracelb finds the same diamond links"
+          % transit, sorted(want), sorted(got & want))
+
+# The text form names the same graph.
+p = lab.exec("vp", [NKTRACE, "trace", "--mda", "-n", "-w", "1s",
+                    TARGETS["ttk"]])
+check(p.returncode == 0 and "per-flow over 3" in p.stdout and
+      "COMPLETED at hop" in p.stdout,
+      "text: the balancer and the end, paris-traceroute style", None,
+      p.stdout[-400:])
+done()
