@@ -124,6 +124,72 @@ static double median_of(double *v, size_t n)
 	return n ? nkt_stats_median(v, n) : NAN;
 }
 
+/* One distinct path: its addresses (0 where no trace answered yet) and
+ * the border RTTs of the traces that took it. */
+struct path_rep {
+	uint32_t *addr;
+	uint8_t n;
+	double *rtt;
+	size_t n_rtt;
+};
+
+/* Paths agree where both answered (a silent hop is not a detour). */
+static int compatible(const struct path_rep *p, const struct nkt_cmp_obs *o)
+{
+	size_t i;
+	if (p->n != o->n_path)
+		return 0;
+	for (i = 0; i < p->n; i++)
+		if (p->addr[i] && o->path[i] && p->addr[i] != o->path[i])
+			return 0;
+	return 1;
+}
+
+/* Distinct paths up to the border among the group's observations, and the
+ * spread of their median border RTTs. */
+static void path_diversity(const struct nkt_cmp_obs *obs,
+			   const struct group *g, struct nkt_cmp_stats *s)
+{
+	struct path_rep *rep = nkt_xcalloc(g->n + 1, sizeof(*rep));
+	size_t i, j, k, n = 0, with_rtt = 0;
+	double lo = NAN, hi = NAN;
+
+	for (i = 0; i < g->n; i++) {
+		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
+		if (o->path == NULL)
+			continue;
+		for (k = 0; k < n && !compatible(&rep[k], o); k++)
+			;
+		if (k == n) {
+			rep[n].addr = nkt_xcalloc(o->n_path, sizeof(uint32_t));
+			rep[n].n = o->n_path;
+			rep[n].rtt = nkt_xcalloc(g->n + 1, sizeof(double));
+			n++;
+		}
+		for (j = 0; j < o->n_path; j++)
+			if (rep[k].addr[j] == 0)
+				rep[k].addr[j] = o->path[j];
+		for (j = 0; j < o->n_brtt && rep[k].n_rtt < g->n + 1; j++)
+			rep[k].rtt[rep[k].n_rtt++] = o->brtt[j];
+	}
+	s->paths = n;
+	for (k = 0; k < n; k++) {
+		if (rep[k].n_rtt > 0) {
+			double med = nkt__cmp_median_copy(rep[k].rtt,
+							  rep[k].n_rtt);
+			with_rtt++;
+			if (isnan(lo) || med < lo)
+				lo = med;
+			if (isnan(hi) || med > hi)
+				hi = med;
+		}
+		free(rep[k].addr);
+		free(rep[k].rtt);
+	}
+	s->path_spread = with_rtt >= 2 ? hi - lo : NAN;
+	free(rep);
+}
+
 static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 			const struct nkt_cmp_cfg *cfg, struct nkt_cmp_stats *s)
 {
@@ -209,6 +275,7 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 	s->border_n = nb;
 	s->inside_rtt = median_of(inside, ni);
 	s->hops = median_of(hops, nh);
+	path_diversity(obs, g, s);
 	free(pool);
 	free(brtt);
 	free(hostv);

@@ -127,6 +127,22 @@ static void rate_limited(const struct nkt_trace *t, struct nkt_cmp_obs *o,
 	}
 }
 
+/* The first address answering each TTL, 1 to upto (0: none). */
+static uint32_t *path_of(const struct nkt_trace *t, uint8_t upto)
+{
+	uint32_t *p = nkt_xcalloc((size_t)upto + 1, sizeof(*p));
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct nkt_hop_reply *r = &t->r[i];
+		if (r->ttl >= 1 && r->ttl <= upto && p[r->ttl - 1] == 0 &&
+		    (r->flags & NKT_PF_REPLY) &&
+		    !(r->flags & (NKT_PF_DUP | NKT_PF_EDST)))
+			p[r->ttl - 1] = r->from;
+	}
+	return p;
+}
+
 void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 		     const struct nkt_attribution *a,
 		     const struct nkt_targetdb *tdb, struct nkt_cmp_obs *o)
@@ -170,6 +186,10 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 		o->brtt = nkt_xmalloc(sizeof(*o->brtt));
 		o->brtt[0] = nkt_ns_to_ms(o->last_foreign.rtt_ns);
 		o->n_brtt = 1;
+	}
+	if (o->last_foreign.present && o->last_foreign.hop > 0) {
+		o->path = path_of(t, o->last_foreign.hop);
+		o->n_path = o->last_foreign.hop;
 	}
 }
 
@@ -258,7 +278,10 @@ void nkt_cmp_obs_free(struct nkt_cmp_obs *o)
 {
 	free(o->rtt);
 	free(o->brtt);
+	free(o->path);
 	o->rtt = o->brtt = NULL;
+	o->path = NULL;
 	o->n_rtt = o->n_brtt = 0;
+	o->n_path = 0;
 }
 

@@ -245,6 +245,8 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		d->n_rtt = 0;
 		d->brtt = NULL;
 		d->n_brtt = 0;
+		d->path = NULL; /* the caller frees its own */
+		d->n_path = 0;
 		d->vantage = v;
 		d->e2e_sent = d->e2e_recv = 0;
 		d->n_ratelimit = 0;

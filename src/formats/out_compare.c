@@ -71,6 +71,9 @@ static json_t *stats_json(const struct nkt_cmp_stats *s,
 	json_object_set_new(o, "border_traces",
 			    json_integer((json_int_t)s->border_n));
 	json_object_set_new(o, "inside_rtt_ms", jnum(s->inside_rtt, 3));
+	json_object_set_new(o, "paths", json_integer((json_int_t)s->paths));
+	json_object_set_new(o, "path_border_rtt_spread_ms",
+			    jnum(s->path_spread, 3));
 	json_object_set_new(o, "hops", jnum(s->hops, 1));
 	json_object_set_new(o, "ratelimit_suspected",
 			    json_integer((json_int_t)s->ratelimit_hops));
@@ -482,6 +485,18 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 	header(f, "transit", 16);
 	for (i = 0; i < r->n_transit; i++)
 		row(f, r->transit[i].name, 16, &r->transit[i]);
+	for (i = 0; i < r->n_transit; i++) {
+		const struct nkt_cmp_stats *s = &r->transit[i];
+		if (s->paths < 2)
+			continue;
+		fprintf(f, "%s: %zu distinct paths to the border (load "
+			   "balanced)",
+			s->name, s->paths);
+		if (!isnan(s->path_spread))
+			fprintf(f, ", their median border RTTs %.1f ms apart",
+				s->path_spread);
+		fputc('\n', f);
+	}
 	fprintf(f, "\n");
 	header(f, "prefix / transit", 31);
 	for (i = 0; i < r->n_prefix; i++) {

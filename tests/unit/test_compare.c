@@ -726,6 +726,64 @@ static void test_json(void)
 	free_all(o, k);
 }
 
+/* Paths over a load-balanced transit: distinct paths to the border and
+ * the spread of their median border RTTs (paths 1: 185, 186, 187 ms ->
+ * 186; path 2: 189, 190 -> 189.5; spread 3.5); a trace whose hop 2 was
+ * silent is the same path, not a third; one path: no spread; traces
+ * without a border hop count no path. */
+static void set_path(struct nkt_cmp_obs *o, uint32_t hop2)
+{
+	free(o->path);
+	o->path = nkt_xcalloc(3, sizeof(uint32_t));
+	o->path[0] = 0x0a000001u;
+	o->path[1] = hop2;
+	o->path[2] = 0x0a000003u;
+	o->n_path = 3;
+}
+
+static void test_paths(void)
+{
+	struct nkt_cmp_obs o[7];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	static const double rtt[3] = {190, 191, 190};
+	static const double b[] = {185, 186, 187, 189, 190};
+	const struct nkt_cmp_stats *s;
+	size_t i;
+
+	for (i = 0; i < 7; i++) {
+		o[i] = obs(0xaf2db100u + (uint32_t)i, TTK, NKT_METHOD_TCP, rtt,
+			   3);
+		set_path(&o[i], i < 3 ? 0x0b000001u : 0x0b000002u);
+		if (i < 5)
+			o[i].brtt[0] = b[i];
+	}
+	set_path(&o[2], 0); /* hop 2 silent: still path 1 */
+	free(o[5].path);  /* no border hop */
+	o[5].path = NULL;
+	o[5].n_brtt = 0;
+	o[6].n_brtt = 0;  /* a border hop, no RTT for it */
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_unify(o, 7);
+	nkt_cmp_summarize(o, 7, &cfg, &r);
+	s = row(&r, "TTK");
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	CHECK_INT(s->paths, 2);
+	CHECK_NEAR(s->path_spread, 3.5, 1e-9);
+	nkt_cmp_result_free(&r);
+	for (i = 3; i < 7; i++)
+		if (i != 5)
+			set_path(&o[i], 0x0b000001u);
+	nkt_cmp_summarize(o, 7, &cfg, &r);
+	s = row(&r, "TTK");
+	CHECK_INT(s->paths, 1);
+	CHECK(isnan(s->path_spread));
+	nkt_cmp_result_free(&r);
+	free_all(o, 7);
+}
+
 int main(void)
 {
 	static const char tj[] =
@@ -744,5 +802,6 @@ int main(void)
 	test_attribution_gap();
 	test_border_choice();
 	test_json();
+	test_paths();
 	return nkt_test_done("test_compare");
 }

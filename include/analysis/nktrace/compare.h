@@ -83,6 +83,11 @@ struct nkt_cmp_obs {
 						     later hops lost none */
 	uint8_t n_ratelimit;
 	uint64_t start_ns;
+	uint32_t *path;      /* the first address answering each TTL, 1 up
+				to the border hop (0: none answered), or
+				NULL without a border hop (owned; imports
+				keep none) */
+	uint8_t n_path;
 	int reprobe;         /* a re-probe (NKT_PURPOSE_REPROBE): its path
 				attributes the target, its numbers count
 				nowhere */
@@ -153,6 +158,10 @@ struct nkt_cmp_stats {
 	double inside_rtt;    /* median RTT added inside the target's AS */
 	double hops;          /* median destination hop */
 	size_t ratelimit_hops;
+	size_t paths;         /* distinct paths up to the border: paths that
+				 agree wherever both answered are one */
+	double path_spread;   /* max - min of the paths' median border RTTs,
+				 ms; NaN below two paths with border RTTs */
 	size_t asymmetric;
 	size_t vias;          /* observations over a pinned uplink */
 	int carrier;          /* per-prefix rows: the transit carrying the
