@@ -145,8 +145,10 @@ static int compatible(const struct path_rep *p, const struct nkt_cmp_obs *o)
 	return 1;
 }
 
-/* Distinct paths up to the border among the group's observations, and the
- * spread of their median border RTTs. */
+/* Distinct paths up to the group's border hop (s->border_addr at
+ * s->border_hop) among the observations that crossed it there, and the
+ * spread of their median border RTTs.  Traces that saw another border (a
+ * silent border router, rate limits) are no evidence of another path. */
 static void path_diversity(const struct nkt_cmp_obs *obs,
 			   const struct group *g, struct nkt_cmp_stats *s)
 {
@@ -156,7 +158,9 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
-		if (o->path == NULL)
+		if (o->path == NULL || s->border_addr == 0 ||
+		    o->last_foreign.addr != s->border_addr ||
+		    o->last_foreign.hop != s->border_hop)
 			continue;
 		for (k = 0; k < n && !compatible(&rep[k], o); k++)
 			;

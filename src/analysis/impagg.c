@@ -245,8 +245,13 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		d->n_rtt = 0;
 		d->brtt = NULL;
 		d->n_brtt = 0;
-		d->path = NULL; /* the caller frees its own */
-		d->n_path = 0;
+		/* The first trace's path (the caller frees its own). */
+		d->path = NULL;
+		if (o->path != NULL) {
+			d->path = nkt_xcalloc(o->n_path, sizeof(*d->path));
+			memcpy(d->path, o->path,
+			       o->n_path * sizeof(*d->path));
+		}
 		d->vantage = v;
 		d->e2e_sent = d->e2e_recv = 0;
 		d->n_ratelimit = 0;
@@ -331,6 +336,7 @@ void nkt_impagg_free(struct nkt_impagg *a)
 	for (i = 0; i < a->n; i++) {
 		free(a->obs[i].rtt);
 		free(a->obs[i].brtt);
+		free(a->obs[i].path);
 	}
 	for (i = 0; i < a->n_vantage; i++)
 		free(a->vantage[i]);
