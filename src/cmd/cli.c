@@ -508,3 +508,30 @@ int nkt_cli_via(const char *s, char *iface, uint32_t *gw,
 				   comma + 1);
 	return NKT_OK;
 }
+
+int nkt_cli_named_via(const char *arg, char *name, size_t name_len,
+		      const char **spec, size_t n, size_t max,
+		      struct nkt_err *err)
+{
+	const char *eq = strchr(arg, '=');
+	char ifc[16];
+	uint32_t gw;
+	size_t len;
+
+	if (eq == NULL || eq == arg)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--via '%s': want NAME=IFACE[,GATEWAY]",
+				   arg);
+	len = (size_t)(eq - arg);
+	if (len >= name_len)
+		return nkt_err_set(err, NKT_EINVAL, "--via: name too long");
+	if (n == max)
+		return nkt_err_set(err, NKT_EINVAL, "--via: at most %zu uplinks",
+				   max);
+	if (nkt_cli_via(eq + 1, ifc, &gw, err) != NKT_OK)
+		return NKT_EINVAL;
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	*spec = eq + 1;
+	return NKT_OK;
+}

@@ -168,26 +168,11 @@ static int opt_methods(void *base, const char *arg, struct nkt_err *err)
 static int opt_via(void *base, const char *arg, struct nkt_err *err)
 {
 	struct nkt_compare_opts *o = base;
-	const char *eq = strchr(arg, '=');
-	char ifc[16];
-	uint32_t gw;
-	size_t n;
-
-	if (eq == NULL || eq == arg)
-		return nkt_err_set(err, NKT_EINVAL,
-				   "--via '%s': want NAME=IFACE[,GATEWAY]",
-				   arg);
-	n = (size_t)(eq - arg);
-	if (n >= sizeof(o->via[0].name))
-		return nkt_err_set(err, NKT_EINVAL, "--via: name too long");
-	if (o->n_via == NKT_CMP_VIA_MAX)
-		return nkt_err_set(err, NKT_EINVAL, "--via: at most %d uplinks",
-				   NKT_CMP_VIA_MAX);
-	if (nkt_cli_via(eq + 1, ifc, &gw, err) != NKT_OK)
+	if (nkt_cli_named_via(arg, o->via[o->n_via < NKT_CMP_VIA_MAX ? o->n_via : 0].name,
+			      sizeof(o->via[0].name),
+			      &o->via[o->n_via < NKT_CMP_VIA_MAX ? o->n_via : 0].spec,
+			      o->n_via, NKT_CMP_VIA_MAX, err) != NKT_OK)
 		return NKT_EINVAL;
-	memcpy(o->via[o->n_via].name, arg, n);
-	o->via[o->n_via].name[n] = '\0';
-	o->via[o->n_via].spec = eq + 1;
 	o->n_via++;
 	return NKT_OK;
 }

@@ -438,6 +438,15 @@ int nkt_cli_push(const char **list, size_t *n, size_t max, const char *arg,
 		 const char *what, struct nkt_err *err);
 
 /*
+ * One "NAME=IFACE[,GATEWAY]" (compare's and mtr's --via), the n-th of at
+ * most max: NAME into name (name_len bytes), *spec at IFACE[,GATEWAY].
+ * Returns 0 or NKT_EINVAL: bad form, name too long, too many, bad spec.
+ */
+int nkt_cli_named_via(const char *arg, char *name, size_t name_len,
+		      const char **spec, size_t n, size_t max,
+		      struct nkt_err *err);
+
+/*
  * Split "IFACE[,GATEWAY]" into iface (a buffer of 16 bytes) and *gw (0 if
  * absent).  Returns 0 or NKT_EINVAL.
  */
