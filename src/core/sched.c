@@ -39,6 +39,8 @@ struct tstate {
 	uint8_t e2e_reason, e2e_hop;
 	uint16_t e2e_done;
 	uint64_t e2e_next_ns;
+	uint64_t settle_until_ns; /* TCP: no SYN at settle_ttl or above */
+	uint16_t settle_ttl;      /* before then (see pick_ttl) */
 	uint8_t sent[256], resolved[256], hflags[256];
 };
 
@@ -377,9 +379,12 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		if (ts->t->e2e_sent >= s->cfg.e2e_probes ||
 		    ts->t->e2e_sent > ts->e2e_done)
 			return -1;
-		if (now < ts->e2e_next_ns) {
-			if (ts->e2e_next_ns < *blocked_until)
-				*blocked_until = ts->e2e_next_ns;
+		if (now < ts->e2e_next_ns || now < ts->settle_until_ns) {
+			uint64_t w = ts->e2e_next_ns > ts->settle_until_ns
+					     ? ts->e2e_next_ns
+					     : ts->settle_until_ns;
+			if (w < *blocked_until)
+				*blocked_until = w;
 			return -1;
 		}
 		return ts->e2e_hop;
@@ -396,6 +401,15 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		if (ts->t->flow.method == NKT_METHOD_TCP &&
 		    ts->sent[k] > ts->resolved[k])
 			continue;
+		/* TCP: once the destination answered, the next SYN that may
+		 * reach it waits until our kernel's RST has (see
+		 * NKT_SCHED_TCP_SETTLE_NS). */
+		if (ts->t->flow.method == NKT_METHOD_TCP && ts->settle_ttl &&
+		    k >= ts->settle_ttl && now < ts->settle_until_ns) {
+			if (ts->settle_until_ns < *blocked_until)
+				*blocked_until = ts->settle_until_ns;
+			continue;
+		}
 		if (s->cfg.hop_pps) {
 			struct bucket *b = &s->hop[k];
 			refill(b, s->cfg.hop_pps, s->hop_depth, now);
@@ -647,6 +661,11 @@ void nkt_sched_reply(struct nkt_sched *s, const struct nkt_reply *r,
 	sl->from = r->src;
 	ts->t->replies++;
 	ts->inflight--;
+	if (r->kind == NKT_REPLY_TCP && r->src == ts->t->flow.dst) {
+		ts->settle_until_ns = now + NKT_SCHED_TCP_SETTLE_NS;
+		if (ts->settle_ttl == 0 || sl->ttl < ts->settle_ttl)
+			ts->settle_ttl = sl->ttl;
+	}
 	if (rec->flags & NKT_PF_E2E) {
 		if (r->src == ts->t->flow.dst && r->kind != NKT_REPLY_TTL_EXCEEDED)
 			ts->t->e2e_reached++;

@@ -28,6 +28,12 @@ struct net {
 	int dup_at;          /* a second copy of replies from this TTL */
 	int late_at;         /* replies from this TTL come after the wait */
 	int drop_attempt2;   /* TTL whose attempt 2 gets no reply */
+	uint64_t rst_late;   /* > 0: the TCP destination holds a half-open
+				connection from a SYN's arrival until the
+				prober's RST arrives, this long after one RTT
+				(the path reorders it behind the next SYN),
+				and gives other SYNs of the 4-tuple nothing
+				meanwhile (Linux: an ACK, rate-limited) */
 };
 
 struct pending {
@@ -45,6 +51,7 @@ struct sim {
 	size_t nsend;
 	struct nkt_trace *done[64];
 	size_t ndone;
+	uint64_t half_open_until; /* net.rst_late: the destination's */
 	/* The predicted end (now + nkt_sched_eta) at each finished trace. */
 	uint64_t eta_end[64];
 	size_t neta;
@@ -89,8 +96,16 @@ static void network(struct sim *s, const struct nkt_probe_req *req,
 				     ttl == n->unreach_at ? 1 : 0, p, 28, NULL,
 				     0, 0, (uint8_t)(64 - ttl));
 	} else {
+		uint64_t arrive = now + (uint64_t)(n->n + 1) * n->hop_rtt / 2;
 		if (n->dest_silent)
 			return;
+		if (n->rst_late && req->flow.method == NKT_METHOD_TCP) {
+			if (arrive < s->half_open_until)
+				return;
+			s->half_open_until = arrive + (uint64_t)(n->n + 1) *
+							      n->hop_rtt +
+					     n->rst_late;
+		}
 		p[8] = (uint8_t)(ttl - n->n);
 		switch (req->flow.method) {
 		case NKT_METHOD_ICMP:
@@ -536,6 +551,37 @@ static void test_tcp_sequential(void)
 	nkt_sched_free(sch);
 }
 
+/* TCP: after the destination's SYN-ACK, the next SYN that may reach it
+ * waits NKT_SCHED_TCP_SETTLE_NS, so an RST reordered behind it by less than
+ * that has closed the half-open connection first: every attempt at the
+ * destination's TTL is answered, end-to-end probes too.  (With the wait
+ * set to 0, end-to-end probes 2 and 3 find the host in SYN_RECV and this
+ * test fails.) */
+static void test_tcp_settle(void)
+{
+	struct nkt_sched_cfg c = base_cfg();
+	struct nkt_flow f = flow_to(NKT_METHOD_TCP, 0xaf2db047u);
+	struct sim *s = nkt_xcalloc(1, sizeof(*s));
+	struct net n;
+	struct nkt_sched *sch;
+
+	c.e2e_probes = 3;
+	c.e2e_interval_ns = 1 * MS;
+	path(&n, 4);
+	n.rst_late = 10 * MS; /* under NKT_SCHED_TCP_SETTLE_NS */
+	setup(s, &n, &c);
+	sch = nkt_sched_new(&c, &f, NULL, 1, NULL);
+	run(s, sch, 0);
+	CHECK_INT(s->ndone, 1);
+	CHECK_INT(s->done[0]->stop_reason, NKT_STOP_COMPLETED);
+	CHECK_INT(s->done[0]->stop_hop, 5);
+	CHECK_INT(s->done[0]->replies, 15 + 3);
+	CHECK_INT(s->done[0]->e2e_reached, 3);
+	free_done(s);
+	nkt_sched_free(sch);
+	free(s);
+}
+
 /* End-to-end probes follow a COMPLETED trace, one at a time; and silent
  * (rate-limited) routers do not end a trace whose destination answered. */
 static void test_e2e_and_gap(void)
@@ -725,6 +771,7 @@ int main(void)
 	test_dup_late();
 	test_pacing();
 	test_tcp_sequential();
+	test_tcp_settle();
 	test_e2e_and_gap();
 	test_halt();
 	test_eta();

@@ -76,6 +76,7 @@ struct emu_queue {
 
 struct emu_held {
 	uint64_t due_ns;
+	uint64_t seq;  /* arrival order: ties in due_ns go out in it */
 	uint32_t id;
 	struct emu_queue *q;
 };
@@ -135,8 +136,19 @@ static double rng_unit(void)
 	return (double)(rng_next() >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* Whether held packet a leaves before b: by due time, and packets due at
+ * once (a queue's jitter clamped to its previous packet's due time) in the
+ * order they came.  A heap alone is not stable: without the tie-break, a
+ * SYN released with the prober's RST could overtake it and find the host
+ * still in SYN_RECV. */
+static int held_before(const struct emu_held *a, const struct emu_held *b)
+{
+	return a->due_ns != b->due_ns ? a->due_ns < b->due_ns : a->seq < b->seq;
+}
+
 static void heap_push(struct emu_held e)
 {
+	static uint64_t next_seq;
 	size_t i;
 	if (heap_len == heap_cap) {
 		heap_cap = heap_cap ? heap_cap * 2 : 1024;
@@ -144,10 +156,11 @@ static void heap_push(struct emu_held e)
 		if (heap == NULL)
 			die("out of memory");
 	}
+	e.seq = next_seq++;
 	i = heap_len++;
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
-		if (heap[p].due_ns <= e.due_ns)
+		if (held_before(&heap[p], &e))
 			break;
 		heap[i] = heap[p];
 		i = p;
@@ -163,9 +176,9 @@ static struct emu_held heap_pop(void)
 		size_t c = 2 * i + 1;
 		if (c >= heap_len)
 			break;
-		if (c + 1 < heap_len && heap[c + 1].due_ns < heap[c].due_ns)
+		if (c + 1 < heap_len && held_before(&heap[c + 1], &heap[c]))
 			c++;
-		if (last.due_ns <= heap[c].due_ns)
+		if (held_before(&last, &heap[c]))
 			break;
 		heap[i] = heap[c];
 		i = c;
@@ -226,7 +239,7 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg,
 	if (due < q->last_due_ns)
 		due = q->last_due_ns;
 	q->last_due_ns = due;
-	heap_push((struct emu_held){due, id, q});
+	heap_push((struct emu_held){due, 0, id, q});
 	return 0;
 }
 

@@ -8,7 +8,9 @@
  * Policy:
  *  - up to `window` traces in progress; up to `ttl_window` TTLs of a trace
  *    in flight; `attempts` probes per TTL (for TCP one after another: a
- *    host answers a second SYN of the same 4-tuple in SYN_RECV with an ACK);
+ *    host answers a second SYN of the same 4-tuple in SYN_RECV with an ACK,
+ *    and after the destination's answer the next one waits
+ *    NKT_SCHED_TCP_SETTLE_NS for the RST our kernel sent);
  *  - a global token bucket (`pps`) and one per TTL value (`hop_pps`, shared
  *    by every trace): routers near the vantage point see each TTL from every
  *    target, and they rate-limit ICMP (RFC 1812 4.3.2.8), so probes with the
@@ -37,6 +39,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* TCP: after the destination answers a SYN (our kernel resets the half-open
+ * connection as the SYN-ACK arrives), no SYN of the 4-tuple that may reach
+ * the destination leaves for this long.  A SYN that overtakes the RST finds
+ * the host in SYN_RECV and gets an ACK at most (rate-limited), not an
+ * answer of its own; paths reorder packets sent a fraction of a millisecond
+ * apart (seen in the lab: the RST leaves from softirq on one CPU, the next
+ * SYN from nktrace on another). */
+#define NKT_SCHED_TCP_SETTLE_NS (20ULL * 1000 * 1000)
 
 struct nkt_sched_cfg {
 	uint64_t wait_ns;        /* how long a probe may wait for its reply */
