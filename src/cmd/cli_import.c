@@ -32,6 +32,10 @@ const char nkt_cli_import_help[] =
 	"                      --json the text is still printed\n"
 	"      --traces FILE   every imported trace as nktrace Atlas JSON, "
 	"one per line\n"
+	"      --mda FILE      every scamper tracelb record as an MDA graph, "
+	"one per\n"
+	"                      line, in trace --mda's form "
+	"(data/mda.schema.md)\n"
 	"      --per-vantage   also print each vantage point's transits\n"
 	"      --detail        put every path in the JSON (targets_detail)\n"
 	"      --transits FILE transit definitions (default "
@@ -53,9 +57,9 @@ const char nkt_cli_import_help[] =
 	"counted)\n"
 	"      --quiet         no text report on standard output\n"
 	"\n"
-	"Records that are not traceroutes (Atlas ping, scamper ping or "
-	"tracelb,\ncycle records) and failed measurements are counted and "
-	"left out.  A\nrecord that is not valid is reported as FILE:LINE: "
+	"Records that are not traceroutes (Atlas ping, scamper ping, "
+	"tracelb without\n--mda, cycle records) and failed measurements are "
+	"counted and left out.\nA record that is not valid is reported as FILE:LINE: "
 	"why, and the rest of\nthe input is still read.  Binary warts: "
 	"convert with sc_warts2json first.\n"
 	"exit status: 0 ok, 1 some input was not valid or an output failed "
@@ -98,6 +102,7 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 static const struct nkt_opt import_table[] = {
 	{.name = "format", .kind = NKT_OPT_FN, .fn = opt_format},
 	{.name = "traces", .kind = NKT_OPT_STR, .off = I(traces_out)},
+	{.name = "mda", .kind = NKT_OPT_STR, .off = I(mda_out)},
 	{.name = "per-vantage", .kind = NKT_OPT_FLAG, .off = I(per_vantage)},
 	{.name = "detail", .kind = NKT_OPT_FLAG, .off = I(detail)},
 	{.name = "db", .kind = NKT_OPT_STR, .off = I(history), .lo = 1},

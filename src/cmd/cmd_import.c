@@ -14,6 +14,8 @@
 #include "nktrace/infile.h"
 #include "nktrace/out_compare.h"
 #include "nktrace/import.h"
+#include "nktrace/import_tracelb.h"
+#include "nktrace/out_mda.h"
 #include "nktrace/jsonstream.h"
 #include "nktrace/outfile.h"
 #include "nktrace/out_atlas.h"
@@ -154,6 +156,48 @@ static void add_counts(struct importer *im, const char *name,
 	t->not_traceroute += c->not_traceroute;
 	t->failed += c->failed;
 	t->meta += c->meta;
+	t->mda += c->mda;
+}
+
+/* --mda: a scamper tracelb record as an MDA graph line (data/mda.schema.md),
+ * with where it came from and scamper's flow ids.  Returns NKT_OK, or the
+ * reader's NKT_EIGNORE / NKT_EMALFORMED (err set). */
+static int write_tracelb(struct importer *im, const json_t *rec,
+			 struct nkt_err *err)
+{
+	struct nkt_tracelb_meta *lm = nkt_xcalloc(1, sizeof(*lm));
+	struct nkt_mda *m = nkt_import_tracelb(rec, lm, err);
+	struct nkt_mda_meta mt;
+	json_t *j, *ids;
+	unsigned i;
+	int rc = NKT_OK;
+
+	if (m == NULL) {
+		rc = err->code;
+		free(lm);
+		return rc;
+	}
+	mt = (struct nkt_mda_meta){lm->src, lm->dst, lm->method, lm->dport,
+				   lm->confidence, lm->start_ns, lm->end_ns};
+	j = nkt_mda_json(m, &mt, &im->oo);
+	ids = json_array();
+	for (i = 0; i < lm->n_flows; i++)
+		json_array_append_new(ids, json_integer(lm->flow_id[i]));
+	json_object_set_new(j, "source", json_string("scamper tracelb"));
+	if (lm->sport)
+		json_object_set_new(j, "sport", json_integer(lm->sport));
+	json_object_set_new(j, "flow_ids", ids);
+	if (lm->left_out)
+		json_object_set_new(j, "probes_left_out",
+				    json_integer((json_int_t)lm->left_out));
+	if (!im->mout_failed &&
+	    (json_dumpf(j, im->mout.f, NKT_JSON_FLAGS) != 0 ||
+	     fputc('\n', im->mout.f) == EOF))
+		im->mout_failed = 1;
+	json_decref(j);
+	nkt_mda_free(m);
+	free(lm);
+	return rc;
 }
 
 /* One record read: a trace folded, or counted as ignored or not valid. */
@@ -164,9 +208,19 @@ static void one_record(struct importer *im, const char *name, json_t *rec,
 	struct nkt_err err = {0, ""};
 	struct nkt_import_meta m;
 	struct nkt_trace *t;
-	int r = nkt_import_record(rec, (enum nkt_import_fmt)im->o.format,
-				  &im->at, st, &t, &m, &err);
+	const char *type = json_string_value(json_object_get(rec, "type"));
+	int r;
 
+	if (im->mout_open && type != NULL && strcmp(type, "tracelb") == 0 &&
+	    im->o.format != NKT_IMPORT_ATLAS) {
+		r = write_tracelb(im, rec, &err);
+		if (r == NKT_OK) {
+			c->mda++;
+			return;
+		}
+	} else
+		r = nkt_import_record(rec, (enum nkt_import_fmt)im->o.format,
+				      &im->at, st, &t, &m, &err);
 	if (r == NKT_EIGNORE) {
 		count_ignored(c, err.msg);
 		return;
@@ -394,6 +448,11 @@ int nkt__importer_open(struct importer *im, struct nkt_outfile *jout,
 			return nkt_fail("import", &err);
 		im->tout_open = 1;
 	}
+	if (im->o.mda_out != NULL) {
+		if (nkt_outfile_open(&im->mout, im->o.mda_out, &err) != NKT_OK)
+			return nkt_fail("import", &err);
+		im->mout_open = 1;
+	}
 	if (im->o.history != NULL &&
 	    (im->bf = nkt_backfill_new(im->o.history, im->o.bucket_ns,
 				       &err)) == NULL)
@@ -430,7 +489,7 @@ static int read_all(struct importer *im)
 static json_t *input_json(const struct importer *im, size_t paths)
 {
 	const struct counts *t = &im->total;
-	return json_pack(
+	json_t *j = json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "records",
 		(json_int_t)t->records, "traceroutes", (json_int_t)t->traces,
 		"atlas", (json_int_t)t->atlas, "scamper",
@@ -439,6 +498,10 @@ static json_t *input_json(const struct importer *im, size_t paths)
 		(json_int_t)t->failed, "cycle_records", (json_int_t)t->meta,
 		"malformed", (json_int_t)t->malformed, "vantage_points",
 		(json_int_t)im->agg.n_vantage, "paths", (json_int_t)paths);
+	if (im->o.mda_out != NULL)
+		json_object_set_new(j, "mda_graphs",
+				    json_integer((json_int_t)t->mda));
+	return j;
 }
 
 static void print_summary(const struct importer *im, size_t paths,
@@ -456,6 +519,10 @@ static void print_summary(const struct importer *im, size_t paths,
 	       (unsigned long long)t->not_traceroute,
 	       (unsigned long long)t->failed, (unsigned long long)t->meta,
 	       (unsigned long long)t->malformed);
+	if (im->o.mda_out != NULL)
+		fprintf(im->text, "%llu scamper tracelb records written as MDA "
+				  "graphs to %s\n",
+			(unsigned long long)t->mda, im->o.mda_out);
 	if (paths > 0) {
 		fputc('\n', im->text);
 		nkt_cmp_text(im->text, r, cfg);
@@ -536,6 +603,8 @@ void nkt__importer_close(struct importer *im)
 {
 	if (im->tout_open)
 		nkt_outfile_abort(&im->tout);
+	if (im->mout_open)
+		nkt_outfile_abort(&im->mout);
 	if (im->text_open)
 		nkt_outfile_abort(&im->textf);
 	json_decref(im->inputs);
@@ -583,6 +652,11 @@ int nkt_cmd_import(int argc, char **argv)
 		im->tout_open = 0;
 		code |= close_output(&im->tout, im->o.traces_out,
 				     im->tout_failed);
+	}
+	if (im->mout_open) {
+		im->mout_open = 0;
+		code |= close_output(&im->mout, im->o.mda_out,
+				     im->mout_failed);
 	}
 	if (im->text_open) {
 		im->text_open = 0;

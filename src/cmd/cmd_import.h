@@ -20,6 +20,7 @@
 struct counts {
 	uint64_t records, traces, atlas, scamper, nktrace, ignored, malformed;
 	uint64_t not_traceroute, failed, meta;
+	uint64_t mda; /* scamper tracelb records written as MDA graphs */
 };
 
 struct nkt_backfill;
@@ -37,6 +38,8 @@ struct importer {
 	size_t n_via;
 	struct nkt_outfile tout;
 	int tout_open, tout_failed;
+	struct nkt_outfile mout; /* --mda */
+	int mout_open, mout_failed;
 	FILE *text;              /* where the text goes: stdout or textf */
 	struct nkt_outfile textf; /* -o FILE without --json */
 	int text_open;

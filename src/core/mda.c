@@ -152,7 +152,7 @@ void nkt_mda_result(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		return;
 	n = &m->node[v];
 	nkt_flowset_add(&n->flows, flow);
-	if (addr != 0) {
+	if (addr != 0 && rtt_ns != NKT_MDA_NO_RTT) {
 		if (n->n_rtt == 0 || rtt_ns < n->rtt_min)
 			n->rtt_min = rtt_ns;
 		if (rtt_ns > n->rtt_max)
@@ -167,6 +167,61 @@ void nkt_mda_result(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		if (add_link(m, p, v, flow) && addr != 0)
 			m->node[p].n_succ++;
 	}
+}
+
+void nkt_mda_observe(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
+		     uint32_t addr, uint64_t rtt_ns)
+{
+	int before, p, v;
+
+	if (flow == 0 || flow > NKT_MDA_FLOWS || ttl < m->cfg.first_ttl ||
+	    m->stop == NKT_MDA_FULL)
+		return;
+	before = m->ans[ttl][flow];
+	if (before >= 0 && addr == 0)
+		return; /* an answer outweighs a silence */
+	if (before >= 0 && m->node[before].addr != 0 &&
+	    m->node[before].addr != addr) {
+		/* The flow met another address after the same predecessor:
+		 * that balancer does not keep a flow on one path. */
+		p = pred_of(m, ttl, flow);
+		v = node_at(m, addr, ttl);
+		if (v < 0)
+			return;
+		nkt_flowset_add(&m->node[v].flows, flow);
+		if (p >= 0 && p != ROOT) {
+			m->node[p].balance = NKT_MDA_PER_PACKET;
+			if (add_link(m, p, v, flow))
+				m->node[p].n_succ++;
+		}
+		return;
+	}
+	if (before >= 0 && m->node[before].addr == 0 && addr != 0) {
+		/* A silence first, then an answer (another attempt): the
+		 * answer stands for the flow. */
+		m->ans[ttl][flow] = -1;
+	}
+	m->batch_kind = 0;
+	nkt_mda_result(m, ttl, flow, addr, rtt_ns);
+	if (ttl > m->cur)
+		m->cur = ttl;
+}
+
+void nkt_mda_observe_end(struct nkt_mda *m, uint64_t probes)
+{
+	size_t i;
+	int reached = 0;
+
+	for (i = 0; i < m->n_node; i++) {
+		struct nkt_mda_node *n = &m->node[i];
+		n->done = 1;
+		if (n->balance == NKT_MDA_NONE && n->n_succ >= 2)
+			n->balance = NKT_MDA_PER_FLOW;
+		reached |= n->reached;
+	}
+	m->sent = probes;
+	if (m->stop != NKT_MDA_FULL)
+		m->stop = reached ? NKT_MDA_COMPLETED : NKT_MDA_GAPLIMIT;
 }
 
 /* Flows of predecessor p (ROOT: every flow) not yet sent at ttl. */

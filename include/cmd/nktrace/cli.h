@@ -308,6 +308,7 @@ struct nkt_import_opts {
 	struct nkt_cli_out out; /* --json, -o FILE */
 	const char *json_out, *text_out; /* nkt_cli_main_output() of out */
 	const char *traces_out;
+	const char *mda_out; /* --mda: scamper tracelb records as MDA graphs */
 	const char *history; /* --db: backfill this history */
 	uint64_t bucket_ns;  /* --bucket: its cycles' length (15 min) */
 	uint64_t max_errors;

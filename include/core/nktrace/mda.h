@@ -22,6 +22,7 @@
 #define NKT_MDA_FLOWS 255
 #define NKT_MDA_NODES_MAX 1024
 #define NKT_MDA_LINKS_MAX 2048
+#define NKT_MDA_NO_RTT UINT64_MAX /* an outcome whose RTT is not known */
 
 /* A set of flow identifiers (bit f for flow f). */
 struct nkt_flowset {
@@ -92,9 +93,25 @@ size_t nkt_mda_next(struct nkt_mda *m, uint8_t *ttl, uint16_t *flows,
 		    size_t max);
 
 /* A probe's outcome: flow at ttl answered from addr (0: no answer) after
- * rtt_ns. */
+ * rtt_ns (NKT_MDA_NO_RTT: not known). */
 void nkt_mda_result(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		    uint32_t addr, uint64_t rtt_ns);
+
+/*
+ * Graph building from another tool's record (an import: scamper's
+ * tracelb), without nkt_mda_next: flow met addr (0: silence) at ttl after
+ * rtt_ns.  Every outcome of a TTL comes before the next TTL's (a flow's
+ * predecessor is its node one TTL earlier).  An answer outweighs a silence
+ * of the same flow and TTL; a flow that meets a second address at a TTL
+ * marks its predecessor per-packet.
+ */
+void nkt_mda_observe(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
+		     uint32_t addr, uint64_t rtt_ns);
+
+/* The import's end: interfaces with two successors or more that are not
+ * per-packet are per-flow; the stop reason is COMPLETED when the target
+ * answered, else GAPLIMIT (FULL stays); `probes` is the record's count. */
+void nkt_mda_observe_end(struct nkt_mda *m, uint64_t probes);
 
 /* What was found. */
 const struct nkt_mda_node *nkt_mda_nodes(const struct nkt_mda *m, size_t *n);
