@@ -198,7 +198,18 @@ void nkt_mda_observe(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 	}
 	if (before >= 0 && m->node[before].addr == 0 && addr != 0) {
 		/* A silence first, then an answer (another attempt): the
-		 * answer stands for the flow. */
+		 * answer stands for the flow, the silence no longer has it. */
+		size_t i;
+		p = pred_of(m, ttl, flow);
+		m->node[before].flows.w[flow >> 6] &= ~(1ull << (flow & 63));
+		for (i = 0; p >= 0 && p != ROOT && i < m->n_link; i++)
+			if (m->link[i].from == p && m->link[i].to == before) {
+				m->link[i].flows.w[flow >> 6] &=
+					~(1ull << (flow & 63));
+				if (nkt_flowset_count(&m->link[i].flows) == 0)
+					m->link[i] = m->link[--m->n_link];
+				break;
+			}
 		m->ans[ttl][flow] = -1;
 	}
 	m->batch_kind = 0;

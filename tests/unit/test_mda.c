@@ -198,10 +198,85 @@ static void test_per_packet(void)
 	CHECK(pp >= 0.95 * runs);
 }
 
+/* Graph building from recorded outcomes (an import): a diamond A -> {B, C}
+ * -> D at TTLs 1-3 with flow 3 silent at TTL 2, flow 4 answered by B on
+ * one attempt and silent on another, flow 5 meeting B then C (per
+ * packet); RTTs only where known. */
+static void test_observe(void)
+{
+	struct nkt_mda_cfg c = {.dst = 0x0a000004u, .confidence = 0.95,
+				.first_ttl = 1, .max_ttl = 30};
+	struct nkt_mda *m = nkt_mda_new(&c);
+	const struct nkt_mda_node *nd;
+	const struct nkt_mda_link *lk;
+	size_t nn, nl, i;
+	int a = -1, b = -1, cc = -1, d = -1, star = -1, per_packet = 0;
+	const uint32_t A = 0x0a000001u, B = 0x0a000002u, C = 0x0a000003u,
+		       D = 0x0a000004u;
+
+	for (unsigned f = 1; f <= 6; f++)
+		nkt_mda_observe(m, 1, (uint16_t)f, A, NKT_MDA_NO_RTT);
+	nkt_mda_observe(m, 2, 1, B, 2000000);
+	nkt_mda_observe(m, 2, 2, C, 3000000);
+	nkt_mda_observe(m, 2, 3, 0, NKT_MDA_NO_RTT);
+	nkt_mda_observe(m, 2, 4, 0, NKT_MDA_NO_RTT);
+	nkt_mda_observe(m, 2, 4, B, 2500000);
+	nkt_mda_observe(m, 2, 4, 0, NKT_MDA_NO_RTT);
+	nkt_mda_observe(m, 2, 5, B, 2000000);
+	nkt_mda_observe(m, 2, 6, C, 3000000);
+	for (unsigned f = 1; f <= 4; f++)
+		nkt_mda_observe(m, 3, (uint16_t)f, D, 4000000);
+	nkt_mda_observe_end(m, 42);
+	nd = nkt_mda_nodes(m, &nn);
+	lk = nkt_mda_links(m, &nl);
+	for (i = 0; i < nn; i++) {
+		if (nd[i].addr == A)
+			a = (int)i;
+		else if (nd[i].addr == B)
+			b = (int)i;
+		else if (nd[i].addr == C)
+			cc = (int)i;
+		else if (nd[i].addr == D)
+			d = (int)i;
+		else if (nd[i].addr == 0)
+			star = (int)i;
+	}
+	CHECK_INT(nn, 5);
+	CHECK(a >= 0 && b >= 0 && cc >= 0 && d >= 0 && star >= 0);
+	if (a < 0 || b < 0 || cc < 0 || d < 0 || star < 0)
+		goto out;
+	CHECK_INT(nd[a].n_rtt, 0); /* no RTT known at A */
+	CHECK_INT(nd[b].n_rtt, 3);
+	CHECK_INT(nd[b].rtt_min, 2000000);
+	CHECK_INT(nd[b].rtt_max, 2500000);
+	CHECK(nkt_flowset_has(&nd[b].flows, 4));    /* answer over silence */
+	CHECK(!nkt_flowset_has(&nd[star].flows, 4));
+	CHECK(nkt_flowset_has(&nd[star].flows, 3));
+	CHECK_INT(nd[a].n_succ, 2);                   /* B, C; not the star */
+	CHECK_INT(nd[a].balance, NKT_MDA_PER_FLOW);
+	CHECK_INT(nd[d].reached, 1);
+	CHECK_INT(nkt_mda_stop(m), NKT_MDA_COMPLETED);
+	CHECK_INT(nkt_mda_sent(m), 42);
+	/* Flow 3 went silent at TTL 2 and answered at 3: star -> D. */
+	for (i = 0; i < nl; i++)
+		if (lk[i].from == star && lk[i].to == d)
+			CHECK(nkt_flowset_has(&lk[i].flows, 3));
+	/* Flow 5 then meets C at TTL 2: A splits per packet. */
+	nkt_mda_observe(m, 2, 5, C, 3100000);
+	nkt_mda_observe_end(m, 43);
+	nd = nkt_mda_nodes(m, &nn);
+	per_packet = nd[a].balance == NKT_MDA_PER_PACKET;
+	CHECK(per_packet);
+	CHECK(nkt_flowset_has(&nd[cc].flows, 5));
+out:
+	nkt_mda_free(m);
+}
+
 int main(void)
 {
 	test_rule();
 	test_sim();
 	test_per_packet();
+	test_observe();
 	return nkt_test_done("test_mda");
 }
