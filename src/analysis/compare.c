@@ -399,6 +399,21 @@ static void carriers(struct row *pr, size_t npg)
 		}
 		pr[i].s.carrier = best == i;
 	}
+	/* Split: reported as such, with every transit that carries its
+	 * share a carrier, not one of them picked. */
+	for (i = 0; i < npg; i++) {
+		size_t big = 0;
+		for (j = 0; j < npg; j++)
+			if (pr[j].s.prefix == pr[i].s.prefix &&
+			    pr[j].s.transit >= 0 &&
+			    pr[j].s.share >= NKT_CMP_SPLIT_SHARE)
+				big++;
+		if (big < 2)
+			continue;
+		pr[i].s.split = 1;
+		pr[i].s.carrier = pr[i].s.transit >= 0 &&
+				  pr[i].s.share >= NKT_CMP_SPLIT_SHARE;
+	}
 }
 
 /* The hosts of transit row `row` into r->host. */

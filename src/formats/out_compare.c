@@ -328,6 +328,8 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		json_object_set_new(o, "prefix", json_string(pfx));
 		json_object_set_new(o, "transit", json_string(s->name));
 		json_object_set_new(o, "carrier", json_boolean(s->carrier));
+		if (s->split)
+			json_object_set_new(o, "split", json_true());
 		json_object_set_new(o, "share", jnum(s->share, 3));
 		if (cfg->tdb != NULL) {
 			const struct nkt_tdb_prefix *p =
@@ -423,6 +425,40 @@ static void header(FILE *f, const char *first, int width)
 		"loss", "loss CI", "border", "hops");
 }
 
+/* "175.45.178.0/24 is split: China Unicom 3 of 5 routed targets, TTK 2",
+ * one line per split prefix. */
+static void split_notes(FILE *f, const struct nkt_cmp_result *r,
+			const struct nkt_cmp_cfg *cfg)
+{
+	char a[NKT_ADDRSTRLEN];
+	size_t i, j;
+	for (i = 0; i < r->n_prefix; i++) {
+		const struct nkt_cmp_stats *s = &r->prefix[i];
+		int first = 1;
+		if (!s->split)
+			continue;
+		for (j = 0; j < i; j++)
+			if (r->prefix[j].prefix == s->prefix)
+				break;
+		if (j < i)
+			continue; /* said at its first row */
+		fprintf(f, "%s/%u is split between transits (a share of %.0f%% "
+			   "or more each): ",
+			nkt_addrtab_fmt(cfg->addrs, s->prefix, a),
+			s->prefix_len, NKT_CMP_SPLIT_SHARE * 100);
+		for (j = i; j < r->n_prefix; j++) {
+			const struct nkt_cmp_stats *t = &r->prefix[j];
+			if (t->prefix != s->prefix || t->share <= 0)
+				continue;
+			fprintf(f, "%s%s %zu of its routed targets (%.0f%%)",
+				first ? "" : ", ", t->name, t->targets,
+				t->share * 100);
+			first = 0;
+		}
+		fputc('\n', f);
+	}
+}
+
 static void notes(FILE *f, const struct nkt_cmp_result *r,
 		  const struct nkt_cmp_cfg *cfg)
 {
@@ -440,12 +476,14 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 		   "hosts (one host: over its probes; '-': too few for %s); "
 		   "p10/p90/jit over every probe.  loss: pooled over the "
 		   "hosts that answered, its interval from the spread "
-		   "between hosts.  * the transit carrying the prefix.\n"
+		   "between hosts.  * the transit carrying the prefix (each "
+		   "of them when it is split).\n"
 		   "p-values: Holm-adjusted over the comparisons made (end "
 		   "to end, border, loss); a difference is claimed only when "
 		   "its interval excludes 0 and its p is below %g, with at "
 		   "least %u units on each side.\n",
 		pct, pct, 1 - cfg->level, r->min_units);
+	split_notes(f, r, cfg);
 	if (r->unattributed > 0)
 		fprintf(f, "%zu %s could not be attributed to any transit (the "
 			   "hops before North Korea were silent): left out of "

@@ -284,6 +284,67 @@ static void test_summary(void)
 	free_all(o, k);
 }
 
+/* A /24 whose targets go over two transits, each with a quarter or more,
+ * is split: every such transit a carrier, the JSON and the text say so;
+ * one whose second transit carries 1 of 10 is not. */
+static void test_split(void)
+{
+	static const double off[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+	struct nkt_cmp_obs o[32];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t k = 0, i, split_rows = 0, carriers_a = 0, carriers_b = 0;
+	const uint32_t A = 0xaf2db200u, B = 0xaf2db300u;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	hosts(o, &k, A + 1, CHINA, 290, off, 3, 0);
+	hosts(o, &k, A + 101, TTK, 190, off, 2, 0);
+	hosts(o, &k, B + 1, CHINA, 290, off, 9, 0);
+	hosts(o, &k, B + 101, TTK, 190, off, 1, 0);
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	for (i = 0; i < r.n_prefix; i++) {
+		const struct nkt_cmp_stats *s = &r.prefix[i];
+		split_rows += s->split;
+		if (s->prefix == A) {
+			carriers_a += s->carrier;
+			CHECK_NEAR(s->share, s->transit == CHINA ? 0.6 : 0.4,
+				   1e-12);
+		} else if (s->prefix == B) {
+			carriers_b += s->carrier;
+			CHECK_INT(s->split, 0);
+			CHECK_INT(s->carrier, s->transit == CHINA);
+		}
+	}
+	CHECK_INT(split_rows, 2);
+	CHECK_INT(carriers_a, 2);
+	CHECK_INT(carriers_b, 1);
+	f = open_memstream(&text, &len);
+	nkt_cmp_text(f, &r, &cfg);
+	fclose(f);
+	CHECK(strstr(text, "175.45.178.0/24 is split between transits") !=
+	      NULL);
+	CHECK(strstr(text, "175.45.179.0/24 is split") == NULL);
+	free(text);
+	{
+		json_t *j = nkt_cmp_json(&r, o, k, &cfg, 0, 0), *p;
+		size_t splits = 0;
+		json_array_foreach(json_object_get(j, "prefixes"), i, p)
+			splits += json_is_true(json_object_get(p, "split")) &&
+				  strcmp(json_string_value(json_object_get(
+						 p, "prefix")),
+					 "175.45.178.0/24") == 0 &&
+				  json_is_true(json_object_get(p, "carrier"));
+		CHECK_INT(splits, 2);
+		json_decref(j);
+	}
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
 /* Different hosts on each side: Mann-Whitney over host medians. */
 static void test_hosts_design(void)
 {
@@ -803,5 +864,6 @@ int main(void)
 	test_border_choice();
 	test_json();
 	test_paths();
+	test_split();
 	return nkt_test_done("test_compare");
 }

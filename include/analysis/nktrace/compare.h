@@ -169,7 +169,17 @@ struct nkt_cmp_stats {
 				 transit before other/unattributed) */
 	double share;         /* per-prefix rows: this row's part of the
 				 prefix's routed targets */
+	int split;            /* per-prefix rows: two defined transits or
+				 more each carry at least NKT_CMP_SPLIT_SHARE
+				 of the prefix's routed targets (ECMP or a
+				 routing split at the border); each of them
+				 is then a carrier */
 };
+
+/* The share of a prefix's routed targets a transit must carry for the
+ * prefix to count as split between it and another (as NKT_DETECT_SHARE,
+ * history's "carried by"). */
+#define NKT_CMP_SPLIT_SHARE 0.25
 
 /* How a comparison's units relate. */
 enum nkt_cmp_design {
