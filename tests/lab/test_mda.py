@@ -21,12 +21,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 from labtest import NKTRACE, Lab, check, done, need_root
 
 need_root()
 RUNS = int(os.environ.get("NKT_MDA_RUNS", "10"))
 CONF = 0.95
+TMP = tempfile.mkdtemp(prefix="nkt-mda-")
 
 
 def binom_tail(k, n, p):
@@ -191,6 +193,38 @@ for transit, addr in TARGETS.items():
                                            len(want),
                                            len(union[transit] & want),
                                            len(want)))
+    # nktrace import --mda reads the same record into its own graph form:
+    # the links between answering interfaces are tracelb's (across
+    # silent hops as tracelb joins them).
+    lb = os.path.join(TMP, "tracelb-%s.json" % transit)
+    with open(lb, "w") as f:
+        f.write(out)
+    gfile = os.path.join(TMP, "tracelb-%s.mda.json" % transit)
+    ip = subprocess.run([NKTRACE, "import", "--quiet", "--mda", gfile, lb],
+                        capture_output=True, text=True, timeout=300)
+    g = ([json.loads(l) for l in open(gfile)]
+         if ip.returncode == 0 and os.path.exists(gfile) else [None])[0]
+    imported = set()
+    if g is not None:
+        node = {n["id"]: n for n in g["nodes"]}
+        nxt = {}
+        for l in g["links"]:
+            nxt.setdefault(l["from"], []).append(l["to"])
+
+        def reach(a, nid):
+            for t in nxt.get(nid, []):
+                if node[t]["addr"] is None:
+                    reach(a, t)
+                else:
+                    imported.add((a, node[t]["addr"]))
+        for n in g["nodes"]:
+            if n["addr"] is not None:
+                reach(n["addr"], n["id"])
+    theirs_all = {l for l in got if l[1] != "*"}
+    check(g is not None and imported == theirs_all,
+          "%s: import --mda of tracelb's record: its graph has tracelb's "
+          "%d links" % (transit, len(theirs_all)), sorted(theirs_all),
+          (ip.returncode, ip.stderr.strip(), sorted(imported)))
     splits = {d["from"] for d in diamonds[transit]
               if d["balancing"].startswith("per-flow")}
     theirs = {l for l in got if l[0] in splits}
