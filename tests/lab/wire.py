@@ -363,12 +363,16 @@ def compare_rtts(records, wire_pairs):
 # disagree on it; see Capture) reached nktrace's socket first, so its RTT
 # can only be shorter than the wire's, by the time the kernel took to hand
 # the frame to the references: HANDOVER_MS bounds that (up to 1 ms seen on
-# the development VM with the other core busy).  A reply matched to the
-# wrong probe is off by the spacing of the probes that share its key
+# the development VM with the other core busy, 5.8 ms in CI with the
+# sanitizer builds' tests running beside the lab's: the delivering softirq
+# thread is preempted by the real-time link emulator).  A reply matched to
+# the wrong probe is off by the spacing of the probes that share its key
 # (destination, TTL, flow): one round trip and more, 19 ms and more in
-# every lab test.
+# every lab test (TCP's at the destination: a round trip and the 20 ms
+# wait for the RST), so the bound stays well below what a wrong match
+# would show.
 BOUND_MS = 0.05
-HANDOVER_MS = 5.0
+HANDOVER_MS = 10.0
 
 _worst = {"ms": 0.0, "n": 0, "where": None, "handover_ms": 0.0,
           "n_handover": 0, "clock_ms": 0.0, "n_clock": 0}
