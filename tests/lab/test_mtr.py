@@ -68,11 +68,15 @@ same = [(k, ours[k]["host"], peer[k]["host"]) for k in ours
         if k in peer and ours[k]["host"] != peer[k]["host"]]
 check(not same and set(peer) >= set(ours) - {max(ours)} | set(),
       "mtr -T in the same lab: the same host at every hop", [], same)
-far = [(k, ours[k]["Avg"], peer[k]["Avg"]) for k in ours
+# The best RTT of each hop, not the average: the two tools run one after
+# the other, and a busy machine slows the lab's emulated links for one
+# of them (CI saw a 3.5 ms gap between the averages of the destination);
+# load only ever adds delay, so the minimum of 5 is what both measured.
+far = [(k, ours[k]["Best"], peer[k]["Best"]) for k in ours
        if k in peer and ours[k]["host"] != "???" and
-       abs(ours[k]["Avg"] - peer[k]["Avg"]) >
-       max(0.10 * peer[k]["Avg"], 2.0)]
-check(not far, "each hop's average RTT agrees with mtr's (10% or 2 ms)",
+       abs(ours[k]["Best"] - peer[k]["Best"]) >
+       max(0.10 * peer[k]["Best"], 2.0)]
+check(not far, "each hop's best RTT agrees with mtr's (10% or 2 ms)",
       [], far)
 
 # 2. Two uplinks: one report per transit, each the truth's path over it.
