@@ -6,15 +6,19 @@ within 10% (or 2 ms) of truth; silent NK core routers stay silent.
 
 The RTTs are the lab's fidelity, measured by peers: the emulated links are
 a helper process (real-time scheduled, but still one process on a shared
-machine), so a measurement that lands on a busy moment is taken again, up
-to ATTEMPTS times, every attempt printed; the check fails only when no
-attempt was within the tolerance."""
+machine), and a busy machine only ever adds delay, so each hop's RTT is
+the least of its probes', and a measurement that lands on a busy moment is
+taken again, PAUSE_S later, up to ATTEMPTS times, every attempt printed;
+the check fails only when no attempt was within the tolerance.  (CI once
+saw three back-to-back attempts' medians 25-50% high over half a minute.)"""
 import json
+import time
 
-from labtest import (Lab, check, done, median, need_root, parse_traceroute,
-                     rtt_ok, truth_hops)
+from labtest import (Lab, check, done, need_root, parse_traceroute, rtt_ok,
+                     truth_hops)
 
-ATTEMPTS = 3
+ATTEMPTS = 5
+PAUSE_S = 5
 
 need_root()
 lab = Lab("tpaths", scale=0.1)
@@ -29,7 +33,15 @@ def attempts(what, measure):
                                                 "" if ok else "  (outside)"))
         if ok:
             break
+        if i < ATTEMPTS:
+            time.sleep(PAUSE_S)
     return ok, text
+
+
+def least(xs):
+    return min(xs) if xs else None
+
+
 targets = {"china": "175.45.176.71", "ttk": "175.45.177.10"}
 truth = lab.truth(list(targets.values()))
 by_addr = {t["addr"]: t for t in truth["targets"]}
@@ -67,10 +79,10 @@ for transit, addr in targets.items():
             check(not rtts, "hop %d (%s) is silent" % (h["hop"], h["node"]),
                   "no reply", rtts)
 
-    def hop_medians():
+    def hop_minima():
         g = traceroute()
-        meds = {h["hop"]: median([r for a, r in g.get(h["hop"], [])
-                                  if r is not None])
+        meds = {h["hop"]: least([r for a, r in g.get(h["hop"], [])
+                                 if r is not None])
                 for h in path["hops"] if h["addr"] is not None}
         bad = [n for n, m in meds.items() if m is None or not rtt_ok(
             m, next(h["rtt_ms"] for h in path["hops"] if h["hop"] == n))]
@@ -79,9 +91,10 @@ for transit, addr in targets.items():
             next(h["rtt_ms"] for h in path["hops"] if h["hop"] == n))
             for n, m in sorted(meds.items()))
 
-    ok, text = attempts("traceroute to %s, hop:median/truth ms" % addr,
-                        hop_medians)
-    check(ok, "traceroute RTT medians to %s within 10%% (or 2 ms) of truth "
+    ok, text = attempts("traceroute to %s, hop:least/truth ms" % addr,
+                        hop_minima)
+    check(ok, "traceroute RTTs (each hop's least of 3) to %s within 10%% "
+          "(or 2 ms) of truth "
           "at every hop, in one of %d attempts" % (addr, ATTEMPTS), None,
           text)
 
@@ -106,17 +119,18 @@ for transit, addr in targets.items():
 
     def scamper_rtt():
         out = lab.exec("vp", ["scamper", "-O", "json", "-c",
-                              "trace -P tcp -d 80 -q 1 -w 1", "-i",
+                              "trace -P tcp -d 80 -q 3 -w 1", "-i",
                               addr]).stdout
         tr = [json.loads(l) for l in out.splitlines()
               if '"type":"trace"' in l][0]
-        end = [h for h in tr.get("hops", []) if h["addr"] == addr]
-        rtt = end[0]["rtt"] if end else -1
+        end = [h["rtt"] for h in tr.get("hops", []) if h["addr"] == addr]
+        rtt = min(end) if end else -1
         return rtt_ok(rtt, want_rtt), "%.3f ms vs truth %.3f ms" % (
             rtt, want_rtt)
 
     ok, text = attempts("scamper end-to-end RTT to %s" % addr, scamper_rtt)
-    check(ok, "scamper end-to-end RTT to %s within 10%% (or 2 ms) of truth "
+    check(ok, "scamper end-to-end RTT (least of 3) to %s within 10%% (or 2 "
+          "ms) of truth "
           "in one of %d attempts: %s" % (addr, ATTEMPTS, text))
 
 # A closed address answers RST; ICMP echo into NK is filtered; a silent
