@@ -127,6 +127,30 @@ static int pred_of(const struct nkt_mda *m, uint8_t ttl, uint16_t flow)
 	return m->ans[ttl - 1][flow];
 }
 
+/* Whether flow, which answered at ttl before, now meets another address
+ * there (addr 0, a silence, is no other address). */
+static int met_other(const struct nkt_mda *m, uint8_t ttl, uint16_t flow,
+		     uint32_t addr)
+{
+	int before = m->ans[ttl][flow];
+	return addr != 0 && before >= 0 && m->node[before].addr != 0 &&
+	       m->node[before].addr != addr;
+}
+
+/* Flow met addr at ttl after another address behind the same interface p:
+ * p splits per packet; addr's node, linked from p.  Returns that node, or
+ * -1 when the node table is full. */
+static int per_packet(struct nkt_mda *m, int p, uint32_t addr, uint8_t ttl,
+		      uint16_t flow)
+{
+	int v;
+	m->node[p].balance = NKT_MDA_PER_PACKET;
+	v = node_at(m, addr, ttl);
+	if (v >= 0 && add_link(m, p, v, flow))
+		m->node[p].n_succ++;
+	return v;
+}
+
 void nkt_mda_result(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		    uint32_t addr, uint64_t rtt_ns)
 {
@@ -137,14 +161,8 @@ void nkt_mda_result(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		return;
 	if (m->batch_kind == BATCH_REPEAT) {
 		/* The same flow again: another address is per-packet. */
-		int before = m->ans[ttl][flow];
-		if (addr != 0 && before >= 0 &&
-		    m->node[before].addr != 0 && m->node[before].addr != addr) {
-			m->node[m->repeat_of].balance = NKT_MDA_PER_PACKET;
-			v = node_at(m, addr, ttl);
-			if (v >= 0 && add_link(m, m->repeat_of, v, flow))
-				m->node[m->repeat_of].n_succ++;
-		}
+		if (met_other(m, ttl, flow, addr))
+			per_packet(m, m->repeat_of, addr, ttl, flow);
 		return;
 	}
 	v = node_at(m, addr, ttl);
@@ -180,20 +198,14 @@ void nkt_mda_observe(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 	before = m->ans[ttl][flow];
 	if (before >= 0 && addr == 0)
 		return; /* an answer outweighs a silence */
-	if (before >= 0 && m->node[before].addr != 0 &&
-	    m->node[before].addr != addr) {
+	if (met_other(m, ttl, flow, addr)) {
 		/* The flow met another address after the same predecessor:
 		 * that balancer does not keep a flow on one path. */
 		p = pred_of(m, ttl, flow);
-		v = node_at(m, addr, ttl);
-		if (v < 0)
-			return;
-		nkt_flowset_add(&m->node[v].flows, flow);
-		if (p >= 0 && p != ROOT) {
-			m->node[p].balance = NKT_MDA_PER_PACKET;
-			if (add_link(m, p, v, flow))
-				m->node[p].n_succ++;
-		}
+		v = p >= 0 && p != ROOT ? per_packet(m, p, addr, ttl, flow)
+					: node_at(m, addr, ttl);
+		if (v >= 0)
+			nkt_flowset_add(&m->node[v].flows, flow);
 		return;
 	}
 	if (before >= 0 && m->node[before].addr == 0 && addr != 0) {
@@ -201,11 +213,10 @@ void nkt_mda_observe(struct nkt_mda *m, uint8_t ttl, uint16_t flow,
 		 * answer stands for the flow, the silence no longer has it. */
 		size_t i;
 		p = pred_of(m, ttl, flow);
-		m->node[before].flows.w[flow >> 6] &= ~(1ull << (flow & 63));
+		nkt_flowset_del(&m->node[before].flows, flow);
 		for (i = 0; p >= 0 && p != ROOT && i < m->n_link; i++)
 			if (m->link[i].from == p && m->link[i].to == before) {
-				m->link[i].flows.w[flow >> 6] &=
-					~(1ull << (flow & 63));
+				nkt_flowset_del(&m->link[i].flows, flow);
 				if (nkt_flowset_count(&m->link[i].flows) == 0)
 					m->link[i] = m->link[--m->n_link];
 				break;

@@ -129,6 +129,10 @@ static inline int nkt_flowset_has(const struct nkt_flowset *s, unsigned f)
 {
 	return (int)((s->w[f >> 6] >> (f & 63)) & 1);
 }
+static inline void nkt_flowset_del(struct nkt_flowset *s, unsigned f)
+{
+	s->w[f >> 6] &= ~(1ull << (f & 63));
+}
 unsigned nkt_flowset_count(const struct nkt_flowset *s);
 
 const char *nkt_mda_stop_name(int stop);
