@@ -48,10 +48,15 @@ def lab_cmd(*args, check=True):
 class Lab:
     """A lab that exists for the life of the test process."""
 
-    def __init__(self, name, scale=0.1, ratelimit=False, loss=(), seed=1):
+    def __init__(self, name, scale=0.1, ratelimit=False, loss=(), seed=1,
+                 diamonds="per-flow"):
+        """diamonds: "per-flow" (every lab's default), "all" (--diamonds:
+        the per-packet balancer too) or "none" (--no-diamonds)."""
         self.name = name
         argv = ["up", "--name", name, "--scale", str(scale), "--seed",
                 str(seed)]
+        argv += {"per-flow": [], "all": ["--diamonds"],
+                 "none": ["--no-diamonds"]}[diamonds]
         if not ratelimit:
             argv.append("--no-ratelimit")
         for l in loss:
@@ -67,12 +72,16 @@ class Lab:
         return sh([sys.executable, LAB, "exec", "--name", self.name, node] +
                   list(argv), check=check, timeout=timeout, input=input)
 
-    def truth(self, targets=None, via=None):
+    def truth(self, targets=None, via=None, flow=None):
+        """tools/lab truth; flow ("icmp", "udp:SPORT:DPORT", ...) adds each
+        path's flow_hops: that flow's own path where it is computable."""
         argv = ["truth", "--name", self.name]
         for t in targets or []:
             argv += ["--target", t]
         if via:
             argv += ["--via", via]
+        if flow:
+            argv += ["--flow", flow]
         return json.loads(lab_cmd(*argv).stdout)
 
     def route(self, prefix, transit):
@@ -97,9 +106,44 @@ def rtt_ok(measured, expected, rel=0.10, abs_ms=2.0):
 
 
 def truth_hops(path):
-    """[(hop, addr or None)] from a truth path; the last entry is the
-    target itself."""
-    return [(h["hop"], h["addr"]) for h in path["hops"]]
+    """[(hop, addr or None)] from a truth path (or a list of its hops); the
+    last entry is the target itself."""
+    hops = path["hops"] if isinstance(path, dict) else path
+    return [(h["hop"], h["addr"]) for h in hops]
+
+
+def alternatives(path):
+    """Every hop list one flow may follow on a truth path: the lab's
+    per-flow diamonds give several, and which one a flow takes is not
+    computable (the kernel's hash key is per boot)."""
+    return path.get("alternatives") or [path["hops"]]
+
+
+def followed(path, hops_of, want_of=None):
+    """(alternative, its hop list) of truth's `path` that one flow
+    followed: the first whose hop list want_of(alt) (default truth_hops)
+    equals hops_of(n), the trace's first n hops for that list's length n;
+    the first alternative if none does (the check then fails showing it)."""
+    want_of = want_of or truth_hops
+    alts = [(a, want_of(a)) for a in alternatives(path)]
+    for a, want in alts:
+        if hops_of(len(want)) == want:
+            return a, want
+    return alts[0]
+
+
+def flow_of(rec):
+    """The flow of an Atlas-format record, as `tools/lab truth --flow`
+    takes it."""
+    proto = rec["proto"].lower()
+    return proto if proto == "icmp" else "%s:%d:%d" % (
+        proto, rec["sport"], rec["dport"])
+
+
+def hop_addrs(path):
+    """{hop: set of addresses (None: silence) a probe at that TTL may meet}
+    over every alternative of a truth path."""
+    return {h["hop"]: set(h["addrs"]) for h in path["hop_addrs"]}
 
 
 def parse_traceroute(text):

@@ -42,9 +42,14 @@ before_dns, before_etc = dns_servers(), netns_etc()
 a = Lab("tlca", scale=0)
 b = Lab("tlcb", scale=0)
 now = netns()
-check(len([n for n in now if n.startswith("tlca-")]) == 21 and
-      len([n for n in now if n.startswith("tlcb-")]) == 21,
-      "two labs coexist with 21 namespaces each")
+# One namespace per node of the truth (the per-flow diamonds' extra router
+# included).
+N_NS = len(a.truth(["175.45.179.76"])["nodes"])
+check(N_NS == 22 and len([n for n in now if n.startswith("tlca-")]) == N_NS
+      and len([n for n in now if n.startswith("tlcb-")]) == N_NS,
+      "two labs coexist with %d namespaces each (one per node)" % N_NS, 22,
+      (N_NS, len([n for n in now if n.startswith("tlca-")]),
+       len([n for n in now if n.startswith("tlcb-")])))
 for lab in (a, b):
     out = lab.exec("vp", ["traceroute", "-n", "-q", "1", "-w", "1",
                           "175.45.179.76"]).stdout
@@ -62,7 +67,7 @@ check(len(dns_servers()) == len(before_dns) + 2 and
 a.down()
 check(not [n for n in netns() if n.startswith("tlca-")],
       "down removes lab tlca's namespaces")
-check(len([n for n in netns() if n.startswith("tlcb-")]) == 21,
+check(len([n for n in netns() if n.startswith("tlcb-")]) == N_NS,
       "lab tlcb is untouched")
 b.down()
 check(netns() == before_ns, "ip netns list is as before", before_ns,

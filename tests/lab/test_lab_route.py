@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """`tools/lab route` moves a /24 to another transit in both directions while
-the lab runs, and truth follows."""
-from labtest import Lab, check, done, need_root, parse_traceroute, truth_hops
+the lab runs, and truth follows.  Classic traceroute sends each probe as a
+flow of its own, so over the lab's per-flow diamonds its hop list mixes
+truth's paths: each TTL's reply is checked against the addresses truth
+gives that TTL."""
+from labtest import Lab, check, done, hop_addrs, need_root, parse_traceroute
 
 need_root()
 lab = Lab("troute", scale=0.05)
@@ -25,19 +28,30 @@ def upto_target(hops, addr):
     return out
 
 
+def on_truth(hops, path, addr):
+    """The hop list reaches addr and each TTL's reply (or silence) is one
+    truth's path gives that TTL."""
+    may = hop_addrs(path)
+    hops = upto_target(hops, addr)
+    return hops[-1][1] == addr and all(a in may.get(h, ()) for h, a in hops)
+
+
+def shown(path):
+    return {h: sorted(a, key=str) for h, a in hop_addrs(path).items()}
+
+
 before = hop_list(ADDR)
 t = lab.truth([ADDR])["targets"][0]
-check(t["transit"] == "ttk" and upto_target(before, ADDR) ==
-      truth_hops(t["paths"][0]), "175.45.177.10 starts on the TTK path",
-      truth_hops(t["paths"][0]), before)
+check(t["transit"] == "ttk" and on_truth(before, t["paths"][0], ADDR),
+      "175.45.177.10 starts on the TTK path", shown(t["paths"][0]), before)
 
 lab.route("175.45.177.0/24", "china")
 after = hop_list(ADDR)
 t = lab.truth([ADDR])["targets"][0]
 check(t["transit"] == "china", "truth says china after the change", "china",
       t["transit"])
-check(upto_target(after, ADDR) == truth_hops(t["paths"][0]),
-      "traceroute follows the change to China", truth_hops(t["paths"][0]),
+check(on_truth(after, t["paths"][0], ADDR),
+      "traceroute follows the change to China", shown(t["paths"][0]),
       after)
 check(after[2][1] == "219.158.117.1", "hop 3 is China Unicom's backbone",
       "219.158.117.1", after[2][1])
@@ -59,6 +73,7 @@ check(routes.count("nexthop") == 2, "vp has two next hops for .177",
 
 lab.route("175.45.177.0/24", "ttk")
 back = hop_list(ADDR)
-check(upto_target(back, ADDR) == upto_target(before, ADDR),
-      "and back to TTK", before, back)
+t = lab.truth([ADDR])["targets"][0]
+check(t["transit"] == "ttk" and on_truth(back, t["paths"][0], ADDR),
+      "and back to TTK", shown(t["paths"][0]), back)
 done()

@@ -20,7 +20,6 @@ longer), against the lab's truth and scamper's tracelb in the same run:
 import json
 import os
 import subprocess
-import sys
 import tempfile
 
 from labtest import NKTRACE, Lab, check, done, need_root
@@ -86,19 +85,7 @@ def tracelb_agrees(rec, g):
     return bad
 
 
-class DiamondLab(Lab):
-    def __init__(self, name):
-        # Lab() with --diamonds.
-        from labtest import lab_cmd
-        import atexit
-        self.name = name
-        lab_cmd("down", "--name", name, check=False)
-        atexit.register(self.down)
-        lab_cmd("up", "--name", name, "--scale", "0.1", "--no-ratelimit",
-                "--diamonds")
-
-
-lab = DiamondLab("tmda")
+lab = Lab("tmda", scale=0.1, diamonds="all")
 TARGETS = {"china": "175.45.176.71", "ttk": "175.45.177.10"}
 truth = lab.truth(list(TARGETS.values()))
 diamonds = {}

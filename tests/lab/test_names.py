@@ -19,7 +19,6 @@ The queries are counted by the lab's DNS server itself (its query log)."""
 import json
 import os
 import re
-import subprocess
 import tempfile
 import time
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
 """nktrace trace in the lab: for targets on both transits and every method,
-the hop list equals `tools/lab truth` and equals scamper's on the same
-target; every RTT equals the one an independent capture of the vantage
+the hop list equals one of the paths `tools/lab truth` gives (the lab's
+per-flow diamonds give several; one flow follows exactly one), as scamper's
+Paris trace of the same target does; every RTT equals the one an independent capture of the vantage
 point's interfaces saw on the wire (the probe's frame to its reply's,
 within tens of microseconds: this measures nktrace, not how fast the lab's
 emulated links were); silent hops are timeouts; TCP targets answer SYN-ACK
@@ -18,8 +19,8 @@ import tempfile
 import time
 
 import wire
-from labtest import (LAB, NKTRACE, SRC, Lab, check, done, need_root,
-                     truth_hops)
+from labtest import (LAB, NKTRACE, SRC, Lab, alternatives, check, done,
+                     flow_of, followed, need_root, truth_hops)
 
 need_root()
 lab = Lab("ttrace", scale=0.1)
@@ -50,10 +51,11 @@ def hop_list(rec, n):
     return out
 
 
-def expected(path, method):
-    """Truth's hop list, with the target's answer for this method."""
-    hops = truth_hops(path)
-    last = path["hops"][-1]["reply"]
+def expected(alt, method):
+    """One of truth's hop lists, with the target's answer for this
+    method."""
+    hops = truth_hops(alt)
+    last = alt[-1]["reply"]
     answers = {"icmp": last["icmp"], "udp": last["udp"],
                "tcp": last["tcp"]["80"]}[method]
     if answers is None:
@@ -61,7 +63,9 @@ def expected(path, method):
     return hops
 
 
-def scamper_hops(addr, method, n):
+def scamper_hops(addr, method):
+    """scamper's Paris trace of addr: (a function n -> its first n hops,
+    its flow as `tools/lab truth --flow` takes it)."""
     out = lab.exec("vp", ["scamper", "-O", "json", "-c",
                           "trace -P %s -q 1 -w 1 -d %s" % (
                               SCAMPER[method],
@@ -69,7 +73,9 @@ def scamper_hops(addr, method, n):
                           "-i", addr]).stdout
     tr = [json.loads(l) for l in out.splitlines() if '"type":"trace"' in l][0]
     got = {h["probe_ttl"]: h["addr"] for h in tr.get("hops", [])}
-    return [(i, got.get(i)) for i in range(1, n + 1)]
+    flow = "icmp" if method == "icmp" else "%s:%d:%d" % (
+        method, tr["sport"], tr["dport"])
+    return (lambda n: [(i, got.get(i)) for i in range(1, n + 1)]), flow
 
 
 def traced(args, what):
@@ -94,16 +100,33 @@ for method in ("icmp", "udp", "tcp"):
         if rec is None:
             continue
         path = truth[addr]["paths"][0]
-        want = expected(path, method)
+        alt, want = followed(path, lambda n: hop_list(rec, n),
+                             lambda a: expected(a, method))
         got = hop_list(rec, len(want))
-        check(got == want, "%s %s (%s): hop list equals truth" % (
-            method, addr, transit), want, got)
-        sc = scamper_hops(addr, method, len(want))
-        check(got == sc, "%s %s: hop list equals scamper's" % (method, addr),
-              sc, got)
+        check(got == want, "%s %s (%s): hop list is one of truth's %d" % (
+            method, addr, transit, len(alternatives(path))), want, got)
+        # Where the lab's diamonds are computable (TTK's HMARK), the very
+        # path of nktrace's flow.
+        own = lab.truth([addr], flow=flow_of(rec))["targets"][0]["paths"][0]
+        if own.get("flow_hops"):
+            fw = expected(own["flow_hops"], method)
+            check(hop_list(rec, len(fw)) == fw,
+                  "%s %s: the path of its flow (%s, branches %s)" % (
+                      method, addr, flow_of(rec), own["flow_branches"]),
+                  fw, hop_list(rec, len(fw)))
+        sc, sc_flow = scamper_hops(addr, method)
+        _, sc_want = followed(path, sc, lambda a: expected(a, method))
+        check(sc(len(sc_want)) == sc_want,
+              "%s %s: scamper's hop list is one of truth's too" % (
+                  method, addr), sc_want, sc(len(sc_want)))
+        sc_own = lab.truth([addr], flow=sc_flow)["targets"][0]["paths"][0]
+        if sc_own.get("flow_hops"):
+            fw = expected(sc_own["flow_hops"], method)
+            check(sc(len(fw)) == fw, "%s %s: scamper's is its flow's (%s)" % (
+                method, addr, sc_flow), fw, sc(len(fw)))
         # Timeouts where truth is silent.
         by_hop = {h["hop"]: h for h in rec["result"]}
-        for h in path["hops"]:
+        for h in alt:
             res = by_hop.get(h["hop"], {}).get("result", [])
             answered = [r for r in res if "rtt" in r]
             if h["addr"] is None or (h["node"] == "nkhosts" and
@@ -198,7 +221,9 @@ with tempfile.TemporaryDirectory() as tmp:
         path = truth[rec["dst_addr"]]["paths"][0] \
             if rec["dst_addr"] in truth else lab.truth(
                 [rec["dst_addr"]])["targets"][0]["paths"][0]
-        want = expected(path, "tcp" if rec["proto"] == "TCP" else "udp")
+        m = "tcp" if rec["proto"] == "TCP" else "udp"
+        _, want = followed(path, lambda n: hop_list(rec, n),
+                           lambda a: expected(a, m))
         check(hop_list(rec, len(want)) == want,
               "under forgery, %s %s still equals truth" % (
                   rec["proto"], rec["dst_addr"]), want,
