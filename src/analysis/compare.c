@@ -145,8 +145,9 @@ static int compatible(const struct path_rep *p, const struct nkt_cmp_obs *o)
 	return 1;
 }
 
-/* Distinct paths up to the group's border hop (s->border_addr at
- * s->border_hop) among the observations that crossed it there, and the
+/* Distinct paths up to the group's border (s->border_addr) among the
+ * observations that crossed it, at whatever hop (a diamond whose branches
+ * differ in length puts it a hop further on some: another path), and the
  * spread of their median border RTTs.  Traces that saw another border (a
  * silent border router, rate limits) are no evidence of another path. */
 static void path_diversity(const struct nkt_cmp_obs *obs,
@@ -159,8 +160,7 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
 		if (o->path == NULL || s->border_addr == 0 ||
-		    o->last_foreign.addr != s->border_addr ||
-		    o->last_foreign.hop != s->border_hop)
+		    o->last_foreign.addr != s->border_addr)
 			continue;
 		for (k = 0; k < n && !compatible(&rep[k], o); k++)
 			;

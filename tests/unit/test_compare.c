@@ -791,7 +791,8 @@ static void test_json(void)
  * the spread of their median border RTTs (paths 1: 185, 186, 187 ms ->
  * 186; path 2: 189, 190 -> 189.5; spread 3.5); a trace whose hop 2 was
  * silent is the same path, not a third; one path: no spread; traces
- * without a border hop count no path. */
+ * without a border hop count no path; the same border a hop further on
+ * (a longer branch) is another path. */
 static void set_path(struct nkt_cmp_obs *o, uint32_t hop2)
 {
 	free(o->path);
@@ -841,6 +842,18 @@ static void test_paths(void)
 	s = row(&r, "TTK");
 	CHECK_INT(s->paths, 1);
 	CHECK(isnan(s->path_spread));
+	nkt_cmp_result_free(&r);
+	free(o[6].path); /* the same border, one hop further */
+	o[6].path = nkt_xcalloc(4, sizeof(uint32_t));
+	o[6].path[0] = 0x0a000001u;
+	o[6].path[1] = 0x0b000001u;
+	o[6].path[2] = 0x0c000001u;
+	o[6].path[3] = 0x0a000003u;
+	o[6].n_path = 4;
+	o[6].last_foreign.hop++;
+	nkt_cmp_summarize(o, 7, &cfg, &r);
+	s = row(&r, "TTK");
+	CHECK_INT(s->paths, 2);
 	nkt_cmp_result_free(&r);
 	free_all(o, 7);
 }
