@@ -246,6 +246,37 @@ void nkt_mda_observe_end(struct nkt_mda *m, uint64_t probes)
 		m->stop = reached ? NKT_MDA_COMPLETED : NKT_MDA_GAPLIMIT;
 }
 
+/* The node that enumerated the successors of p's address at an earlier
+ * TTL (done by the rule, not exhausted, not itself standing in for
+ * another), or -1. */
+static int enumerated_before(const struct nkt_mda *m, int p)
+{
+	size_t i;
+	if (m->node[p].addr == 0)
+		return -1;
+	for (i = 0; i < m->n_node; i++) {
+		const struct nkt_mda_node *q = &m->node[i];
+		if (q->addr == m->node[p].addr && q->ttl < m->node[p].ttl &&
+		    q->done && !q->exhausted && !q->same_as && !q->reached)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Whether some node at ttl goes on to be probed through: not the target,
+ * not met before.  When none does, the nodes met before are probed after
+ * all (a per-packet split with branches of unequal length can show only
+ * addresses already met at a TTL), so the trace does not end there. */
+static int any_goes_on(const struct nkt_mda *m, uint8_t ttl)
+{
+	size_t i;
+	for (i = 0; i < m->n_node; i++)
+		if (m->node[i].ttl == ttl && !m->node[i].reached &&
+		    !m->node[i].same_as && enumerated_before(m, (int)i) < 0)
+			return 1;
+	return 0;
+}
+
 /* Flows of predecessor p (ROOT: every flow) not yet sent at ttl. */
 static size_t candidates(const struct nkt_mda *m, int p, uint8_t ttl,
 			 uint16_t *out, size_t max)
@@ -328,7 +359,9 @@ size_t nkt_mda_next(struct nkt_mda *m, uint8_t *ttl, uint16_t *flows,
 		uint8_t h = m->cur;
 		size_t n = 0, i, preds = 0;
 		unsigned deficit = 0;
-		int p, short_of_flows = 0;
+		int p, q, short_of_flows = 0;
+		int goes_on = h > m->cfg.first_ttl &&
+			      any_goes_on(m, (uint8_t)(h - 1));
 
 		/* Per-packet tests queued for this hop. */
 		while (m->n_repeat > 0) {
@@ -361,6 +394,13 @@ size_t nkt_mda_next(struct nkt_mda *m, uint8_t *ttl, uint16_t *flows,
 				    m->node[i].reached || m->node[i].done)
 					continue;
 				p = (int)i;
+				q = enumerated_before(m, p);
+				if (q >= 0 && goes_on) {
+					/* Met again: its next hops are known. */
+					m->node[p].done = 1;
+					m->node[p].same_as = (uint16_t)(q + 1);
+					continue;
+				}
 			}
 			preds++;
 			need = nkt_mda_probes_for(

@@ -76,6 +76,9 @@ json_t *nkt_mda_json(const struct nkt_mda *m, const struct nkt_mda_meta *mt,
 					    n->balance)));
 		if (n->exhausted)
 			json_object_set_new(j, "exhausted", json_true());
+		if (n->same_as)
+			json_object_set_new(j, "same_as",
+					    json_integer(n->same_as - 1));
 		if (n->reached)
 			json_object_set_new(j, "reached", json_true());
 		json_array_append_new(nodes, j);
@@ -161,6 +164,9 @@ int nkt_mda_text(FILE *f, const struct nkt_mda *m,
 					n->n_succ);
 			if (n->exhausted)
 				fprintf(f, "  (flows ran out)");
+			if (n->same_as)
+				fprintf(f, "  (next hops as at hop %u)",
+					nd[n->same_as - 1].ttl);
 			fputc('\n', f);
 			for (k = 0; k < nl; k++)
 				if (lk[k].from == i && nd[lk[k].to].addr)

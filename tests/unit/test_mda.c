@@ -7,7 +7,8 @@
  * a hop longer, two silent hops and the target; each run draws a new
  * per-flow hash.  Over many runs: no link that does not exist, every link
  * found in at least the confidence's share of runs, per-flow never called
- * per-packet, and a per-packet balancer called per-packet.
+ * per-packet, and a per-packet balancer called per-packet; an interface
+ * met again after the long branch is not probed through twice.
  */
 #include "nkt_test.h"
 #include "nktrace/mda.h"
@@ -198,6 +199,55 @@ static void test_per_packet(void)
 	CHECK(pp >= 0.95 * runs);
 }
 
+/* The long branch's flows meet hop 5's router again at TTL 6: that node
+ * stands for the first (same_as), nothing is probed through it, and no
+ * flow is followed past the target's TTL on the short branches. */
+static void test_met_again(void)
+{
+	struct nkt_mda_cfg c = {DST, 0.95, 1, 30, 5, 0};
+	struct nkt_mda *m = nkt_mda_new(&c);
+	struct sim s;
+	uint16_t flows[512];
+	uint8_t ttl, max_ttl = 0;
+	size_t n, i, nn, nl;
+	const struct nkt_mda_node *nd;
+	const struct nkt_mda_link *l;
+	int again = -1, first = -1;
+	unsigned f;
+
+	memset(&s, 0, sizeof(s));
+	s.rng = 4242;
+	for (f = 1; f <= NKT_MDA_FLOWS; f++)
+		s.branch[f] = (uint8_t)(rnd(&s) % 3);
+	while ((n = nkt_mda_next(m, &ttl, flows, 512)) > 0) {
+		for (i = 0; i < n; i++)
+			nkt_mda_result(m, ttl, flows[i],
+				       answer(&s, flows[i], ttl), 1000000);
+		if (ttl > max_ttl)
+			max_ttl = ttl;
+	}
+	CHECK_INT(nkt_mda_stop(m), NKT_MDA_COMPLETED);
+	nd = nkt_mda_nodes(m, &nn);
+	l = nkt_mda_links(m, &nl);
+	for (i = 0; i < nn; i++) {
+		if (nd[i].addr == 0x0d000005u && nd[i].ttl == 5)
+			first = (int)i;
+		if (nd[i].addr == 0x0d000005u && nd[i].ttl == 6)
+			again = (int)i;
+	}
+	CHECK(first >= 0 && again >= 0);
+	if (first >= 0 && again >= 0) {
+		CHECK_INT(nd[again].same_as, first + 1);
+		CHECK_INT(nd[first].same_as, 0);
+		CHECK_INT(nd[again].n_succ, 0);
+		for (i = 0; i < nl; i++)
+			CHECK(l[i].from != (size_t)again);
+	}
+	CHECK_INT(max_ttl, 12); /* the target answers at 12 on the short
+				   branches; 13 is only on the long one */
+	nkt_mda_free(m);
+}
+
 /* Graph building from recorded outcomes (an import): a diamond A -> {B, C}
  * -> D at TTLs 1-3 with flow 3 silent at TTL 2, flow 4 answered by B on
  * one attempt and silent on another, flow 5 meeting B then C (per
@@ -277,6 +327,7 @@ int main(void)
 	test_rule();
 	test_sim();
 	test_per_packet();
+	test_met_again();
 	test_observe();
 	return nkt_test_done("test_mda");
 }

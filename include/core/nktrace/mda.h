@@ -7,7 +7,11 @@
  * flows known to pass an interface are used first, and new ones are sent a
  * hop earlier to find more when there are too few ("node control").  Each
  * interface that shows several successors is tested for per-packet
- * balancing (one flow sent again: another address means per packet).
+ * balancing (one flow sent again: another address means per packet).  An
+ * interface met again at a later TTL (after an unequal-length diamond) is
+ * not enumerated again: its next hops are those found the first time, as
+ * a router's hash does not depend on the TTL (scamper's tracelb, which
+ * keys its graph by address, does the same).
  * Pure: it says what to probe and takes the outcomes; the shell sends.
  *
  * Flow identifiers are 1..NKT_MDA_FLOWS (Paris flows: the source port, or
@@ -56,6 +60,9 @@ struct nkt_mda_node {
 	uint32_t n_rtt;
 	uint64_t rtt_min, rtt_max, rtt_sum;
 	uint16_t n_succ;    /* distinct successors (stars not counted) */
+	uint16_t same_as;   /* 0, or 1 + the index of the node with this
+			       address at an earlier TTL, whose successors
+			       stand for this one's (not probed again) */
 };
 
 struct nkt_mda_link {
