@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,16 @@ NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, done  # noqa: E402,F401 (re-exported)
+
+
+def _exit_on_signal(signum, frame):
+    """SIGTERM (meson's timeout, a CI runner stopping) and SIGHUP end the
+    test through SystemExit, so atexit takes its lab down."""
+    sys.exit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _exit_on_signal)
+signal.signal(signal.SIGHUP, _exit_on_signal)
 
 
 def need_root():
