@@ -80,7 +80,9 @@ static void keep_per_prefix(struct nkt_targets *t, unsigned max)
  * The hosts of the space that answer: one probe of each discover_probes
  * to every address, at TTL 64 (past every router: the routers see none),
  * paced at --discover-rate.  In North Korea most addresses are silent;
- * these are the hosts a verdict can rest on.
+ * these are the hosts a verdict can rest on.  The probes go method by
+ * method over the whole space, so an address's probes leave a sweep
+ * apart: loss that comes in bursts cannot take all of them at once.
  */
 int nkt__cmpsess_discover(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		    struct nkt_err *err)
@@ -97,15 +99,15 @@ int nkt__cmpsess_discover(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 	struct nkt_targets found = {0};
 	int r = NKT_OK;
 
-	for (a = 1; a + 1 < size; a++) { /* not network nor broadcast */
-		uint32_t dst = s->tdb->space_net + (uint32_t)a, src;
-		struct nkt_err sub;
-		uint8_t up = o->n_via ? 1 : 0;
-		if (nkt_source_for(srcs, dst, o->p.src,
-				   s->ecfg.uplinks[up].ifc.addr, &src,
-				   &sub) != NKT_OK)
-			src = s->any_src;
-		for (m = 0; m < nm; m++) {
+	for (m = 0; m < nm; m++) {
+		for (a = 1; a + 1 < size; a++) { /* not network, broadcast */
+			uint32_t dst = s->tdb->space_net + (uint32_t)a, src;
+			struct nkt_err sub;
+			uint8_t up = o->n_via ? 1 : 0;
+			if (nkt_source_for(srcs, dst, o->p.src,
+					   s->ecfg.uplinks[up].ifc.addr, &src,
+					   &sub) != NKT_OK)
+				src = s->any_src;
 			if (nkt_flow_init(&flows[n], discover_probes[m].method,
 					  src, dst, o->p.sport,
 					  discover_probes[m].port,
