@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* outfile.c: temp file + rename, so outputs are never half written. */
 #include "nktrace/outfile.h"
+#include "nktrace/priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +51,17 @@ int nkt_outfile_open(struct nkt_outfile *o, const char *path,
 	if (fd < 0) {
 		int e = errno;
 		char *dir = nkt_xstrdup(path);
-		nkt_err_set(err, NKT_ESYS, "cannot write %s: %s (directory %s)",
-			    path, strerror(e), dirname(dir));
+		const char *as = nkt_priv_dropped_to();
+		if ((e == EACCES || e == EPERM) && as != NULL)
+			nkt_err_set(err, NKT_ESYS,
+				    "cannot write %s: %s (directory %s; "
+				    "outputs are written as %s, after root "
+				    "is dropped: --user USER)",
+				    path, strerror(e), dirname(dir), as);
+		else
+			nkt_err_set(err, NKT_ESYS,
+				    "cannot write %s: %s (directory %s)", path,
+				    strerror(e), dirname(dir));
 		free(dir);
 		free(o->tmp);
 		free(o->path);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -32,6 +33,14 @@ const char *nkt_priv_default_user(void)
 	if (u != NULL && *u != '\0' && strcmp(u, "root") != 0)
 		return u;
 	return "nobody";
+}
+
+/* The shell's one record of the drop (a process drops once). */
+static char dropped_to[64];
+
+const char *nkt_priv_dropped_to(void)
+{
+	return dropped_to[0] ? dropped_to : NULL;
 }
 
 int nkt_priv_drop(const char *user, struct nkt_err *err)
@@ -65,6 +74,7 @@ int nkt_priv_drop(const char *user, struct nkt_err *err)
 		if (setuid(0) == 0)
 			return nkt_err_set(err, NKT_ESYS,
 					   "could regain root after dropping");
+		snprintf(dropped_to, sizeof(dropped_to), "%s", user);
 	}
 	caps = cap_init(); /* empty: permitted, effective, inheritable */
 	if (caps == NULL || cap_set_proc(caps) != 0) {

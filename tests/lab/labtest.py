@@ -125,8 +125,9 @@ def truth_hops(path):
 
 def alternatives(path):
     """Every hop list one flow may follow on a truth path: the lab's
-    per-flow diamonds give several, and which one a flow takes is not
-    computable (the kernel's hash key is per boot)."""
+    per-flow diamonds give several.  Which one a flow takes is known only
+    over diamonds the lab computes (Lab.truth(flow=...)); the kernel's
+    multipath hash key is drawn per boot."""
     return path.get("alternatives") or [path["hops"]]
 
 

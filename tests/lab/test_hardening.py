@@ -348,9 +348,10 @@ p = in_vp([NKTRACE, "trace", "--json", "-o", os.path.join(ro, "t.json"),
           stderr=subprocess.PIPE, text=True)
 _, err = p.communicate(timeout=60)
 check(p.returncode == 1 and len(err.strip().splitlines()) == 1 and
-      "Permission denied" in err and not os.listdir(ro),
-      "unwritable directory: one line, exit 1, nothing written", 1,
-      (p.returncode, err.strip()))
+      "Permission denied" in err and "written as " in err and
+      "--user" in err and not os.listdir(ro),
+      "unwritable directory: one line naming the user it writes as, exit "
+      "1, nothing written", 1, (p.returncode, err.strip()))
 
 shutil.rmtree(tmp, ignore_errors=True)
 wire.summary()

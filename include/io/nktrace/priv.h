@@ -32,4 +32,8 @@ int nkt_priv_check_raw(struct nkt_err *err);
  * root, else "nobody". */
 const char *nkt_priv_default_user(void);
 
+/* The user this process dropped root for (nkt_priv_drop as root), or NULL:
+ * what an error about a file it cannot write should name. */
+const char *nkt_priv_dropped_to(void);
+
 #endif
