@@ -89,7 +89,7 @@ static int one(const struct nkt_mda_run *r, size_t ti, uint64_t *runs,
 	mc.first_ttl = o->p.first_ttl;
 	mc.max_ttl = o->p.max_ttl;
 	mc.gaplimit = o->p.gaplimit;
-	mc.repeats = 10; /* a 2-way per-packet split is missed 1 in 512 */
+	mc.repeats = 10; /* a 2-way per-packet split is missed 1 in 1024 */
 	m = nkt_mda_new(&mc);
 	memset(&mt, 0, sizeof(mt));
 	mt.src = base->src;

@@ -89,16 +89,35 @@ check(not off and set(peer) >= set(ours) - {max(ours)},
 # the other, and a busy machine slows the lab's emulated links for one
 # of them (CI saw a 3.5 ms gap between the averages of the destination);
 # load only ever adds delay, so the minimum of 5 is what both measured.
-far = [(k, ours[k]["Best"], peer[k]["Best"]) for k in ours
-       if k in peer and ours[k]["host"] != "???" and
-       ours[k]["host"] == peer[k]["host"] and
-       abs(ours[k]["Best"] - peer[k]["Best"]) >
-       max(0.10 * peer[k]["Best"], 2.0)]
-both_saw = [k for k in ours if k in peer and ours[k]["host"] != "???" and
+# A slow spell can still outlast one tool's 5 rounds (CI once saw every
+# probe of one hop 2.6 ms late in nktrace's run): then both run again,
+# 5 s later, up to 3 times, every attempt printed.
+def best_gap(ours, peer):
+    far = [(k, ours[k]["Best"], peer[k]["Best"]) for k in ours
+           if k in peer and ours[k]["host"] != "???" and
+           ours[k]["host"] == peer[k]["host"] and
+           abs(ours[k]["Best"] - peer[k]["Best"]) >
+           max(0.10 * peer[k]["Best"], 2.0)]
+    both = [k for k in ours if k in peer and ours[k]["host"] != "???" and
             ours[k]["host"] == peer[k]["host"]]
+    return far, both
+
+
+far, both_saw = best_gap(ours, peer)
+for attempt in range(2, 4):
+    if not far:
+        break
+    print("     attempt %d: hops whose best RTTs differ (hop, ours, mtr's): "
+          "%s; again in 5 s" % (attempt - 1, far))
+    time.sleep(5)
+    ours = {h["count"]: h for h in mtr_json([TTK], n=5)[0]["hubs"]}
+    peer = {h["count"]: h for h in json.loads(lab.exec(
+        "vp", ["mtr", "-n", "-T", "-P", "80", "-r", "-c", "5", "-i", "0.5",
+               "-j", TTK]).stdout)["report"]["hubs"]}
+    far, both_saw = best_gap(ours, peer)
 check(not far and len(both_saw) >= 3, "each of the %d hops where both show "
-      "one host: its best RTT agrees with mtr's (10%% or 2 ms)" %
-      len(both_saw), [], far)
+      "one host: its best RTT agrees with mtr's (10%% or 2 ms), in one of "
+      "3 attempts" % len(both_saw), [], far)
 
 # 2. Two uplinks: one report per transit, each the truth's path over it.
 reps = mtr_json(VIA + [CHINA], n=3)
