@@ -158,6 +158,14 @@ def hop_addrs(path):
     return {h["hop"]: set(h["addrs"]) for h in path["hop_addrs"]}
 
 
+def off_path(path, pairs):
+    """The (TTL, address or None) pairs a tracer saw that no path of
+    truth's gives at that TTL, in TTL order (empty: all possible)."""
+    may = hop_addrs(path)
+    return sorted(((h, a) for h, a in pairs if a not in may.get(h, ())),
+                  key=lambda x: (x[0], x[1] or ""))
+
+
 def parse_traceroute(text):
     """Debian traceroute -n output -> {hop: [(addr, rtt_ms), ...]}, with
     (None, None) for each '*'."""

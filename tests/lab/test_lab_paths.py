@@ -22,7 +22,8 @@ import json
 import time
 
 from labtest import (Lab, alternatives, check, done, followed, hop_addrs,
-                     need_root, parse_traceroute, rtt_ok, truth_hops)
+                     need_root, off_path, parse_traceroute, rtt_ok,
+                     truth_hops)
 
 ATTEMPTS = 5
 PAUSE_S = 5
@@ -83,7 +84,7 @@ for transit, addr in targets.items():
 
     got = traceroute()
     seen = {(hop, a) for hop in got for a, _ in got[hop] if a}
-    off = sorted((hop, a) for hop, a in seen if a not in may.get(hop, ()))
+    off = off_path(path, seen)
     check(not off and any(a == addr for _, a in seen),
           "traceroute to %s (%s): every reply at a TTL is from an address "
           "truth gives that TTL, and the target answers" % (addr, transit),

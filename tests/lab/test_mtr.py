@@ -23,8 +23,8 @@ import subprocess
 import tempfile
 import time
 
-from labtest import (LAB, NKTRACE, Lab, alternatives, check, done, hop_addrs,
-                     need_root, truth_hops)
+from labtest import (LAB, NKTRACE, Lab, alternatives, check, done, need_root,
+                     off_path, truth_hops)
 
 need_root()
 lab = Lab("tmtr", scale=0.1)
@@ -73,15 +73,19 @@ check(all(h["Loss%"] == 0.0 for h in rep["hubs"] if h["host"] != "???") and
       all(h["Loss%"] == 100.0 for h in rep["hubs"] if h["host"] == "???"),
       "no loss on the lossless path; silent hops 100%", 0,
       [(h["host"], h["Loss%"]) for h in rep["hubs"]])
+
+
+def peer_hubs():
+    """{count: hub} of mtr -T's 5-round report on TTK."""
+    return {h["count"]: h for h in json.loads(lab.exec(
+        "vp", ["mtr", "-n", "-T", "-P", "80", "-r", "-c", "5", "-i", "0.5",
+               "-j", TTK]).stdout)["report"]["hubs"]}
+
+
 ours = {h["count"]: h for h in rep["hubs"]}
-peer = json.loads(lab.exec("vp", ["mtr", "-n", "-T", "-P", "80", "-r",
-                                  "-c", "5", "-i", "0.5", "-j",
-                                  TTK]).stdout)["report"]["hubs"]
-peer = {h["count"]: h for h in peer}
-may = hop_addrs(truth)
-off = [(k, peer[k]["host"]) for k in peer
-       if (None if peer[k]["host"] == "???" else peer[k]["host"])
-       not in may.get(k, ())]
+peer = peer_hubs()
+off = off_path(truth, [(k, None if h["host"] == "???" else h["host"])
+                       for k, h in peer.items()])
 check(not off and set(peer) >= set(ours) - {max(ours)},
       "mtr -T in the same lab: at every hop an address truth gives it",
       [], off)
@@ -111,9 +115,7 @@ for attempt in range(2, 4):
           "%s; again in 5 s" % (attempt - 1, far))
     time.sleep(5)
     ours = {h["count"]: h for h in mtr_json([TTK], n=5)[0]["hubs"]}
-    peer = {h["count"]: h for h in json.loads(lab.exec(
-        "vp", ["mtr", "-n", "-T", "-P", "80", "-r", "-c", "5", "-i", "0.5",
-               "-j", TTK]).stdout)["report"]["hubs"]}
+    peer = peer_hubs()
     far, both_saw = best_gap(ours, peer)
 check(not far and len(both_saw) >= 3, "each of the %d hops where both show "
       "one host: its best RTT agrees with mtr's (10%% or 2 ms), in one of "
