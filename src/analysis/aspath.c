@@ -47,11 +47,12 @@ static int same_label(const struct nkt_as_seg *s, uint8_t type, uint8_t kind,
 }
 
 static void push(struct nkt_aspath *p, uint8_t type, uint8_t kind,
-		 uint32_t asn, uint8_t first, uint8_t last)
+		 uint32_t asn, uint8_t first, uint8_t last, uint32_t addr)
 {
 	if (p->n == NKT_ASPATH_MAX)
 		return;
-	p->seg[p->n++] = (struct nkt_as_seg){type, kind, first, last, asn};
+	p->seg[p->n++] =
+		(struct nkt_as_seg){type, kind, first, last, asn, addr};
 }
 
 void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
@@ -67,6 +68,7 @@ void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
 	for (ttl = t->first_ttl; ttl <= t->stop_hop; ttl++) {
 		uint32_t addr = 0, asn = 0;
 		uint8_t kind = 0, type;
+		int dest_in;
 
 		for (; i < t->n && t->r[i].ttl < ttl; i++)
 			;
@@ -84,15 +86,22 @@ void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
 		type = kind != NKT_ADDR_PUBLIC ? NKT_SEG_SPECIAL
 		       : asn != 0		 ? NKT_SEG_AS
 						 : NKT_SEG_UNKNOWN;
-		if (out->n > 0 &&
+		/* The destination is inside the target's AS whatever the
+		 * databases say: with that AS unknown, its answer is where
+		 * the path enters it, a segment of its own. */
+		dest_in = out->target_asn == 0 && addr == t->flow.dst;
+		if (out->n > 0 && !dest_in &&
 		    same_label(&out->seg[out->n - 1], type, kind, asn) &&
-		    (silent_from == 0 || type == NKT_SEG_AS))
+		    (silent_from == 0 || type == NKT_SEG_AS)) {
 			out->seg[out->n - 1].last_hop = (uint8_t)ttl;
-		else {
+			out->seg[out->n - 1].last_addr = addr;
+		} else {
 			if (silent_from != 0)
 				push(out, NKT_SEG_SILENT, 0, 0,
-				     (uint8_t)silent_from, (uint8_t)silent_to);
-			push(out, type, kind, asn, (uint8_t)ttl, (uint8_t)ttl);
+				     (uint8_t)silent_from, (uint8_t)silent_to,
+				     0);
+			push(out, type, kind, asn, (uint8_t)ttl, (uint8_t)ttl,
+			     addr);
 		}
 		silent_from = 0;
 
@@ -101,8 +110,9 @@ void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
 			struct nkt_border_hop here = {
 				1,    (uint8_t)ttl, kind, addr,
 				asn, nkt_trace_hop_rtt(t, (uint8_t)ttl, addr)};
-			if (out->target_asn != 0 && type == NKT_SEG_AS &&
-			    asn == out->target_asn) {
+			if ((out->target_asn != 0 && type == NKT_SEG_AS &&
+			     asn == out->target_asn) ||
+			    dest_in) {
 				out->entered = 1;
 				out->first_inside = here;
 				out->last_foreign = last;
@@ -112,7 +122,7 @@ void nkt_aspath_of_trace(const struct nkt_trace *t, nkt_asn_fn asn_of,
 	}
 	if (silent_from != 0)
 		push(out, NKT_SEG_SILENT, 0, 0, (uint8_t)silent_from,
-		     (uint8_t)silent_to);
+		     (uint8_t)silent_to, 0);
 	if (!out->entered)
 		out->last_foreign = last;
 }

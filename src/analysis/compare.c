@@ -17,10 +17,10 @@
 
 /* ---- groups --------------------------------------------------------------- */
 
-/* A target nothing attributed: no hop before its AS said whose it is. */
+/* A target nothing attributed: no public hop before its AS answered. */
 static int unattributed(const struct nkt_cmp_obs *o)
 {
-	return o->tattr.transit < 0 && o->tattr.other_asn == 0;
+	return o->tattr.transit < 0;
 }
 
 struct group {
@@ -146,12 +146,14 @@ static int compatible(const struct path_rep *p, const struct nkt_cmp_obs *o)
 }
 
 /* Distinct paths up to the group's border (s->border_addr) among the
- * observations that crossed it, at whatever hop (a diamond whose branches
- * differ in length puts it a hop further on some: another path), and the
- * spread of their median border RTTs.  Traces that saw another border (a
- * silent border router, rate limits) are no evidence of another path. */
-static void path_diversity(const struct nkt_cmp_obs *obs,
-			   const struct group *g, struct nkt_cmp_stats *s)
+ * observations of one vantage point that crossed it, at whatever hop (a
+ * diamond whose branches differ in length puts it a hop further on some:
+ * another path), and the spread of their median border RTTs.  Traces that
+ * saw another border (a silent border router, rate limits) are no evidence
+ * of another path.  *spread: NaN below two paths with border RTTs. */
+static size_t vantage_paths(const struct nkt_cmp_obs *obs,
+			    const struct group *g, uint32_t vantage,
+			    uint32_t border, double *spread)
 {
 	struct path_rep *rep = nkt_xcalloc(g->n + 1, sizeof(*rep));
 	size_t i, j, k, n = 0, with_rtt = 0;
@@ -159,8 +161,8 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
-		if (o->path == NULL || s->border_addr == 0 ||
-		    o->last_foreign.addr != s->border_addr)
+		if (o->path == NULL || border == 0 ||
+		    o->vantage != vantage || o->last_foreign.addr != border)
 			continue;
 		for (k = 0; k < n && !compatible(&rep[k], o); k++)
 			;
@@ -176,7 +178,6 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 		for (j = 0; j < o->n_brtt && rep[k].n_rtt < g->n + 1; j++)
 			rep[k].rtt[rep[k].n_rtt++] = o->brtt[j];
 	}
-	s->paths = n;
 	for (k = 0; k < n; k++) {
 		if (rep[k].n_rtt > 0) {
 			double med = nkt__cmp_median_copy(rep[k].rtt,
@@ -190,8 +191,46 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 		free(rep[k].addr);
 		free(rep[k].rtt);
 	}
-	s->path_spread = with_rtt >= 2 ? hi - lo : NAN;
+	*spread = with_rtt >= 2 ? hi - lo : NAN;
 	free(rep);
+	return n;
+}
+
+/* Paths are counted within one vantage point: different vantage points
+ * reach the border over paths of their own, which is not load balancing.
+ * s->paths: the most any one vantage point saw (its spread); s->vantages:
+ * the vantage points with a path to the border. */
+static void path_diversity(const struct nkt_cmp_obs *obs,
+			   const struct group *g, struct nkt_cmp_stats *s)
+{
+	uint32_t *v = nkt_xcalloc(g->n + 1, sizeof(*v));
+	size_t i, nv = 0;
+
+	s->paths = 0;
+	s->path_spread = NAN;
+	s->vantages = 0;
+	for (i = 0; i < g->n; i++) {
+		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
+		if (o->path != NULL && s->border_addr != 0 &&
+		    o->last_foreign.addr == s->border_addr)
+			v[nv++] = o->vantage;
+	}
+	qsort(v, nv, sizeof(*v), cmp_u32);
+	for (i = 0; i < nv; i++) {
+		double spread;
+		size_t n;
+		if (i > 0 && v[i] == v[i - 1])
+			continue;
+		s->vantages++;
+		n = vantage_paths(obs, g, v[i], s->border_addr, &spread);
+		if (n > s->paths ||
+		    (n == s->paths && !isnan(spread) &&
+		     (isnan(s->path_spread) || spread > s->path_spread))) {
+			s->paths = n;
+			s->path_spread = spread;
+		}
+	}
+	free(v);
 }
 
 static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
@@ -208,6 +247,8 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", g->name);
 	s->transit = g->transit;
+	s->configured = cfg->transits != NULL && g->transit >= 0 &&
+			(size_t)g->transit < cfg->transits->n_configured;
 	s->prefix = g->prefix;
 	s->prefix_len = g->prefix_len;
 	s->border_addr = group_border(obs, g, &s->border_hop);
@@ -290,27 +331,11 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 
 /* ---- the summary ------------------------------------------------------------ */
 
-/* The two defined transits with the most hosts, in transit order. */
-static int pick_pair(const struct nkt_cmp_stats *s, size_t n, size_t *a,
-		     size_t *b)
+/* Rows of transits in the registry's order (the file's, then the others
+ * by name). */
+static int in_order(const struct nkt_transits *ts, int a, int b)
 {
-	size_t i, best = SIZE_MAX, second = SIZE_MAX;
-	for (i = 0; i < n; i++) {
-		if (s[i].transit < 0 || s[i].targets == 0)
-			continue;
-		if (best == SIZE_MAX || s[i].targets > s[best].targets)
-			second = best, best = i;
-		else if (second == SIZE_MAX ||
-			 s[i].targets > s[second].targets)
-			second = i;
-	}
-	if (second == SIZE_MAX)
-		return 0;
-	if (s[best].transit < s[second].transit)
-		*a = best, *b = second;
-	else
-		*a = second, *b = best;
-	return 1;
+	return ts != NULL ? nkt_transit_cmp(ts, a, b) : (a > b) - (a < b);
 }
 
 static void compare_groups(const struct group *ga, const struct group *gb,
@@ -339,17 +364,15 @@ struct row {
 	struct group *g;
 };
 
-static int cmp_row(const void *x, const void *y)
+static int cmp_row(const void *x, const void *y, void *ctx)
 {
 	const struct nkt_cmp_stats *a = &((const struct row *)x)->s,
 				   *b = &((const struct row *)y)->s;
+	int c;
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
-	if ((a->transit < 0) != (b->transit < 0))
-		return a->transit < 0 ? 1 : -1;
-	if (a->transit != b->transit)
-		return a->transit < b->transit ? -1 : 1;
-	return strcmp(a->name, b->name);
+	c = in_order(ctx, a->transit, b->transit);
+	return c ? c : strcmp(a->name, b->name);
 }
 
 static struct row *rows_of(const struct nkt_cmp_obs *obs, struct group *g,
@@ -361,13 +384,15 @@ static struct row *rows_of(const struct nkt_cmp_obs *obs, struct group *g,
 		group_stats(obs, &g[i], cfg, &r[i].s);
 		r[i].g = &g[i];
 	}
-	qsort(r, n, sizeof(*r), cmp_row);
+	qsort_r(r, n, sizeof(*r), cmp_row,
+		(void *)(uintptr_t)cfg->transits);
 	return r;
 }
 
 /* Each prefix row's share of its prefix's routed targets, and the row of
- * the transit carrying it (most routed targets; a defined transit before
- * another AS). */
+ * the transit carrying it (most routed targets; ties: the first in
+ * order).  Every row is a transit: an upstream the transits file does not
+ * name carries a /24 as any other does. */
 static void carriers(struct row *pr, size_t npg)
 {
 	size_t i, j;
@@ -386,15 +411,11 @@ static void carriers(struct row *pr, size_t npg)
 		if (pr[i].s.vias == pr[i].g->n)
 			continue; /* every observation was pinned */
 		for (j = 0; j < npg; j++) {
-			int better;
 			if (pr[j].s.prefix != pr[i].s.prefix ||
 			    pr[j].s.vias == pr[j].g->n)
 				continue;
-			better = (pr[j].s.transit >= 0) !=
-					 (pr[best].s.transit >= 0)
-					 ? pr[j].s.transit >= 0
-					 : pr[j].s.targets > pr[best].s.targets;
-			if (better)
+			if (pr[j].s.targets > pr[best].s.targets ||
+			    (pr[j].s.targets == pr[best].s.targets && j < best))
 				best = j;
 		}
 		pr[i].s.carrier = best == i;
@@ -405,14 +426,12 @@ static void carriers(struct row *pr, size_t npg)
 		size_t big = 0;
 		for (j = 0; j < npg; j++)
 			if (pr[j].s.prefix == pr[i].s.prefix &&
-			    pr[j].s.transit >= 0 &&
 			    pr[j].s.share >= NKT_CMP_SPLIT_SHARE)
 				big++;
 		if (big < 2)
 			continue;
 		pr[i].s.split = 1;
-		pr[i].s.carrier = pr[i].s.transit >= 0 &&
-				  pr[i].s.share >= NKT_CMP_SPLIT_SHARE;
+		pr[i].s.carrier = pr[i].s.share >= NKT_CMP_SPLIT_SHARE;
 	}
 }
 
@@ -466,7 +485,8 @@ static void grouping(const struct nkt_cmp_obs *obs, size_t n,
 {
 	uint32_t *units = nkt_xcalloc(n ? n : 1, sizeof(*units));
 	uint32_t *lost = nkt_xcalloc(n ? n : 1, sizeof(*lost));
-	size_t nu = 0, nl = 0, i;
+	uint32_t *weak = nkt_xcalloc(n ? n : 1, sizeof(*weak));
+	size_t nu = 0, nl = 0, nw = 0, i;
 	char name[96];
 
 	for (i = 0; i < n; i++) {
@@ -480,6 +500,8 @@ static void grouping(const struct nkt_cmp_obs *obs, size_t n,
 			lost[nl++] = obs[i].unit;
 			continue;
 		}
+		if (obs[i].tattr.gap != 0)
+			weak[nw++] = obs[i].unit;
 		nkt_attribution_name(c->transits, &obs[i].tattr, name,
 				     sizeof(name));
 		group_add(find_group(&gs->tg, &gs->ntg, name,
@@ -492,37 +514,85 @@ static void grouping(const struct nkt_cmp_obs *obs, size_t n,
 	}
 	r->targets = distinct(units, nu);
 	r->unattributed = distinct(lost, nl);
+	r->weak = distinct(weak, nw);
 	free(units);
 	free(lost);
+	free(weak);
 }
 
-/* The comparisons: the two main transits overall, and every prefix
- * measured over two; Holm over each set. */
+/* Transit rows by the targets they carry, most first (ties: row order,
+ * the registry's): the transits that carry traffic lead. */
+static int by_targets(const void *x, const void *y, void *ctx)
+{
+	const struct row *tr = ctx;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	if (tr[i].s.targets != tr[j].s.targets)
+		return tr[i].s.targets > tr[j].s.targets ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static void add_diff(struct nkt_cmp_diff **d, size_t *n, const struct row *x,
+		     const struct row *y, const struct nkt_cmp_cfg *c)
+{
+	*d = nkt_xreallocarray(*d, *n + 1, sizeof(**d));
+	compare_groups(x->g, y->g, &x->s, &y->s, c, &(*d)[(*n)++]);
+}
+
+/*
+ * The comparisons, one family of tests (Holm) per question:
+ *  - overall, every pair of transits with data: the two carrying the
+ *    most targets are r->overall (compared whatever their number, so that
+ *    too few says so), the other pairs with at least min_units targets on
+ *    each side (fewer can support no verdict) r->odiff, most targets
+ *    first; each pair is a question of its own (its three tests), so
+ *    that a third transit appearing does not make a claim about the
+ *    first two impossible;
+ *  - per /24, the pairs of the transits it was measured over: a family
+ *    per /24.
+ * Within a pair, a is the transit first in the registry's order.
+ */
 static void comparisons(const struct row *tr, size_t ntg,
 			const struct row *pr, size_t npg,
 			const struct nkt_cmp_cfg *c, struct nkt_cmp_result *r)
 {
-	struct nkt_cmp_stats *ts = nkt_xcalloc(ntg ? ntg : 1, sizeof(*ts));
-	size_t i, j, a, b;
+	size_t *ord = nkt_xcalloc(ntg + 1, sizeof(*ord)), i, j, no = 0, k;
 
 	for (i = 0; i < ntg; i++)
-		ts[i] = tr[i].s;
-	if (pick_pair(ts, ntg, &a, &b))
-		compare_groups(tr[a].g, tr[b].g, &tr[a].s, &tr[b].s, c,
-			       &r->overall);
-	free(ts);
-	for (i = 0; i < npg; i++)
-		for (j = i + 1; j < npg; j++) {
-			if (pr[i].s.prefix != pr[j].s.prefix ||
-			    pr[i].s.transit < 0 || pr[j].s.transit < 0)
-				continue;
-			r->pdiff = nkt_xreallocarray(r->pdiff, r->n_pdiff + 1,
-						     sizeof(*r->pdiff));
-			compare_groups(pr[i].g, pr[j].g, &pr[i].s, &pr[j].s, c,
-				       &r->pdiff[r->n_pdiff++]);
+		if (tr[i].s.targets > 0)
+			ord[no++] = i;
+	qsort_r(ord, no, sizeof(*ord), by_targets, (void *)(uintptr_t)tr);
+	for (i = 0; i < no; i++)
+		for (j = i + 1; j < no; j++) {
+			const struct row *x = &tr[ord[i] < ord[j] ? ord[i]
+								 : ord[j]],
+					 *y = &tr[ord[i] < ord[j] ? ord[j]
+								 : ord[i]];
+			if (i == 0 && j == 1)
+				compare_groups(x->g, y->g, &x->s, &y->s, c,
+					       &r->overall);
+			else if (x->s.targets >= c->min_units &&
+				 y->s.targets >= c->min_units)
+				add_diff(&r->odiff, &r->n_odiff, x, y, c);
 		}
+	free(ord);
 	nkt__verdict_holm(&r->overall, 1, c->level);
-	nkt__verdict_holm(r->pdiff, r->n_pdiff, c->level);
+	for (k = 0; k < r->n_odiff; k++)
+		nkt__verdict_holm(&r->odiff[k], 1, c->level);
+	for (i = 0; i < npg; i++)
+		for (j = i + 1; j < npg; j++)
+			if (pr[i].s.prefix == pr[j].s.prefix &&
+			    pr[i].s.prefix_len == pr[j].s.prefix_len)
+				add_diff(&r->pdiff, &r->n_pdiff, &pr[i], &pr[j],
+					 c);
+	/* pdiff is in prefix order (the rows are): a family per /24 */
+	for (i = 0; i < r->n_pdiff; i = j) {
+		for (j = i + 1; j < r->n_pdiff &&
+				r->pdiff[j].prefix == r->pdiff[i].prefix &&
+				r->pdiff[j].prefix_len == r->pdiff[i].prefix_len;
+		     j++)
+			;
+		nkt__verdict_holm(&r->pdiff[i], j - i, c->level);
+	}
 }
 
 static void groups_free(struct group *g, size_t n)
@@ -575,5 +645,6 @@ void nkt_cmp_result_free(struct nkt_cmp_result *r)
 	free(r->transit);
 	free(r->prefix);
 	free(r->pdiff);
+	free(r->odiff);
 	memset(r, 0, sizeof(*r));
 }

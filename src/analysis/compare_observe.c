@@ -162,6 +162,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	o->stop_reason = t->stop_reason;
 	o->stop_hop = t->stop_hop;
 	o->attr = *a;
+	o->tattr = *a;
 	o->target_asn = p->target_asn;
 	o->last_foreign = p->last_foreign;
 	o->first_inside = p->first_inside;
@@ -176,6 +177,13 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	return_path(o, y);
 	rate_limited(t, o, y);
 	free(y);
+	/* Without the target's AS known, the destination's answer says
+	 * where North Korea begins. */
+	if (o->attr.transit >= 0 && o->attr.gap == NKT_GAP_UNKNOWN &&
+	    o->dest_hop && o->dest_hop != NKT_CMP_HOP_UNKNOWN &&
+	    o->dest_hop > o->attr.hop)
+		o->attr.gap = (uint8_t)(o->dest_hop - o->attr.hop - 1);
+	o->tattr = o->attr;
 	/* The border hop's RTT, when the path reached the target's AS (a
 	 * hop inside answered, or the target): the last hop before it that
 	 * answered, whether or not the first hop inside did (North Korea's
@@ -216,58 +224,42 @@ static size_t *sorted_by_unit(const struct nkt_cmp_obs *obs,
 	return s;
 }
 
-/* An attribution to another AS holds only when that AS's last hop is right
- * before North Korea (a hop inside answered next, or the target): after
- * silent hops it may be any AS's, the transit's own hidden by rate
- * limiting included. */
-static int adjacent(const struct nkt_cmp_obs *o)
-{
-	uint8_t next = (uint8_t)(o->attr.hop + 1);
-	return (o->first_inside.present && o->first_inside.hop == next) ||
-	       (o->dest_hop != 0 && o->dest_hop == next);
-}
-
 void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n)
 {
 	size_t *s = sorted_by_unit(obs, NULL, n), i = 0, j, k;
 
 	/* Runs of one (unit, via), in observation order within each.  A
-	 * path that went over a defined transit keeps it (the unit's paths
-	 * may go over two: a change during a long import, a split at the
-	 * border); one that showed none takes the unit's: a defined transit
-	 * seen by any (those that reached the target first), else another
-	 * AS right before North Korea, else unattributed. */
+	 * path that saw its hand-over into North Korea (gap 0) keeps its
+	 * own transit (the unit's paths may go over two: a change during a
+	 * long import, a split at the border); any other takes the unit's
+	 * best evidence when that is better than its own: the attribution
+	 * with the fewest hops between the transit and North Korea that
+	 * said nothing, those that reached the target first.  A unit no
+	 * path attributes stays unattributed, with its first path's why. */
 	while (i < n) {
-		const struct nkt_cmp_obs *best = NULL, *other = NULL;
-		uint32_t seen = 0;
+		const struct nkt_cmp_obs *best = NULL;
 		for (j = i; j < n && obs[s[j]].unit == obs[s[i]].unit &&
 			    obs[s[j]].via == obs[s[i]].via;
 		     j++) {
 			const struct nkt_cmp_obs *o = &obs[s[j]];
-			if (o->attr.transit < 0) {
-				if (o->attr.other_asn && adjacent(o) &&
-				    other == NULL)
-					other = o;
-				else if (o->attr.other_asn && seen == 0)
-					seen = o->attr.other_asn;
+			if (o->attr.transit < 0)
 				continue;
-			}
-			if (best == NULL || (o->reached && !best->reached))
+			if (best == NULL ||
+			    nkt_attribution_better(&o->attr, &best->attr) ||
+			    (o->attr.gap == best->attr.gap && o->reached &&
+			     !best->reached))
 				best = o;
 		}
-		if (best == NULL)
-			best = other;
 		for (k = i; k < j; k++) {
 			struct nkt_cmp_obs *o = &obs[s[k]];
-			if (o->attr.transit >= 0)
+			if (o->attr.transit >= 0 &&
+			    (o->attr.gap == 0 ||
+			     !nkt_attribution_better(&best->attr, &o->attr)))
 				o->tattr = o->attr;
 			else if (best != NULL)
 				o->tattr = best->attr;
-			else {
-				memset(&o->tattr, 0, sizeof(o->tattr));
-				o->tattr.transit = -1;
-				o->last_seen_asn = seen;
-			}
+			else
+				o->tattr = obs[s[i]].attr;
 		}
 		i = j;
 	}

@@ -19,7 +19,7 @@ static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
 	memset(g, 0, sizeof(*g));
 	snprintf(g->prefix, sizeof(g->prefix), "%s", prefix);
 	snprintf(g->transit, sizeof(g->transit), "%s", s->name);
-	g->defined = s->transit >= 0;
+	g->defined = s->configured;
 	g->carrier = s->carrier;
 	g->share = s->share;
 	g->targets = (uint32_t)s->targets;
@@ -124,7 +124,7 @@ static void carriers(const struct nkt_hist_cycle *c, const char *prefix,
 	size_t i, j, n = 0, off = 0;
 
 	for (i = 0; i < c->n && n < 16; i++)
-		if (strcmp(c->g[i].prefix, prefix) == 0 && c->g[i].defined &&
+		if (strcmp(c->g[i].prefix, prefix) == 0 &&
 		    c->g[i].share >= NKT_DETECT_SHARE)
 			names[n++] = c->g[i].transit;
 	for (i = 1; i < n; i++)
@@ -451,6 +451,89 @@ static void prefixes(const struct nkt_hist_cycle *cur,
 	}
 }
 
+/* Whether a transit carries some /24 in a cycle (NKT_DETECT_SHARE of its
+ * routed targets); *first: the first such /24. */
+static int carries(const struct nkt_hist_cycle *c, const char *transit,
+		   const char **first)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		if (c->g[i].prefix[0] && c->g[i].share >= NKT_DETECT_SHARE &&
+		    strcmp(c->g[i].transit, transit) == 0) {
+			if (first != NULL)
+				*first = c->g[i].prefix;
+			return 1;
+		}
+	return 0;
+}
+
+/* A transit whose coming and going are events: one the transits file
+ * names, or one that carries a /24 (an upstream seen only on a few paths
+ * over silent hops is not news until it carries one). */
+static int significant(const struct nkt_hist_cycle *c,
+		       const struct nkt_hist_group *g)
+{
+	return g->defined || carries(c, g->transit, NULL);
+}
+
+/* "175.45.178.0/24 and 175.45.179.0/24": the /24s a transit carries. */
+static size_t carried(const struct nkt_hist_cycle *c, const char *transit,
+		      char *buf, size_t len)
+{
+	size_t i, n = 0, off = 0;
+	buf[0] = '\0';
+	for (i = 0; i < c->n && off < len; i++)
+		if (c->g[i].prefix[0] && c->g[i].share >= NKT_DETECT_SHARE &&
+		    strcmp(c->g[i].transit, transit) == 0)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+						n++ ? ", " : "",
+						c->g[i].prefix);
+	return n;
+}
+
+static int known_carrier(const struct nkt_hist_known *k,
+			 const struct nkt_hist_cycle *prev, size_t n_prev,
+			 const char *transit)
+{
+	size_t i;
+	for (i = 0; k != NULL && i < k->n_carriers; i++)
+		if (strcmp(k->carriers[i], transit) == 0)
+			return 1;
+	for (i = 0; i < n_prev; i++)
+		if (carries(&prev[i], transit, NULL))
+			return 1;
+	return 0;
+}
+
+/* A transit carrying a /24 that no earlier cycle of the history saw carry
+ * one (in measurement time: the history's cycles before this one's
+ * start, whatever order they were stored in).  Returns whether raised. */
+static int new_transit(const struct nkt_hist_group *g,
+		       const struct nkt_hist_cycle *cur,
+		       const struct nkt_hist_cycle *prev, size_t n_prev,
+		       const struct nkt_hist_known *k, struct nkt_event **ev,
+		       size_t *n)
+{
+	const char *first = NULL;
+	char list[200];
+	size_t np;
+	struct nkt_event *e;
+
+	if (g->prefix[0] || !carries(cur, g->transit, &first) ||
+	    known_carrier(k, prev, n_prev, g->transit))
+		return 0;
+	np = carried(cur, g->transit, list, sizeof(list));
+	e = add(ev, n, "new_transit", first, g->transit);
+	e->after = g->targets;
+	snprintf(e->to, sizeof(e->to), "%s", g->transit);
+	snprintf(e->message, sizeof(e->message),
+		 "%s %s now reached via %s, a transit this history has not "
+		 "seen carry a /24 before (%u %s cross it)",
+		 list, np == 1 ? "is" : "are", g->transit, g->targets,
+		 g->targets == 1 ? "target's path" : "targets' paths");
+	return 1;
+}
+
 /* A transit appearing, reaching none of its targets, or reaching them
  * again, against the previous cycle. */
 static void transit_state(const struct nkt_hist_group *g,
@@ -486,29 +569,68 @@ static void transit_state(const struct nkt_hist_group *g,
 	}
 }
 
-/* Transits appearing, disappearing, going dark. */
+/* A transit no path crosses any more, and where the /24s it carried went
+ * ("175.45.178.0/24 now via AS1299 Arelion Sweden AB"). */
+static void transit_gone(const struct nkt_hist_group *pg,
+			 const struct nkt_hist_cycle *cur,
+			 const struct nkt_hist_cycle *prev0,
+			 struct nkt_event **ev, size_t *n)
+{
+	struct nkt_event *e = add(ev, n, "transit_disappeared", "",
+				  pg->transit);
+	size_t i, off, moved = 0;
+
+	e->before = pg->targets;
+	e->after = 0;
+	off = (size_t)snprintf(e->message, sizeof(e->message),
+			       "%s disappeared: no path crosses it (%u "
+			       "targets before)",
+			       pg->transit, pg->targets);
+	for (i = 0; i < prev0->n && off < sizeof(e->message); i++) {
+		const struct nkt_hist_group *x = &prev0->g[i];
+		char now[160];
+		if (!x->prefix[0] || x->share < NKT_DETECT_SHARE ||
+		    strcmp(x->transit, pg->transit) != 0)
+			continue;
+		carriers(cur, x->prefix, now, sizeof(now));
+		off += (size_t)snprintf(
+			e->message + off, sizeof(e->message) - off, "%s%s %s",
+			moved++ ? "; " : "; its /24s: ", x->prefix,
+			now[0] ? "now via " : "no longer measured");
+		if (now[0] && off < sizeof(e->message))
+			off += (size_t)snprintf(e->message + off,
+						sizeof(e->message) - off, "%s",
+						now);
+		if (moved == 1)
+			snprintf(e->to, sizeof(e->to), "%s", now);
+	}
+}
+
+/* Transits appearing for the first time, appearing again, disappearing,
+ * going dark. */
 static void transits(const struct nkt_hist_cycle *cur,
-		     const struct nkt_hist_cycle *prev0, struct nkt_event **ev,
+		     const struct nkt_hist_cycle *prev, size_t n_prev,
+		     const struct nkt_hist_known *k, struct nkt_event **ev,
 		     size_t *n)
 {
+	const struct nkt_hist_cycle *prev0 = &prev[0];
 	size_t i;
 
-	for (i = 0; i < cur->n; i++)
-		if (!cur->g[i].prefix[0] && cur->g[i].defined)
-			transit_state(&cur->g[i], prev0, ev, n);
+	for (i = 0; i < cur->n; i++) {
+		const struct nkt_hist_group *g = &cur->g[i];
+		if (g->prefix[0] || !significant(cur, g))
+			continue;
+		if (!new_transit(g, cur, prev, n_prev, k, ev, n))
+			transit_state(g, prev0, ev, n);
+	}
 	for (i = 0; i < prev0->n; i++) {
 		const struct nkt_hist_group *pg = &prev0->g[i], *g;
-		if (pg->prefix[0] || !pg->defined || pg->targets == 0)
+		if (pg->prefix[0] || pg->targets == 0 ||
+		    !significant(prev0, pg))
 			continue;
 		g = find(cur, "", pg->transit);
-		if (g == NULL || g->targets == 0) {
-			struct nkt_event *e = add(ev, n, "transit_disappeared",
-						  "", pg->transit);
-			snprintf(e->message, sizeof(e->message),
-				 "%s disappeared: no path crosses it (%u "
-				 "targets before)",
-				 pg->transit, pg->targets);
-		}
+		if (g == NULL || g->targets == 0)
+			transit_gone(pg, cur, prev0, ev, n);
 	}
 }
 
@@ -605,21 +727,22 @@ static void new_border(const struct nkt_hist_group *g,
 
 void nkt_detect(const struct nkt_hist_cycle *cur,
 		const struct nkt_hist_cycle *prev, size_t n_prev,
-		struct nkt_event **ev, size_t *n)
+		const struct nkt_hist_known *known, struct nkt_event **ev,
+		size_t *n)
 {
 	size_t i;
 
 	if (n_prev == 0)
 		return; /* the first cycle: nothing to compare with */
 	prefixes(cur, prev, n_prev, ev, n);
-	transits(cur, &prev[0], ev, n);
+	transits(cur, prev, n_prev, known, ev, n);
 	/* RTT level shifts, loss changes, hosts going dark (over the same
 	 * hosts, from the latest cycle that has them), new border hops. */
 	for (i = 0; i < cur->n; i++) {
 		const struct nkt_hist_group *g = &cur->g[i], *pg;
 		const struct nkt_hist_cycle *pc;
 		int cov;
-		if (!g->defined)
+		if (!g->defined && !carries(cur, g->transit, NULL))
 			continue;
 		cov = covered(g, *ev, *n);
 		pc = with_hosts(prev, n_prev, g->prefix, g->transit);

@@ -26,7 +26,7 @@ static const struct nkt_key hkey = {0x696d706167672d31ULL,
 				     0x6e6b7472616365ULL};
 
 struct path_key {
-	uint32_t vantage, addr, other_asn;
+	uint32_t vantage, addr;
 	int32_t transit;
 	uint16_t dport;
 	uint8_t method, via, reprobe;
@@ -38,7 +38,6 @@ static struct path_key key_of(uint32_t v, const struct nkt_cmp_obs *o)
 	memset(&k, 0, sizeof(k));
 	k.vantage = v;
 	k.addr = o->addr;
-	k.other_asn = o->attr.transit < 0 ? o->attr.other_asn : 0;
 	k.transit = o->attr.transit;
 	k.dport = o->dport;
 	k.method = o->method;
@@ -274,6 +273,11 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		d->return_hops = o->return_hops;
 		d->asymmetric = o->asymmetric;
 		d->dest_rtt_ms = o->dest_rtt_ms;
+		/* the best evidence of its transit any trace gave */
+		if (o->attr.gap < d->attr.gap) {
+			d->attr = o->attr;
+			d->tattr = o->attr;
+		}
 	}
 	p->traces++;
 	for (i = 0; i < o->n_rtt; i++)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
-/* transit.c: transit definitions and path attribution.  Pure. */
+/* transit.c: the registry of transits and path attribution (rules in
+ * transit.h).  Pure. */
 #include "nktrace/transit.h"
 
 #include <jansson.h>
@@ -52,6 +53,7 @@ int nkt_transits_parse(const char *text, size_t len, const char *origin,
 			goto out;
 		}
 		tr = &out->t[out->n++];
+		tr->configured = 1;
 		snprintf(tr->name, sizeof(tr->name), "%s",
 			 json_string_value(name));
 		snprintf(tr->color, sizeof(tr->color), "%s",
@@ -70,8 +72,14 @@ int nkt_transits_parse(const char *text, size_t len, const char *origin,
 		}
 	}
 out:
+	out->n_configured = out->n;
 	json_decref(root);
 	return rc;
+}
+
+void nkt_transits_init(struct nkt_transits *ts)
+{
+	memset(ts, 0, sizeof(*ts));
 }
 
 int nkt_transit_of_asn(const struct nkt_transits *ts, uint32_t asn)
@@ -93,46 +101,208 @@ int nkt_transit_by_name(const struct nkt_transits *ts, const char *name)
 	return -1;
 }
 
-void nkt_transit_attribute(const struct nkt_transits *ts,
-			   const struct nkt_aspath *p,
+/* Colours for transits met in the data: the rest of the dashboards'
+ * palette (the file's transits take red, blue and purple), picked by the
+ * AS number so that a transit keeps its colour from run to run. */
+static const char *const seen_colors[] = {
+	"#2ca02c", "#ff7f0e", "#8c564b", "#e377c2",
+	"#bcbd22", "#17becf", "#393b79", "#637939",
+};
+
+/* FNV-1a of a name: the colour of an unknown AS's transit. */
+static uint32_t nkt_name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static uint32_t mix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+/* Printable organisation text: control characters become spaces, runs of
+ * them one, a byte that is not part of well-formed UTF-8 '?', at most
+ * len - 1 bytes (a whole UTF-8 sequence or none). */
+static void org_text(const char *org, char *buf, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)org;
+	size_t o = 0, i = 0, n, k;
+
+	buf[0] = '\0';
+	if (org == NULL)
+		return;
+	while (u[i] != '\0' && o + 1 < len) {
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			if (o > 0 && buf[o - 1] != ' ')
+				buf[o++] = ' ';
+			i++;
+			continue;
+		}
+		n = u[i] < 0x80			   ? 1
+		    : (u[i] & 0xe0) == 0xc0 ? 2
+		    : (u[i] & 0xf0) == 0xe0 ? 3
+		    : (u[i] & 0xf8) == 0xf0 ? 4
+					     : 0;
+		for (k = 1; n > 1 && k < n; k++)
+			if ((u[i + k] & 0xc0) != 0x80)
+				n = 0; /* stops at a NUL too */
+		if (n == 0) {
+			buf[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		memcpy(buf + o, org + i, n);
+		o += n;
+		i += n;
+	}
+	while (o > 0 && buf[o - 1] == ' ')
+		o--;
+	buf[o] = '\0';
+}
+
+int nkt_transit_intern(struct nkt_transits *ts, uint32_t asn, uint32_t addr,
+		       nkt_org_fn org_of, void *ctx)
+{
+	struct nkt_transit *tr;
+	char org[72], net[64], name[sizeof(tr->name)];
+	const char *o;
+	size_t i;
+	int t;
+
+	if (asn != 0 && (t = nkt_transit_of_asn(ts, asn)) >= 0)
+		return t;
+	net[0] = '\0';
+	o = org_of ? org_of(ctx, addr, net, sizeof(net)) : NULL;
+	if (asn != 0) {
+		org_text(o, org, sizeof(org));
+		snprintf(name, sizeof(name), "AS%u%s%s", asn, org[0] ? " " : "",
+			 org);
+	} else {
+		if (net[0] == '\0')
+			snprintf(net, sizeof(net), "%u.%u.%u.0/24", addr >> 24,
+				 (addr >> 16) & 0xff, (addr >> 8) & 0xff);
+		org_text(net, org, sizeof(org));
+		snprintf(name, sizeof(name), "unknown AS (%s)", org);
+		for (i = 0; i < ts->n; i++)
+			if (ts->t[i].n_asns == 0 &&
+			    strcmp(ts->t[i].name, name) == 0)
+				return (int)i;
+	}
+	if (ts->n == NKT_ARRAY_LEN(ts->t)) {
+		ts->overflow++;
+		return -1;
+	}
+	tr = &ts->t[ts->n];
+	memset(tr, 0, sizeof(*tr));
+	memcpy(tr->name, name, sizeof(name));
+	if (asn != 0)
+		tr->asns[tr->n_asns++] = asn;
+	snprintf(tr->color, sizeof(tr->color), "%s",
+		 seen_colors[(asn ? mix32(asn) : nkt_name_hash(name)) %
+			     NKT_ARRAY_LEN(seen_colors)]);
+	return (int)ts->n++;
+}
+
+/* The hops between segment `i`'s last hop and the first hop inside. */
+static uint8_t gap_of(const struct nkt_aspath *p, const struct nkt_as_seg *s)
+{
+	unsigned g;
+	if (!p->entered || p->first_inside.hop <= s->last_hop)
+		return NKT_GAP_UNKNOWN;
+	g = (unsigned)p->first_inside.hop - s->last_hop - 1u;
+	return (uint8_t)(g < NKT_GAP_UNKNOWN ? g : NKT_GAP_UNKNOWN - 1);
+}
+
+void nkt_transit_attribute(struct nkt_transits *ts, const struct nkt_aspath *p,
+			   nkt_org_fn org_of, void *ctx,
 			   struct nkt_attribution *out)
 {
+	const struct nkt_as_seg *unknown = NULL;
 	size_t end = p->n, i;
+	int special = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->transit = -1;
+	out->gap = NKT_GAP_UNKNOWN;
 	if (p->entered)
 		for (end = 0; end < p->n; end++)
-			if (p->seg[end].type == NKT_SEG_AS &&
-			    p->seg[end].asn == p->target_asn)
+			if (p->target_asn != 0
+				    ? p->seg[end].type == NKT_SEG_AS &&
+					      p->seg[end].asn == p->target_asn
+				    : p->seg[end].first_hop ==
+					      p->first_inside.hop)
 				break;
 	for (i = end; i-- > 0;) {
 		const struct nkt_as_seg *s = &p->seg[i];
-		int t;
-		if (s->type != NKT_SEG_AS || s->asn == p->target_asn)
-			continue;
-		t = nkt_transit_of_asn(ts, s->asn);
-		if (t >= 0) {
-			out->transit = t;
+		if (s->type == NKT_SEG_AS && s->asn != p->target_asn) {
+			out->asn = s->asn;
+			out->addr = s->last_addr;
 			out->hop = s->last_hop;
+			out->gap = gap_of(p, s);
+			out->transit = nkt_transit_intern(
+				ts, s->asn, s->last_addr, org_of, ctx);
+			if (out->transit < 0)
+				out->why = NKT_UNATTR_FULL;
 			return;
 		}
-		if (out->other_asn == 0) {
-			out->other_asn = s->asn;
-			out->hop = s->last_hop;
-		}
+		if (s->type == NKT_SEG_UNKNOWN && unknown == NULL)
+			unknown = s;
+		special |= s->type == NKT_SEG_SPECIAL;
 	}
+	if (unknown != NULL) {
+		out->addr = unknown->last_addr;
+		out->hop = unknown->last_hop;
+		out->gap = gap_of(p, unknown);
+		out->transit = nkt_transit_intern(ts, 0, unknown->last_addr,
+						  org_of, ctx);
+		if (out->transit < 0)
+			out->why = NKT_UNATTR_FULL;
+		return;
+	}
+	out->why = special ? NKT_UNATTR_SPECIAL : NKT_UNATTR_SILENT;
 }
 
 char *nkt_attribution_name(const struct nkt_transits *ts,
 			   const struct nkt_attribution *a, char *buf,
 			   size_t len)
 {
-	if (a->transit >= 0)
+	if (a->transit >= 0 && (size_t)a->transit < ts->n)
 		snprintf(buf, len, "%s", ts->t[a->transit].name);
-	else if (a->other_asn != 0)
-		snprintf(buf, len, "other AS%u", a->other_asn);
 	else
-		snprintf(buf, len, "unknown");
+		snprintf(buf, len, "unattributed");
 	return buf;
+}
+
+int nkt_transit_cmp(const struct nkt_transits *ts, int a, int b)
+{
+	int ca, cb;
+	if (a == b)
+		return 0;
+	if (a < 0 || b < 0)
+		return a < 0 ? 1 : -1; /* unattributed last */
+	ca = (size_t)a < ts->n_configured;
+	cb = (size_t)b < ts->n_configured;
+	if (ca != cb)
+		return ca ? -1 : 1;
+	if (ca)
+		return a < b ? -1 : 1;
+	return strcmp(ts->t[a].name, ts->t[b].name);
+}
+
+int nkt_attribution_better(const struct nkt_attribution *a,
+			   const struct nkt_attribution *b)
+{
+	if ((a->transit >= 0) != (b->transit >= 0))
+		return a->transit >= 0;
+	return a->gap < b->gap;
 }

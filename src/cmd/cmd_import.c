@@ -87,7 +87,7 @@ void nkt__import_observe(struct importer *im, struct nkt_trace *t,
 
 	t->via = via_index(im, m->via);
 	nkt_annot_aspath(&im->actx, t, &p);
-	nkt_transit_attribute(im->trans, &p, &a);
+	nkt_annot_attribute(&im->actx, &p, &a);
 	nkt_cmp_observe(t, &p, &a, im->tdb, o);
 	if (nkt_addrtab_is_handle(&im->at, t->flow.dst))
 		o->prefix = nkt_addrtab_prefix(&im->at, t->flow.dst,

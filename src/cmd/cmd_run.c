@@ -157,13 +157,16 @@ static void detect(struct nkt_history *h, const struct nkt_cmp_cycle *c,
 		   int64_t start, struct nkt_event **ev, size_t *n_ev)
 {
 	struct nkt_hist_cycle cur, *prev = NULL;
+	struct nkt_hist_known known;
 	struct nkt_err err = {0, ""};
 	size_t n_prev = 0;
 
 	nkt_hist_from_result(&c->res, NULL, 0, start, &cur);
-	if (nkt_history_recent(h, 0, 6, &prev, &n_prev, &err) == NKT_OK)
-		nkt_detect(&cur, prev, n_prev, ev, n_ev);
-	else
+	if (nkt_history_recent(h, 0, 6, &prev, &n_prev, &err) == NKT_OK &&
+	    nkt_history_known(h, start, &known, &err) == NKT_OK) {
+		nkt_detect(&cur, prev, n_prev, &known, ev, n_ev);
+		nkt_history_known_free(&known);
+	} else
 		fprintf(stderr, "nktrace run: %s\n", err.msg);
 	nkt_hist_cycle_free(&cur);
 	nkt_hist_cycles_free(prev, n_prev);

@@ -159,7 +159,8 @@ out:
  * that answered it. */
 /*
  * Re-probing: the targets (over each uplink) whose paths showed no transit
- * because every hop before North Korea stayed silent (routers answer about
+ * because every hop before North Korea stayed silent, or showed the last
+ * AS only over silent hops before North Korea (routers answer about
  * one time-exceeded per second per destination: a full compare spends that
  * budget many times over).  After a pause that lets the budgets refill,
  * their first method is traced again with one probe per hop and at most
@@ -190,8 +191,10 @@ int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		for (i = 0; i < c->n_obs && n < NKT_REPROBE_MAX; i++) {
 			const struct nkt_cmp_obs *o = &c->obs[i];
 			int dup = 0;
-			if (o->reprobe || o->tattr.transit >= 0 ||
-			    o->tattr.other_asn != 0)
+			if (o->reprobe ||
+			    (o->tattr.transit >= 0 &&
+			     (o->tattr.gap == 0 ||
+			      o->tattr.gap == NKT_GAP_UNKNOWN)))
 				continue;
 			for (j = 0; j < n; j++)
 				dup |= flows[j].dst == o->addr &&

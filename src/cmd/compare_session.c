@@ -305,7 +305,7 @@ int nkt__cmpsess_on_trace(void *ctx, const struct nkt_trace *t)
 	struct nkt_attribution a;
 
 	nkt_annot_aspath(&cc->s->actx, t, &p);
-	nkt_transit_attribute(cc->s->trans, &p, &a);
+	nkt_annot_attribute(&cc->s->actx, &p, &a);
 	if (cc->c->n_obs == cc->cap) {
 		cc->cap = cc->cap ? cc->cap * 2 : 64;
 		cc->c->obs = nkt_xreallocarray(cc->c->obs, cc->cap,

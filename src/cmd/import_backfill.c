@@ -355,6 +355,7 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	struct nkt_cmp_cfg cfg;
 	struct nkt_cmp_result res;
 	struct nkt_hist_cycle cur, *prev = NULL;
+	struct nkt_hist_known known;
 	struct nkt_event *ev = NULL;
 	struct nkt_cmp_obs *obs;
 	struct nkt_vantage_row *rows;
@@ -374,7 +375,14 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 		nkt_cmp_result_free(&res);
 		return NKT_ESYS;
 	}
-	nkt_detect(&cur, prev, n_prev, &ev, &n_ev);
+	if (nkt_history_known(b->h, k->start, &known, err) != NKT_OK) {
+		nkt_hist_cycle_free(&cur);
+		nkt_hist_cycles_free(prev, n_prev);
+		nkt_cmp_result_free(&res);
+		return NKT_ESYS;
+	}
+	nkt_detect(&cur, prev, n_prev, &known, &ev, &n_ev);
+	nkt_history_known_free(&known);
 	memset(&rec, 0, sizeof(rec));
 	rec.start = k->start;
 	rec.end = k->start + b->len;

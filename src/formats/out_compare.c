@@ -72,6 +72,8 @@ static json_t *stats_json(const struct nkt_cmp_stats *s,
 			    json_integer((json_int_t)s->border_n));
 	json_object_set_new(o, "inside_rtt_ms", jnum(s->inside_rtt, 3));
 	json_object_set_new(o, "paths", json_integer((json_int_t)s->paths));
+	json_object_set_new(o, "path_vantage_points",
+			    json_integer((json_int_t)s->vantages));
 	json_object_set_new(o, "path_border_rtt_spread_ms",
 			    jnum(s->path_spread, 3));
 	json_object_set_new(o, "hops", jnum(s->hops, 1));
@@ -184,21 +186,33 @@ static json_t *border_json(const struct nkt_border_hop *b,
 }
 
 /* Why nothing attributed a target. */
-static void unattributed_why(const struct nkt_cmp_obs *o, char *buf,
-			     size_t len)
+static const char *unattributed_why(const struct nkt_attribution *a)
 {
-	if (o->last_seen_asn)
-		snprintf(buf, len,
-			 "its paths were last seen in AS%u, then silent hops "
-			 "before the target's AS (rate-limited or silent "
-			 "routers): the transit is not known",
-			 o->last_seen_asn);
-	else if (!o->last_foreign.present)
-		snprintf(buf, len, "no hop before the target's AS answered "
-				   "(rate-limited or silent routers)");
-	else
-		snprintf(buf, len, "no hop before the target's AS is in a "
-				   "known AS");
+	switch (a->why) {
+	case NKT_UNATTR_SPECIAL:
+		return "only private or special-purpose addresses answered "
+		       "before the target's AS: they say nothing of whose "
+		       "network it is";
+	case NKT_UNATTR_FULL:
+		return "more upstreams than nktrace keeps apart ("
+		       "NKT_TRANSITS_SEEN_MAX)";
+	default:
+		return "no hop before the target's AS answered, after the "
+		       "re-probes (silent or rate-limited routers)";
+	}
+}
+
+/* How a target's transit was seen: the hand-over, or the last AS over hops
+ * that said nothing. */
+static json_t *evidence_json(const struct nkt_attribution *a,
+			     const struct nkt_cmp_cfg *cfg)
+{
+	return json_pack("{s:o,s:o,s:o,s:o}", "asn",
+			 a->asn ? json_integer(a->asn) : json_null(), "addr",
+			 jaddr(cfg, a->addr), "hop", json_integer(a->hop),
+			 "gap",
+			 a->gap == NKT_GAP_UNKNOWN ? json_null()
+						   : json_integer(a->gap));
 }
 
 static json_t *target_json(const struct nkt_cmp_obs *o,
@@ -228,15 +242,16 @@ static json_t *target_json(const struct nkt_cmp_obs *o,
 	json_object_set_new(t, "reached", json_boolean(o->reached));
 	if (o->reprobe)
 		json_object_set_new(t, "reprobe", json_true());
-	if (o->tattr.transit < 0 && o->tattr.other_asn == 0) {
-		char why[200];
-		unattributed_why(o, why, sizeof(why));
+	if (o->tattr.transit < 0) {
 		json_object_set_new(t, "transit", json_string("unattributed"));
-		json_object_set_new(t, "why", json_string(why));
+		json_object_set_new(t, "why",
+				    json_string(unattributed_why(&o->tattr)));
 	} else {
 		nkt_attribution_name(cfg->transits, &o->tattr, name,
 				     sizeof(name));
 		json_object_set_new(t, "transit", json_string(name));
+		json_object_set_new(t, "evidence",
+				    evidence_json(&o->tattr, cfg));
 	}
 	nkt_attribution_name(cfg->transits, &o->attr, name, sizeof(name));
 	json_object_set_new(t, "path_transit", json_string(name));
@@ -299,6 +314,8 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 			    json_integer((json_int_t)r->targets));
 	json_object_set_new(rec, "unattributed",
 			    json_integer((json_int_t)r->unattributed));
+	json_object_set_new(rec, "attributed_over_silent_hops",
+			    json_integer((json_int_t)r->weak));
 
 	arr = json_array();
 	for (i = 0; i < r->n_transit; i++) {
@@ -312,6 +329,8 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 				json_array_append_new(asns,
 						      json_integer(t->asns[j]));
 			json_object_set_new(o, "color", json_string(t->color));
+			json_object_set_new(o, "configured",
+					    json_boolean(t->configured));
 		}
 		json_object_set_new(o, "asns", asns);
 		json_array_append_new(arr, o);
@@ -360,6 +379,10 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(rec, "prefix_differences", arr);
+	arr = json_array();
+	for (i = 0; i < r->n_odiff; i++)
+		json_array_append_new(arr, diff_json(&r->odiff[i], cfg));
+	json_object_set_new(rec, "other_differences", arr);
 
 	arr = json_array();
 	for (i = 0; i < n; i++)
@@ -485,11 +508,18 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 		pct, pct, 1 - cfg->level, r->min_units);
 	split_notes(f, r, cfg);
 	if (r->unattributed > 0)
-		fprintf(f, "%zu %s could not be attributed to any transit (the "
-			   "hops before North Korea were silent): left out of "
-			   "every row; see targets_detail.\n",
+		fprintf(f, "%zu %s could not be attributed to any transit (no "
+			   "public hop before North Korea answered, after the "
+			   "re-probes): left out of every row; see "
+			   "targets_detail for why.\n",
 			r->unattributed,
 			r->unattributed == 1 ? "target" : "targets");
+	if (r->weak > 0)
+		fprintf(f, "%zu %s attributed over silent hops: the transit "
+			   "is the last AS seen before North Korea, not a "
+			   "hand-over the trace saw (targets_detail: "
+			   "evidence).\n",
+			r->weak, r->weak == 1 ? "target is" : "targets are");
 	if (dark > 0)
 		fprintf(f, "%zu %s answered none of %s end-to-end probes: "
 			   "counted as dark, not as packet loss.\n",
@@ -527,9 +557,15 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 		const struct nkt_cmp_stats *s = &r->transit[i];
 		if (s->paths < 2)
 			continue;
-		fprintf(f, "%s: %zu distinct paths to the border (load "
-			   "balanced)",
-			s->name, s->paths);
+		if (s->vantages > 1)
+			fprintf(f, "%s: up to %zu distinct paths to the border "
+				   "from one vantage point (load balanced; "
+				   "%zu vantage points)",
+				s->name, s->paths, s->vantages);
+		else
+			fprintf(f, "%s: %zu distinct paths to the border "
+				   "(load balanced)",
+				s->name, s->paths);
 		if (!isnan(s->path_spread))
 			fprintf(f, ", their median border RTTs %.1f ms apart",
 				s->path_spread);
@@ -557,13 +593,20 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 			   "same hosts over both (compare --via NAME=IFACE "
 			   "for each uplink): each host's own delay then "
 			   "cancels out.\n");
-	if (r->n_pdiff > 0 && r->pdiff[0].family > 0)
-		fprintf(f, "\nPer prefix (p-values Holm-adjusted over the %zu "
-			   "comparisons of %zu %s):\n",
-			r->pdiff[0].family, r->n_pdiff,
-			r->n_pdiff == 1 ? "prefix" : "prefixes");
-	else if (r->n_pdiff > 0)
-		fprintf(f, "\nPer prefix:\n");
+	for (i = 0; i < r->n_odiff; i++) {
+		if (i == 0)
+			fprintf(f, "\nThe other pairs of transits (each pair "
+				   "its own family of tests):\n");
+		fprintf(f, "verdict: %s\n",
+			nkt_verdict_text(&r->odiff[i], cfg->level, buf,
+					 sizeof(buf)));
+		fprintf(f, "border:  %s\n",
+			nkt_verdict_border(&r->odiff[i], cfg->level,
+					   cfg->addrs, buf, sizeof(buf)));
+	}
+	if (r->n_pdiff > 0)
+		fprintf(f, "\nPer prefix (p-values Holm-adjusted over the "
+			   "comparisons of each prefix's transits):\n");
 	for (i = 0; i < r->n_pdiff; i++) {
 		fprintf(f, "verdict: %s\n",
 			nkt_verdict_text(&r->pdiff[i], cfg->level, buf,

@@ -4,6 +4,7 @@
 #include "nktrace/datafile.h"
 #include "nktrace/inet.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,38 @@ void nkt_annot_aspath(struct nkt_annot_ctx *c, const struct nkt_trace *t,
 		      struct nkt_aspath *p)
 {
 	nkt_aspath_of_trace(t, asn_of, c, p);
+}
+
+/* The organisation of an address's AS, and its network: the /24 of an
+ * IPv4 address, the /48 of an IPv6 one (an addrtab handle). */
+static const char *org_of(void *ctx, uint32_t addr, char *net, size_t len)
+{
+	struct nkt_annot_ctx *c = ctx;
+	struct nkt_annot a;
+	char text[INET6_ADDRSTRLEN];
+
+	annotate(c, addr, &a);
+	if (nkt_addrtab_is_handle(c->addrs, addr) &&
+	    c->addrs->e[addr & 0x0fffffffu].af == 6) {
+		unsigned char b[16];
+		memset(b, 0, sizeof(b));
+		memcpy(b, c->addrs->e[addr & 0x0fffffffu].b, 6);
+		inet_ntop(AF_INET6, b, text, sizeof(text));
+		snprintf(net, len, "%s/48", text);
+	} else {
+		uint32_t v = addr;
+		if (nkt_addrtab_is_handle(c->addrs, addr))
+			v = nkt_get32(c->addrs->e[addr & 0x0fffffffu].b);
+		snprintf(net, len, "%u.%u.%u.0/24", v >> 24, (v >> 16) & 0xff,
+			 (v >> 8) & 0xff);
+	}
+	return a.as_org;
+}
+
+void nkt_annot_attribute(struct nkt_annot_ctx *c, const struct nkt_aspath *p,
+			 struct nkt_attribution *out)
+{
+	nkt_transit_attribute(c->trans, p, org_of, c, out);
 }
 
 static const char *seg_type(const struct nkt_as_seg *s)
@@ -196,7 +229,7 @@ static void extra(void *ctx, const struct nkt_trace *t, json_t *rec)
 	if (c->trans != NULL) {
 		struct nkt_attribution at;
 		char name[96];
-		nkt_transit_attribute(c->trans, &p, &at);
+		nkt_annot_attribute(c, &p, &at);
 		json_object_set_new(
 			rec, "transit",
 			json_string(nkt_attribution_name(c->trans, &at, name,
@@ -243,9 +276,18 @@ static void extra_text(void *ctx, const struct nkt_trace *t, FILE *f)
 			p.target_asn);
 	if (c->trans != NULL) {
 		struct nkt_attribution at;
-		nkt_transit_attribute(c->trans, &p, &at);
-		fprintf(f, "transit: %s\n",
+		nkt_annot_attribute(c, &p, &at);
+		fprintf(f, "transit: %s",
 			nkt_attribution_name(c->trans, &at, buf, sizeof(buf)));
+		if (at.transit >= 0 && at.gap > 0 &&
+		    at.gap != NKT_GAP_UNKNOWN)
+			fprintf(f, " (the last AS seen, %u %s before North "
+				   "Korea said nothing)",
+				at.gap, at.gap == 1 ? "hop" : "hops");
+		else if (at.transit >= 0 && at.gap == NKT_GAP_UNKNOWN)
+			fprintf(f, " (the last AS seen: the path never "
+				   "reached the target's AS)");
+		fputc('\n', f);
 	}
 }
 

@@ -119,16 +119,18 @@ int nkt_load_data(const char *transits_file, struct nkt_targetdb **tdb,
 		snprintf(path, sizeof(path), "%s", transits_file);
 	if (load(path, &buf, &len, transits_file != NULL, err) != NKT_OK)
 		return NKT_EINVAL;
-	if (buf != NULL) {
-		*trans = nkt_xmalloc(sizeof(**trans));
-		if (nkt_transits_parse(buf, len, path, *trans, err) !=
-		    NKT_OK) {
-			free(buf);
-			free(*trans);
-			*trans = NULL;
-			return NKT_EINVAL;
-		}
-		free(buf);
+	*trans = nkt_xmalloc(sizeof(**trans));
+	if (buf == NULL) {
+		/* no transits file: every upstream is met in the data */
+		nkt_transits_init(*trans);
+		return NKT_OK;
 	}
+	if (nkt_transits_parse(buf, len, path, *trans, err) != NKT_OK) {
+		free(buf);
+		free(*trans);
+		*trans = NULL;
+		return NKT_EINVAL;
+	}
+	free(buf);
 	return NKT_OK;
 }

@@ -116,6 +116,47 @@ void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n)
 	free(c);
 }
 
+int nkt_history_known(struct nkt_history *h, int64_t before,
+		      struct nkt_hist_known *k, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT DISTINCT p.transit FROM prefix_stats p "
+			       "JOIN runs r ON r.id = p.run WHERE r.status = "
+			       "'ok' AND (?1 = 0 OR r.start < ?1) AND p.share "
+			       ">= ?2 ORDER BY p.transit",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_double(st, 2, NKT_DETECT_SHARE);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[96];
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			names = nkt_xreallocarray(names, cap, sizeof(*names));
+		}
+		nkt__hist_col_text(st, 0, name, sizeof(name));
+		names[n++] = nkt_xstrdup(name);
+	}
+	sqlite3_finalize(st);
+	k->carriers = (const char *const *)names;
+	k->n_carriers = n;
+	return NKT_OK;
+}
+
+void nkt_history_known_free(struct nkt_hist_known *k)
+{
+	size_t i;
+	for (i = 0; i < k->n_carriers; i++)
+		free((void *)(uintptr_t)k->carriers[i]);
+	free((void *)(uintptr_t)k->carriers);
+	memset(k, 0, sizeof(*k));
+}
+
 int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		       struct nkt_hist_cycle **out, size_t *n,
 		       struct nkt_err *err)
@@ -293,7 +334,8 @@ static double pct(uint64_t reached, uint64_t targets)
 	return targets ? 100.0 * (double)reached / (double)targets : NAN;
 }
 
-/* Each transit's points over the successful cycles. */
+/* Each transit's points over the successful cycles: the transits file's,
+ * and any other in the cycles it carried a /24 (NKT_DETECT_SHARE). */
 static int report_transits(struct nkt_history *h, struct nkt_report *r,
 			   struct nkt_err *err)
 {
@@ -306,7 +348,9 @@ static int report_transits(struct nkt_history *h, struct nkt_report *r,
 		    "t.loss, t.loss_lo, t.loss_hi, t.sent, t.lost, t.border_rtt "
 		    "FROM transit_stats t JOIN runs r ON r.id = t.run WHERE "
 		    "r.start >= ? AND r.start <= ? AND r.status = 'ok' AND "
-		    "t.defined ORDER BY r.start, r.id",
+		    "(t.defined OR EXISTS (SELECT 1 FROM prefix_stats p "
+		    "WHERE p.run = t.run AND p.transit = t.transit AND "
+		    "p.share >= 0.25)) ORDER BY r.start, r.id",
 		    -1, &st, NULL) != SQLITE_OK)
 		return nkt__hist_fail(h, err, "report");
 	sqlite3_bind_int64(st, 1, r->since);

@@ -44,7 +44,7 @@ static int transit_row(struct nkt_history *h, sqlite3_stmt *t, int64_t run,
 	sqlite3_reset(t);
 	sqlite3_bind_int64(t, 1, run);
 	nkt__hist_bind_text(t, 2, s->name);
-	sqlite3_bind_int(t, 3, s->transit >= 0);
+	sqlite3_bind_int(t, 3, s->configured);
 	nkt__hist_bind_text(t, 4,
 			    ts != NULL && s->transit >= 0 &&
 					    (size_t)s->transit < ts->n
@@ -85,7 +85,7 @@ static int prefix_row(struct nkt_history *h, sqlite3_stmt *p, int64_t run,
 	sqlite3_bind_int64(p, 1, run);
 	nkt__hist_bind_text(p, 2, pf);
 	nkt__hist_bind_text(p, 3, s->name);
-	sqlite3_bind_int(p, 4, s->transit >= 0);
+	sqlite3_bind_int(p, 4, s->configured);
 	sqlite3_bind_int(p, 5, s->carrier);
 	nkt__hist_bind_real(p, 6, s->share);
 	sqlite3_bind_int64(p, 7, (sqlite3_int64)s->targets);

@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nkt_import_record(rec, NKT_IMPORT_AUTO, &at, &st, &t, &m,
 				      &err) == NKT_OK) {
 			nkt_aspath_of_trace(t, asn_of, NULL, &p);
-			nkt_transit_attribute(&ts, &p, &a);
+			nkt_transit_attribute(&ts, &p, NULL, NULL, &a);
 			nkt_cmp_observe(t, &p, &a, NULL, &o);
 			if (nkt_addrtab_is_handle(&at, t->flow.dst))
 				o.prefix = nkt_addrtab_prefix(&at, t->flow.dst,

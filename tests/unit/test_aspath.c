@@ -71,142 +71,122 @@ struct row {
 	int entered;
 	uint8_t last_foreign_hop, first_inside_hop;
 	const char *transit;
+	uint8_t gap; /* NKT_GAP_UNKNOWN: never entered */
+	uint8_t why; /* unattributed: enum nkt_unattr */
 };
+
+#define U NKT_GAP_UNKNOWN
 
 static const struct row rows[] = {
 	{"China path, silent hops inside NK bridged",
 	 {0x0a0a0001u, 0x81fa0201u, 0xdb9e7501u, 0xdb9e737au, 0x3d31ac01u,
 	  0x6723fe01u, 0xaf2db001u, 0, 0, DST},
-	 10,
-	 "private AS2914 AS4837 AS134544 AS131279",
-	 1,
-	 6,
-	 7,
-	 "China Unicom"},
+	 10, "private AS2914 AS4837 AS134544 AS131279", 1, 6, 7,
+	 "China Unicom", 0, 0},
 	{"TTK path",
 	 {0x0a140001u, 0x3e737801u, 0xd9962001u, 0xbc2be199u, 0xaf2db001u, 0,
 	  0, DST},
-	 8,
-	 "private AS1299 AS20485 AS131279",
-	 1,
-	 4,
-	 5,
-	 "TTK"},
+	 8, "private AS1299 AS20485 AS131279", 1, 4, 5, "TTK", 0, 0},
 	{"silent hops across ASes are not bridged",
 	 {0x81fa0201u, 0, 0xdb9e7501u, 0, 0, 0x6723fe01u, DST},
-	 7,
-	 "AS2914 * AS4837 * AS134544 AS131279",
-	 1,
-	 6,
-	 7,
-	 "China Unicom"},
+	 7, "AS2914 * AS4837 * AS134544 AS131279", 1, 6, 7, "China Unicom",
+	 0, 0},
 	{"silent hops inside one AS are bridged",
 	 {0xdb9e7501u, 0, 0, 0x3d31ac01u, DST},
-	 5,
-	 "AS4837 AS131279",
-	 1,
-	 4,
-	 5,
-	 "China Unicom"},
+	 5, "AS4837 AS131279", 1, 4, 5, "China Unicom", 0, 0},
 	{"unknown and private addresses are marked, not guessed",
 	 {0x0a000001u, 0x08080808u, 0x08080404u, 0x64400001u, 0xd9962001u,
 	  DST},
-	 6,
-	 "private unknown shared AS20485 AS131279",
-	 1,
-	 5,
-	 6,
-	 "TTK"},
-	{"an unknown hop next to NK: the transit before it",
+	 6, "private unknown shared AS20485 AS131279", 1, 5, 6, "TTK", 0, 0},
+	{"an unknown hop next to NK: the AS before it, one hop short",
 	 {0xd9962001u, 0x08080808u, DST},
-	 3,
-	 "AS20485 unknown AS131279",
-	 1,
-	 2,
-	 3,
-	 "TTK"},
-	{"a path that never enters the target AS",
+	 3, "AS20485 unknown AS131279", 1, 2, 3, "TTK", 1, 0},
+	{"a path that never enters the target AS: the last AS seen",
 	 {0x81fa0201u, 0xdb9e7501u, 0, 0, 0},
-	 5,
-	 "AS2914 AS4837 *",
-	 0,
-	 2,
-	 0,
-	 "China Unicom"},
-	{"no defined transit: other AS<n>",
+	 5, "AS2914 AS4837 *", 0, 2, 0, "China Unicom", U, 0},
+	{"an upstream the file does not name is a transit of its own",
 	 {0x81fa0201u, 0x04050607u, DST},
-	 3,
-	 "AS2914 AS3356 AS131279",
-	 1,
-	 2,
-	 3,
-	 "other AS3356"},
-	{"nothing known before NK",
+	 3, "AS2914 AS3356 AS131279", 1, 2, 3, "AS3356 Level 3 Parent, LLC",
+	 0, 0},
+	{"the AS that hands over, not a listed transit before it",
+	 {0xd9962001u, 0x04050607u, DST},
+	 3, "AS20485 AS3356 AS131279", 1, 2, 3, "AS3356 Level 3 Parent, LLC",
+	 0, 0},
+	{"an unlisted upstream over a silent hop (the day TTK appeared)",
+	 {0x0a000001u, 0x3e737801u, 0, DST},
+	 4, "private AS1299 * AS131279", 1, 2, 4, "AS1299 Arelion Sweden AB",
+	 1, 0},
+	{"a sibling of a listed transit is that transit",
+	 {0x81fa0201u, 0x6723fe01u, DST},
+	 3, "AS2914 AS134544 AS131279", 1, 2, 3, "China Unicom", 0, 0},
+	{"only an address no database knows: a transit by its /24",
+	 {0x0a000001u, 0x08080808u, DST},
+	 3, "private unknown AS131279", 1, 2, 3, "unknown AS (8.8.8.0/24)", 0,
+	 0},
+	{"only private addresses before NK: unattributed",
 	 {0x0a000001u, 0, DST},
-	 3,
-	 "private * AS131279",
-	 1,
-	 1,
-	 3,
-	 "unknown"},
+	 3, "private * AS131279", 1, 1, 3, "unattributed", U,
+	 NKT_UNATTR_SPECIAL},
 	{"a loop back into China after NK's border",
 	 {0xdb9e7501u, 0xaf2db001u, 0xdb9e737au, 0xaf2db001u},
-	 4,
-	 "AS4837 AS131279 AS4837 AS131279",
-	 1,
-	 1,
-	 2,
-	 "China Unicom"},
+	 4, "AS4837 AS131279 AS4837 AS131279", 1, 1, 2, "China Unicom", 0, 0},
 	{"the first hop is already inside",
-	 {DST},
-	 1,
-	 "AS131279",
-	 1,
-	 0,
-	 1,
-	 "unknown"},
+	 {DST}, 1, "AS131279", 1, 0, 1, "unattributed", U, NKT_UNATTR_SILENT},
 	{"all silent",
-	 {0, 0, 0},
-	 3,
-	 "*",
-	 0,
-	 0,
-	 0,
-	 "unknown"},
+	 {0, 0, 0}, 3, "*", 0, 0, 0, "unattributed", U, NKT_UNATTR_SILENT},
 };
+
+static const char *org_of(void *ctx, uint32_t addr, char *net, size_t len)
+{
+	(void)ctx;
+	(void)net;
+	(void)len;
+	switch (addr) {
+	case 0x04050607u:
+		return "Level 3 Parent, LLC";
+	case 0x3e737801u:
+		return "Arelion Sweden AB";
+	default:
+		return NULL;
+	}
+}
+
+static const char transits_json[] =
+	"{\"transits\":[{\"name\":\"China Unicom\",\"asns\":[4837,"
+	"9929,10099,134544],\"color\":\"#d62728\"},{\"name\":\"TTK\","
+	"\"asns\":[20485]}]}";
 
 static void test_rows(void)
 {
-	static const char transits_json[] =
-		"{\"transits\":[{\"name\":\"China Unicom\",\"asns\":[4837,"
-		"9929,10099,134544],\"color\":\"#d62728\"},{\"name\":\"TTK\","
-		"\"asns\":[20485]}]}";
 	struct nkt_transits ts;
 	size_t i;
 
 	CHECK_INT(nkt_transits_parse(transits_json, sizeof(transits_json) - 1,
 				     "t", &ts, NULL),
 		  NKT_OK);
+	CHECK_INT(ts.n_configured, 2);
 	for (i = 0; i < NKT_ARRAY_LEN(rows); i++) {
 		struct nkt_trace *t = make(rows[i].addrs, rows[i].n);
 		struct nkt_aspath p;
 		struct nkt_attribution at;
-		char buf[256], name[64];
+		char buf[256], name[96];
 
 		nkt_aspath_of_trace(t, asn_of, NULL, &p);
-		nkt_transit_attribute(&ts, &p, &at);
+		nkt_transit_attribute(&ts, &p, org_of, NULL, &at);
 		nkt_aspath_str(&p, buf, sizeof(buf));
 		nkt_attribution_name(&ts, &at, name, sizeof(name));
 		if (strcmp(buf, rows[i].path) != 0 ||
 		    p.entered != rows[i].entered ||
 		    p.last_foreign.hop != rows[i].last_foreign_hop ||
 		    p.first_inside.hop != rows[i].first_inside_hop ||
-		    strcmp(name, rows[i].transit) != 0) {
+		    strcmp(name, rows[i].transit) != 0 ||
+		    at.gap != rows[i].gap || at.why != rows[i].why) {
 			fprintf(stderr,
 				"%s:\n  path '%s' entered %d last_foreign %u "
-				"first_inside %u transit '%s'\n",
+				"first_inside %u transit '%s' gap %u why %u\n",
 				rows[i].what, buf, p.entered,
-				p.last_foreign.hop, p.first_inside.hop, name);
+				p.last_foreign.hop, p.first_inside.hop, name,
+				at.gap, at.why);
 			CHECK(0);
 		} else
 			CHECK(1);
@@ -216,6 +196,61 @@ static void test_rows(void)
 				  p.first_inside.hop * 1000000ULL);
 		nkt_trace_free(t);
 	}
+	/* the upstreams met were added once each, after the file's */
+	CHECK_INT(ts.n, 5);
+	CHECK_STR(ts.t[2].name, "AS3356 Level 3 Parent, LLC");
+	CHECK_INT(ts.t[2].configured, 0);
+	CHECK_INT(nkt_transit_by_name(&ts, "AS1299 Arelion Sweden AB"), 3);
+	CHECK_INT(nkt_transit_by_name(&ts, "unknown AS (8.8.8.0/24)"), 4);
+	/* the file's first, in its order; then the others by name */
+	CHECK(nkt_transit_cmp(&ts, 0, 1) < 0);
+	CHECK(nkt_transit_cmp(&ts, 1, 2) < 0);
+	CHECK(nkt_transit_cmp(&ts, 3, 2) < 0); /* "AS1299" < "AS3356" */
+	CHECK(nkt_transit_cmp(&ts, 2, -1) < 0);
+}
+
+/* The registry: the same AS is one transit; colours stable and not the
+ * file's; organisation text made printable; a full registry counts what
+ * it could not keep apart and attributes nothing falsely. */
+static const char *odd_org(void *ctx, uint32_t addr, char *net, size_t len)
+{
+	(void)ctx;
+	snprintf(net, len, "net-%u", addr);
+	return addr == 1 ? "Bad\x01\nOrg\xff \xe2\x82\xac" : "x";
+}
+
+static void test_registry(void)
+{
+	struct nkt_transits *ts = nkt_xcalloc(1, sizeof(*ts)),
+			    *again = nkt_xcalloc(1, sizeof(*again));
+	size_t i;
+	int a, b;
+
+	CHECK_INT(nkt_transits_parse(transits_json, sizeof(transits_json) - 1,
+				     "t", ts, NULL),
+		  NKT_OK);
+	a = nkt_transit_intern(ts, 64500, 1, odd_org, NULL);
+	CHECK_INT(a, 2);
+	CHECK_STR(ts->t[a].name, "AS64500 Bad Org? \xe2\x82\xac");
+	CHECK_INT(nkt_transit_intern(ts, 64500, 2, odd_org, NULL), a);
+	CHECK_INT(nkt_transit_intern(ts, 4837, 2, odd_org, NULL), 0);
+	b = nkt_transit_intern(ts, 0, 0x3e732c01u, NULL, NULL);
+	CHECK_STR(ts->t[b].name, "unknown AS (62.115.44.0/24)");
+	CHECK_INT(nkt_transit_intern(ts, 0, 0x3e732cfeu, NULL, NULL), b);
+	CHECK(strcmp(ts->t[a].color, "#d62728") != 0);
+	nkt_transits_init(again);
+	CHECK_STR(ts->t[a].color,
+		  again->t[nkt_transit_intern(again, 64500, 1, NULL, NULL)]
+			  .color);
+	CHECK_STR(again->t[0].name, "AS64500");
+	for (i = 0; i < 2 * NKT_TRANSITS_SEEN_MAX; i++)
+		(void)nkt_transit_intern(ts, 70000 + (uint32_t)i, 1, NULL,
+					 NULL);
+	CHECK_INT(ts->n, NKT_TRANSITS_MAX + NKT_TRANSITS_SEEN_MAX);
+	CHECK(ts->overflow > 0);
+	CHECK_INT(nkt_transit_intern(ts, 99999999, 1, NULL, NULL), -1);
+	free(ts);
+	free(again);
 }
 
 static void test_hop_rtt(void)
@@ -318,6 +353,7 @@ static void test_parsers(void)
 int main(void)
 {
 	test_rows();
+	test_registry();
 	test_hop_rtt();
 	test_parsers();
 	return nkt_test_done("test_aspath");

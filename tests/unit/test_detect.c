@@ -93,6 +93,11 @@ static void baseline(struct nkt_hist_group *g)
 	g[3] = grp(P178, "TTK", 1, 3, 3, 19.4, 0.1, 60, 1, "188.43.225.153");
 }
 
+/* What a history of the baseline knows: both transits have carried /24s
+ * (China Unicom 176 and 179, which the baseline's rows leave out). */
+static const char *const known_names[] = {"China Unicom", "TTK"};
+static const struct nkt_hist_known known = {known_names, 2};
+
 static size_t run_h(struct nkt_hist_group *cur, size_t n_cur,
 		    struct nkt_hist_host *hc, struct nkt_hist_group *prev,
 		    size_t n_prev, struct nkt_hist_host *hp,
@@ -103,7 +108,7 @@ static size_t run_h(struct nkt_hist_group *cur, size_t n_cur,
 	size_t n = 0;
 	free(*ev);
 	*ev = NULL;
-	nkt_detect(&c, &p, 1, ev, &n);
+	nkt_detect(&c, &p, 1, &known, ev, &n);
 	return n;
 }
 
@@ -129,7 +134,7 @@ static void test_first_and_steady(void)
 	baseline(a);
 	base_hosts(ha);
 	c = cyc(a, 4, ha, NH);
-	nkt_detect(&c, NULL, 0, &ev, &n);
+	nkt_detect(&c, NULL, 0, NULL, &ev, &n);
 	CHECK_INT(n, 0);
 
 	/* Jitter inside the thresholds: every TTK host +1 ms (< 2 ms), one
@@ -272,10 +277,92 @@ static void test_transit_appeared(void)
 	CHECK_INT(n, 3);
 	CHECK_STR(ev[2].kind, "transit_appeared");
 
-	/* Paths through an AS that is no defined transit raise nothing. */
+	/* A few paths through an upstream the file does not name, carrying
+	 * no /24, raise nothing. */
 	baseline(c);
-	c[4] = grp("", "other AS3356", 0, 1, 1, 50, 1, 20, 0, NULL);
+	c[4] = grp("", "AS3356 Level 3", 0, 1, 1, 50, 1, 20, 0, NULL);
+	c[4].defined = 0;
 	CHECK_INT(run(c, 5, a, 4, &ev), 0);
+	free(ev);
+}
+
+/* The open world: a /24 moves onto an upstream nobody configured.  The
+ * move names it, the upstream is a new transit (once: a history that saw
+ * it carry a /24 before does not say so again), and the transit left
+ * says where its /24s went. */
+static void test_new_transit(void)
+{
+	struct nkt_hist_group a[4], b[5], d[4];
+	struct nkt_event *ev = NULL;
+	static const char *const seen[] = {"China Unicom", "TTK",
+					   "AS1299 Arelion Sweden AB"};
+	const struct nkt_hist_known k3 = {seen, 3};
+	struct nkt_hist_host ha[NH], hbb[NH];
+	struct nkt_hist_cycle c, p;
+	size_t n, i, moved = 0, newt = 0, gone = 0;
+
+	baseline(a);
+	/* 177 and 178 now over Arelion; TTK gone */
+	b[0] = a[0];
+	b[1] = grp("", "AS1299 Arelion Sweden AB", 0, 6, 6, 24.1, 0.1, 120,
+		   1, NULL);
+	b[1].defined = 0;
+	b[2] = grp(P177, "AS1299 Arelion Sweden AB", 1, 3, 3, 24.1, 0.1, 60,
+		   1, "62.115.44.1");
+	b[3] = grp(P178, "AS1299 Arelion Sweden AB", 1, 3, 3, 24.0, 0.1, 60,
+		   0, "62.115.44.1");
+	b[2].defined = b[3].defined = 0;
+	n = run(b, 4, a, 4, &ev);
+	for (i = 0; i < n; i++) {
+		if (strcmp(ev[i].kind, "prefix_moved") == 0) {
+			moved++;
+			CHECK_STR(ev[i].to, "AS1299 Arelion Sweden AB");
+		} else if (strcmp(ev[i].kind, "new_transit") == 0) {
+			newt++;
+			CHECK_STR(ev[i].transit, "AS1299 Arelion Sweden AB");
+			CHECK_STR(ev[i].prefix, P177);
+			CHECK_STR(ev[i].message,
+				  P177 ", " P178 " are now reached via AS1299 "
+				       "Arelion Sweden AB, a transit this "
+				       "history has not seen carry a /24 "
+				       "before (6 targets' paths cross it)");
+		} else if (strcmp(ev[i].kind, "transit_disappeared") == 0) {
+			gone++;
+			CHECK_STR(ev[i].transit, "TTK");
+			CHECK_STR(ev[i].message,
+				  "TTK disappeared: no path crosses it (6 "
+				  "targets before); its /24s: " P177
+				  " now via AS1299 Arelion Sweden AB; " P178
+				  " now via AS1299 Arelion Sweden AB");
+		} else
+			CHECK_STR(ev[i].kind, "none other");
+	}
+	CHECK_INT(moved, 2);
+	CHECK_INT(newt, 1);
+	CHECK_INT(gone, 1);
+
+	/* A history that saw Arelion carry a /24 before (in measurement
+	 * time) does not call it new. */
+	base_hosts(ha);
+	base_hosts(hbb);
+	c = cyc(b, 4, ha, NH);
+	p = cyc(a, 4, hbb, NH);
+	free(ev);
+	ev = NULL;
+	n = 0;
+	nkt_detect(&c, &p, 1, &k3, &ev, &n);
+	for (i = 0; i < n; i++)
+		CHECK(strcmp(ev[i].kind, "new_transit") != 0);
+
+	/* Only 1 of 3 of a /24's targets over it (under the carrying
+	 * share): no new transit yet. */
+	baseline(d);
+	d[2] = grp(P177, "AS1299 Arelion Sweden AB", 0.2, 1, 1, 24, 0.1, 20, 0,
+		   NULL);
+	d[2].defined = 0;
+	n = run(d, 4, a, 4, &ev);
+	for (i = 0; i < n; i++)
+		CHECK(strcmp(ev[i].kind, "new_transit") != 0);
 	free(ev);
 }
 
@@ -408,7 +495,7 @@ static void test_border_and_history(void)
 	prev[1] = cyc(a, 4, ha, NH);
 	free(ev);
 	ev = NULL;
-	nkt_detect(&cur, prev, 2, &ev, &n);
+	nkt_detect(&cur, prev, 2, NULL, &ev, &n);
 	CHECK_INT(n, 1);
 	CHECK_STR(ev[0].kind, "rtt_shift");
 	CHECK_NEAR(ev[0].before, 19.5, 1e-9);
@@ -448,7 +535,7 @@ static size_t borders(const char *const *addr, const uint8_t *hop, size_t k,
 		prev[i] = cyc(g[k - 2 - i], 4, h, NH);
 	free(*ev);
 	*ev = NULL;
-	nkt_detect(&cur, prev, k - 1, ev, &n);
+	nkt_detect(&cur, prev, k - 1, NULL, ev, &n);
 	for (i = 0; i < n; i++)
 		m += strcmp((*ev)[i].kind, "new_border") == 0;
 	return m;
@@ -495,6 +582,7 @@ int main(void)
 	test_outage_recovery();
 	test_dark_host();
 	test_transit_appeared();
+	test_new_transit();
 	test_rtt_shift();
 	test_loss_shift();
 	test_border_and_history();

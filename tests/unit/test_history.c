@@ -22,6 +22,7 @@ static void stats(struct nkt_cmp_stats *s, const char *name, int transit,
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->transit = transit;
+	s->configured = transit >= 0;
 	s->targets = targets;
 	s->reached = reached;
 	s->rtt_median = s->rtt_p10 = s->rtt_p90 = rtt;

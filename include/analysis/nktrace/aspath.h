@@ -9,7 +9,9 @@
  * segment; a run of silent hops between two hops of the same AS is bridged
  * (it becomes part of that AS's segment); any other silent run is a
  * segment of its own.  The border crossing is the first replying hop in the
- * target's AS and the last replying hop before it.
+ * target's AS and the last replying hop before it; when no database knows
+ * the target's AS, the destination's own answer is where the path enters
+ * it (a segment of its own).
  */
 #ifndef NKTRACE_ASPATH_H
 #define NKTRACE_ASPATH_H
@@ -33,6 +35,7 @@ struct nkt_as_seg {
 	uint8_t kind;      /* NKT_SEG_SPECIAL: enum nkt_addr_kind */
 	uint8_t first_hop, last_hop;
 	uint32_t asn;
+	uint32_t last_addr; /* the address of its last answering hop; 0 */
 };
 
 struct nkt_border_hop {

@@ -18,12 +18,13 @@
  * answered at all, with a variance between hosts; hosts that answered
  * nothing are counted apart (dark), never as packet loss.
  *
- * Two transits are compared (verdict.h) end to end (the same hosts over
- * both when there are enough, else different hosts), at the border and in
- * loss, each with its own interval and test; the verdict claims a
- * difference only when the interval excludes 0, the test agrees at the
- * level after Holm's adjustment over the comparisons made, and each side
- * has at least min_units independent units.
+ * Every pair of transits with targets is compared (verdict.h) end to end
+ * (the same hosts over both when there are enough, else different hosts),
+ * at the border and in loss, each with its own interval and test; the
+ * verdict claims a difference only when the interval excludes 0, the test
+ * agrees at the level after Holm's adjustment over the pair's tests
+ * (overall) or the /24's pairs (per /24), and each side has at least
+ * min_units independent units.
  */
 #ifndef NKTRACE_COMPARE_H
 #define NKTRACE_COMPARE_H
@@ -63,8 +64,6 @@ struct nkt_cmp_obs {
 	struct nkt_attribution attr;  /* of this observation's own path */
 	struct nkt_attribution tattr; /* of the target over this uplink
 					 (nkt_cmp_unify): what stats use */
-	uint32_t last_seen_asn; /* unattributed: the AS its path was last
-				   seen in before silent hops, or 0 */
 	uint32_t target_asn;
 	struct nkt_border_hop last_foreign, first_inside;
 	double *brtt;        /* RTTs of the border hop (last_foreign), ms,
@@ -102,14 +101,14 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 void nkt_cmp_obs_free(struct nkt_cmp_obs *o);
 
 /*
- * Attribute each target (over each uplink) once: the defined transit seen
- * on any of its observations' paths, preferring observations that reached
- * it (every method to one target over one uplink takes the same route at
- * the same time; rate-limited routers hide different hops from different
- * probes); else another AS whose last hop is right before the target's AS;
- * else none (tattr.transit -1, other_asn 0: unattributed, last_seen_asn
- * set when an AS was seen before silent hops).  Sets tattr of every
- * observation.
+ * Attribute each target (over each uplink) once (every method to one
+ * target over one uplink takes the same route at the same time; rate-
+ * limited routers hide different hops from different probes): a path that
+ * saw the hand-over into the target's AS keeps its own transit; any other
+ * takes the target's best evidence (fewest hops that said nothing between
+ * the transit and the target's AS; reached first) when better than its
+ * own; a target no path attributes is unattributed (tattr.transit -1,
+ * tattr.why).  Sets tattr of every observation.
  */
 void nkt_cmp_unify(struct nkt_cmp_obs *obs, size_t n);
 
@@ -126,8 +125,9 @@ struct nkt_cmp_cfg {
 
 /* Summary statistics of one group of observations. */
 struct nkt_cmp_stats {
-	char name[96];        /* transit (or "other AS<n>", "unattributed") */
-	int transit;          /* index, or -1 */
+	char name[96];        /* the transit's name */
+	int transit;          /* its index in the registry */
+	int configured;       /* the transits file names it */
 	uint32_t prefix;      /* per-prefix rows: the prefix */
 	uint8_t prefix_len;
 	size_t targets, reached; /* hosts, and those that answered */
@@ -158,18 +158,20 @@ struct nkt_cmp_stats {
 	double inside_rtt;    /* median RTT added inside the target's AS */
 	double hops;          /* median destination hop */
 	size_t ratelimit_hops;
-	size_t paths;         /* distinct paths up to the border: paths that
-				 agree wherever both answered are one */
-	double path_spread;   /* max - min of the paths' median border RTTs,
-				 ms; NaN below two paths with border RTTs */
+	size_t paths;         /* distinct paths up to the border from one
+				 vantage point (the most any saw): paths
+				 that agree wherever both answered are one;
+				 other vantage points' paths are theirs */
+	double path_spread;   /* max - min of those paths' median border
+				 RTTs, ms; NaN below two with border RTTs */
+	size_t vantages;      /* vantage points with a path to the border */
 	size_t asymmetric;
 	size_t vias;          /* observations over a pinned uplink */
 	int carrier;          /* per-prefix rows: the transit carrying the
-				 prefix (most routed targets; a defined
-				 transit before other/unattributed) */
+				 prefix (most routed targets) */
 	double share;         /* per-prefix rows: this row's part of the
 				 prefix's routed targets */
-	int split;            /* per-prefix rows: two defined transits or
+	int split;            /* per-prefix rows: two transits or
 				 more each carry at least NKT_CMP_SPLIT_SHARE
 				 of the prefix's routed targets (ECMP or a
 				 routing split at the border); each of them
@@ -225,9 +227,9 @@ struct nkt_cmp_diff {
 	uint32_t prefix;      /* 0 for the overall difference */
 	uint8_t prefix_len;
 	char prefix_str[72];  /* "175.45.177.0/24"; "" overall */
-	size_t family;        /* the tests Holm adjusted over: the overall
-				 difference's three (end to end, border,
-				 loss), or those of every prefix */
+	size_t family;        /* the tests Holm adjusted over: the pair's
+				 three (end to end, border, loss) overall,
+				 or those of every pair of the /24 */
 	struct nkt_cmp_test e2e;    /* end-to-end RTT */
 	struct nkt_cmp_test border; /* RTT to each transit's border hop */
 	uint32_t border_a, border_b;
@@ -253,14 +255,22 @@ struct nkt_cmp_result {
 	size_t n_host;
 	struct nkt_cmp_stats *prefix;    /* one per (prefix, transit) */
 	size_t n_prefix;
-	struct nkt_cmp_diff overall;
-	struct nkt_cmp_diff *pdiff;      /* per prefix measured over two */
+	struct nkt_cmp_diff overall;     /* the two transits with the most
+					    targets */
+	struct nkt_cmp_diff *odiff;      /* every other pair of transits */
+	size_t n_odiff;
+	struct nkt_cmp_diff *pdiff;      /* per prefix measured over two or
+					    more: each pair, prefix order */
 	size_t n_pdiff;
 	size_t observations, targets; /* measurements (re-probes apart) */
 	size_t reprobes;                 /* re-probe traces (attribution) */
 	size_t unattributed;             /* targets attributed to no transit
-					    nor other AS (no hop of their
-					    paths said whose they are) */
+					    (no public hop of their paths
+					    before the target's AS answered) */
+	size_t weak;                     /* targets whose transit is the last
+					    AS seen over hops that said
+					    nothing (gap > 0), not a
+					    hand-over the trace saw */
 	double level;
 	unsigned min_units;
 };

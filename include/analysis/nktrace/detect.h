@@ -4,11 +4,19 @@
  * (pure).  Each cycle is compared with the previous successful cycle that
  * has data for the same thing:
  *
- *  prefix_moved        the set of transits carrying a /24 changed; a
- *                      transit carries it when at least NKT_DETECT_SHARE
- *                      of its routed targets are attributed to it
- *  transit_appeared,   a defined transit has paths attributed to it now
- *  transit_disappeared and had none before, or the reverse
+ * A transit is any upstream paths are attributed to (transit.h), the
+ * transits file's or not; one "carries" a /24 when at least
+ * NKT_DETECT_SHARE of the /24's routed targets are attributed to it.  The
+ * transit events below are raised for the transits file's transits and
+ * for any transit that carries a /24 (in the cycle concerned):
+ *
+ *  prefix_moved        the set of transits carrying a /24 changed
+ *  new_transit         a transit carries a /24 and no earlier cycle of the
+ *                      history (in measurement time) saw it carry one: an
+ *                      upstream appearing (TTK on 1 October 2017)
+ *  transit_appeared,   a transit has paths attributed to it now and had
+ *  transit_disappeared none in the previous cycle, or the reverse (where
+ *                      the /24s it carried went, in the message)
  *  outage, recovery    a /24 or a transit reaches no target (it reached
  *                      some before), or reaches some again
  *  rtt_shift           the hosts a transit (or a (/24, transit)) reached
@@ -63,7 +71,7 @@
 struct nkt_hist_group {
 	char prefix[24];
 	char transit[96];
-	int defined;  /* a transit of the transits file */
+	int defined;  /* a transit the transits file names */
 	int carrier;
 	double share;
 	uint32_t targets, reached;
@@ -97,7 +105,9 @@ struct nkt_event {
 	char transit[96];
 	char message[512];
 	double before, after; /* the numbers the event is about, or NAN */
-	char from[160], to[160]; /* prefix_moved: transit sets; new_border */
+	char from[160], to[160]; /* prefix_moved: transit sets; new_border:
+				    addresses; new_transit, transit_
+				    disappeared: the carrier now */
 };
 
 /* The groups and hosts of a cycle's summary (c->g and c->h allocated;
@@ -107,13 +117,23 @@ void nkt_hist_from_result(const struct nkt_cmp_result *r,
 			  int64_t start, struct nkt_hist_cycle *c);
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c);
 
+/* What the history knew before a cycle, beyond its recent cycles. */
+struct nkt_hist_known {
+	const char *const *carriers; /* transits that carried a /24 in any
+					earlier cycle */
+	size_t n_carriers;
+};
+
 /*
- * Compare `cur` with previous cycles (most recent first).  Appends the
- * events to *ev (reallocated; *n updated).  Pure.
+ * Compare `cur` with previous cycles (most recent first; none: the first
+ * cycle, no event) and what the history knew before them (`known`, NULL:
+ * only the previous cycles).  Appends the events to *ev (reallocated; *n
+ * updated).  Pure.
  */
 void nkt_detect(const struct nkt_hist_cycle *cur,
 		const struct nkt_hist_cycle *prev, size_t n_prev,
-		struct nkt_event **ev, size_t *n);
+		const struct nkt_hist_known *known, struct nkt_event **ev,
+		size_t *n);
 
 /* An event as JSON {"kind", "prefix", "transit", "message", ...}. */
 json_t *nkt_event_json(const struct nkt_event *e, int64_t time,

@@ -18,7 +18,9 @@
 struct nkt_annot_ctx {
 	struct nkt_annotator *an;         /* NULL: no annotation */
 	const struct nkt_targetdb *tdb;   /* NULL: no names */
-	const struct nkt_transits *trans; /* NULL: no attribution */
+	struct nkt_transits *trans;       /* NULL: no attribution; else the
+					     registry upstreams met in the
+					     data are added to */
 	const struct nkt_addrtab *addrs;  /* handles in traces (import) */
 	struct nkt_resolver *names;       /* NULL: no DNS names */
 };
@@ -29,6 +31,11 @@ void nkt_annot_out_setup(struct nkt_out_opts *o, struct nkt_annot_ctx *c);
 /* The AS path of a trace under c's annotator. */
 void nkt_annot_aspath(struct nkt_annot_ctx *c, const struct nkt_trace *t,
 		      struct nkt_aspath *p);
+
+/* The transit of a path (the registry c->trans, which must be set,
+ * learns upstreams it did not know, named by c's AS database). */
+void nkt_annot_attribute(struct nkt_annot_ctx *c, const struct nkt_aspath *p,
+			 struct nkt_attribution *out);
 
 /* JSON of an AS path and its border crossing (new references). */
 json_t *nkt_aspath_json(struct nkt_annot_ctx *c, const struct nkt_aspath *p);

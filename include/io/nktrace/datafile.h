@@ -26,7 +26,9 @@ char *nkt_data_dir(char *buf, size_t len);
 /*
  * Load the built-in (or given) data files: targets (for names), transits.
  * `transits_file` NULL: data/transits.json.  Returns 0 or NKT_EINVAL.
- * Missing built-in files leave the field NULL (not an error).
+ * A missing built-in targets file leaves *tdb NULL (not an error); a
+ * missing built-in transits file gives an empty registry (every upstream
+ * is then met in the data).
  */
 int nkt_load_data(const char *transits_file, struct nkt_targetdb **tdb,
 		  struct nkt_transits **trans, struct nkt_err *err);

@@ -50,6 +50,13 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		       struct nkt_err *err);
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n);
 
+/* What detection needs beyond the recent cycles: the transits that carried
+ * a /24 in any successful cycle that started before `before` (Unix s; 0:
+ * any), into *k (allocated; free with nkt_history_known_free). */
+int nkt_history_known(struct nkt_history *h, int64_t before,
+		      struct nkt_hist_known *k, struct nkt_err *err);
+void nkt_history_known_free(struct nkt_hist_known *k);
+
 /* How many vantage points saw a /24 over a transit, from one country
  * ("" unknown). */
 struct nkt_vantage_row {
