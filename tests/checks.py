@@ -27,3 +27,23 @@ def done():
     """Print "N checks, M failed" and exit (1 if M > 0)."""
     print("%d checks, %d failed" % (_checks, len(_failures)))
     sys.exit(1 if _failures else 0)
+
+
+def builtin_data(src):
+    """Point nktrace at a copy of the source tree's data files without the
+    full ASN table that set-up may have built beside them
+    (data/nktrace-asn.mmdb): golden files pin what the built-in database
+    alone says.  Sets NKTRACE_DATA; returns the directory (removed at
+    exit)."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+    d = tempfile.mkdtemp(prefix="nkt-data-")
+    data = os.path.join(src, "data")
+    for f in os.listdir(data):
+        if f != "nktrace-asn.mmdb" and os.path.isfile(os.path.join(data, f)):
+            shutil.copy(os.path.join(data, f), d)
+    os.environ["NKTRACE_DATA"] = d
+    atexit.register(shutil.rmtree, d, True)
+    return d

@@ -11,7 +11,7 @@ use JSON::PP;
 use MaxMind::DB::Writer::Tree;
 
 my ( $in, $out, $epoch, $kind ) = @ARGV;
-die "usage: mkdb-write.pl NETWORKS OUT EPOCH subset|full\n" unless $kind;
+die "usage: mkdb-write.pl NETWORKS OUT EPOCH subset|full|asn\n" unless $kind;
 
 my %types = (
     autonomous_system_number       => 'uint32',
@@ -30,12 +30,15 @@ my %types = (
 my $tree = MaxMind::DB::Writer::Tree->new(
     ip_version            => 6,
     record_size           => 28,
-    database_type         => 'nktrace-ASN-City',
+    database_type         => $kind eq 'asn' ? 'nktrace-ASN' : 'nktrace-ASN-City',
     languages             => ['en'],
     alias_ipv6_to_ipv4    => 1,
     map_key_type_callback => sub { $types{ $_[0] } },
     description           => {
-        en => "nktrace $kind address database: ASN and organisation from "
+        en => $kind eq 'asn'
+        ? "nktrace ASN table: every range's ASN and organisation from "
+            . "ip-location-db (RouteViews + DB-IP, CC BY 4.0)."
+        : "nktrace $kind address database: ASN and organisation from "
             . "ip-location-db (RouteViews + DB-IP, CC BY 4.0); country, "
             . "city and location from GeoLite2 City 2019-12 (MaxMind, "
             . "CC BY-SA 4.0). This product includes GeoLite2 data created "

@@ -140,10 +140,12 @@ static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
 		uint64_t lookups, hits, errors;
 		nkt_annot_counts(an, &lookups, &hits, &errors);
 		fprintf(stderr,
-			"nktrace lookup: asn-db %s, geo-db %s; %zu addresses, "
-			"%llu lookups, %llu cached, %llu errors\n",
+			"nktrace lookup: asn-db %s%s%s, geo-db %s; %zu "
+			"addresses, %llu lookups, %llu cached, %llu errors\n",
 			*nkt_annot_asn_path(an) ? nkt_annot_asn_path(an)
 						 : "(none)",
+			*nkt_annot_asn_all_path(an) ? " then " : "",
+			nkt_annot_asn_all_path(an),
 			*nkt_annot_geo_path(an) ? nkt_annot_geo_path(an)
 						 : "(none)",
 			n, (unsigned long long)lookups,

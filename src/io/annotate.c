@@ -36,6 +36,8 @@ struct cache_ent {
 
 struct nkt_annotator {
 	struct db asn, geo;
+	struct db asn_all; /* the full ASN table, asked for what asn does
+			      not know (default databases only) */
 	struct db *geo_db; /* &geo, or &asn when one file holds both */
 	struct cache_ent *cache;
 	size_t cache_cap, cache_len;
@@ -122,8 +124,18 @@ struct nkt_annotator *nkt_annot_open(const char *asn_db, const char *geo_db,
 
 	snprintf(builtin, sizeof(builtin), "%s/nktrace.mmdb",
 		 nkt_data_dir(dir, sizeof(dir)));
-	if (asn_db == NULL)
+	if (asn_db == NULL) {
+		/* The full ASN table (tools/mkdb --asn-full), beside the
+		 * built-in database: asked for what that does not know.  A
+		 * broken one is left unused, not an error: the built-in
+		 * database still answers. */
+		char all[PATH_MAX + 32];
+		struct nkt_err ignore = {0, ""};
+		snprintf(all, sizeof(all), "%s/nktrace-asn.mmdb", dir);
+		if (access(all, R_OK) == 0)
+			(void)open_db(&a->asn_all, all, 1, &ignore);
 		asn_db = search(asn_paths, NKT_ARRAY_LEN(asn_paths));
+	}
 	if (geo_db == NULL)
 		geo_db = search(geo_paths, NKT_ARRAY_LEN(geo_paths));
 	if (asn_db != NULL && open_db(&a->asn, asn_db, 1, err) != NKT_OK)
@@ -153,6 +165,8 @@ void nkt_annot_close(struct nkt_annotator *a)
 		MMDB_close(&a->asn.mmdb);
 	if (a->geo.open)
 		MMDB_close(&a->geo.mmdb);
+	if (a->asn_all.open)
+		MMDB_close(&a->asn_all.mmdb);
 	for (i = 0; i < a->strs_cap; i++)
 		free(a->strs[i]);
 	free(a->strs);
@@ -163,6 +177,11 @@ void nkt_annot_close(struct nkt_annotator *a)
 const char *nkt_annot_asn_path(const struct nkt_annotator *a)
 {
 	return a->asn.open ? a->asn.path : "";
+}
+
+const char *nkt_annot_asn_all_path(const struct nkt_annotator *a)
+{
+	return a->asn_all.open ? a->asn_all.path : "";
 }
 
 const char *nkt_annot_geo_path(const struct nkt_annotator *a)
@@ -237,34 +256,44 @@ static int value(MMDB_entry_s *e, MMDB_entry_data_s *d, int type, int *err,
 	return d->has_data && d->type == (uint32_t)type;
 }
 
+/* The AS and organisation of an address from one ASN database. */
+static void lookup_asn(struct nkt_annotator *a, struct db *db,
+		       const struct sockaddr *sa, struct nkt_annot *out,
+		       int *bad)
+{
+	MMDB_entry_data_s d;
+	MMDB_lookup_result_s r;
+	int merr = 0;
+
+	if (!db->open)
+		return;
+	r = MMDB_lookup_sockaddr(&db->mmdb, sa, &merr);
+	if (merr != MMDB_SUCCESS &&
+	    merr != MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR)
+		*bad = 1;
+	if (merr == MMDB_SUCCESS && r.found_entry) {
+		static const char *const p1[] = {"autonomous_system_number",
+						 NULL};
+		static const char *const p2[] = {
+			"autonomous_system_organization", NULL};
+		if (value(&r.entry, &d, MMDB_DATA_TYPE_UINT32, bad, p1)) {
+			out->asn = d.uint32;
+			out->flags |= NKT_ANNOT_ASN;
+		}
+		if (value(&r.entry, &d, MMDB_DATA_TYPE_UTF8_STRING, bad, p2))
+			out->as_org = intern(a, d.utf8_string, d.data_size);
+	}
+}
+
 static void lookup_db(struct nkt_annotator *a, const struct sockaddr *sa,
 		      struct nkt_annot *out)
 {
 	MMDB_entry_data_s d;
 	int merr = 0, bad = 0;
 
-	if (a->asn.open) {
-		MMDB_lookup_result_s r =
-			MMDB_lookup_sockaddr(&a->asn.mmdb, sa, &merr);
-		if (merr != MMDB_SUCCESS &&
-		    merr != MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR)
-			bad = 1;
-		if (merr == MMDB_SUCCESS && r.found_entry) {
-			static const char *const p1[] = {
-				"autonomous_system_number", NULL};
-			static const char *const p2[] = {
-				"autonomous_system_organization", NULL};
-			if (value(&r.entry, &d, MMDB_DATA_TYPE_UINT32, &bad,
-				  p1)) {
-				out->asn = d.uint32;
-				out->flags |= NKT_ANNOT_ASN;
-			}
-			if (value(&r.entry, &d, MMDB_DATA_TYPE_UTF8_STRING,
-				  &bad, p2))
-				out->as_org =
-					intern(a, d.utf8_string, d.data_size);
-		}
-	}
+	lookup_asn(a, &a->asn, sa, out, &bad);
+	if (!(out->flags & NKT_ANNOT_ASN))
+		lookup_asn(a, &a->asn_all, sa, out, &bad);
 	if (a->geo_db != NULL) {
 		MMDB_lookup_result_s r =
 			MMDB_lookup_sockaddr(&a->geo_db->mmdb, sa, &merr);

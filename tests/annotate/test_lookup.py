@@ -9,8 +9,10 @@ import ipaddress
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 
 SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
@@ -108,6 +110,11 @@ for base, plen in ranges:
     net = ipaddress.ip_network("%s/%d" % (base, plen))
     for _ in range(30):
         sample.append(str(net[random.randrange(net.num_addresses)]))
+# The built-in database alone (a data directory without the full ASN table
+# that set-up may have built beside it).
+ALONE = tempfile.mkdtemp(prefix="nkt-lookup-")
+shutil.copy(BUILTIN, ALONE)
+os.environ["NKTRACE_DATA"] = ALONE
 got = lookup(sample)
 
 
@@ -133,6 +140,43 @@ for a in sample:
         bad.append((a, want, g))
 check(not bad, "built-in database: nktrace lookup agrees with mmdblookup "
       "on %d addresses" % len(sample), [], bad[:3])
+
+# 3b. The full ASN table (tools/mkdb --asn-full), beside the built-in
+# database: asked only for what the built-in database does not know, and
+# only when no --asn-db is given.  A tiny one, written by the same writer.
+net = os.path.join(ALONE, "nets.jsonl")
+with open(net, "w") as f:
+    for cidr, asn, org in (("4.0.0.0/9", 3356, "Level 3 Parent, LLC"),
+                           ("175.45.176.0/22", 64512, "must not win")):
+        f.write(json.dumps({"net": cidr, "rec": {
+            "autonomous_system_number": asn,
+            "autonomous_system_organization": org}}) + "\n")
+w = subprocess.run(["perl", os.path.join(SRC, "tools", "mkdb-write.pl"), net,
+                    os.path.join(ALONE, "nktrace-asn.mmdb"), "1781654400",
+                    "asn"], capture_output=True, text=True)
+check(w.returncode == 0, "a small full ASN table is written", 0,
+      (w.returncode, w.stderr))
+full = lookup(["4.2.2.2", "175.45.176.71", "8.8.8.8"])
+check((full["4.2.2.2"]["asn"], full["4.2.2.2"]["as_org"]) ==
+      (3356, "Level 3 Parent, LLC"),
+      "the full ASN table names an address the built-in database does not "
+      "know", 3356, full["4.2.2.2"]["asn"])
+check(full["175.45.176.71"]["asn"] == 131279 and
+      full["175.45.176.71"]["cc"] == "KP",
+      "the built-in database answers first where it knows the address",
+      131279, full["175.45.176.71"]["asn"])
+check(full["8.8.8.8"]["asn"] is None, "an address neither knows stays "
+      "unknown", None, full["8.8.8.8"]["asn"])
+pinned = lookup(["4.2.2.2"], "--asn-db", BUILTIN)
+check(pinned["4.2.2.2"]["asn"] is None, "with --asn-db FILE only that file "
+      "answers", None, pinned["4.2.2.2"]["asn"])
+v = subprocess.run([NKTRACE, "lookup", "-v", "4.2.2.2"], capture_output=True,
+                   text=True)
+check("then " + os.path.join(ALONE, "nktrace-asn.mmdb") in v.stderr,
+      "lookup -v names both ASN databases", "then .../nktrace-asn.mmdb",
+      v.stderr.strip())
+del os.environ["NKTRACE_DATA"]
+shutil.rmtree(ALONE)
 
 # 4. Known facts (REFERENCE.md sections 1 and 2).
 facts = lookup(["175.45.176.71", "219.158.117.1", "62.33.66.1",

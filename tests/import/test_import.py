@@ -33,7 +33,9 @@ GOLDEN = os.path.join(DATA, "golden")
 UPDATE = os.environ.get("NKT_UPDATE_GOLDEN") == "1"
 tmp = tempfile.mkdtemp(prefix="nkt-import-")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from checks import check, done  # noqa: E402
+from checks import builtin_data, check, done  # noqa: E402
+
+builtin_data(SRC)
 
 
 def run(args, stdin=None):

@@ -39,7 +39,9 @@ struct nkt_annotator;
 /*
  * Open the databases.  asn_db / geo_db name files (NULL: search, in order,
  * the built-in database, then /usr/share/GeoIP and /var/lib/GeoIP for
- * GeoLite2-ASN.mmdb and GeoLite2-City.mmdb).  A named file that is missing,
+ * GeoLite2-ASN.mmdb and GeoLite2-City.mmdb; and with asn_db NULL, the full
+ * ASN table nktrace-asn.mmdb beside the built-in database, when set-up
+ * built it, answers for the addresses the ASN database does not know).  A named file that is missing,
  * not a MaxMind DB, truncated, or of the wrong type gives NULL with
  * err->code NKT_EINVAL and a one-line message.  When nothing is found for
  * a role that role stays unknown (not an error).
@@ -50,6 +52,7 @@ void nkt_annot_close(struct nkt_annotator *a);
 
 /* Which files are in use ("" if none); for --verbose and lookup. */
 const char *nkt_annot_asn_path(const struct nkt_annotator *a);
+const char *nkt_annot_asn_all_path(const struct nkt_annotator *a);
 const char *nkt_annot_geo_path(const struct nkt_annotator *a);
 
 /* Annotate an IPv4 address (host order).  Never fails: what is unknown
