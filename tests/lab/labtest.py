@@ -60,9 +60,11 @@ class Lab:
     """A lab that exists for the life of the test process."""
 
     def __init__(self, name, scale=0.1, ratelimit=False, loss=(), seed=1,
-                 diamonds="per-flow"):
+                 diamonds="per-flow", third_uplink=False):
         """diamonds: "per-flow" (every lab's default), "all" (--diamonds:
-        the per-packet balancer too) or "none" (--no-diamonds)."""
+        the per-packet balancer too) or "none" (--no-diamonds);
+        third_uplink: --third-uplink (RETN, AS9002, which no data file
+        names; no /24 over it until route(PREFIX, "retn"))."""
         self.name = name
         argv = ["up", "--name", name, "--scale", str(scale), "--seed",
                 str(seed)]
@@ -70,6 +72,8 @@ class Lab:
                  "none": ["--no-diamonds"]}[diamonds]
         if not ratelimit:
             argv.append("--no-ratelimit")
+        if third_uplink:
+            argv.append("--third-uplink")
         for l in loss:
             argv += ["--loss", l]
         lab_cmd("down", "--name", name, check=False)
