@@ -528,9 +528,10 @@ static int new_transit(const struct nkt_hist_group *g,
 	snprintf(e->to, sizeof(e->to), "%s", g->transit);
 	snprintf(e->message, sizeof(e->message),
 		 "%s %s now reached via %s, a transit this history has not "
-		 "seen carry a /24 before (%u %s cross it)",
+		 "seen carry a /24 before (%u %s it)",
 		 list, np == 1 ? "is" : "are", g->transit, g->targets,
-		 g->targets == 1 ? "target's path" : "targets' paths");
+		 g->targets == 1 ? "target's path crosses"
+				 : "targets' paths cross");
 	return 1;
 }
 
@@ -547,8 +548,10 @@ static void transit_state(const struct nkt_hist_group *g,
 		if (g->targets > 0 && prev0->n > 0) {
 			e = add(ev, n, "transit_appeared", "", g->transit);
 			snprintf(e->message, sizeof(e->message),
-				 "%s appeared: %u targets' paths cross it",
-				 g->transit, g->targets);
+				 "%s appeared: %u %s it", g->transit,
+				 g->targets,
+				 g->targets == 1 ? "target's path crosses"
+						 : "targets' paths cross");
 		}
 		return;
 	}
@@ -584,8 +587,9 @@ static void transit_gone(const struct nkt_hist_group *pg,
 	e->after = 0;
 	off = (size_t)snprintf(e->message, sizeof(e->message),
 			       "%s disappeared: no path crosses it (%u "
-			       "targets before)",
-			       pg->transit, pg->targets);
+			       "%s before)",
+			       pg->transit, pg->targets,
+			       pg->targets == 1 ? "target" : "targets");
 	for (i = 0; i < prev0->n && off < sizeof(e->message); i++) {
 		const struct nkt_hist_group *x = &prev0->g[i];
 		char now[160];

@@ -11,8 +11,11 @@
  * the history; a result already there is left out, and a bucket that
  * gains results replaces its earlier cycle with one made of both, in one
  * transaction.  Buckets are stored in time order, each one's events
- * found against the cycles before it.  Memory holds the buckets' folded
- * paths and their records until they are stored.
+ * found against the cycles before it (in measurement time); cycles
+ * already in the history after a bucket stored late have their events
+ * found again (redetect), so that the same results in any order or split
+ * give the same events.  Memory holds the buckets' folded paths and their
+ * records until they are stored.
  */
 #include "cmd_import.h"
 #include "nktrace/detect.h"
@@ -423,10 +426,104 @@ static int by_start(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* Cycles a late bucket may change: the next NKT_DETECT_WINDOW after it
+ * (it joined their recent cycles) and every later one with a new_transit
+ * (it may have carried that transit first). */
+#define NKT_DETECT_WINDOW 6
+#define NKT_REDETECT_MAX 100000
+
+static int has_run(const int64_t *runs, size_t n, int64_t run)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (runs[i] == run)
+			return 1;
+	return 0;
+}
+
+/* One stored cycle's events found again against the history as it is
+ * now; *changed when they differ (printed). */
+static int redetect_one(struct nkt_backfill *b, struct importer *im,
+			const struct nkt_hist_cycle *c, int *changed,
+			struct nkt_err *err)
+{
+	struct nkt_hist_cycle *prev = NULL;
+	struct nkt_hist_known known;
+	struct nkt_event *ev = NULL;
+	size_t n_prev = 0, n_ev = 0, i;
+	int rc;
+
+	if (nkt_history_recent(b->h, c->start, NKT_DETECT_WINDOW, &prev,
+			       &n_prev, err) != NKT_OK)
+		return NKT_ESYS;
+	if (nkt_history_known(b->h, c->start, &known, err) != NKT_OK) {
+		nkt_hist_cycles_free(prev, n_prev);
+		return NKT_ESYS;
+	}
+	nkt_detect(c, prev, n_prev, &known, &ev, &n_ev);
+	rc = nkt_history_set_events(b->h, c->run, ev, n_ev, changed, err);
+	if (rc == NKT_OK && *changed && !im->o.quiet) {
+		char when[32];
+		time_t t0 = (time_t)c->start;
+		struct tm tm;
+		gmtime_r(&t0, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%s run %lld: events found again (a bucket before it "
+		       "arrived late): %zu event%s\n",
+		       when, (long long)c->run, n_ev, n_ev == 1 ? "" : "s");
+		for (i = 0; i < n_ev; i++)
+			printf("  event %s: %s\n", ev[i].kind, ev[i].message);
+	}
+	free(ev);
+	nkt_history_known_free(&known);
+	nkt_hist_cycles_free(prev, n_prev);
+	return rc;
+}
+
+/* Detection again for the cycles after the buckets this import stored
+ * (mine: their runs) that those buckets may change, oldest first. */
+static int redetect(struct nkt_backfill *b, struct importer *im,
+		    const int64_t *starts, const int64_t *mine, size_t n_mine,
+		    size_t *n_changed, struct nkt_err *err)
+{
+	int64_t *done = NULL;
+	size_t n_done = 0, i, j, k;
+	int rc = NKT_OK;
+
+	for (i = 0; i < n_mine && rc == NKT_OK; i++)
+		for (k = 0; k < 2 && rc == NKT_OK; k++) {
+			struct nkt_hist_cycle *c = NULL;
+			size_t n = 0;
+			if (nkt_history_after(b->h, starts[i],
+					      k ? NKT_REDETECT_MAX
+						: NKT_DETECT_WINDOW,
+					      (int)k, &c, &n, err) != NKT_OK)
+				return NKT_ESYS;
+			for (j = 0; j < n && rc == NKT_OK; j++) {
+				int changed = 0;
+				if (has_run(mine, n_mine, c[j].run) ||
+				    has_run(done, n_done, c[j].run))
+					continue;
+				done = nkt_xreallocarray(done, n_done + 1,
+							 sizeof(*done));
+				done[n_done++] = c[j].run;
+				rc = redetect_one(b, im, &c[j], &changed, err);
+				*n_changed += changed != 0;
+			}
+			nkt_hist_cycles_free(c, n);
+		}
+	free(done);
+	return rc;
+}
+
 int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 		       struct nkt_err *err)
 {
-	size_t i, stored = 0, replaced = 0, known = 0, n_events = 0;
+	size_t i, stored = 0, replaced = 0, known = 0, n_events = 0,
+		  redone = 0;
+	int64_t *mine = nkt_xcalloc(b->n + 1, sizeof(*mine)),
+		*starts = nkt_xcalloc(b->n + 1, sizeof(*starts));
+	int rc = NKT_OK;
 
 	if (b->n > 1)
 		qsort(b->b, b->n, sizeof(*b->b), by_start);
@@ -434,8 +531,10 @@ int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 		struct bucket *k = &b->b[i];
 		int64_t prev_run = 0;
 		int fresh = 0;
-		if (has_new(b, k, err, &fresh) != NKT_OK)
-			return NKT_ESYS;
+		if (has_new(b, k, err, &fresh) != NKT_OK) {
+			rc = NKT_ESYS;
+			goto out;
+		}
 		if (!fresh) {
 			known++;
 			continue;
@@ -444,22 +543,36 @@ int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 			    NKT_OK ||
 		    (prev_run > 0 &&
 		     merge_stored(b, im, k, prev_run, err) != NKT_OK) ||
-		    store_bucket(b, im, k, prev_run, &n_events, err) != NKT_OK)
-			return NKT_ESYS;
+		    store_bucket(b, im, k, prev_run, &n_events, err) != NKT_OK ||
+		    nkt_history_import_run(b->h, k->start, &mine[stored],
+					   err) != NKT_OK) {
+			rc = NKT_ESYS;
+			goto out;
+		}
+		starts[stored] = k->start;
 		stored++;
 		replaced += prev_run > 0;
+	}
+	if (stored > 0 &&
+	    redetect(b, im, starts, mine, stored, &redone, err) != NKT_OK) {
+		rc = NKT_ESYS;
+		goto out;
 	}
 	if (!im->o.quiet)
 		printf("nktrace %s: history %s: %zu cycles of %llds stored "
 		       "(%zu replacing an earlier import's), %zu buckets "
-		       "already in it, %zu events; %llu results (%llu "
-		       "repeated in the input%s)\n",
+		       "already in it, %zu events; %zu later cycles' events "
+		       "found again; %llu results (%llu repeated in the "
+		       "input%s)\n",
 		       im->who ? im->who : "import", im->o.history, stored,
-		       (long long)b->len, replaced,
-		       known, n_events, (unsigned long long)b->results,
+		       (long long)b->len, replaced, known, n_events, redone,
+		       (unsigned long long)b->results,
 		       (unsigned long long)b->repeated,
 		       b->ipv6 ? ", IPv6 results left out" : "");
-	return NKT_OK;
+out:
+	free(mine);
+	free(starts);
+	return rc;
 }
 
 void nkt_backfill_free(struct nkt_backfill *b)

@@ -157,21 +157,12 @@ void nkt_history_known_free(struct nkt_hist_known *k)
 	memset(k, 0, sizeof(*k));
 }
 
-int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
-		       struct nkt_hist_cycle **out, size_t *n,
-		       struct nkt_err *err)
+/* The statements that read a cycle's groups and hosts (by run). */
+static int cycle_stmts(struct nkt_history *h, sqlite3_stmt **g,
+		       sqlite3_stmt **hs, struct nkt_err *err)
 {
-	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL;
-	int rc = NKT_OK;
-
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(h->db,
-			       "SELECT id, start FROM runs WHERE status = 'ok' "
-			       "AND (?1 = 0 OR start < ?1) ORDER BY start "
-			       "DESC, id DESC LIMIT ?2",
-			       -1, &runs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
+	*g = *hs = NULL;
+	if (sqlite3_prepare_v2(
 		    h->db,
 		    "SELECT '', transit, defined, 0, 0, targets, reached, "
 		    "rtt_median, rtt_lo, rtt_hi, sent, lost, border_addr, 0 "
@@ -179,73 +170,128 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		    "prefix, transit, defined, carrier, share, targets, "
 		    "reached, rtt_median, rtt_lo, rtt_hi, sent, lost, "
 		    "border_addr, border_hop FROM prefix_stats WHERE run = ?1",
-		    -1, &g, NULL) != SQLITE_OK ||
+		    -1, g, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h->db,
 			       "SELECT transit, prefix, addr, sent, lost, "
 			       "rtt_median FROM host_stats WHERE run = ?1",
-			       -1, &hs, NULL) != SQLITE_OK) {
+			       -1, hs, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*g);
+		*g = NULL;
+		return nkt__hist_fail(h, err, "prepare");
+	}
+	return NKT_OK;
+}
+
+/* The groups and hosts of cycle c (c->run set). */
+static void fill_cycle(sqlite3_stmt *g, sqlite3_stmt *hs,
+		       struct nkt_hist_cycle *c)
+{
+	size_t cap = 0;
+
+	sqlite3_reset(g);
+	sqlite3_bind_int64(g, 1, c->run);
+	while (sqlite3_step(g) == SQLITE_ROW) {
+		struct nkt_hist_group *x;
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			c->g = nkt_xreallocarray(c->g, cap, sizeof(*c->g));
+		}
+		x = &c->g[c->n++];
+		memset(x, 0, sizeof(*x));
+		nkt__hist_col_text(g, 0, x->prefix, sizeof(x->prefix));
+		nkt__hist_col_text(g, 1, x->transit, sizeof(x->transit));
+		x->defined = sqlite3_column_int(g, 2);
+		x->carrier = sqlite3_column_int(g, 3);
+		x->share = sqlite3_column_double(g, 4);
+		x->targets = (uint32_t)sqlite3_column_int64(g, 5);
+		x->reached = (uint32_t)sqlite3_column_int64(g, 6);
+		x->rtt_median = nkt__hist_col_real(g, 7);
+		x->rtt_lo = nkt__hist_col_real(g, 8);
+		x->rtt_hi = nkt__hist_col_real(g, 9);
+		x->sent = (uint64_t)sqlite3_column_int64(g, 10);
+		x->lost = (uint64_t)sqlite3_column_int64(g, 11);
+		nkt__hist_col_text(g, 12, x->border, sizeof(x->border));
+		x->border_hop = (uint8_t)sqlite3_column_int(g, 13);
+	}
+	cap = 0;
+	sqlite3_reset(hs);
+	sqlite3_bind_int64(hs, 1, c->run);
+	while (sqlite3_step(hs) == SQLITE_ROW) {
+		struct nkt_hist_host *y;
+		if (c->n_h == cap) {
+			cap = cap ? cap * 2 : 16;
+			c->h = nkt_xreallocarray(c->h, cap, sizeof(*c->h));
+		}
+		y = &c->h[c->n_h++];
+		memset(y, 0, sizeof(*y));
+		nkt__hist_col_text(hs, 0, y->transit, sizeof(y->transit));
+		nkt__hist_col_text(hs, 1, y->prefix, sizeof(y->prefix));
+		nkt__hist_col_text(hs, 2, y->addr, sizeof(y->addr));
+		y->sent = (uint64_t)sqlite3_column_int64(hs, 3);
+		y->lost = (uint64_t)sqlite3_column_int64(hs, 4);
+		y->rtt_median = nkt__hist_col_real(hs, 5);
+	}
+}
+
+/* The cycles of the successful runs `runs_sql` selects (?1 a time, ?2 a
+ * count), in its order. */
+static int load_cycles(struct nkt_history *h, const char *runs_sql,
+		       int64_t t, size_t max, struct nkt_hist_cycle **out,
+		       size_t *n, struct nkt_err *err)
+{
+	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = cycle_stmts(h, &g, &hs, err)) != NKT_OK)
+		return rc;
+	if (sqlite3_prepare_v2(h->db, runs_sql, -1, &runs, NULL) !=
+	    SQLITE_OK) {
 		rc = nkt__hist_fail(h, err, "prepare");
 		goto out;
 	}
-	sqlite3_bind_int64(runs, 1, before);
+	sqlite3_bind_int64(runs, 1, t);
 	sqlite3_bind_int64(runs, 2, (sqlite3_int64)max);
 	*out = nkt_xcalloc(max ? max : 1, sizeof(**out));
-	while (sqlite3_step(runs) == SQLITE_ROW) {
+	while (*n < max && sqlite3_step(runs) == SQLITE_ROW) {
 		struct nkt_hist_cycle *c = &(*out)[(*n)++];
-		size_t cap = 0;
 		c->run = sqlite3_column_int64(runs, 0);
 		c->start = sqlite3_column_int64(runs, 1);
-		sqlite3_reset(g);
-		sqlite3_bind_int64(g, 1, c->run);
-		while (sqlite3_step(g) == SQLITE_ROW) {
-			struct nkt_hist_group *x;
-			if (c->n == cap) {
-				cap = cap ? cap * 2 : 16;
-				c->g = nkt_xreallocarray(c->g, cap,
-							 sizeof(*c->g));
-			}
-			x = &c->g[c->n++];
-			memset(x, 0, sizeof(*x));
-			nkt__hist_col_text(g, 0, x->prefix, sizeof(x->prefix));
-			nkt__hist_col_text(g, 1, x->transit, sizeof(x->transit));
-			x->defined = sqlite3_column_int(g, 2);
-			x->carrier = sqlite3_column_int(g, 3);
-			x->share = sqlite3_column_double(g, 4);
-			x->targets = (uint32_t)sqlite3_column_int64(g, 5);
-			x->reached = (uint32_t)sqlite3_column_int64(g, 6);
-			x->rtt_median = nkt__hist_col_real(g, 7);
-			x->rtt_lo = nkt__hist_col_real(g, 8);
-			x->rtt_hi = nkt__hist_col_real(g, 9);
-			x->sent = (uint64_t)sqlite3_column_int64(g, 10);
-			x->lost = (uint64_t)sqlite3_column_int64(g, 11);
-			nkt__hist_col_text(g, 12, x->border, sizeof(x->border));
-			x->border_hop = (uint8_t)sqlite3_column_int(g, 13);
-		}
-		cap = 0;
-		sqlite3_reset(hs);
-		sqlite3_bind_int64(hs, 1, c->run);
-		while (sqlite3_step(hs) == SQLITE_ROW) {
-			struct nkt_hist_host *y;
-			if (c->n_h == cap) {
-				cap = cap ? cap * 2 : 16;
-				c->h = nkt_xreallocarray(c->h, cap,
-							 sizeof(*c->h));
-			}
-			y = &c->h[c->n_h++];
-			memset(y, 0, sizeof(*y));
-			nkt__hist_col_text(hs, 0, y->transit, sizeof(y->transit));
-			nkt__hist_col_text(hs, 1, y->prefix, sizeof(y->prefix));
-			nkt__hist_col_text(hs, 2, y->addr, sizeof(y->addr));
-			y->sent = (uint64_t)sqlite3_column_int64(hs, 3);
-			y->lost = (uint64_t)sqlite3_column_int64(hs, 4);
-			y->rtt_median = nkt__hist_col_real(hs, 5);
-		}
+		fill_cycle(g, hs, c);
 	}
 out:
 	sqlite3_finalize(runs);
 	sqlite3_finalize(g);
 	sqlite3_finalize(hs);
 	return rc;
+}
+
+int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
+		       struct nkt_hist_cycle **out, size_t *n,
+		       struct nkt_err *err)
+{
+	return load_cycles(h,
+			   "SELECT id, start FROM runs WHERE status = 'ok' "
+			   "AND (?1 = 0 OR start < ?1) ORDER BY start DESC, "
+			   "id DESC LIMIT ?2",
+			   before, max, out, n, err);
+}
+
+int nkt_history_after(struct nkt_history *h, int64_t after, size_t max,
+		      int new_transit_only, struct nkt_hist_cycle **out,
+		      size_t *n, struct nkt_err *err)
+{
+	return load_cycles(
+		h,
+		new_transit_only
+			? "SELECT id, start FROM runs r WHERE status = 'ok' AND "
+			  "start > ?1 AND EXISTS (SELECT 1 FROM events e "
+			  "WHERE e.run = r.id AND e.kind = 'new_transit') "
+			  "ORDER BY start, id LIMIT ?2"
+			: "SELECT id, start FROM runs WHERE status = 'ok' AND "
+			  "start > ?1 ORDER BY start, id LIMIT ?2",
+		after, max, out, n, err);
 }
 
 /* Decompress column 1 (size in column 0) of the one row `sql` selects for
@@ -395,7 +441,7 @@ static int report_prefixes(struct nkt_history *h, struct nkt_report *r,
 		    h->db,
 		    "SELECT r.start, r.id, p.prefix, sum(p.targets), "
 		    "sum(p.reached), group_concat(CASE WHEN p.carrier THEN "
-		    "p.transit END), max(CASE WHEN p.carrier THEN p.rtt_median "
+		    "p.transit END, ' + '), max(CASE WHEN p.carrier THEN p.rtt_median "
 		    "END), max(CASE WHEN p.carrier THEN p.rtt_p90 END), "
 		    "max(CASE WHEN p.carrier THEN p.loss END) FROM "
 		    "prefix_stats p JOIN runs r ON r.id = p.run WHERE r.start "

@@ -335,9 +335,71 @@ static int store_keys(struct nkt_history *h, int64_t run,
 	return rc;
 }
 
-/* The counts that only grow: this cycle and its events. */
-static int count_totals(struct nkt_history *h,
-			const struct nkt_cycle_record *c, struct nkt_err *err)
+/* An event's identity across re-detections: kind, /24 and transit (its
+ * message's figures may change when a bucket gains results). */
+static void event_key(const char *kind, const char *prefix,
+		      const char *transit, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s|%s|%s", kind, prefix ? prefix : "",
+		 transit ? transit : "");
+}
+
+/* The identities of a run's stored events (allocated). */
+static int stored_keys(struct nkt_history *h, int64_t run, char ***keys,
+		       size_t *n, struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	*keys = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT kind, prefix, transit FROM events WHERE "
+			       "run = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char k[256];
+		event_key((const char *)sqlite3_column_text(st, 0),
+			  (const char *)sqlite3_column_text(st, 1),
+			  (const char *)sqlite3_column_text(st, 2), k,
+			  sizeof(k));
+		*keys = nkt_xreallocarray(*keys, *n + 1, sizeof(**keys));
+		(*keys)[(*n)++] = nkt_xstrdup(k);
+	}
+	sqlite3_finalize(st);
+	return NKT_OK;
+}
+
+static void keys_free(char **keys, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* Whether event e is among keys (and takes it: each old event matches
+ * one new one at most). */
+static int take_key(char **keys, size_t n, const struct nkt_event *e)
+{
+	char k[256];
+	size_t i;
+	event_key(e->kind, e->prefix, e->transit, k, sizeof(k));
+	for (i = 0; i < n; i++)
+		if (keys[i] != NULL && strcmp(keys[i], k) == 0) {
+			free(keys[i]);
+			keys[i] = NULL;
+			return 1;
+		}
+	return 0;
+}
+
+/* The counts that only grow: a cycle (not when it replaces one already
+ * counted) and each of ev[] that is not among `old` (the events of what
+ * it replaces). */
+static int count_totals(struct nkt_history *h, const char *status,
+			const struct nkt_event *ev, size_t n_ev, char **old,
+			size_t n_old, struct nkt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char what[64];
@@ -349,12 +411,16 @@ static int count_totals(struct nkt_history *h,
 			       "CONFLICT (what) DO UPDATE SET n = n + 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return nkt__hist_fail(h, err, "prepare");
-	for (i = 0; i <= c->n_events && rc == NKT_OK; i++) {
+	for (i = 0; i <= n_ev && rc == NKT_OK; i++) {
+		if (i == 0 && status == NULL)
+			continue;
 		if (i == 0)
-			snprintf(what, sizeof(what), "runs %s", c->status);
+			snprintf(what, sizeof(what), "runs %s", status);
+		else if (take_key(old, n_old, &ev[i - 1]))
+			continue;
 		else
 			snprintf(what, sizeof(what), "events %s",
-				 c->events[i - 1].kind);
+				 ev[i - 1].kind);
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, what, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -460,14 +526,23 @@ int nkt_history_atlas_set(struct nkt_history *h, int64_t msm, int64_t last,
 int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		      int64_t *run, struct nkt_err *err)
 {
+	char **old = NULL;
+	size_t n_old = 0;
 	int rc;
 
 	if (nkt__hist_exec(h, "BEGIN IMMEDIATE", err) != NKT_OK)
 		return NKT_ESYS;
-	if (c->replaces > 0 && (rc = drop_run(h, c->replaces, err)) != NKT_OK)
+	/* A cycle that replaces one (a bucket that gained results) is
+	 * counted once, and so are the events both raised. */
+	if (c->replaces > 0 &&
+	    ((rc = stored_keys(h, c->replaces, &old, &n_old, err)) !=
+		     NKT_OK ||
+	     (rc = drop_run(h, c->replaces, err)) != NKT_OK))
 		goto fail;
 	if ((rc = store_run(h, c, run, err)) != NKT_OK ||
-	    (rc = count_totals(h, c, err)) != NKT_OK)
+	    (rc = count_totals(h, c->replaces > 0 ? NULL : c->status,
+			       c->events, c->n_events, old, n_old, err)) !=
+		    NKT_OK)
 		goto fail;
 	if (c->n_keys > 0 && (rc = store_keys(h, *run, c, err)) != NKT_OK)
 		goto fail;
@@ -497,8 +572,66 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		rc = NKT_ESYS;
 		goto fail;
 	}
+	keys_free(old, n_old);
 	return NKT_OK;
 fail:
+	keys_free(old, n_old);
+	nkt__hist_exec(h, "ROLLBACK", NULL);
+	return rc;
+}
+
+int nkt_history_set_events(struct nkt_history *h, int64_t run,
+			   const struct nkt_event *ev, size_t n, int *changed,
+			   struct nkt_err *err)
+{
+	struct nkt_cycle_record c;
+	sqlite3_stmt *st = NULL;
+	char **old = NULL;
+	size_t n_old = 0, i, left = 0;
+	int rc;
+
+	*changed = 0;
+	memset(&c, 0, sizeof(c));
+	c.events = ev;
+	c.n_events = n;
+	if (nkt__hist_exec(h, "BEGIN IMMEDIATE", err) != NKT_OK)
+		return NKT_ESYS;
+	if (sqlite3_prepare_v2(h->db, "SELECT end FROM runs WHERE id = ?", -1,
+			       &st, NULL) != SQLITE_OK) {
+		rc = nkt__hist_fail(h, err, "prepare");
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		c.end = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((rc = stored_keys(h, run, &old, &n_old, err)) != NKT_OK)
+		goto fail;
+	/* changed: an event without its like before, or one gone */
+	for (i = 0; i < n_old; i++)
+		left++;
+	if ((rc = count_totals(h, NULL, ev, n, old, n_old, err)) != NKT_OK)
+		goto fail;
+	for (i = 0; i < n_old; i++)
+		left -= old[i] == NULL;
+	*changed = left != 0 || n != n_old;
+	{
+		char sql[64];
+		snprintf(sql, sizeof(sql), "DELETE FROM events WHERE run = %lld",
+			 (long long)run);
+		if ((rc = nkt__hist_exec(h, sql, err)) != NKT_OK)
+			goto fail;
+	}
+	if (n > 0 && (rc = store_events(h, run, &c, err)) != NKT_OK)
+		goto fail;
+	if (nkt__hist_exec(h, "COMMIT", err) != NKT_OK) {
+		rc = NKT_ESYS;
+		goto fail;
+	}
+	keys_free(old, n_old);
+	return NKT_OK;
+fail:
+	keys_free(old, n_old);
 	nkt__hist_exec(h, "ROLLBACK", NULL);
 	return rc;
 }

@@ -10,6 +10,10 @@ import random
 TTK = [("217.150.32.1", 60.0), ("62.33.66.1", 150.0),
        ("188.43.225.153", 185.0)]
 CU = [("219.158.117.1", 180.0), ("103.35.255.254", 234.0)]
+# An upstream no data file names (RETN, AS9002; addresses of the lab's
+# third uplink, which the built-in database knows), handing over to NK.
+RETN = [("87.245.233.1", 40.0), ("87.245.246.1", 70.0),
+        ("87.245.250.1", 160.0)]
 
 
 def result(rnd, prb, dst, via, inside, ts, msm=99001):
@@ -37,10 +41,11 @@ def result(rnd, prb, dst, via, inside, ts, msm=99001):
 
 
 def move(t0, cycles=8, probes=200, moved=172, period=900, seed=7,
-         msm=99001):
+         msm=99001, to=None):
     """`cycles` rounds every `period` s from t0: each probe traces both
     targets; from round cycles/2 on, `moved` probes' paths to
-    175.45.178.161 go over China Unicom instead of TTK."""
+    175.45.178.161 go over `to` (default China Unicom) instead of TTK."""
+    to = CU if to is None else to
     rnd = random.Random(seed)
     out = []
     for c in range(cycles):
@@ -48,8 +53,8 @@ def move(t0, cycles=8, probes=200, moved=172, period=900, seed=7,
             ts = t0 + c * period + rnd.randrange(0, min(600, period))
             for dst, inside in (("175.45.178.161", 4.0),
                                 ("175.45.176.71", 55.0)):
-                via = CU if dst.endswith("176.71") or \
-                    (c >= cycles // 2 and p < moved) else TTK
+                via = CU if dst.endswith("176.71") else \
+                    to if c >= cycles // 2 and p < moved else TTK
                 out.append(result(rnd, 1000 + p, dst, via, inside, ts, msm))
     return out
 

@@ -32,11 +32,12 @@ NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 REAL = os.path.join(SRC, "tests", "data", "import", "realdata")
 tmp = tempfile.mkdtemp(prefix="nkt-backfill-")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from checks import check, done  # noqa: E402
+from checks import builtin_data, check, done  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import atlasgen  # noqa: E402
 
 T0 = 1764547200  # 2025-12-01 00:00 UTC
+builtin_data(SRC)
 
 
 def generate(path):
@@ -154,6 +155,62 @@ check(p1.returncode == 0 and p2.returncode == 0 and
       "results are replaced, and the history equals the one the whole file "
       "made at once", "equal", (len(first["runs"]), p2.stdout[-300:],
                                 after["keys"], before["keys"]))
+
+# 2b. The open world, in any order: 175.45.178.0/24 moves from TTK onto an
+# upstream no data file names (RETN, AS9002).  Imported whole, or its
+# later half first and then its earlier half, or in four pieces in reverse
+# order: the same history and the same events, naming the new transit.
+retn = os.path.join(tmp, "retn.json")
+results = atlasgen.move(T0, to=atlasgen.RETN)
+atlasgen.write(retn, results)
+dbr = os.path.join(tmp, "hr.db")
+p = nk("import", "--db", dbr, "--bucket", "15m", retn)
+whole = rows(dbr)
+ev = [(e[1], e[2]) for e in whole["events"]]
+NEW = "AS9002 RETN Limited"
+check(p.returncode == 0 and ev == [("new_transit", "175.45.178.0/24"),
+                                   ("prefix_moved", "175.45.178.0/24")] and
+      all(e[0] == T0 + 5 * 900 for e in whole["events"]) and
+      ("moved from TTK to %s (172 of 200 paths)" % NEW) in
+      whole["events"][1][3] and NEW in whole["events"][0][3],
+      "a move onto an unlisted upstream: new_transit and prefix_moved, "
+      "both naming it, in the bucket where it happened", "2 events",
+      (ev, [e[3] for e in whole["events"]], p.stderr[-300:]))
+carrier = {(r[0], r[2]): r[3] for r in whole["prefix"]
+           if r[1] == "175.45.178.0/24"}
+check(carrier.get((T0 + 7 * 900, NEW)) == 1,
+      "the /24's latest carrier is %s" % NEW, 1, carrier)
+p = nk("report", "--db", dbr, "--since", "all")
+check(p.returncode == 0 and "175.45.178.0/24    " + NEW in p.stdout,
+      "report's latest state names the new carrier", NEW, p.stdout[-600:])
+by_start = {}
+for r in results:
+    by_start.setdefault((r["timestamp"] - T0) // 900, []).append(r)
+for label, order in (("later half first", [[4, 5, 6, 7], [0, 1, 2, 3]]),
+                     ("four pieces, newest first",
+                      [[6, 7], [4, 5], [2, 3], [0, 1]])):
+    dbo = os.path.join(tmp, "ho.db")
+    if os.path.exists(dbo):
+        os.unlink(dbo)
+    ok = True
+    for piece in order:
+        f = os.path.join(tmp, "piece.json")
+        atlasgen.write(f, [r for b in piece for r in by_start[b]])
+        ok &= nk("import", "--quiet", "--db", dbo, "--bucket", "15m",
+                 f).returncode == 0
+    got = rows(dbo)
+    check(ok and got["events"] == whole["events"] and
+          got["prefix"] == whole["prefix"],
+          "%s: the same events as the whole file at once" % label,
+          whole["events"], got["events"])
+    tot = sqlite3.connect(dbo).execute(
+        "SELECT what, n FROM totals WHERE what LIKE 'events %' OR what "
+        "LIKE 'runs %' ORDER BY what").fetchall()
+    check(tot == [("events new_transit", 1), ("events prefix_moved", 1),
+                  ("runs ok", 8)],
+          "%s: the counters count each run and event once" % label,
+          [("events new_transit", 1), ("events prefix_moved", 1),
+           ("runs ok", 8)], tot)
 
 # 3. A real multi-year file.
 real = os.path.join(REAL, "reticle_traceroute_records.ndjson")

@@ -50,6 +50,22 @@ int nkt_history_recent(struct nkt_history *h, int64_t before, size_t max,
 		       struct nkt_err *err);
 void nkt_hist_cycles_free(struct nkt_hist_cycle *c, size_t n);
 
+/* The successful cycles that started after `after` (Unix s), oldest
+ * first, at most max (new_transit_only: only those with a new_transit
+ * event): the cycles whose events a cycle stored late may change.  *out
+ * allocated. */
+int nkt_history_after(struct nkt_history *h, int64_t after, size_t max,
+		      int new_transit_only, struct nkt_hist_cycle **out,
+		      size_t *n, struct nkt_err *err);
+
+/* Replace the events of a stored run with ev (stored at the run's end, as
+ * its own were).  The totals count only the events that are new to it (a
+ * counter never counts one event twice, nor goes down).  *changed: whether
+ * its events differ from before. */
+int nkt_history_set_events(struct nkt_history *h, int64_t run,
+			   const struct nkt_event *ev, size_t n, int *changed,
+			   struct nkt_err *err);
+
 /* What detection needs beyond the recent cycles: the transits that carried
  * a /24 in any successful cycle that started before `before` (Unix s; 0:
  * any), into *k (allocated; free with nkt_history_known_free). */
