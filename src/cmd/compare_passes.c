@@ -159,8 +159,9 @@ out:
  * that answered it. */
 /*
  * Re-probing: the targets (over each uplink) whose paths showed no transit
- * because every hop before North Korea stayed silent, or showed the last
- * AS only over silent hops before North Korea (routers answer about
+ * because every hop before North Korea stayed silent, or only an upstream
+ * the transits file does not name over silent hops (worth_reprobing;
+ * routers answer about
  * one time-exceeded per second per destination: a full compare spends that
  * budget many times over).  After a pause that lets the budgets refill,
  * their first method is traced again with one probe per hop and at most
@@ -169,6 +170,21 @@ out:
  * (NKT_PURPOSE_REPROBE); at most NKT_REPROBE_MAX targets a round.
  */
 #define NKT_REPROBE_MAX 64
+
+/* A target worth tracing again: none of its paths showed a public hop
+ * before North Korea, or they showed only an upstream the transits file
+ * does not name, over silent hops (it may be an AS before the transit,
+ * whose own routers were rate-limited).  A listed transit seen over silent
+ * hops is not: North Korea's own routers are silent in real traces, so
+ * that gap is the rule, and a re-probe would not close it. */
+static int worth_reprobing(const struct nkt_cmpsess *s,
+			   const struct nkt_cmp_obs *o)
+{
+	if (o->tattr.transit < 0)
+		return 1;
+	return o->tattr.gap != 0 && o->tattr.gap != NKT_GAP_UNKNOWN &&
+	       (size_t)o->tattr.transit >= s->trans->n_configured;
+}
 #define NKT_REPROBE_PAUSE_NS (3 * NKT_NS_PER_S)
 
 int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
@@ -191,10 +207,7 @@ int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		for (i = 0; i < c->n_obs && n < NKT_REPROBE_MAX; i++) {
 			const struct nkt_cmp_obs *o = &c->obs[i];
 			int dup = 0;
-			if (o->reprobe ||
-			    (o->tattr.transit >= 0 &&
-			     (o->tattr.gap == 0 ||
-			      o->tattr.gap == NKT_GAP_UNKNOWN)))
+			if (o->reprobe || !worth_reprobing(s, o))
 				continue;
 			for (j = 0; j < n; j++)
 				dup |= flows[j].dst == o->addr &&

@@ -546,13 +546,27 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 {
 	char buf[1024], a[NKT_ADDRSTRLEN], first[160];
 	size_t i;
+	int tw = 16, pw = 31;
 	const struct nkt_cmp_diff *d = &r->overall;
 
 	fprintf(f, "%zu targets, %zu measurements\n\n", r->targets,
 		r->observations);
-	header(f, "transit", 16);
+	/* the first column as wide as the longest name (a transit met in
+	 * the data is named by its AS: "AS9002 RETN Limited") */
 	for (i = 0; i < r->n_transit; i++)
-		row(f, r->transit[i].name, 16, &r->transit[i]);
+		if ((int)strlen(r->transit[i].name) > tw)
+			tw = (int)strlen(r->transit[i].name);
+	for (i = 0; i < r->n_prefix; i++) {
+		int w = (int)strlen(r->prefix[i].name) + 18 +
+			(r->prefix[i].carrier ? 2 : 0);
+		if (w > pw)
+			pw = w;
+	}
+	tw = tw > 48 ? 48 : tw;
+	pw = pw > 66 ? 66 : pw;
+	header(f, "transit", tw);
+	for (i = 0; i < r->n_transit; i++)
+		row(f, r->transit[i].name, tw, &r->transit[i]);
 	for (i = 0; i < r->n_transit; i++) {
 		const struct nkt_cmp_stats *s = &r->transit[i];
 		if (s->paths < 2)
@@ -572,13 +586,13 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 		fputc('\n', f);
 	}
 	fprintf(f, "\n");
-	header(f, "prefix / transit", 31);
+	header(f, "prefix / transit", pw);
 	for (i = 0; i < r->n_prefix; i++) {
 		const struct nkt_cmp_stats *s = &r->prefix[i];
 		snprintf(first, sizeof(first), "%s/%u %s%s",
 			 nkt_addrtab_fmt(cfg->addrs, s->prefix, a),
 			 s->prefix_len, s->name, s->carrier ? " *" : "");
-		row(f, first, 31, s);
+		row(f, first, pw, s);
 	}
 	notes(f, r, cfg);
 	fprintf(f, "\nverdict: %s\n",

@@ -212,7 +212,8 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 	static const char *const kinds[] = {
 		"prefix_moved", "transit_appeared", "transit_disappeared",
 		"outage",       "recovery",         "rtt_shift",
-		"loss_shift",   "new_border"};
+		"loss_shift",   "new_border",       "new_transit",
+		"host_dark",    "host_back"};
 	size_t i, m;
 
 	prom_runs(f, r);
@@ -220,14 +221,22 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 		prom_groups(f, r, r->transits, r->n_transits, "transit",
 			    transit_m, NKT_ARRAY_LEN(transit_m));
 		prom_head(f, "nktrace_prefix_carrier",
-			  "1 for the transit that carries the /24.");
+			  "1 for each transit that carries the /24, 0 for "
+			  "the others (a move turns one to 0, another to "
+			  "1).");
 		for (i = 0; i < r->n_prefixes; i++) {
 			const struct nkt_report_point *p = nkt_report_latest(
 				&r->prefixes[i], r->latest_ok_run);
-			if (p != NULL && p->carrier[0])
+			size_t t;
+			if (p == NULL)
+				continue;
+			for (t = 0; t < r->n_transits; t++)
 				prom_sample(f, "nktrace_prefix_carrier",
 					    "prefix", r->prefixes[i].name,
-					    "transit", p->carrier, 1);
+					    "transit", r->transits[t].name,
+					    nkt_report_carries(
+						    p->carrier,
+						    r->transits[t].name));
 		}
 		prom_groups(f, r, r->prefixes, r->n_prefixes, "prefix",
 			    prefix_m, NKT_ARRAY_LEN(prefix_m));

@@ -64,11 +64,32 @@ static const char *ms(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* The width of a name column: its longest name (16 at least, 48 at
+ * most; a transit met in the data is named by its AS). */
+static int name_width(const struct nkt_report *r,
+		      const struct nkt_report_series *g, size_t n,
+		      int carrier)
+{
+	size_t i;
+	int w = 16;
+	for (i = 0; i < n; i++) {
+		const struct nkt_report_point *p =
+			nkt_report_latest(&g[i], r->latest_ok_run);
+		int l = (int)strlen(!carrier ? g[i].name
+				    : p != NULL ? p->carrier
+						: "");
+		if (l > w)
+			w = l;
+	}
+	return w > 48 ? 48 : w;
+}
+
 static void transit_rows(FILE *f, const struct nkt_report *r)
 {
 	size_t i;
+	int w = name_width(r, r->transits, r->n_transits, 0);
 
-	fprintf(f, "%-16s %9s %11s %11s %7s\n", "transit", "reached",
+	fprintf(f, "%-*s %9s %11s %11s %7s\n", w, "transit", "reached",
 		"RTT median", "RTT p90", "loss");
 	for (i = 0; i < r->n_transits; i++) {
 		const struct nkt_report_series *g = &r->transits[i];
@@ -82,7 +103,7 @@ static void transit_rows(FILE *f, const struct nkt_report *r)
 			 (unsigned long long)p->targets);
 		if (!isnan(p->loss))
 			snprintf(loss, sizeof(loss), "%.1f%%", p->loss * 100);
-		fprintf(f, "%-16s %9s %11s %11s %7s\n", g->name, reach,
+		fprintf(f, "%-*s %9s %11s %11s %7s\n", w, g->name, reach,
 			ms(p->rtt_median, med, sizeof(med)),
 			ms(p->rtt_p90, p90, sizeof(p90)), loss);
 	}
@@ -92,7 +113,9 @@ static void prefix_rows(FILE *f, const struct nkt_report *r)
 {
 	size_t i;
 
-	fprintf(f, "\n%-18s %-16s %9s %11s\n", "prefix", "carried by",
+	int w = name_width(r, r->prefixes, r->n_prefixes, 1);
+
+	fprintf(f, "\n%-18s %-*s %9s %11s\n", "prefix", w, "carried by",
 		"reached", "RTT median");
 	for (i = 0; i < r->n_prefixes; i++) {
 		const struct nkt_report_series *g = &r->prefixes[i];
@@ -104,7 +127,7 @@ static void prefix_rows(FILE *f, const struct nkt_report *r)
 		snprintf(reach, sizeof(reach), "%llu/%llu",
 			 (unsigned long long)p->reached,
 			 (unsigned long long)p->targets);
-		fprintf(f, "%-18s %-16s %9s %11s\n", g->name,
+		fprintf(f, "%-18s %-*s %9s %11s\n", g->name, w,
 			p->carrier[0] ? p->carrier : "-", reach,
 			ms(p->rtt_median, med, sizeof(med)));
 	}

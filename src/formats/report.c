@@ -522,3 +522,18 @@ int nkt_report_from_json(const json_t *j, struct nkt_report *r,
 	nkt_report_free(r);
 	return NKT_EMALFORMED;
 }
+
+int nkt_report_carries(const char *carrier, const char *transit)
+{
+	size_t n = strlen(transit);
+	const char *p = carrier;
+	while ((p = strstr(p, transit)) != NULL) {
+		int start = p == carrier || (p - carrier >= 3 &&
+					     strncmp(p - 3, " + ", 3) == 0);
+		int end = p[n] == '\0' || strncmp(p + n, " + ", 3) == 0;
+		if (start && end)
+			return 1;
+		p += n ? n : 1;
+	}
+	return 0;
+}

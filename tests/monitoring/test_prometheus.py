@@ -170,9 +170,11 @@ try:
     check([v for _, v in moved] == [1.0],
           "nktrace_events_total{kind=\"prefix_moved\"} = 1", [1.0], moved)
     carrier = value('nktrace_prefix_carrier{prefix="175.45.178.0/24"}')
-    check([m.get("transit") for m, _ in carrier] == ["China Unicom"],
-          "175.45.178.0/24 carried by China Unicom in the latest cycle",
-          ["China Unicom"], carrier)
+    check(sorted((m.get("transit"), v) for m, v in carrier) ==
+          [("China Unicom", 1.0), ("TTK", 0.0)],
+          "175.45.178.0/24 carried by China Unicom in the latest cycle, "
+          "TTK's series 0 (not gone)",
+          [("China Unicom", 1.0), ("TTK", 0.0)], carrier)
     info = value("nktrace_build_info")
     check(len(info) == 1 and info[0][0].get("version"),
           "nktrace_build_info{version=\"%s\"}" % (

@@ -37,6 +37,8 @@ struct nkt_report_point {
 	uint64_t sent, lost;
 	double border_rtt;
 	char carrier[128];           /* /24: the transits that carried it
+					("China Unicom + TTK" when split;
+					nkt_report_carries)
 					(comma-separated), "" if none */
 };
 
@@ -126,5 +128,8 @@ int nkt_report_from_json(const json_t *j, struct nkt_report *r,
  * errors.  Returns 0 or NKT_EMALFORMED. */
 int nkt_report_event_from_json(const json_t *o, const char *path,
 			       struct nkt_report_event *e, struct nkt_err *err);
+
+/* Whether `transit` is one of the transits of a /24's carrier text. */
+int nkt_report_carries(const char *carrier, const char *transit);
 
 #endif
