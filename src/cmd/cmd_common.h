@@ -103,4 +103,9 @@ int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
  * blocked.  Returns the exit code. */
 int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);
 
+/* run's history, opened for writing; an error after root was dropped
+ * names the user it was opened as and --user. */
+struct nkt_history *nkt_run_history_open(const char *path,
+					 struct nkt_err *err);
+
 #endif

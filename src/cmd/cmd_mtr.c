@@ -43,6 +43,9 @@ struct mtr_cmd {
 	struct nkt_hopstats stats[COLS_MAX];
 	struct nkt_mtr_col cols[COLS_MAX];
 	char titles[COLS_MAX][80];
+	char carriers[COLS_MAX][96];
+	struct nkt_attribution best[COLS_MAX]; /* each column's best
+						  evidence of its transit */
 	struct nkt_annot_ctx actx;
 	struct nkt_out_opts oo;
 	struct nkt_targetdb *tdb;
@@ -65,6 +68,23 @@ static int on_round(void *ctx, const struct nkt_trace *t)
 	if (t->index >= c->n_cols)
 		return 0;
 	nkt_hopstats_add(&c->stats[t->index], t);
+	if (c->actx.an != NULL && c->actx.trans != NULL) {
+		/* the uplink's transit: the round with the best evidence of
+		 * it (the hand-over seen), the latest of those */
+		struct nkt_aspath p;
+		struct nkt_attribution a;
+		struct nkt_attribution *b = &c->best[t->index];
+		nkt_annot_aspath(&c->actx, t, &p);
+		nkt_annot_attribute(&c->actx, &p, &a);
+		if (a.transit >= 0 &&
+		    (b->transit < 0 || !nkt_attribution_better(b, &a))) {
+			*b = a;
+			nkt_attribution_name(c->actx.trans, &a,
+					     c->carriers[t->index],
+					     sizeof(c->carriers[t->index]));
+			c->cols[t->index].carrier = c->carriers[t->index];
+		}
+	}
 	if (c->want_names)
 		for (i = 0; i < t->n; i++)
 			if (t->r[i].flags & NKT_PF_REPLY)
@@ -138,6 +158,7 @@ static int prepare(struct mtr_cmd *c, struct nkt_err *err)
 				 "from %s", nkt_inet_fmt(src, a));
 		c->cols[k].title = c->titles[k];
 		c->cols[k].s = &c->stats[k];
+		c->best[k].transit = -1;
 	}
 	c->cfg.flows = c->rcfg.flows = c->flows;
 	c->cfg.via = c->rcfg.via = c->via;

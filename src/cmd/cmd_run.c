@@ -10,6 +10,7 @@
 #include "nktrace/clock.h"
 #include "nktrace/detect.h"
 #include "nktrace/history.h"
+#include "nktrace/priv.h"
 #include "nktrace/out_opts.h"
 
 #include <errno.h>
@@ -287,6 +288,23 @@ static int cycles(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 	return failed ? NKT_EXIT_FAIL : NKT_EXIT_OK;
 }
 
+struct nkt_history *nkt_run_history_open(const char *path,
+					 struct nkt_err *err)
+{
+	struct nkt_history *h = nkt_history_open(path, 0, err);
+	const char *as = nkt_priv_dropped_to();
+	if (h == NULL && as != NULL && err->code == NKT_ESYS) {
+		char msg[sizeof(err->msg)];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		nkt_err_set(err, NKT_ESYS,
+			    "%.300s (the history is opened as %s, after root "
+			    "is dropped: --user USER, or a directory %s may "
+			    "write)",
+			    msg, as, as);
+	}
+	return h;
+}
+
 int nkt_cmd_run(int argc, char **argv)
 {
 	struct nkt_run_opts *o = nkt_xcalloc(1, sizeof(*o));
@@ -321,7 +339,7 @@ int nkt_cmd_run(int argc, char **argv)
 	 * user (--user, $SUDO_USER or nobody), before any probe: under sudo
 	 * the file belongs to the invoking user. */
 	if (s == NULL || nkt_cmpsess_drop(s, &err) != NKT_OK ||
-	    (h = nkt_history_open(o->db, 0, &err)) == NULL)
+	    (h = nkt_run_history_open(o->db, &err)) == NULL)
 		code = nkt_fail("run", &err);
 	else {
 		nkt_cmpsess_set_rediscover(s, o->rediscover_ns);

@@ -8,7 +8,8 @@
  * with their events.  A cycle whose fetch fails stores no result and is
  * recorded as a failed run (why, in one line), so the metrics say so; the
  * fetched time is kept only for what was stored, so the next cycle picks
- * up where this one could not.  Probes nothing: needs no privilege.
+ * up where this one could not.  Probes nothing: needs no privilege, and
+ * drops root before it opens the history or talks to a server.
  */
 #include "cmd.h"
 #include "cmd_common.h"
@@ -16,6 +17,7 @@
 #include "nktrace/atlas_http.h"
 #include "nktrace/clock.h"
 #include "nktrace/history.h"
+#include "nktrace/priv.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -129,7 +131,7 @@ static void probe_metadata(const struct nkt_atlas_client *c,
 			   struct nkt_history *h, const struct fetched *in,
 			   size_t n_in, int64_t now)
 {
-	enum { MAX = 4096, CHUNK = 200 };
+	enum { MAX = 4096, CHUNK = 200, PAGES_MAX = 50 };
 	int64_t *ids = nkt_xcalloc(MAX, sizeof(*ids));
 	struct nkt_probe_info *got = nkt_xcalloc(MAX, sizeof(*got));
 	size_t n = unknown_probes(h, in, n_in, ids, MAX), i, n_got = 0;
@@ -147,10 +149,21 @@ static void probe_metadata(const struct nkt_atlas_client *c,
 			off += (size_t)snprintf(url + off, sizeof(url) - off,
 						"%s%lld", j > i ? "," : "",
 						(long long)ids[j]);
+		unsigned pages = 0;
 		while (url[0]) {
 			char *body = NULL;
 			size_t len = 0;
 			int sig = 0;
+			/* a server's "next" is bounded: so many pages, never
+			 * the page it came from */
+			if (++pages > PAGES_MAX) {
+				fprintf(stderr,
+					"nktrace run: probe metadata: more "
+					"than %d pages: not followed further "
+					"(results stored without the rest)\n",
+					PAGES_MAX);
+				goto out;
+			}
 			if (nkt_atlas_get_object(c, url, &body, &len, &sig,
 						 &err) != NKT_OK) {
 				fprintf(stderr,
@@ -162,6 +175,13 @@ static void probe_metadata(const struct nkt_atlas_client *c,
 			probe_page(body, len, got, &n_got, MAX, next,
 				   sizeof(next));
 			free(body);
+			if (strcmp(next, url) == 0) {
+				fprintf(stderr,
+					"nktrace run: probe metadata: a page's "
+					"\"next\" is the page itself: not "
+					"followed\n");
+				goto out;
+			}
 			snprintf(url, sizeof(url), "%s", next);
 		}
 	}
@@ -296,7 +316,12 @@ int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt)
 			    o->atlas_key_file);
 		return nkt_fail("run", &err);
 	}
-	if ((h = nkt_history_open(o->db, 0, &err)) == NULL)
+	/* Nothing here needs privilege: libcurl and the parsers read what
+	 * a server sent as the unprivileged user (--user, $SUDO_USER or
+	 * nobody), who also owns the history it creates. */
+	if (nkt_priv_drop(o->c.p.user ? o->c.p.user : nkt_priv_default_user(),
+			  &err) != NKT_OK ||
+	    (h = nkt_run_history_open(o->db, &err)) == NULL)
 		return nkt_fail("run", &err);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		nkt_history_close(h);

@@ -88,8 +88,13 @@ static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
 			last = nkt_hopstats_last(c[k].s);
 	fprintf(f, "     ");
 	for (k = 0; k < n; k++) {
+		char t[2 * NKT_MTR_COL_WIDTH];
+		snprintf(t, sizeof(t), "%s%s%s", c[k].title ? c[k].title : "",
+			 c[k].carrier ? (c[k].title ? ": transit " : "transit ")
+				      : "",
+			 c[k].carrier ? c[k].carrier : "");
 		fprintf(f, "%s%-*.*s", k ? " | " : "", NKT_MTR_COL_WIDTH,
-			NKT_MTR_COL_WIDTH, c[k].title ? c[k].title : "");
+			NKT_MTR_COL_WIDTH, t);
 	}
 	fprintf(f, "\n     ");
 	for (k = 0; k < n; k++) {
@@ -189,6 +194,8 @@ json_t *nkt_mtr_json(const struct nkt_mtr_col *c, const char *src,
 			ps, "bitpattern", "0x00");
 	if (c->title != NULL)
 		json_object_set_new(mtr, "transit", json_string(c->title));
+	if (c->carrier != NULL)
+		json_object_set_new(mtr, "carrier", json_string(c->carrier));
 	rep = json_pack("{s:o,s:o}", "mtr", mtr, "hubs", hubs);
 	return json_pack("{s:o}", "report", rep);
 }

@@ -3,6 +3,7 @@
 #include "nktrace/atlas_http.h"
 #include "nktrace/clock.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -60,6 +61,61 @@ void nkt_atlas_client_init(struct nkt_atlas_client *c, const char *base)
 
 enum outcome { GOT, RETRY, FATAL };
 
+/* "https://host:port" of a URL into buf (scheme and host lower case, the
+ * scheme's default port written out); 0, or -1 if it has none. */
+static int origin_of(const char *url, char *buf, size_t len)
+{
+	const char *p = strstr(url, "://"), *h, *end;
+	char scheme[8];
+	size_t n, i, o;
+	int port = 0;
+
+	if (p == NULL || (size_t)(p - url) >= sizeof(scheme))
+		return -1;
+	for (i = 0; url + i < p; i++)
+		scheme[i] = (char)tolower((unsigned char)url[i]);
+	scheme[i] = '\0';
+	if (strcmp(scheme, "http") && strcmp(scheme, "https"))
+		return -1;
+	h = p + 3;
+	if (strchr(h, '@') != NULL &&
+	    strchr(h, '@') < h + strcspn(h, "/?#"))
+		h = strchr(h, '@') + 1; /* userinfo: not part of the origin */
+	end = h + strcspn(h, "/?#");
+	n = (size_t)(end - h);
+	if (n == 0)
+		return -1;
+	o = (size_t)snprintf(buf, len, "%s://", scheme);
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (h[i] == ':') {
+			port = atoi(h + i + 1);
+			break;
+		}
+		buf[o++] = (char)tolower((unsigned char)h[i]);
+	}
+	if (port == 0)
+		port = strcmp(scheme, "https") == 0 ? 443 : 80;
+	if (o + 8 >= len)
+		return -1;
+	snprintf(buf + o, len - o, ":%d", port);
+	return 0;
+}
+
+int nkt_atlas_same_origin(const char *a, const char *b)
+{
+	char oa[320], ob[320];
+	return origin_of(a, oa, sizeof(oa)) == 0 &&
+	       origin_of(b, ob, sizeof(ob)) == 0 && strcmp(oa, ob) == 0;
+}
+
+/* What a server said, fit for a terminal: printable characters only. */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
 static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 			    const char *post, int want_array, struct body *b,
@@ -93,7 +149,9 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* gzip, deflate */
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "nktrace/" NKT_VERSION);
-	if (c->key != NULL && *c->key) {
+	/* The key goes to the origin of --atlas-url only (a page's "next"
+	 * may name any host). */
+	if (c->key != NULL && *c->key && nkt_atlas_same_origin(url, c->base)) {
 		snprintf(auth, sizeof(auth), "Authorization: Key %s", c->key);
 		hdr = curl_slist_append(hdr, auth);
 	}
@@ -114,6 +172,7 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 			 rc == CURLE_PARTIAL_FILE ? "truncated body"
 			 : cerr[0]		  ? cerr
 						  : curl_easy_strerror(rc));
+		printable(why);
 		return rc == CURLE_WRITE_ERROR || rc == CURLE_URL_MALFORMAT ||
 				       rc == CURLE_UNSUPPORTED_PROTOCOL
 			       ? FATAL
@@ -137,6 +196,7 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 		snprintf(why, why_len, "HTTP 400: %.200s",
 			 json_is_string(d) ? json_string_value(d)
 					   : "the request was refused");
+		printable(why);
 		json_decref(e);
 		return FATAL;
 	}
@@ -248,6 +308,18 @@ int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
 			 char **body, size_t *len, int *sig,
 			 struct nkt_err *err)
 {
+	*body = NULL;
+	*len = 0;
+	*sig = 0;
+	if (!nkt_atlas_same_origin(url, c->base)) {
+		char o[320] = "?";
+		origin_of(url, o, sizeof(o));
+		printable(o);
+		return nkt_err_set(err, NKT_EINVAL,
+				   "a page on another origin (%.200s) than "
+				   "--atlas-url: not followed",
+				   o);
+	}
 	return with_retries(c, url, NULL, 0, "probes", body, len, sig, err);
 }
 

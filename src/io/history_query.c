@@ -310,15 +310,32 @@ static char *inflate_row(struct nkt_history *h, const char *sql, int64_t run,
 	sqlite3_bind_int64(st, 1, run);
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 1) != SQLITE_NULL) {
-		uLongf n = (uLongf)sqlite3_column_int64(st, 0);
+		sqlite3_int64 size = sqlite3_column_int64(st, 0);
 		const void *z = sqlite3_column_blob(st, 1);
 		int zlen = sqlite3_column_bytes(st, 1);
+		uLongf n;
+		/* A history is a file users pass around: its stored size is
+		 * believed only when it is a whole number deflate could have
+		 * reached from the blob (at most 1032:1) and below the
+		 * limit. */
+		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER || size < 0 ||
+		    size > NKT_HISTORY_ROW_MAX || z == NULL || zlen <= 0 ||
+		    (uint64_t)size > (uint64_t)zlen * 1032 + 64) {
+			nkt_err_set(err, NKT_EINVAL,
+				    "history: run %lld's %s corrupt (a stored "
+				    "size of %lld for %d bytes)",
+				    (long long)run, what, (long long)size, zlen);
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		n = (uLongf)size;
 		out = nkt_xmalloc(n + 1);
-		if (uncompress((Bytef *)out, &n, z, (uLong)zlen) != Z_OK) {
+		if (uncompress((Bytef *)out, &n, z, (uLong)zlen) != Z_OK ||
+		    n != (uLongf)size || memchr(out, '\0', n) != NULL) {
 			free(out);
 			out = NULL;
-			nkt_err_set(err, NKT_ESYS,
-				    "history: run %lld's %s are corrupt",
+			nkt_err_set(err, NKT_EINVAL,
+				    "history: run %lld's %s corrupt",
 				    (long long)run, what);
 		} else {
 			out[n] = '\0';
@@ -333,7 +350,7 @@ char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
 			 struct nkt_err *err)
 {
 	return inflate_row(h, "SELECT size, data FROM traces WHERE run = ?",
-			   run, "traces", len, err);
+			   run, "traces are", len, err);
 }
 
 char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
@@ -341,7 +358,7 @@ char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
 {
 	return inflate_row(h,
 			   "SELECT summary_size, summary FROM runs WHERE id = ?",
-			   run, "summary", len, err);
+			   run, "summary is", len, err);
 }
 
 /* The cycles started in the window. */

@@ -15,6 +15,8 @@ normally ("429": Too Many Requests with Retry-After: 1; "500", "503";
 "cut": a Content-Length larger than the body it sends before closing;
 "slow": no answer for --slow seconds, 4; "ok"); the file is consumed as it is used.
 With --key, a request without "Authorization: Key KEY" gets HTTP 403.
+--probes-next self|foreign: the probes endpoint's "next" names the page
+itself (a loop) or another origin (127.0.0.2).
 Each request is logged to L as one JSON line (path, start, stop, auth,
 what was done).  Binds 127.0.0.1 on a free port, written to F.
 """
@@ -114,7 +116,14 @@ class Handler(BaseHTTPRequestHandler):
         page = int(q.get("page", ["1"])[0])
         chunk = ids[(page - 1) * size:page * size]
         nxt = None
-        if page * size < len(ids):
+        if ARGS.probes_next == "self":
+            nxt = "http://%s:%d%s" % (self.server.server_address[0],
+                                      self.server.server_address[1],
+                                      self.path)
+        elif ARGS.probes_next == "foreign":
+            nxt = "http://127.0.0.2:%d/api/v2/probes/?page=2" % (
+                self.server.server_address[1])
+        elif page * size < len(ids):
             qq = dict((k, v[0]) for k, v in q.items())
             qq["page"] = str(page + 1)
             nxt = "http://%s:%d%s?%s" % (
@@ -182,6 +191,10 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--slow", type=float, default=4.0,
                     help="seconds a 'slow' answer waits")
+    ap.add_argument("--probes-next", choices=("pages", "self", "foreign"),
+                    default="pages",
+                    help="the probes endpoint's \"next\": the next page, "
+                    "the page itself (a loop), or another origin")
     ARGS = ap.parse_args()
     DATA = dict(d.split("=", 1) for d in ARGS.data)
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

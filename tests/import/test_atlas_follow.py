@@ -37,6 +37,9 @@ NKTRACE = os.environ.get("NKT_NKTRACE") or os.path.join(BUILD, "nktrace")
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(SRC, "tests", "data", "import", "realdata")
 tmp = tempfile.mkdtemp(prefix="nkt-atlas-")
+# run --atlas drops root (to nobody here: no SUDO_USER): the history it
+# makes is made as nobody
+os.chmod(tmp, 0o777)
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from checks import check, done  # noqa: E402
@@ -56,7 +59,7 @@ DB = os.path.join(tmp, "h.db")
 class Server:
     """atlas_server.py on loopback, stopped by its PID."""
 
-    def __init__(self, name, script=None, key=None):
+    def __init__(self, name, script=None, key=None, probes_next=None):
         self.port_file = os.path.join(tmp, name + ".port")
         self.log = os.path.join(tmp, name + ".log")
         self.script = None
@@ -70,6 +73,8 @@ class Server:
             args += ["--script", self.script]
         if key:
             args += ["--key", key]
+        if probes_next:
+            args += ["--probes-next", probes_next]
         args += ["--slow", str(TIMEOUT * 2)]
         self.p = subprocess.Popen(args)
         for _ in range(100):
@@ -89,12 +94,12 @@ class Server:
         self.p.wait(timeout=10)
 
 
-def run(server, *extra, env=None):
+def run(server, *extra, env=None, db=None):
     e = dict(os.environ)
     e.pop("NKTRACE_ATLAS_KEY", None)
     e.update(env or {})
     return subprocess.run(
-        [NKTRACE, "run", "--db", DB, "--atlas", "99001,29792007",
+        [NKTRACE, "run", "--db", db or DB, "--atlas", "99001,29792007",
          "--atlas-url", server.url, "--atlas-timeout", str(TIMEOUT),
          "--atlas-since", "2021-04-01T00:00:00Z"] + list(extra),
         capture_output=True, text=True, timeout=300, env=e)
@@ -232,6 +237,53 @@ auth = {r["auth"] for r in srv.requests()}
 check(p.returncode == 0 and "Key sekrit" in auth,
       "the key from --atlas-key-file is sent as 'Authorization: Key ...'",
       "Key sekrit", (p.returncode, auth, p.stderr[-200:]))
+
+# 3b. Trust boundaries: the key goes to --atlas-url's origin only (a
+# probes page whose "next" names another host is not followed); a "next"
+# that names the page itself ends; the history is made by the user root
+# was dropped for, and the process runs as that user.
+for mode, said in (("foreign", "another origin"),
+                   ("self", "is the page itself")):
+    srv = Server("s3" + mode, key="sekrit", probes_next=mode)
+    fresh = os.path.join(tmp, "trust-%s.db" % mode)
+    t0 = time.time()
+    p = run(srv, "--atlas-key-file", keyfile, db=fresh)
+    took = time.time() - t0
+    srv.stop()
+    probes = [r for r in srv.requests() if r["path"] == "/api/v2/probes/"]
+    err = [l for l in p.stderr.splitlines() if "probe metadata" in l]
+    check(p.returncode == 0 and len(err) == 1 and said in err[0] and
+          len(probes) <= 1 and took < 60,
+          "a probes page whose \"next\" %s: said in one line, not "
+          "followed, the results stored (%.1f s)" % (
+              "names another origin" if mode == "foreign" else
+              "is the page itself", took), said,
+          (p.returncode, err, len(probes)))
+    check(os.stat(fresh).st_uid == 65534,
+          "the history run --atlas made belongs to nobody (root dropped)",
+          65534, os.stat(fresh).st_uid)
+srv = Server("s3uid", script=["slow"])
+proc = subprocess.Popen(
+    [NKTRACE, "run", "--db", os.path.join(tmp, "uid.db"), "--atlas",
+     "99001", "--atlas-url", srv.url, "--atlas-timeout", str(TIMEOUT)],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+uids = None
+for _ in range(100):
+    time.sleep(0.05)
+    try:
+        with open("/proc/%d/status" % proc.pid) as f:
+            st = dict(l.split(":", 1) for l in f if ":" in l)
+        uids = st["Uid"].split()
+        if srv.requests():
+            break
+    except (OSError, KeyError):
+        pass
+proc.send_signal(signal.SIGTERM)
+proc.wait(timeout=60)
+srv.stop()
+check(uids is not None and set(uids) == {"65534"},
+      "run --atlas talks to the server as nobody (real, effective, saved "
+      "and file uids)", "65534 x4", uids)
 
 # 4. A server that keeps failing.
 srv = Server("s4", script=["503"] * 10)

@@ -130,6 +130,10 @@ for rep, via in zip(reps, ("china", "ttk")):
           followed_alt(path, hosts) is not None,
           "--via %s: its report follows one of the truth's paths over it" %
           via, (via, shown(path)), (rep["mtr"]["transit"], hosts))
+    want = {"china": "China Unicom", "ttk": "TTK"}[via]
+    check(rep["mtr"].get("carrier") == want,
+          "--via %s: the transit its paths are attributed to is %s" % (
+              via, want), want, rep["mtr"].get("carrier"))
 check(len(reps) == 2, "two uplinks: two reports", 2, len(reps))
 
 # 3. Loss on a TTK link: Loss% per hop against the truth's.

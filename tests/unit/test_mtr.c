@@ -120,9 +120,11 @@ static void test_out(void)
 	round_of(&t, 0, 52);
 	nkt_hopstats_add(s, &t);
 	free(t.r);
+	memset(c, 0, sizeof(c));
 	c[0].title = "china";
 	c[0].s = s;
 	c[1].title = "ttk";
+	c[1].carrier = "AS9002 RETN Limited";
 	c[1].s = s;
 	f = open_memstream(&buf, &len);
 	CHECK_INT(nkt_mtr_text(f, c, 2, NULL, 300), 0);
@@ -133,7 +135,7 @@ static void test_out(void)
 	CHECK(strstr(buf, "  2. ???") != NULL);
 	CHECK(strstr(buf, "  3. 175.45.177.10") != NULL);
 	CHECK(strstr(buf, "  4.") == NULL);
-	CHECK(strstr(buf, "| ttk") != NULL);
+	CHECK(strstr(buf, "| ttk: transit AS9002 RETN Limited") != NULL);
 	free(buf);
 	/* Too narrow for side by side: one under the other. */
 	buf = NULL;
@@ -156,6 +158,12 @@ static void test_out(void)
 			  json_object_get(json_object_get(j, "report"), "mtr"),
 			  "tests")),
 		  2);
+	json_decref(j);
+	j = nkt_mtr_json(&c[1], "192.0.2.10", "175.45.177.10", 60, 0, NULL);
+	CHECK_STR(json_string_value(json_object_get(
+			  json_object_get(json_object_get(j, "report"), "mtr"),
+			  "carrier")),
+		  "AS9002 RETN Limited");
 	json_decref(j);
 	free(s);
 }

@@ -17,6 +17,8 @@
 
 struct nkt_mtr_col {
 	const char *title;            /* the uplink's transit, or NULL */
+	const char *carrier;          /* the transit its paths are
+					 attributed to, or NULL */
 	const struct nkt_hopstats *s;
 };
 
@@ -30,7 +32,8 @@ int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
 		 const struct nkt_out_opts *o, unsigned width);
 
 /* mtr --json's {"report": {"mtr": {...}, "hubs": [...]}} for one column,
- * with "transit" when it has a title (a new reference). */
+ * with "transit" when it has a title and "carrier" when its paths were
+ * attributed (new references). */
 json_t *nkt_mtr_json(const struct nkt_mtr_col *c, const char *src,
 		     const char *dst, unsigned psize, int tos,
 		     const struct nkt_out_opts *o);

@@ -45,7 +45,9 @@ int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 
 /* GET a URL whose answer is a JSON object (a page of the probes
  * endpoint: {"next", "results"}); returns and retries as
- * nkt_atlas_results. */
+ * nkt_atlas_results.  A URL on another origin than c->base is refused
+ * (NKT_EINVAL, one line): a page's "next" may name any host, and the key
+ * goes to --atlas-url's origin only. */
 int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
 			 char **body, size_t *len, int *sig,
 			 struct nkt_err *err);
@@ -57,5 +59,9 @@ int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
  * what the API refused ("HTTP 400: ..."). */
 int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
 		     char **body, size_t *len, int *sig, struct nkt_err *err);
+
+/* Whether two URLs have one origin (scheme, host, port; default ports
+ * written out, case folded): the only requests that carry the key. */
+int nkt_atlas_same_origin(const char *a, const char *b);
 
 #endif

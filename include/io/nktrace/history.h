@@ -34,6 +34,10 @@
 
 #define NKT_HISTORY_SCHEMA 8
 
+/* The largest row (a cycle's traces or summary, uncompressed) a history
+ * is believed to hold. */
+#define NKT_HISTORY_ROW_MAX (1LL << 30)
+
 struct nkt_history;
 
 /* Open (creating and migrating as needed).  Returns NULL with err set:
