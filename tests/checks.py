@@ -40,10 +40,12 @@ def builtin_data(src):
     import shutil
     import tempfile
     d = tempfile.mkdtemp(prefix="nkt-data-")
+    os.chmod(d, 0o755)  # read by the users tests run nktrace as
     data = os.path.join(src, "data")
     for f in os.listdir(data):
         if f != "nktrace-asn.mmdb" and os.path.isfile(os.path.join(data, f)):
             shutil.copy(os.path.join(data, f), d)
+            os.chmod(os.path.join(d, f), 0o644)
     os.environ["NKTRACE_DATA"] = d
     atexit.register(shutil.rmtree, d, True)
     return d

@@ -106,7 +106,7 @@ int nkt_transit_by_name(const struct nkt_transits *ts, const char *name)
  * AS number so that a transit keeps its colour from run to run. */
 static const char *const seen_colors[] = {
 	"#2ca02c", "#ff7f0e", "#8c564b", "#e377c2",
-	"#bcbd22", "#17becf", "#393b79", "#637939",
+	"#bcbd22", "#17becf", "#e6ab02", "#1b9e77",
 };
 
 /* FNV-1a of a name: the colour of an unknown AS's transit. */

@@ -681,7 +681,7 @@ int nkt_report_html(FILE *f, const struct nkt_report *r, const char *title)
 	fputs("<p class=\"legend\">Segments take the carrier's colour; "
 	      "<i class=\"sw\" style=\"background:#fff;border:1px solid "
 	      "#d00\"></i>no target reached; <i class=\"sw\" "
-	      "style=\"background:#bbb\"></i>no defined transit seen.</p>\n",
+	      "style=\"background:#bbb\"></i>no transit seen.</p>\n",
 	      f);
 	events_table(f, r);
 	if (failed + intr > 0)

@@ -5,13 +5,16 @@
 #include "history_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <pwd.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -240,6 +243,152 @@ static int migrate(struct nkt_history *h, const char *path,
 	return NKT_OK;
 }
 
+/*
+ * One writer at a time: a writer (run, import --db, run --atlas) holds an
+ * exclusive flock on the history file for as long as it has it open; a
+ * second writer from another process is refused at once with one line
+ * (two runs at once would share the routers' ICMP budgets and see loss
+ * that is not there).  Connections of one process to one file share the
+ * lock (run --atlas opens the history again for each cycle's store).
+ * Readers take no lock.  flock is apart from SQLite's own POSIX locks.
+ */
+static struct held_lock {
+	dev_t dev;
+	ino_t ino;
+	int fd, refs;
+} held[16];
+
+static int lock_writer(struct nkt_history *h, const char *path,
+		       struct nkt_err *err)
+{
+	struct stat st;
+	size_t i, free_slot = NKT_ARRAY_LEN(held);
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return nkt_err_set(err, NKT_ESYS, "cannot open history %s: %s",
+				   path, strerror(errno));
+	for (i = 0; i < NKT_ARRAY_LEN(held); i++) {
+		if (held[i].refs > 0 && held[i].dev == st.st_dev &&
+		    held[i].ino == st.st_ino) {
+			held[i].refs++;
+			goto mine;
+		}
+		if (held[i].refs == 0 && free_slot == NKT_ARRAY_LEN(held))
+			free_slot = i;
+	}
+	if (free_slot == NKT_ARRAY_LEN(held))
+		return nkt_err_set(err, NKT_ESYS, "too many histories open");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nkt_err_set(err, NKT_ESYS, "cannot open history %s: %s",
+				   path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return nkt_err_set(err, NKT_EINVAL,
+					   "history %s is being written by "
+					   "another nktrace (run, run --atlas "
+					   "or import --db): one writer at a "
+					   "time",
+					   path);
+		return nkt_err_set(err, NKT_ESYS, "locking history %s: %s",
+				   path, strerror(e));
+	}
+	held[free_slot] = (struct held_lock){st.st_dev, st.st_ino, fd, 1};
+mine:
+	h->writer = 1;
+	h->dev = st.st_dev;
+	h->ino = st.st_ino;
+	return NKT_OK;
+}
+
+static void unlock_writer(struct nkt_history *h)
+{
+	size_t i;
+	if (!h->writer)
+		return;
+	for (i = 0; i < NKT_ARRAY_LEN(held); i++)
+		if (held[i].refs > 0 && held[i].dev == h->dev &&
+		    held[i].ino == h->ino && --held[i].refs == 0)
+			close(held[i].fd); /* releases the flock */
+	h->writer = 0;
+}
+
+/* Whether this process may write a file and the directory it is in (so
+ * that side files it makes there are removed by it). */
+static int writable(const char *path)
+{
+	char *dir = nkt_xstrdup(path), *slash = strrchr(dir, '/');
+	int ok;
+	if (slash == NULL)
+		snprintf(dir, strlen(dir) + 1, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	ok = access(path, W_OK) == 0 && access(dir, W_OK | X_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+/* Open read-only, making no side file: through the writer's -wal and
+ * -shm when they are there, else the file as it is (immutable). */
+static int open_ro(struct nkt_history *h, const char *path)
+{
+	char wal[PATH_MAX + 8], *uri;
+	size_t i, o = 0, n = strlen(path);
+	int rc;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	uri = nkt_xmalloc(3 * n + 40);
+	o = (size_t)sprintf(uri, "file:");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c == '%' || c == '?' || c == '#' || c < 0x21 || c > 0x7e)
+			o += (size_t)sprintf(uri + o, "%%%02X", c);
+		else
+			uri[o++] = (char)c;
+	}
+	snprintf(uri + o, 3 * n + 40 - o, "?mode=ro%s",
+		 access(wal, F_OK) == 0 ? "" : "&immutable=1");
+	rc = sqlite3_open_v2(uri, &h->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	free(uri);
+	return rc;
+}
+
+/* The history copied into memory (an older schema, to be migrated there
+ * and read; the file is not touched). */
+static int to_memory(struct nkt_history *h, struct nkt_err *err)
+{
+	sqlite3 *mem = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(":memory:", &mem,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close(mem);
+		return nkt_err_set(err, NKT_ESYS, "history: out of memory");
+	}
+	b = sqlite3_backup_init(mem, "main", h->db, "main");
+	rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		nkt_err_set(err, NKT_ESYS, "history: reading it: %s",
+			    sqlite3_errmsg(mem));
+		sqlite3_close(mem);
+		return NKT_ESYS;
+	}
+	sqlite3_close(h->db);
+	h->db = mem;
+	return nkt__hist_exec(h, "PRAGMA foreign_keys = ON", err);
+}
+
 struct nkt_history *nkt_history_open(const char *path, int readonly,
 				     struct nkt_err *err)
 {
@@ -253,25 +402,25 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 		goto fail;
 	}
 	/*
-	 * A reader opens read-write when it may (never creating the file)
-	 * and sets query_only: then the last connection to close removes
-	 * the -wal and -shm files instead of leaving them behind owned by
-	 * whoever read last, where the next `run` (another user) could not
-	 * write them.  A file it may not write is opened read-only.
+	 * A reader opens read-write when it may write the file and its
+	 * directory (never creating the file) and sets query_only: then the
+	 * last connection to close removes the -wal and -shm files instead
+	 * of leaving them behind owned by whoever read last, where the next
+	 * `run` (another user) could not write them.  A reader who may not
+	 * never makes a side file: with a writer at work (its -wal there) it
+	 * reads through the writer's files, read-only; without one, the
+	 * file as it is (immutable: no -shm made in a directory that is not
+	 * its own).
 	 */
-	rc = sqlite3_open_v2(path, &h->db,
-			     (readonly ? SQLITE_OPEN_READWRITE
-				       : SQLITE_OPEN_READWRITE |
-						 SQLITE_OPEN_CREATE) |
-				     SQLITE_OPEN_NOMUTEX,
-			     NULL);
-	if (rc != SQLITE_OK && readonly) {
-		sqlite3_close(h->db);
-		h->db = NULL;
+	if (readonly && !writable(path))
+		rc = open_ro(h, path);
+	else
 		rc = sqlite3_open_v2(path, &h->db,
-				     SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+				     (readonly ? SQLITE_OPEN_READWRITE
+					       : SQLITE_OPEN_READWRITE |
+							 SQLITE_OPEN_CREATE) |
+					     SQLITE_OPEN_NOMUTEX,
 				     NULL);
-	}
 	if (rc != SQLITE_OK) {
 		nkt_err_set(err, readonly ? NKT_EINVAL : NKT_ESYS,
 			    "cannot open history %s: %s", path,
@@ -283,8 +432,12 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 		goto fail;
 	if (readonly) {
 		int v = user_version(h);
-		if (nkt__hist_exec(h, "PRAGMA query_only = ON", err) != NKT_OK)
+		if (v < 0) {
+			nkt_err_set(err, NKT_EINVAL,
+				    "cannot read history %s: %s", path,
+				    sqlite3_errmsg(h->db));
 			goto fail;
+		}
 		if (v > (int)NKT_ARRAY_LEN(migrations)) {
 			nkt_err_set(err, NKT_EINVAL,
 				    "%s has history schema %d; this nktrace "
@@ -297,6 +450,14 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 				    "%s is not an nktrace history", path);
 			goto fail;
 		}
+		/* An older schema is read as it is: copied into memory and
+		 * brought up to date there, the file untouched. */
+		if (v < (int)NKT_ARRAY_LEN(migrations) &&
+		    (to_memory(h, err) != NKT_OK || migrate(h, path, err) !=
+							     NKT_OK))
+			goto fail;
+		if (nkt__hist_exec(h, "PRAGMA query_only = ON", err) != NKT_OK)
+			goto fail;
 		return h;
 	}
 	/* WAL: readers never block the writer and never see a cycle half
@@ -325,7 +486,8 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 			    path, pw ? pw->pw_name : "?");
 		goto fail;
 	}
-	if (nkt__hist_exec(h, "PRAGMA synchronous = NORMAL", err) != NKT_OK ||
+	if (lock_writer(h, path, err) != NKT_OK ||
+	    nkt__hist_exec(h, "PRAGMA synchronous = NORMAL", err) != NKT_OK ||
 	    migrate(h, path, err) != NKT_OK)
 		goto fail;
 	return h;
@@ -340,5 +502,6 @@ void nkt_history_close(struct nkt_history *h)
 		return;
 	sqlite3_finalize(h->has_key);
 	sqlite3_close(h->db);
+	unlock_writer(h);
 	free(h);
 }

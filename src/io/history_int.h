@@ -10,10 +10,14 @@
 #include "nktrace/history.h"
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 struct nkt_history {
 	sqlite3 *db;
 	sqlite3_stmt *has_key; /* nkt_history_has_key's, prepared once */
+	int writer;            /* holds the writers' lock (history.c) */
+	dev_t dev;
+	ino_t ino;
 };
 
 /* "history: WHAT: sqlite's message" in err; returns NKT_ESYS. */

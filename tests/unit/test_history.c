@@ -254,6 +254,89 @@ static void test_readonly(const char *path)
 	CHECK_INT(scalar(path, "SELECT count(*) FROM runs"), 1);
 }
 
+/* A history from someone else: stored sizes that lie (negative, larger
+ * than any deflate of the blob, smaller than it inflates to, not a
+ * number), a blob that is not deflate, text with control characters and a
+ * cut UTF-8 sequence.  Every reader says the run is corrupt (EINVAL) and
+ * nothing overflows (ASan in CI). */
+static void test_crafted(const char *path)
+{
+	static const char *const bad[] = {
+		"UPDATE traces SET size = -1",
+		"UPDATE traces SET size = 1000000000",
+		"UPDATE traces SET size = 3",
+		"UPDATE traces SET size = 'x'",
+		"UPDATE traces SET data = x'00010203'",
+		"UPDATE runs SET summary_size = -1",
+		"UPDATE runs SET summary_size = 4611686018427387904",
+	};
+	struct nkt_err err = {0, ""};
+	char copy[600], cmd[1300];
+	size_t i, len;
+
+	snprintf(copy, sizeof(copy), "%s.crafted", path);
+	for (i = 0; i < NKT_ARRAY_LEN(bad); i++) {
+		struct nkt_history *h;
+		sqlite3 *db;
+		char *t, *sm;
+		int64_t run;
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, copy);
+		CHECK(system(cmd) == 0);
+		sqlite3_open(copy, &db);
+		CHECK_INT(sqlite3_exec(db, bad[i], NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		run = scalar(copy, "SELECT min(run) FROM traces");
+		h = nkt_history_open(copy, 1, &err);
+		CHECK(h != NULL);
+		if (h == NULL)
+			continue;
+		memset(&err, 0, sizeof(err));
+		t = nkt_history_traces(h, run, &len, &err);
+		sm = nkt_history_summary(h, run, &len, &err);
+		if (strstr(bad[i], "traces") != NULL)
+			CHECK(t == NULL && err.code == NKT_EINVAL &&
+			      strstr(err.msg, "corrupt") != NULL);
+		else
+			CHECK(sm == NULL && err.code == NKT_EINVAL &&
+			      strstr(err.msg, "summary is corrupt") != NULL);
+		free(t);
+		free(sm);
+		nkt_history_close(h);
+		unlink(copy);
+	}
+	{
+		struct nkt_hist_cycle *c = NULL;
+		struct nkt_history *h;
+		sqlite3 *db;
+		size_t n = 0, j, k;
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, copy);
+		CHECK(system(cmd) == 0);
+		sqlite3_open(copy, &db);
+		CHECK_INT(sqlite3_exec(db,
+				       "UPDATE transit_stats SET transit = "
+				       "'<b>' || char(27) || '[31m' || "
+				       "char(10) || rowid || CAST(x'c3' AS "
+				       "TEXT)",
+				       NULL, NULL, NULL),
+			  SQLITE_OK);
+		sqlite3_close(db);
+		h = nkt_history_open(copy, 1, &err);
+		CHECK(h != NULL &&
+		      nkt_history_recent(h, 0, 6, &c, &n, &err) == NKT_OK);
+		for (j = 0; j < n; j++)
+			for (k = 0; k < c[j].n; k++) {
+				const unsigned char *x =
+					(const unsigned char *)c[j].g[k].transit;
+				for (; *x; x++)
+					CHECK(*x >= 0x20 && *x != 0x7f &&
+					      *x != 0xc3);
+			}
+		nkt_hist_cycles_free(c, n);
+		nkt_history_close(h);
+		unlink(copy);
+	}
+}
+
 static void test_refusals(void)
 {
 	struct nkt_err err = {0, ""};
@@ -428,6 +511,7 @@ int main(void)
 	test_store_and_read(path);
 	test_readonly(path);
 	test_migrate(path);
+	test_crafted(path);
 	test_import_runs(path);
 	test_refusals();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
