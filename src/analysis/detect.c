@@ -74,9 +74,19 @@ void nkt_hist_cycle_free(struct nkt_hist_cycle *c)
 {
 	free(c->g);
 	free(c->h);
+	free(c->unrouted);
 	c->g = NULL;
 	c->h = NULL;
-	c->n = c->n_h = 0;
+	c->unrouted = NULL;
+	c->n = c->n_h = c->n_unrouted = 0;
+}
+
+void nkt_hist_add_unrouted(struct nkt_hist_cycle *c, const char *prefix)
+{
+	c->unrouted = nkt_xreallocarray(c->unrouted, c->n_unrouted + 1,
+					sizeof(*c->unrouted));
+	snprintf(c->unrouted[c->n_unrouted++], sizeof(*c->unrouted), "%s",
+		 prefix);
 }
 
 static const struct nkt_hist_group *find(const struct nkt_hist_cycle *c,
@@ -396,6 +406,62 @@ static void prefix_moved(const char *p, const struct nkt_hist_cycle *cur,
 	} else
 		snprintf(e->message, sizeof(e->message),
 			 "%s now goes over %s (was %s)", p, now, was);
+}
+
+static int unrouted_in(const struct nkt_hist_cycle *c, const char *prefix)
+{
+	size_t i;
+	for (i = 0; i < c->n_unrouted; i++)
+		if (strcmp(c->unrouted[i], prefix) == 0)
+			return 1;
+	return 0;
+}
+
+/* A /24 routing has no route to now and had one in the previous cycle
+ * (it was measured there), or the reverse. */
+static void routes(const struct nkt_hist_cycle *cur,
+		   const struct nkt_hist_cycle *prev0, struct nkt_event **ev,
+		   size_t *n)
+{
+	size_t i;
+	for (i = 0; i < cur->n_unrouted; i++) {
+		const char *p = cur->unrouted[i];
+		struct nkt_event *e;
+		size_t j;
+		uint32_t before = 0;
+		if (unrouted_in(prev0, p))
+			continue;
+		for (j = 0; j < prev0->n; j++)
+			if (strcmp(prev0->g[j].prefix, p) == 0)
+				before += prev0->g[j].targets;
+		if (before == 0)
+			continue;
+		e = add(ev, n, "no_route", p, "");
+		e->before = before;
+		snprintf(e->message, sizeof(e->message),
+			 "%s has no route on the vantage point: not probed "
+			 "(%u %s measured before; a withdrawn route?)",
+			 p, before, before == 1 ? "target" : "targets");
+	}
+	for (i = 0; i < prev0->n_unrouted; i++) {
+		const char *p = prev0->unrouted[i];
+		struct nkt_event *e;
+		size_t j;
+		uint32_t now = 0;
+		if (unrouted_in(cur, p))
+			continue;
+		for (j = 0; j < cur->n; j++)
+			if (strcmp(cur->g[j].prefix, p) == 0)
+				now += cur->g[j].targets;
+		if (now == 0)
+			continue;
+		e = add(ev, n, "route_back", p, "");
+		e->after = now;
+		snprintf(e->message, sizeof(e->message),
+			 "%s has a route on the vantage point again (%u %s "
+			 "measured)",
+			 p, now, now == 1 ? "target" : "targets");
+	}
 }
 
 /* A /24 unreachable, or reachable again. */
@@ -739,6 +805,7 @@ void nkt_detect(const struct nkt_hist_cycle *cur,
 	if (n_prev == 0)
 		return; /* the first cycle: nothing to compare with */
 	prefixes(cur, prev, n_prev, ev, n);
+	routes(cur, &prev[0], ev, n);
 	transits(cur, prev, n_prev, known, ev, n);
 	/* RTT level shifts, loss changes, hosts going dark (over the same
 	 * hosts, from the latest cycle that has them), new border hops. */

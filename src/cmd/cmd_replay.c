@@ -17,14 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-
+/* Feed a capture's frames to rp; *cut set when it ends cut short (what
+ * came before is kept). */
 static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
-		uint64_t *ignored, uint64_t *malformed, struct nkt_err *err)
+		uint64_t *ignored, uint64_t *malformed, int *cut,
+		struct nkt_err *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
 	struct pcap_pkthdr *h;
 	const u_char *d;
+	uint64_t before;
 	int rc, dlt, nano;
 
 	if (strcmp(path, "-") == 0)
@@ -47,6 +50,7 @@ static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
 	}
 	dlt = pcap_datalink(p);
 	nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
+	before = *frames;
 	while ((rc = pcap_next_ex(p, &h, &d)) == 1) {
 		struct nkt_reply r;
 		uint64_t ts = (uint64_t)h->ts.tv_sec * NKT_NS_PER_S +
@@ -61,9 +65,15 @@ static int feed(struct nkt_replay *rp, const char *path, uint64_t *frames,
 			(*ignored)++;
 	}
 	if (rc == PCAP_ERROR) {
-		nkt_err_set(err, NKT_ESYS, "%s: %s", path, pcap_geterr(p));
-		pcap_close(p);
-		return NKT_ESYS;
+		/* A capture cut short (a full disk, a killed tcpdump): the
+		 * frames before the cut are kept and their traces written;
+		 * the command says so and ends with status 1. */
+		fprintf(stderr,
+			"nktrace replay: %s: cut short after %llu frames (%s): "
+			"the traces of what came before are written\n",
+			path, (unsigned long long)(*frames - before),
+			pcap_geterr(p));
+		*cut = 1;
 	}
 	pcap_close(p);
 	return NKT_OK;
@@ -117,7 +127,7 @@ int nkt_cmd_replay(int argc, char **argv)
 	struct nkt_trace **traces = NULL;
 	uint64_t frames = 0, ignored = 0, malformed = 0;
 	size_t n = 0, i;
-	int code = NKT_EXIT_OK;
+	int code = NKT_EXIT_OK, cut = 0;
 
 	if (nkt_cli_replay(argc, argv, o, &err) != NKT_OK) {
 		code = nkt_fail("replay", &err);
@@ -130,7 +140,7 @@ int nkt_cmd_replay(int argc, char **argv)
 	nkt_cli_print_warnings("replay", &o->out);
 	rp = nkt_replay_new();
 	for (i = 0; i < o->n_files; i++)
-		if (feed(rp, o->files[i], &frames, &ignored, &malformed,
+		if (feed(rp, o->files[i], &frames, &ignored, &malformed, &cut,
 			 &err) != NKT_OK) {
 			code = nkt_fail("replay", &err);
 			goto out;
@@ -138,6 +148,8 @@ int nkt_cmd_replay(int argc, char **argv)
 	traces = nkt_replay_finish(rp, &n);
 	if (write_traces(o, traces, n, &err) != NKT_OK)
 		code = nkt_fail("replay", &err);
+	else if (cut)
+		code = NKT_EXIT_FAIL;
 	if (o->verbose)
 		print_stats(rp, frames, ignored, malformed, n);
 out:

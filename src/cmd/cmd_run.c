@@ -147,6 +147,9 @@ static void print_cycle(int64_t run, const struct nkt_cmp_cycle *c,
 		if (s->sent > 0)
 			printf(", %.1f%% loss", s->loss * 100);
 	}
+	for (i = 0; i < c->n_unrouted_prefixes; i++)
+		printf("%s%s", i ? ", " : "; no route to ",
+		       c->unrouted_prefixes[i]);
 	printf("; %zu event%s\n", n_ev, n_ev == 1 ? "" : "s");
 	for (i = 0; i < n_ev; i++)
 		printf("  event %s: %s\n", ev[i].kind, ev[i].message);
@@ -160,9 +163,11 @@ static void detect(struct nkt_history *h, const struct nkt_cmp_cycle *c,
 	struct nkt_hist_cycle cur, *prev = NULL;
 	struct nkt_hist_known known;
 	struct nkt_err err = {0, ""};
-	size_t n_prev = 0;
+	size_t n_prev = 0, i;
 
 	nkt_hist_from_result(&c->res, NULL, 0, start, &cur);
+	for (i = 0; i < c->n_unrouted_prefixes; i++)
+		nkt_hist_add_unrouted(&cur, c->unrouted_prefixes[i]);
 	if (nkt_history_recent(h, 0, 6, &prev, &n_prev, &err) == NKT_OK &&
 	    nkt_history_known(h, start, &known, &err) == NKT_OK) {
 		nkt_detect(&cur, prev, n_prev, &known, ev, n_ev);
@@ -186,6 +191,8 @@ static void record_of(struct nkt_history *h, struct nkt_cmpsess *s,
 	rec->observations = c->n_obs;
 	rec->targets = c->res.targets;
 	rec->dropped = c->run.capture.drop + c->run.ring_drops;
+	rec->unrouted = (const char(*)[24])c->unrouted_prefixes;
+	rec->n_unrouted = c->n_unrouted_prefixes;
 	if (!c->run.signal)
 		detect(h, c, rec->start, ev, n_ev);
 	rec->events = *ev;

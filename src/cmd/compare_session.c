@@ -80,10 +80,13 @@ static void set_src(struct nkt_flow *f, uint32_t src)
 
 /*
  * Before each cycle: every flow's source address as routing has it now.
- * A target without a route, or a source the capture was not opened for
- * (the address changed since start), fails the cycle with the reason.
+ * A routed flow to a target routing has no route to (a withdrawn /24) is
+ * not probed: unrouted[i] set, the cycle measures the rest and records
+ * it.  A source the capture was not opened for (the address changed since
+ * start) fails the cycle with the reason: the tool cannot work.
  */
-static int refresh_sources(struct nkt_cmpsess *s, struct nkt_err *err)
+static int refresh_sources(struct nkt_cmpsess *s, uint8_t *unrouted,
+			   struct nkt_err *err)
 {
 	struct nkt_src_cache *cache = nkt_xcalloc(1, sizeof(*cache));
 	size_t i;
@@ -96,6 +99,11 @@ static int refresh_sources(struct nkt_cmpsess *s, struct nkt_err *err)
 		rc = nkt_source_for(cache, f->dst, s->o.p.src,
 				    s->ecfg.uplinks[s->via[i]].ifc.addr, &src,
 				    err);
+		if (rc == NKT_ENOTFOUND) {
+			unrouted[i] = 1;
+			rc = NKT_OK;
+			continue;
+		}
 		if (rc != NKT_OK)
 			break;
 		if (src == f->src)
@@ -329,12 +337,67 @@ void nkt__cmpsess_targets(const struct nkt_cmpsess *s, struct nkt_targets *t)
 		nkt__cmpsess_push(t, s->found.addr[i]);
 	nkt_targets_dedup(t);
 }
+/* The flows routing has a route for (a copy to probe), and the targets
+ * and /24s of those it has none for, into c. */
+static void routed_only(const struct nkt_cmpsess *s, const uint8_t *unrouted,
+			struct nkt_cmp_cycle *c, struct nkt_flow **flows,
+			uint8_t **via, size_t *n)
+{
+	size_t i, j;
+
+	*flows = nkt_xcalloc(s->n_flows + 1, sizeof(**flows));
+	*via = nkt_xcalloc(s->n_flows + 1, 1);
+	*n = 0;
+	for (i = 0; i < s->n_flows; i++) {
+		uint32_t d = s->flows[i].dst;
+		if (!unrouted[i]) {
+			(*flows)[*n] = s->flows[i];
+			(*via)[(*n)++] = s->via[i];
+			continue;
+		}
+		for (j = 0; j < c->n_unrouted && c->unrouted[j] != d; j++)
+			;
+		if (j == c->n_unrouted) {
+			c->unrouted = nkt_xreallocarray(
+				c->unrouted, c->n_unrouted + 1,
+				sizeof(*c->unrouted));
+			c->unrouted[c->n_unrouted++] = d;
+		}
+	}
+	/* a /24 is unrouted when none of its targets' routed flows had a
+	 * route (routing is per /24 or wider) */
+	for (i = 0; i < c->n_unrouted; i++) {
+		uint32_t net = c->unrouted[i] & 0xffffff00u;
+		char p[24];
+		int any = 0;
+		for (j = 0; j < s->n_flows && !any; j++)
+			any = !unrouted[j] && s->via[j] == 0 &&
+			      (s->flows[j].dst & 0xffffff00u) == net;
+		snprintf(p, sizeof(p), "%u.%u.%u.0/24", net >> 24,
+			 (net >> 16) & 0xff, (net >> 8) & 0xff);
+		for (j = 0; j < c->n_unrouted_prefixes &&
+			    strcmp(c->unrouted_prefixes[j], p) != 0;
+		     j++)
+			;
+		if (any || j < c->n_unrouted_prefixes)
+			continue;
+		c->unrouted_prefixes = nkt_xreallocarray(
+			c->unrouted_prefixes, c->n_unrouted_prefixes + 1,
+			sizeof(*c->unrouted_prefixes));
+		memcpy(c->unrouted_prefixes[c->n_unrouted_prefixes++], p,
+		       sizeof(p));
+	}
+}
+
 int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 		      struct nkt_cmp_cycle *c, struct nkt_err *err)
 {
 	struct nkt_engine_run_cfg rc;
 	struct cycle_ctx cc = {s, c, traces, 0};
 	struct nkt_targets t;
+	struct nkt_flow *flows;
+	uint8_t *unrouted, *via;
+	size_t n_routed;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -357,17 +420,26 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	nkt_targets_free(&t);
 	if (r != NKT_OK)
 		return r;
-	if (refresh_sources(s, err) != NKT_OK)
+	unrouted = nkt_xcalloc(s->n_flows + 1, 1);
+	if (refresh_sources(s, unrouted, err) != NKT_OK) {
+		free(unrouted);
 		return err->code;
+	}
+	routed_only(s, unrouted, c, &flows, &via, &n_routed);
+	free(unrouted);
 	nkt_probe_opts_sched(&s->o.p, &rc.sched);
 	rc.sched.e2e_probes = s->o.pings;
 	rc.sched.e2e_interval_ns = s->o.ping_interval_ns;
-	rc.flows = s->flows;
-	rc.via = s->via;
-	rc.n_flows = s->n_flows;
+	rc.flows = flows;
+	rc.via = via;
+	rc.n_flows = n_routed;
 	if (!c->discovered)
 		c->start_ns = nkt_clock_wall_ns();
-	r = nkt_engine_run(s->eng, &rc, nkt__cmpsess_on_trace, &cc, &c->run, err);
+	r = n_routed == 0 ? NKT_OK
+			  : nkt_engine_run(s->eng, &rc, nkt__cmpsess_on_trace,
+					   &cc, &c->run, err);
+	free(flows);
+	free(via);
 	if (r == NKT_OK && !c->run.signal)
 		r = nkt__cmpsess_reprobe(s, c, &cc, err);
 	c->end_ns = nkt_clock_wall_ns();
@@ -394,6 +466,19 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 				  (json_int_t)(s->found_ns / NKT_NS_PER_S)));
 	json_object_set_new(c->summary, "reprobed",
 			    json_integer((json_int_t)c->reprobed));
+	{
+		json_t *u = json_array(), *up = json_array();
+		size_t i;
+		char a[NKT_INET_ADDRSTRLEN];
+		for (i = 0; i < c->n_unrouted; i++)
+			json_array_append_new(
+				u, json_string(nkt_inet_fmt(c->unrouted[i], a)));
+		for (i = 0; i < c->n_unrouted_prefixes; i++)
+			json_array_append_new(
+				up, json_string(c->unrouted_prefixes[i]));
+		json_object_set_new(c->summary, "unrouted", u);
+		json_object_set_new(c->summary, "unrouted_prefixes", up);
+	}
 	if (c->run.signal)
 		json_object_set_new(c->summary, "interrupted",
 				    json_integer(c->run.signal));
@@ -432,6 +517,8 @@ void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c)
 	free(c->obs);
 	nkt_cmp_result_free(&c->res);
 	json_decref(c->summary);
+	free(c->unrouted);
+	free(c->unrouted_prefixes);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -29,6 +29,12 @@ struct nkt_cmp_cycle {
 	int discovered;  /* this cycle ran discovery */
 	uint64_t discovery_probes;
 	size_t reprobed; /* targets re-probed */
+	uint32_t *unrouted; /* targets routing had no route to (routed
+			       flows: not probed, a measured outcome) */
+	size_t n_unrouted;
+	char (*unrouted_prefixes)[24]; /* /24s none of whose targets had a
+					  route */
+	size_t n_unrouted_prefixes;
 };
 
 /* Load data, targets, uplinks (ARP), the annotator, and open the engine.

@@ -39,8 +39,46 @@ struct nkt_replay {
 	size_t nslots;
 	struct rp_trace *tr;
 	size_t nt, capt;
+	uint32_t *tslots; /* traces by (src, dst, proto): index + 1 */
+	size_t ntslots;
 	struct nkt_replay_stats st;
 };
+
+static uint64_t tkey(uint32_t src, uint32_t dst, uint8_t proto)
+{
+	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ULL;
+	h ^= proto * 0xc2b2ae3d27d4eb4fULL;
+	return h ^ (h >> 31);
+}
+
+/* The trace slot of a (src, dst, proto), or where it goes. */
+static size_t tslot(const struct nkt_replay *rp, uint32_t src, uint32_t dst,
+		    uint8_t proto)
+{
+	size_t h = (size_t)tkey(src, dst, proto) & (rp->ntslots - 1);
+	while (rp->tslots[h]) {
+		const struct nkt_flow *f = &rp->tr[rp->tslots[h] - 1].t->flow;
+		if (f->src == src && f->dst == dst &&
+		    nkt_method_proto(f->method) == proto)
+			break;
+		h = (h + 1) & (rp->ntslots - 1);
+	}
+	return h;
+}
+
+static void trehash(struct nkt_replay *rp)
+{
+	size_t i;
+	free(rp->tslots);
+	rp->ntslots = rp->ntslots ? rp->ntslots * 2 : 1024;
+	rp->tslots = nkt_xcalloc(rp->ntslots, sizeof(*rp->tslots));
+	for (i = 0; i < rp->nt; i++) {
+		const struct nkt_flow *f = &rp->tr[i].t->flow;
+		rp->tslots[tslot(rp, f->src, f->dst,
+				 (uint8_t)nkt_method_proto(f->method))] =
+			(uint32_t)i + 1;
+	}
+}
 
 static uint64_t hkey(const struct pkey *k)
 {
@@ -161,15 +199,16 @@ static struct pkey key_of(const struct nkt_reply *r)
 static uint32_t trace_for(struct nkt_replay *rp, const struct nkt_reply *r,
 			  uint64_t ts)
 {
-	size_t i;
+	size_t h;
 	struct rp_trace *t;
 
-	for (i = rp->nt; i-- > 0;) {
-		const struct nkt_flow *f = &rp->tr[i].t->flow;
-		if (f->src == r->q_src && f->dst == r->q_dst &&
-		    nkt_method_proto(f->method) == r->q_proto)
-			return (uint32_t)i;
-	}
+	/* a hash of the traces: a sweep's million destinations stay linear */
+	if ((rp->nt + 1) * 2 > rp->ntslots)
+		trehash(rp);
+	h = tslot(rp, r->q_src, r->q_dst, r->q_proto);
+	if (rp->tslots[h])
+		return rp->tslots[h] - 1;
+	rp->tslots[h] = (uint32_t)rp->nt + 1;
 	if (rp->nt == rp->capt) {
 		rp->capt = rp->capt ? rp->capt * 2 : 8;
 		rp->tr = nkt_xreallocarray(rp->tr, rp->capt, sizeof(*rp->tr));
@@ -371,5 +410,6 @@ void nkt_replay_free(struct nkt_replay *rp)
 	free(rp->tr);
 	free(rp->p);
 	free(rp->slots);
+	free(rp->tslots);
 	free(rp);
 }

@@ -180,7 +180,8 @@ static void map_flows(struct obsv *o, struct nkt_tracelb_meta *mt)
 
 	for (i = 0; i < o->n; i++)
 		ids[i] = o->v[i].flow;
-	qsort(ids, o->n, sizeof(*ids), u32_cmp);
+	if (o->n > 1)
+		qsort(ids, o->n, sizeof(*ids), u32_cmp);
 	for (i = 0; i < o->n; i++)
 		if (i == 0 || ids[i] != ids[i - 1]) {
 			if (n < NKT_MDA_FLOWS)
@@ -258,7 +259,8 @@ struct nkt_mda *nkt_import_tracelb(const json_t *rec,
 		return NULL;
 	}
 	map_flows(&o, mt);
-	qsort(o.v, o.n, sizeof(*o.v), obs_cmp);
+	if (o.n > 1) /* o.v NULL when empty: qsort(NULL, 0) is undefined */
+		qsort(o.v, o.n, sizeof(*o.v), obs_cmp);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.dst = mt->dst;
 	cfg.confidence = mt->confidence;

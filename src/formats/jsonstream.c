@@ -83,7 +83,9 @@ static int read_error(struct nkt_jstream *s, struct nkt_err *err)
 static int read_value(struct nkt_jstream *s, int *too_big,
 		      struct nkt_err *err)
 {
-	int depth = 0, in_str = 0, esc = 0, c;
+	/* 64 bits: gigabytes of '[' do not overflow it */
+	long long depth = 0;
+	int in_str = 0, esc = 0, c;
 
 	s->len = 0;
 	*too_big = 0;

@@ -515,11 +515,13 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 			r->unattributed,
 			r->unattributed == 1 ? "target" : "targets");
 	if (r->weak > 0)
-		fprintf(f, "%zu %s attributed over silent hops: the transit "
-			   "is the last AS seen before North Korea, not a "
-			   "hand-over the trace saw (targets_detail: "
-			   "evidence).\n",
-			r->weak, r->weak == 1 ? "target is" : "targets are");
+		fprintf(f, "%zu %s no hand-over into North Korea (its border "
+			   "router silent or rate-limited): %s transit is the "
+			   "last AS seen before the silent hops "
+			   "(targets_detail: evidence).\n",
+			r->weak, r->weak == 1 ? "target's paths showed"
+					      : "targets' paths showed",
+			r->weak == 1 ? "its" : "their");
 	if (dark > 0)
 		fprintf(f, "%zu %s answered none of %s end-to-end probes: "
 			   "counted as dark, not as packet loss.\n",

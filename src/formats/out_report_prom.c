@@ -213,7 +213,8 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 		"prefix_moved", "transit_appeared", "transit_disappeared",
 		"outage",       "recovery",         "rtt_shift",
 		"loss_shift",   "new_border",       "new_transit",
-		"host_dark",    "host_back"};
+		"host_dark",    "host_back",        "no_route",
+		"route_back"};
 	size_t i, m;
 
 	prom_runs(f, r);

@@ -30,6 +30,17 @@ int nkt_read_file(const char *path, char **buf, size_t *len,
 	for (;;) {
 		size_t r;
 		if (n + 1 >= cap) {
+			if (cap >= NKT_READ_FILE_MAX) {
+				if (f != stdin)
+					fclose(f);
+				free(b);
+				return nkt_err_set(
+					err, NKT_EINVAL,
+					"%s: larger than %d MiB: not a file "
+					"nktrace reads whole (targets, "
+					"addresses, configuration)",
+					path, NKT_READ_FILE_MAX >> 20);
+			}
 			cap *= 2;
 			b = nkt_xrealloc(b, cap);
 		}

@@ -109,6 +109,12 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  country TEXT, asn INTEGER,"
 	"  fetched INTEGER NOT NULL);",
+	/* 9: the /24s routing had no route to in a cycle (not probed: a
+	 * measured outcome, a withdrawn route) */
+	"CREATE TABLE unrouted ("
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  prefix TEXT NOT NULL,"
+	"  PRIMARY KEY (run, prefix));",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,
@@ -433,9 +439,16 @@ struct nkt_history *nkt_history_open(const char *path, int readonly,
 	if (readonly) {
 		int v = user_version(h);
 		if (v < 0) {
-			nkt_err_set(err, NKT_EINVAL,
-				    "cannot read history %s: %s", path,
-				    sqlite3_errmsg(h->db));
+			int code = sqlite3_errcode(h->db);
+			if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+				nkt_err_set(err, NKT_EINVAL,
+					    "%s is not an nktrace history (not "
+					    "an SQLite database)",
+					    path);
+			else
+				nkt_err_set(err, NKT_EINVAL,
+					    "cannot read history %s: %s", path,
+					    sqlite3_errmsg(h->db));
 			goto fail;
 		}
 		if (v > (int)NKT_ARRAY_LEN(migrations)) {

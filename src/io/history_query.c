@@ -159,9 +159,15 @@ void nkt_history_known_free(struct nkt_hist_known *k)
 
 /* The statements that read a cycle's groups and hosts (by run). */
 static int cycle_stmts(struct nkt_history *h, sqlite3_stmt **g,
-		       sqlite3_stmt **hs, struct nkt_err *err)
+		       sqlite3_stmt **hs, sqlite3_stmt **ur,
+		       struct nkt_err *err)
 {
-	*g = *hs = NULL;
+	*g = *hs = *ur = NULL;
+	if (sqlite3_prepare_v2(h->db,
+			       "SELECT prefix FROM unrouted WHERE run = ?1 "
+			       "ORDER BY prefix",
+			       -1, ur, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
 	if (sqlite3_prepare_v2(
 		    h->db,
 		    "SELECT '', transit, defined, 0, 0, targets, reached, "
@@ -176,17 +182,27 @@ static int cycle_stmts(struct nkt_history *h, sqlite3_stmt **g,
 			       "rtt_median FROM host_stats WHERE run = ?1",
 			       -1, hs, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*g);
-		*g = NULL;
+		sqlite3_finalize(*ur);
+		*g = *ur = NULL;
 		return nkt__hist_fail(h, err, "prepare");
 	}
 	return NKT_OK;
 }
 
-/* The groups and hosts of cycle c (c->run set). */
-static void fill_cycle(sqlite3_stmt *g, sqlite3_stmt *hs,
+/* The groups, hosts and unrouted /24s of cycle c (c->run set). */
+static void fill_cycle(sqlite3_stmt *g, sqlite3_stmt *hs, sqlite3_stmt *ur,
 		       struct nkt_hist_cycle *c)
 {
 	size_t cap = 0;
+
+	sqlite3_reset(ur);
+	sqlite3_bind_int64(ur, 1, c->run);
+	while (sqlite3_step(ur) == SQLITE_ROW && c->n_unrouted < 4096) {
+		c->unrouted = nkt_xreallocarray(c->unrouted, c->n_unrouted + 1,
+						sizeof(*c->unrouted));
+		nkt__hist_col_text(ur, 0, c->unrouted[c->n_unrouted++],
+				   sizeof(*c->unrouted));
+	}
 
 	sqlite3_reset(g);
 	sqlite3_bind_int64(g, 1, c->run);
@@ -239,12 +255,12 @@ static int load_cycles(struct nkt_history *h, const char *runs_sql,
 		       int64_t t, size_t max, struct nkt_hist_cycle **out,
 		       size_t *n, struct nkt_err *err)
 {
-	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL;
+	sqlite3_stmt *runs = NULL, *g = NULL, *hs = NULL, *ur = NULL;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = cycle_stmts(h, &g, &hs, err)) != NKT_OK)
+	if ((rc = cycle_stmts(h, &g, &hs, &ur, err)) != NKT_OK)
 		return rc;
 	if (sqlite3_prepare_v2(h->db, runs_sql, -1, &runs, NULL) !=
 	    SQLITE_OK) {
@@ -258,12 +274,13 @@ static int load_cycles(struct nkt_history *h, const char *runs_sql,
 		struct nkt_hist_cycle *c = &(*out)[(*n)++];
 		c->run = sqlite3_column_int64(runs, 0);
 		c->start = sqlite3_column_int64(runs, 1);
-		fill_cycle(g, hs, c);
+		fill_cycle(g, hs, ur, c);
 	}
 out:
 	sqlite3_finalize(runs);
 	sqlite3_finalize(g);
 	sqlite3_finalize(hs);
+	sqlite3_finalize(ur);
 	return rc;
 }
 

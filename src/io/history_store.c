@@ -430,6 +430,31 @@ static int count_totals(struct nkt_history *h, const char *status,
 	return rc;
 }
 
+/* The /24s routing had no route to. */
+static int store_unrouted(struct nkt_history *h, int64_t run,
+			  const struct nkt_cycle_record *c,
+			  struct nkt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = NKT_OK;
+
+	if (sqlite3_prepare_v2(h->db,
+			       "INSERT OR IGNORE INTO unrouted (run, prefix) "
+			       "VALUES (?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nkt__hist_fail(h, err, "prepare");
+	for (i = 0; i < c->n_unrouted && rc == NKT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, c->unrouted[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = nkt__hist_fail(h, err, "unrouted");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Vantage points per /24, transit and country. */
 static int store_vantage(struct nkt_history *h, int64_t run,
 			 const struct nkt_cycle_record *c, struct nkt_err *err)
@@ -548,6 +573,9 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		goto fail;
 	if (c->n_vantage > 0 &&
 	    (rc = store_vantage(h, *run, c, err)) != NKT_OK)
+		goto fail;
+	if (c->n_unrouted > 0 &&
+	    (rc = store_unrouted(h, *run, c, err)) != NKT_OK)
 		goto fail;
 	if (c->res != NULL &&
 	    ((rc = store_stats(h, *run, c->res, c->transits, err)) !=

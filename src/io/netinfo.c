@@ -34,8 +34,12 @@ int nkt_net_route_src(uint32_t dst, uint32_t *src, struct nkt_err *err)
 	sin.sin_port = htons(33434);
 	sin.sin_addr.s_addr = htonl(dst);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
-		rc = nkt_err_set(err, NKT_ESYS, "no route to %s: %s",
-				 nkt_inet_fmt(dst, a), strerror(errno));
+		rc = nkt_err_set(err,
+				 errno == ENETUNREACH || errno == EHOSTUNREACH
+					 ? NKT_ENOTFOUND
+					 : NKT_ESYS,
+				 "no route to %s: %s", nkt_inet_fmt(dst, a),
+				 strerror(errno));
 	else if (getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
 		rc = nkt_err_set(err, NKT_ESYS, "getsockname: %s",
 				 strerror(errno));

@@ -20,6 +20,11 @@ some of them; each cycle must raise exactly the events of that change:
            which no data file names            saying where its /24 went)
   c11      steady                              no event (not new twice)
 
+and between them: a /24's route withdrawn on the vantage point (no_route,
+the rest measured), a cycle that cannot run (a source address the
+capture was not opened for: recorded failed), the route back
+(route_back).
+
 c1's stored traces are checked against an independent capture of the
 vantage point (every RTT the wire's).  Then: a reader during a cycle sees
 only whole cycles; SIGKILL in the middle
@@ -215,18 +220,39 @@ check(n_runs == 8, "the killed cycle left nothing behind", 8, n_runs)
 r9, ev, _ = cycle("c9 after the SIGKILL")
 expect("c9 (no change since c8)", ev, [])
 
-# --every: a failing cycle (no route to a /24) is recorded and the next
-# one runs; SIGTERM while waiting stops with 143.
+# c9b: 175.45.178.0/24's route withdrawn on the vantage point: a measured
+# outcome (no_route), the other /24s measured as ever, the cycle ok.
 lab.exec("vp", ["ip", "route", "del", P178])
+r9b, ev, out = cycle("c9b with no route to %s" % P178)
+kinds = {(e["kind"], e.get("prefix", ""), e.get("transit", "")) for e in ev}
+check(("no_route", P178, "") in kinds and
+      kinds <= {("no_route", P178, ""), ("transit_disappeared", "", "TTK")},
+      "c9b: no_route for %s (and TTK's going, if it carried only it), the "
+      "cycle stored ok" % P178, "no_route", [e["message"] for e in ev])
+check("no route to %s" % P178 in out and
+      db_rows("SELECT prefix FROM unrouted WHERE run = ?", (r9b,)) ==
+      [(P178,)] and
+      db_rows("SELECT count(*) FROM prefix_stats WHERE run = ? AND prefix "
+              "= '175.45.176.0/24'", (r9b,))[0][0] > 0,
+      "c9b: the /24 without a route recorded as such, the others measured")
+
+# --every: a cycle the tool cannot run (routing now picks a source address
+# the capture was not opened for) is recorded failed with its reason and
+# the next one runs; the route back is an event; SIGTERM while waiting
+# stops with 143.
+lab.exec("vp", ["ip", "route", "replace", P178, "via", "10.20.0.1", "dev",
+                "ttk0", "src", "10.20.0.2"])
 proc, pid = start_run(["--every", "30s", "--count", "3"])
 deadline = time.time() + 120
 failed = []
 while time.time() < deadline and not failed:
     failed = db_rows("SELECT id, error FROM runs WHERE status = 'failed'")
     time.sleep(0.2)
-check(len(failed) == 1 and "no route to 175.45.178." in (failed[0][1] or ""),
-      "the failed cycle is recorded with its reason", "no route to ...",
-      failed)
+check(len(failed) == 1 and "which the capture was not opened for" in
+      (failed[0][1] or ""),
+      "the failed cycle is recorded with its reason",
+      "the source address ... is now 10.20.0.2, which the capture was not "
+      "opened for", failed)
 lab.route(P178, "ttk")
 ok_after = []
 deadline = time.time() + 150
@@ -240,14 +266,19 @@ os.kill(pid, signal.SIGTERM)
 out, err = proc.communicate(timeout=120)
 check(proc.returncode == 143, "SIGTERM stops run --every with 143", 143,
       (proc.returncode, err[-300:]))
-check("cycle failed: no route to 175.45.178." in err,
+check("cycle failed: the source address for 175.45.178." in err,
       "the failure is on stderr too")
 late = db_rows("SELECT status FROM runs WHERE id > ?",
                (ok_after[0][0] if ok_after else 1 << 40,))
 check(all(s == "interrupted" for (s,) in late),
       "nothing but an interrupted cycle after SIGTERM", [], late)
 if ok_after:
-    expect("the cycle after the failed one", events_of(ok_after[0][0]), [])
+    got = {(e["kind"], e.get("prefix", ""), e.get("transit", ""))
+           for e in events_of(ok_after[0][0])}
+    check(("route_back", P178, "") in got and
+          got <= {("route_back", P178, ""), ("transit_appeared", "", "TTK")},
+          "the cycle after the failed one: %s's route is back" % P178,
+          "route_back", got)
 
 # c10, c11: the open world.  175.45.178.0/24 moves onto the third uplink,
 # an upstream no data file names: the move names it, it is a new transit

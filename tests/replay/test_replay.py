@@ -107,4 +107,21 @@ for mt in sorted(glob.glob(os.path.join(DATA, "peers",
     got = {k: v[0] for k, v in ours.items() if k in want}
     check(got == want, "replay of mtr %s: mtr's hubs" % base, want, got)
 
+# 4. A capture cut short: the traces before the cut, one line, status 1.
+whole = os.path.join(DATA, "pcap", "pcap_local-netns__mtr_json_udp_v4.pcap")
+cut = os.path.join(BUILD, "replay-cut.pcap")
+with open(whole, "rb") as f, open(cut, "wb") as g:
+    g.write(f.read()[:-30])
+p = subprocess.run([NKTRACE, "replay", "--json", cut], capture_output=True,
+                   text=True)
+recs = [json.loads(l) for l in p.stdout.splitlines()]
+full = replay(whole)
+err = p.stderr.strip().splitlines()
+check(p.returncode == 1 and len(err) == 1 and "cut short after" in err[0]
+      and len(recs) == 1 and
+      len(recs[0]["result"]) == len(full[0]["result"]),
+      "a capture cut short: its trace written (the cut frame left out), "
+      "one line, exit 1", 1, (p.returncode, err, len(recs)))
+os.unlink(cut)
+
 done()

@@ -290,6 +290,53 @@ static void test_transit_appeared(void)
  * move names it, the upstream is a new transit (once: a history that saw
  * it carry a /24 before does not say so again), and the transit left
  * says where its /24s went. */
+/* A /24 routing has no route to: not probed, an event; and back. */
+static void test_routes(void)
+{
+	struct nkt_hist_group a[4], b[3];
+	struct nkt_hist_host ha[NH], hbb[NH];
+	struct nkt_hist_cycle c, p;
+	struct nkt_event *ev = NULL;
+	size_t n = 0;
+
+	baseline(a);
+	b[0] = a[0];
+	b[1] = a[1];
+	b[2] = a[2]; /* 178 not measured: no route */
+	b[1].targets = 3;
+	base_hosts(ha);
+	base_hosts(hbb);
+	c = cyc(b, 3, ha, NH);
+	p = cyc(a, 4, hbb, NH);
+	c.unrouted = nkt_xcalloc(1, sizeof(*c.unrouted));
+	snprintf(c.unrouted[0], sizeof(c.unrouted[0]), "%s", P178);
+	c.n_unrouted = 1;
+	nkt_detect(&c, &p, 1, &known, &ev, &n);
+	CHECK_INT(n, 1);
+	if (n >= 1) {
+		CHECK_STR(ev[0].kind, "no_route");
+		CHECK_STR(ev[0].prefix, P178);
+		CHECK_STR(ev[0].message,
+			  P178 " has no route on the vantage point: not probed "
+			       "(3 targets measured before; a withdrawn "
+			       "route?)");
+	}
+	free(ev);
+	ev = NULL;
+	n = 0;
+	/* still none: not said again; then back */
+	p = c;
+	nkt_detect(&c, &p, 1, &known, &ev, &n);
+	CHECK_INT(n, 0);
+	c = cyc(a, 4, ha, NH);
+	nkt_detect(&c, &p, 1, &known, &ev, &n);
+	CHECK_INT(n, 1);
+	if (n >= 1)
+		CHECK_STR(ev[0].kind, "route_back");
+	free(ev);
+	free(p.unrouted);
+}
+
 static void test_new_transit(void)
 {
 	struct nkt_hist_group a[4], b[5], d[4];
@@ -583,6 +630,7 @@ int main(void)
 	test_dark_host();
 	test_transit_appeared();
 	test_new_transit();
+	test_routes();
 	test_rtt_shift();
 	test_loss_shift();
 	test_border_and_history();

@@ -17,6 +17,9 @@
  *  transit_appeared,   a transit has paths attributed to it now and had
  *  transit_disappeared none in the previous cycle, or the reverse (where
  *                      the /24s it carried went, in the message)
+ *  no_route,           a /24 routing has no route to on the vantage point
+ *  route_back          (its targets not probed: a withdrawn route), that
+ *                      had one in the cycle before; or one again
  *  outage, recovery    a /24 or a transit reaches no target (it reached
  *                      some before), or reaches some again
  *  rtt_shift           the hosts a transit (or a (/24, transit)) reached
@@ -97,6 +100,8 @@ struct nkt_hist_cycle {
 	size_t n;
 	struct nkt_hist_host *h; /* every transit's hosts */
 	size_t n_h;
+	char (*unrouted)[24]; /* /24s routing had no route to (not probed) */
+	size_t n_unrouted;
 };
 
 struct nkt_event {
@@ -111,10 +116,13 @@ struct nkt_event {
 };
 
 /* The groups and hosts of a cycle's summary (c->g and c->h allocated;
- * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4). */
+ * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4).
+ * The /24s without a route (c->unrouted) are the caller's to add
+ * (nkt_hist_add_unrouted). */
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
 			  const struct nkt_addrtab *addrs, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c);
+void nkt_hist_add_unrouted(struct nkt_hist_cycle *c, const char *prefix);
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c);
 
 /* What the history knew before a cycle, beyond its recent cycles. */

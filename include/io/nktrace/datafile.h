@@ -13,8 +13,13 @@
 
 #include <stddef.h>
 
-/* Read a whole file ("-" = standard input) into a new buffer (NUL added).
- * Returns 0, NKT_ENOTFOUND or NKT_ESYS. */
+/* The largest file nktrace reads whole (targets, address lists, data
+ * files): 64 MiB. */
+#define NKT_READ_FILE_MAX (64 << 20)
+
+/* Read a whole file ("-" = standard input) into a new buffer (NUL added),
+ * at most NKT_READ_FILE_MAX bytes.  Returns 0, NKT_ENOTFOUND, NKT_EINVAL
+ * (too large: /dev/zero) or NKT_ESYS. */
 int nkt_read_file(const char *path, char **buf, size_t *len,
 		  struct nkt_err *err);
 

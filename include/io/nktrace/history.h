@@ -16,7 +16,8 @@
  * totals (cycles stored by status and events by kind, ever: counts that
  * --keep does not lower; schema 7), vantage_stats (vantage points per /24,
  * transit and probe country) and probes (Atlas probes' country and AS,
- * fetched once; schema 8), traces
+ * fetched once; schema 8), unrouted (the /24s routing had no route to in
+ * a cycle; schema 9), traces
  * (the cycle's traces as zlib-compressed RIPE Atlas NDJSON), events.  The
  * schema is the list of migrations in history.c.
  */
@@ -32,7 +33,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 8
+#define NKT_HISTORY_SCHEMA 9
 
 /* The largest row (a cycle's traces or summary, uncompressed) a history
  * is believed to hold. */
@@ -120,6 +121,8 @@ struct nkt_cycle_record {
 					     0: none */
 	const struct nkt_vantage_row *vantage; /* per /24, transit, country */
 	size_t n_vantage;
+	const char (*unrouted)[24];      /* /24s with no route this cycle */
+	size_t n_unrouted;
 };
 
 /* Write one cycle in one transaction; *run gets its id.  Returns 0 or

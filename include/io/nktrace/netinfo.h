@@ -21,7 +21,8 @@ struct nkt_iface {
 };
 
 /* Source address the kernel picks for `dst` (UDP connect, nothing sent).
- * Returns 0, or NKT_ESYS ("no route to ..."). */
+ * Returns 0; NKT_ENOTFOUND when routing has none ("no route to ..."),
+ * NKT_ESYS for another failure. */
 int nkt_net_route_src(uint32_t dst, uint32_t *src, struct nkt_err *err);
 
 /* Look an interface up.  Returns 0, NKT_ENOTFOUND or NKT_ESYS. */
