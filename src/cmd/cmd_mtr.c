@@ -142,8 +142,13 @@ static int prepare(struct mtr_cmd *c, struct nkt_err *err)
 		if (nkt_source_for(&c->srcs, c->dst, o->p.src,
 				   up ? c->cfg.uplinks[up].ifc.addr : 0, &src,
 				   err) != NKT_OK ||
+		    /* each uplink a flow of its own (as compare's): one
+		     * 4-tuple over two uplinks would be one TCP connection to
+		     * the host, whose answers then go to whichever SYN came
+		     * first (a SYN-ACK to one, a bare ACK to the other) */
 		    nkt_flow_init(&c->flows[k], o->p.method, src, c->dst,
-				  o->p.sport, o->p.port, o->p.paris_id,
+				  o->p.sport ? (uint16_t)(o->p.sport + k) : 0,
+				  o->p.port, (uint8_t)((o->p.paris_id - 1 + k) % 255 + 1),
 				  o->p.size, o->p.tos, err) != NKT_OK)
 			return err->code;
 		c->via[k] = up;

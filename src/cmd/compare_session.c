@@ -168,7 +168,7 @@ static int build_flows(struct nkt_cmpsess *s, const struct nkt_targets *t,
 					o->p.sport ? (uint16_t)(o->p.sport + u)
 						   : 0,
 					o->methods[m].port,
-					(uint8_t)(o->p.paris_id + u), size,
+					(uint8_t)((o->p.paris_id - 1 + u) % 255 + 1), size,
 					o->p.tos, err);
 				via[n++] = up;
 			}

@@ -4,7 +4,8 @@
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), cli, targets, import (the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
-config (data/transits.json, data/targets.json, a report JSON)."""
+config (data/transits.json, data/targets.json, a report JSON), history (row
+changes to a history fuzz_history.c makes)."""
 import glob
 import os
 import shutil
@@ -98,6 +99,24 @@ def seeds(kind, out):
         n += 1
         with open(os.path.join(out, "s%04d" % n), "wb") as o:
             o.write(bytes([2]) + text.encode())
+    elif kind == "history":
+        # Row changes (fuzz_history.c): table, column, row, kind, value.
+        import struct
+        changes = [
+            b"",
+            bytes([5, 2, 0, 1]) + struct.pack("<q", -1),      # traces.size
+            bytes([0, 10, 1, 1]) + struct.pack("<q", 1 << 62),  # summary_size
+            bytes([1, 0, 0, 3, 9]) + b"<b>\x1b[1m\xc3",       # transit name
+            bytes([0, 2, 2, 3, 6]) + b"failed",                # runs.status
+            bytes([2, 4, 0, 2]) + struct.pack("<d", float("nan")),
+            bytes([4, 1, 0, 3, 11]) + b"new_transit",          # event kind
+            bytes([5, 3, 1, 4, 4]) + b"\x78\x9c\x03\x00",     # traces.data
+            bytes([8, 0, 0, 0]) + bytes([3, 0, 0, 0]),         # NULLs
+        ]
+        for c in changes:
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                f.write(c)
     return n
 
 
@@ -108,12 +127,15 @@ def main():
         corpus = os.path.join(work, "corpus")
         os.mkdir(corpus)
         print("%d seeds" % seeds(kind, corpus))
+        env = dict(os.environ)
+        if kind == "history" and os.path.isdir("/dev/shm"):
+            env["TMPDIR"] = "/dev/shm"  # a history copied per input
         p = subprocess.run([fuzzer, "-max_total_time=%d" % secs,
                             "-print_final_stats=1", "-rss_limit_mb=2048",
                             # one input taking this long is a hang: a failure
                             "-timeout=25",
                             "-artifact_prefix=" + work + "/", corpus],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=env)
         tail = [l for l in p.stderr.splitlines()
                 if l.startswith(("stat::", "#", "Done", "==", "SUMMARY"))]
         print("\n".join(tail[-14:]))

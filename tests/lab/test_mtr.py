@@ -130,6 +130,14 @@ for rep, via in zip(reps, ("china", "ttk")):
           followed_alt(path, hosts) is not None,
           "--via %s: its report follows one of the truth's paths over it" %
           via, (via, shown(path)), (rep["mtr"]["transit"], hosts))
+    last = rep["hubs"][-1] if rep["hubs"] else {}
+    alt = followed_alt(path, hosts)
+    check(alt is not None and last.get("host") == CHINA and
+          last.get("Loss%") == 0.0 and last.get("count") == len(alt),
+          "--via %s over TCP: the destination answers every round at the "
+          "truth's hop (each uplink its own flow, not one TCP connection "
+          "for two)" % via, (CHINA, 0.0, len(alt) if alt else None),
+          (last.get("host"), last.get("Loss%"), last.get("count")))
     want = {"china": "China Unicom", "ttk": "TTK"}[via]
     check(rep["mtr"].get("carrier") == want,
           "--via %s: the transit its paths are attributed to is %s" % (
