@@ -419,8 +419,10 @@ int nkt_probe_opts_check(struct nkt_probe_opts *p, struct nkt_err *err)
 	if (!p->dry_run && p->dry_pcap != NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--pcap-out is for --dry-run");
-	if (p->size == 0)
+	if (p->size == 0 || p->size_default) {
 		p->size = p->method == NKT_METHOD_TCP ? 40 : 60;
+		p->size_default = 1;
+	}
 	min = nkt_probe_min_size(p->method);
 	if (p->size < min)
 		return nkt_err_set(err, NKT_EINVAL,

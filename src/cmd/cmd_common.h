@@ -103,6 +103,16 @@ int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
  * blocked.  Returns the exit code. */
 int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);
 
+struct nkt_targetdb;
+
+/* North Korea's hosts filter ICMP echo: with no -P given, targets all in
+ * data/targets.json's space are probed with TCP SYN to port 80 (the method
+ * that reaches them; with a default --size, 40 bytes).  Returns 1 when it
+ * chose so (the caller says it in one line). */
+int nkt_default_method(struct nkt_probe_opts *p,
+		       const struct nkt_targetdb *tdb, const uint32_t *dst,
+		       size_t n);
+
 /* run's history, opened for writing; an error after root was dropped
  * names the user it was opened as and --user. */
 struct nkt_history *nkt_run_history_open(const char *path,

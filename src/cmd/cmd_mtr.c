@@ -114,6 +114,9 @@ static int prepare(struct mtr_cmd *c, struct nkt_err *err)
 		return NKT_ESYS;
 	if (nkt_load_data(NULL, &c->tdb, &c->trans, err) != NKT_OK)
 		return NKT_EINVAL;
+	/* NK's hosts filter ICMP echo: TCP SYN to 80 unless -P says (the
+	 * header names the method) */
+	(void)nkt_default_method(&o->p, c->tdb, &c->dst, 1);
 	c->actx.tdb = c->tdb;
 	c->actx.trans = c->trans;
 	c->actx.names = c->want_names ? c->names : NULL;

@@ -300,7 +300,8 @@ struct nkt_history *nkt_run_history_open(const char *path,
 {
 	struct nkt_history *h = nkt_history_open(path, 0, err);
 	const char *as = nkt_priv_dropped_to();
-	if (h == NULL && as != NULL && err->code == NKT_ESYS) {
+	if (h == NULL && as != NULL && err->code == NKT_ESYS &&
+	    strstr(err->msg, "--user") == NULL) {
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		nkt_err_set(err, NKT_ESYS,

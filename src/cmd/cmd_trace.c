@@ -351,6 +351,15 @@ static void done(struct trace_cmd *c)
 	free(c);
 }
 
+/* NK's default method (TCP SYN to 80: ICMP echo is filtered there); the
+ * header line of each trace names the method. */
+static void nk_default(struct trace_cmd *c)
+{
+	if (!c->o->mda)
+		(void)nkt_default_method(&c->o->p, c->tdb, c->targets.addr,
+					 c->targets.n);
+}
+
 int nkt_cmd_trace(int argc, char **argv)
 {
 	struct trace_cmd *c = nkt_xcalloc(1, sizeof(*c));
@@ -363,7 +372,8 @@ int nkt_cmd_trace(int argc, char **argv)
 	else if (c->o->help)
 		fputs(nkt_cli_trace_help, stdout);
 	else if (nkt_cli_print_warnings("trace", &c->o->out),
-		 prepare(c, &err) != NKT_OK || make_flows(c, &err) != NKT_OK ||
+		 prepare(c, &err) != NKT_OK ||
+		 (nk_default(c), make_flows(c, &err)) != NKT_OK ||
 		 open_all(c, &err) != NKT_OK)
 		code = nkt_fail("trace", &err);
 	else

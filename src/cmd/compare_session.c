@@ -106,8 +106,8 @@ static int refresh_sources(struct nkt_cmpsess *s, uint8_t *unrouted,
 		}
 		if (rc != NKT_OK)
 			break;
-		if (src == f->src)
-			continue;
+		/* (build_flows may have taken the new source already: the
+		 * capture decides) */
 		if (!nkt_engine_captures_src(s->eng, src)) {
 			rc = nkt_err_set(err, NKT_ESYS,
 					 "the source address for %s is now %s, "
@@ -117,7 +117,8 @@ static int refresh_sources(struct nkt_cmpsess *s, uint8_t *unrouted,
 					 nkt_inet_fmt(src, b));
 			break;
 		}
-		set_src(f, src);
+		if (src != f->src)
+			set_src(f, src);
 	}
 	free(cache);
 	return rc;

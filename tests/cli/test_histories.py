@@ -89,8 +89,8 @@ writer.close()
 old = os.path.join(tmp, "old.db")
 subprocess.run(["cp", db, old], check=True)
 c = sqlite3.connect(old)
-c.executescript("DROP TABLE vantage_stats; DROP TABLE probes; DROP TABLE "
-                "totals; PRAGMA user_version = 6;")
+c.executescript("DROP TABLE unrouted; DROP TABLE vantage_stats; DROP "
+                "TABLE probes; DROP TABLE totals; PRAGMA user_version = 6;")
 c.close()
 before = hashlib.sha256(open(old, "rb").read()).hexdigest()
 p = nk("report", "--db", old, "--since", "all", "--prom", "-")

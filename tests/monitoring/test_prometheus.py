@@ -52,6 +52,11 @@ if not (PROM and NODE and PROMTOOL):
 tmp = tempfile.mkdtemp(prefix="nkt-prom-")
 textdir = os.path.join(tmp, "textfile")
 os.makedirs(textdir)
+# run --atlas drops root (to nobody here): its history and its textfile
+# directory are nobody's, as a service's are
+os.chmod(tmp, 0o755)
+os.chown(tmp, 65534, 65534)
+os.chown(textdir, 65534, 65534)
 DB = os.path.join(tmp, "history.db")
 RULES = os.path.join(SRC, "tools", "prometheus", "nktrace.rules.yml")
 procs = []
@@ -103,6 +108,9 @@ try:
     p = subprocess.run([NKTRACE, "import", "--quiet", "--db", DB, move],
                        capture_output=True, text=True, timeout=120)
     check(p.returncode == 0, "8 cycles backfilled", 0, p.stderr[-300:])
+    for f in os.listdir(tmp):
+        if f.startswith("history.db"):
+            os.chown(os.path.join(tmp, f), 65534, 65534)
     port_file = os.path.join(tmp, "atlas.port")
     start([sys.executable, os.path.join(os.path.dirname(HERE), "import",
                                         "atlas_server.py"),
@@ -188,8 +196,8 @@ try:
             break
         time.sleep(0.5)
     check(alerts.get("NktraceLastCycleFailed") == "pending" and
-          len(alerts) == 5,
-          "the 5 alert rules loaded; NktraceLastCycleFailed pending "
+          len(alerts) == 6,
+          "the 6 alert rules loaded; NktraceLastCycleFailed pending "
           "(for: 20m)", "pending", alerts)
 
     # 4. The dashboard's and the rules' metrics exist.

@@ -396,6 +396,7 @@ static void test_migrate(const char *path)
 			       "ALTER TABLE runs DROP COLUMN source; "
 			       "DROP TABLE atlas_follow; DROP TABLE totals; "
 			       "DROP TABLE vantage_stats; DROP TABLE probes; "
+			       "DROP TABLE unrouted; "
 			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);

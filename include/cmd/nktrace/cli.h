@@ -130,6 +130,7 @@ void nkt_cli_main_output(const struct nkt_cli_out *out, const char **json,
 struct nkt_probe_opts {
 	enum nkt_method method;
 	int method_set;
+	int size_default;  /* size is the method's default (not --size) */
 	uint16_t port;     /* destination port; 0 = the method's default */
 	uint16_t sport;    /* 0 = NKT_FLOW_PORT_BASE + paris id */
 	uint8_t paris_id;  /* 1..255 */
