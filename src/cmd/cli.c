@@ -10,6 +10,7 @@
 #include "nktrace/inet.h"
 #include "nktrace/sched.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,43 @@ static void store_uint(void *field, size_t size, uint64_t v)
 	}
 }
 
-static int apply(const struct entry *e, const char *arg, struct nkt_err *err)
+/* A time given as a bare number keeps working (cron lines must not
+ * break), with one line naming the unit it was taken in. */
+static void bare_number(const struct entry *e, struct nkt_cli_out *out,
+			const char *arg, const char *what)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit, *word;
+	} units[] = {{1, "ns", "nanoseconds"},
+		     {NKT_NS_PER_MS, "ms", "milliseconds"},
+		     {NKT_NS_PER_S, "s", "seconds"},
+		     {60 * NKT_NS_PER_S, "m", "minutes"},
+		     {3600 * NKT_NS_PER_S, "h", "hours"},
+		     {86400 * NKT_NS_PER_S, "d", "days"}};
+	const char *p;
+	size_t i;
+	char *w;
+
+	for (p = arg; *p && (isdigit((unsigned char)*p) || *p == '.'); p++)
+		;
+	if (*p != '\0' || out == NULL || out->n_warnbuf == NKT_CLI_WARN_MAX)
+		return;
+	for (i = 0; i < NKT_ARRAY_LEN(units) &&
+		    units[i].ns != e->opt->scale;
+	     i++)
+		;
+	if (i == NKT_ARRAY_LEN(units))
+		return;
+	w = out->warnbuf[out->n_warnbuf++];
+	snprintf(w, sizeof(out->warnbuf[0]),
+		 "%s %s is taken as %s %s: give the unit (%s%s)", what, arg,
+		 arg, units[i].word, arg, units[i].unit);
+	nkt_cli_warn(out, w);
+}
+
+static int apply(const struct entry *e, struct nkt_cli_out *out,
+		 const char *arg, struct nkt_err *err)
 {
 	const struct nkt_opt *op = e->opt;
 	char *field = e->base + op->off, what[80];
@@ -75,9 +112,12 @@ static int apply(const struct entry *e, const char *arg, struct nkt_err *err)
 		return nkt_parse_double(arg, op->rlo, op->rhi,
 					(double *)(void *)field, what, err);
 	case NKT_OPT_DURATION:
-		return nkt_parse_duration_ns(arg, op->scale, op->lo, op->hi,
-					     (uint64_t *)(void *)field, what,
-					     err);
+		if (nkt_parse_duration_ns(arg, op->scale, op->lo, op->hi,
+					  (uint64_t *)(void *)field, what,
+					  err) != NKT_OK)
+			return NKT_EINVAL;
+		bare_number(e, out, arg, what);
+		return NKT_OK;
 	case NKT_OPT_STR:
 		*(const char **)(void *)field = arg;
 		return NKT_OK;
@@ -288,7 +328,9 @@ static int parse_args(const struct nkt_cli_spec *spec, int argc, char **argv,
 					: nkt_err_set(err, NKT_EINVAL,
 						      "unknown option '%s'",
 						      argv[optind - 1]);
-		if (apply(e, optarg, err) != NKT_OK)
+		if (apply(e, spec->out ? (void *)((char *)o + spec->out - 1)
+				       : NULL,
+			  optarg, err) != NKT_OK)
 			return NKT_EINVAL;
 	}
 	for (i = optind; i < argc; i++) {

@@ -133,8 +133,7 @@ static int opt_not_here(void *base, const char *arg, struct nkt_err *err)
 	(void)base;
 	(void)arg;
 	return nkt_err_set(err, NKT_EINVAL,
-			   "compare: use --methods and --targets (not -P, "
-			   "-p, -f)");
+			   "use --methods and --targets (not -P, -p, -f)");
 }
 
 static int opt_targets(void *base, const char *arg, struct nkt_err *err)

@@ -331,6 +331,7 @@ int nkt_cmd_run(int argc, char **argv)
 		code = NKT_EXIT_OK;
 		goto out;
 	}
+	nkt_cli_print_warnings("run", &o->c.out);
 	if (o->c.progress < 0)
 		o->c.progress = 0;
 	/* Signals stop the wait between cycles; during a cycle the engine

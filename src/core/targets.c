@@ -60,8 +60,7 @@ int nkt_targets_add_arg(struct nkt_targets *t, const char *arg,
 		if (nkt_inet_parse(arg, &a) != NKT_OK)
 			return nkt_err_set(
 				err, NKT_EINVAL,
-				"'%s' is not an IPv4 address or prefix "
-				"(names are not resolved)",
+				"'%s' is not an IPv4 address or prefix",
 				arg);
 		if (!nkt_inet_is_unicast(a))
 			return nkt_err_set(err, NKT_EINVAL,

@@ -533,10 +533,11 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 			went, went == 1 ? "host" : "hosts",
 			went == 1 ? "its" : "their");
 	if (rl > 0)
-		fprintf(f, "ICMP rate limiting suspected at %zu hops (they "
-			   "missed replies that later hops did not): not "
+		fprintf(f, "ICMP rate limiting suspected at %zu (trace, hop) "
+			   "pairs of %zu traces (the hop missed replies that "
+			   "a later hop of the same trace did not): not "
 			   "counted as loss.\n",
-			rl);
+			rl, r->observations);
 	if (asym > 0)
 		fprintf(f, "Return path length differs from the forward path "
 			   "for %zu measurements (reply TTL).\n",

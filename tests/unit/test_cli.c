@@ -114,9 +114,9 @@ static const struct row more_rows[] = {
 	  "--reprobe", "0", "--asn-db", "a.mmdb", NULL},
 	 NKT_OK, NULL},
 	{{"compare", "-P", "tcp", NULL}, NKT_EINVAL,
-	 "compare: use --methods and --targets"},
+	 "use --methods and --targets"},
 	{{"compare", "-f", "t.txt", NULL}, NKT_EINVAL,
-	 "compare: use --methods"},
+	 "use --methods"},
 	{{"compare", "1.2.3.4", NULL}, NKT_EINVAL,
 	 "unexpected argument '1.2.3.4' (targets go in --targets)"},
 	{{"compare", "--ci", "0.3", NULL}, NKT_EINVAL, "--ci: 0.3 is out"},
@@ -301,6 +301,30 @@ static void test_rows(void)
 	run_rows(more_rows, NKT_ARRAY_LEN(more_rows));
 }
 
+/* A time as a bare number works as it did, with a line naming the unit
+ * it was taken in (each option its own unit: cron lines keep working). */
+static void test_bare_numbers(void)
+{
+	char *a[] = {"run", "--db", "h.db", "--every", "15", "--keep", "90",
+		     "--rediscover", "6", "-w", "2s", NULL};
+	struct nkt_run_opts *r = nkt_xcalloc(1, sizeof(*r));
+
+	CHECK_INT(nkt_cli_run(11, a, r, NULL), NKT_OK);
+	CHECK_U64(r->every_ns, 15 * NKT_NS_PER_S);
+	CHECK_U64(r->keep_ns, 90ULL * 86400 * NKT_NS_PER_S);
+	CHECK_U64(r->rediscover_ns, 6ULL * 3600 * NKT_NS_PER_S);
+	CHECK_INT(r->c.out.n_warn, 3);
+	if (r->c.out.n_warn == 3) {
+		CHECK_STR(r->c.out.warn[0], "--every 15 is taken as 15 seconds: "
+					    "give the unit (15s)");
+		CHECK_STR(r->c.out.warn[1], "--keep 90 is taken as 90 days: give "
+					    "the unit (90d)");
+		CHECK_STR(r->c.out.warn[2], "--rediscover 6 is taken as 6 hours: "
+					    "give the unit (6h)");
+	}
+	free(r);
+}
+
 /* -h anywhere is help, for every command, and stops the parse. */
 static void test_help(void)
 {
@@ -381,6 +405,7 @@ static void test_group_values(void)
 	CHECK_STR(r->db, "h.db");
 	CHECK_U64(r->every_ns, 900 * NKT_NS_PER_S);
 	CHECK_U64(r->count, 0); /* forever with --every */
+	CHECK_INT(r->c.out.n_warn, 0); /* every time has its unit */
 	CHECK_U64(r->rediscover_ns, 6 * 3600 * NKT_NS_PER_S);
 	CHECK_NEAR(r->c.a.level, 0.99, 0);
 	CHECK_INT(r->c.n_targets, 1);
@@ -519,6 +544,7 @@ static void test_when(void)
 
 int main(void)
 {
+	test_bare_numbers();
 	test_rows();
 	test_help();
 	test_values();

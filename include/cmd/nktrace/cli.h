@@ -76,6 +76,9 @@ struct nkt_cli_out {
 	int names;    /* --names: names in JSON too */
 	const char *warn[NKT_CLI_WARN_MAX]; /* deprecation warnings */
 	size_t n_warn;
+	char warnbuf[NKT_CLI_WARN_MAX][160]; /* warnings made for this
+						argv (a bare number's unit) */
+	size_t n_warnbuf;
 	const char *json_then; /* the argument after a bare --json */
 };
 
