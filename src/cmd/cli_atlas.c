@@ -13,11 +13,16 @@ const char nkt_cli_atlas_help[] =
 	"the world.  Prints\nthe measurement ids and the `nktrace run "
 	"--atlas` that follows them.\n"
 	"\n"
-	"      --dry-run       print the API request (JSON) and send "
-	"nothing\n"
-	"      --protocols L   tcp80, tcp443, icmp, comma-separated (all "
-	"three)\n"
-	"      --probes N      probes asked for (50)\n"
+	"      --dry-run       print the estimate and the API request "
+	"(JSON), send\n"
+	"                      nothing\n"
+	"      --protocols L   tcp80, tcp443, icmp, comma-separated (tcp80: "
+	"what\n"
+	"                      reaches North Korea's hosts)\n"
+	"      --probes N      probes asked for (10)\n"
+	"      --max-credits N refuse a request estimated to spend more "
+	"credits a\n"
+	"                      day (a one-off: in all) than N (1000000)\n"
 	"      --area A        WW, West, North-Central, South-Central, "
 	"North-East,\n"
 	"                      South-East (WW)\n"
@@ -34,8 +39,12 @@ const char nkt_cli_atlas_help[] =
 	"data/transits.json;\n"
 	"                      targets.json is read beside it)\n"
 	"\n"
+	"\nBefore anything is sent (and with --dry-run) it says what the "
+	"request\nwould cost: measurements x probes x results a day, at 60 "
+	"credits a\ntraceroute result of 3 packets (20 credits a packet).\n"
+	"\n"
 	"exit status: 0 created (or printed), 1 the API refused or failed, 2 "
-	"usage\nerror or no key.\n";
+	"usage\nerror, no key, or over --max-credits.\n";
 
 #define A(field) offsetof(struct nkt_atlas_opts, field)
 
@@ -60,6 +69,8 @@ static const struct nkt_opt atlas_table[] = {
 	 .lo = 1},
 	{.name = "probes", .kind = NKT_OPT_UINT, .off = A(probes),
 	 .size = sizeof(uint64_t), .lo = 1, .hi = 1000},
+	{.name = "max-credits", .kind = NKT_OPT_UINT, .off = A(max_credits),
+	 .size = sizeof(uint64_t), .lo = 1, .hi = 1000000000000ULL},
 	{.name = "area", .kind = NKT_OPT_STR, .off = A(area), .lo = 1},
 	{.name = "country", .kind = NKT_OPT_STR, .off = A(country), .lo = 1},
 	{.name = "interval", .kind = NKT_OPT_DURATION, .off = A(interval_ns),
@@ -91,8 +102,9 @@ int nkt_cli_atlas(int argc, char **argv, struct nkt_atlas_opts *o,
 	const char *p;
 
 	memset(o, 0, sizeof(*o));
-	o->protocols = "tcp80,tcp443,icmp";
-	o->probes = 50;
+	o->protocols = "tcp80";
+	o->probes = 10;
+	o->max_credits = 1000000;
 	o->paris = 16;
 	o->packets = 3;
 	o->interval_ns = 900 * NKT_NS_PER_S;

@@ -67,9 +67,10 @@ static void request_of(const struct nkt_atlas_opts *o,
 	r->country = o->country;
 }
 
-/* Send the request; print the ids and how to follow them. */
+/* Send the request (its estimate said first); print the ids and how to
+ * follow them. */
 static int submit(const struct nkt_atlas_opts *o, const char *body,
-		  struct nkt_err *err)
+		  const char *estimate, struct nkt_err *err)
 {
 	struct nkt_atlas_client c;
 	char key[256], *resp = NULL;
@@ -84,6 +85,7 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 				   "creating measurements needs an API key "
 				   "(--atlas-key-file FILE or "
 				   "$NKTRACE_ATLAS_KEY; --dry-run needs none)");
+	fprintf(stderr, "nktrace atlas: %s\n", estimate);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	nkt_atlas_client_init(&c, o->atlas_url);
 	c.key = key;
@@ -124,6 +126,8 @@ int nkt_cmd_atlas(int argc, char **argv)
 	struct nkt_err err = {0, ""};
 	json_t *req = NULL;
 	char *body = NULL;
+	struct nkt_atlas_cost cost;
+	char estimate[300];
 	int code = NKT_EXIT_OK;
 
 	if (nkt_cli_atlas(argc, argv, &o, &err) != NKT_OK ||
@@ -136,13 +140,37 @@ int nkt_cmd_atlas(int argc, char **argv)
 		goto out;
 	}
 	request_of(&o, r);
+	nkt_atlas_estimate(r, &cost);
+	snprintf(estimate, sizeof(estimate),
+		 "estimate: %llu measurement%s x %u probes, %llu results %s, "
+		 "about %llu credits %s (%u credits a result of %u packets)",
+		 (unsigned long long)cost.measurements,
+		 cost.measurements == 1 ? "" : "s", r->probes,
+		 (unsigned long long)cost.results,
+		 r->interval_s ? "a day" : "in all",
+		 (unsigned long long)cost.credits,
+		 r->interval_s ? "a day" : "in all",
+		 NKT_ATLAS_CREDITS_PER_PACKET * r->packets, r->packets);
+	if (cost.credits > o.max_credits) {
+		nkt_err_set(&err, NKT_EINVAL,
+			    "the request would spend about %llu credits %s, "
+			    "above --max-credits %llu: fewer targets, "
+			    "protocols or probes, a longer --interval, or a "
+			    "higher --max-credits",
+			    (unsigned long long)cost.credits,
+			    r->interval_s ? "a day" : "in all",
+			    (unsigned long long)o.max_credits);
+		code = nkt_fail("atlas", &err);
+		goto out;
+	}
 	req = nkt_atlas_request(r);
 	body = json_dumps(req, o.dry_run ? JSON_INDENT(2) : NKT_JSON_FLAGS);
 	if (o.dry_run) {
-		printf("POST %s/api/v2/measurements/\n%s\n", o.atlas_url, body);
+		printf("%s\nPOST %s/api/v2/measurements/\n%s\n", estimate,
+		       o.atlas_url, body);
 		if (fflush(stdout) != 0)
 			code = NKT_EXIT_FAIL;
-	} else if (submit(&o, body, &err) != NKT_OK)
+	} else if (submit(&o, body, estimate, &err) != NKT_OK)
 		code = nkt_fail("atlas", &err);
 out:
 	free(body);

@@ -57,3 +57,13 @@ json_t *nkt_atlas_request(const struct nkt_atlas_req *r)
 	json_object_set_new(req, "is_oneoff", json_boolean(r->interval_s == 0));
 	return req;
 }
+
+void nkt_atlas_estimate(const struct nkt_atlas_req *r,
+			struct nkt_atlas_cost *c)
+{
+	uint64_t per = r->interval_s ? 86400 / r->interval_s : 1;
+	c->measurements = (uint64_t)r->n * (uint64_t)(!!r->tcp80 +
+						      !!r->tcp443 + !!r->icmp);
+	c->results = c->measurements * r->probes * (per ? per : 1);
+	c->credits = c->results * NKT_ATLAS_CREDITS_PER_PACKET * r->packets;
+}

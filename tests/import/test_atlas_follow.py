@@ -100,7 +100,7 @@ def run(server, *extra, env=None, db=None):
     e.update(env or {})
     return subprocess.run(
         [NKTRACE, "run", "--db", db or DB, "--atlas", "99001,29792007",
-         "--atlas-url", server.url, "--atlas-timeout", str(TIMEOUT),
+         "--atlas-url", server.url, "--atlas-timeout", "%ds" % TIMEOUT,
          "--atlas-since", "2021-04-01T00:00:00Z"] + list(extra),
         capture_output=True, text=True, timeout=300, env=e)
 
@@ -265,7 +265,7 @@ for mode, said in (("foreign", "another origin"),
 srv = Server("s3uid", script=["slow"])
 proc = subprocess.Popen(
     [NKTRACE, "run", "--db", os.path.join(tmp, "uid.db"), "--atlas",
-     "99001", "--atlas-url", srv.url, "--atlas-timeout", str(TIMEOUT)],
+     "99001", "--atlas-url", srv.url, "--atlas-timeout", "%ds" % TIMEOUT],
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 uids = None
 for _ in range(100):
@@ -302,25 +302,46 @@ check(p.returncode == 1 and any("HTTP 503 after 5 tries" in e for e in err)
 # 5. Creating the measurements: `nktrace atlas create`.
 p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run"],
                    capture_output=True, text=True, timeout=60)
+lines = p.stdout.split("\n", 2)
 try:
-    req = json.loads(p.stdout.split("\n", 1)[1])
+    req = json.loads(lines[2])
 except (ValueError, IndexError):
     req = {}
 hosts = json.load(open(os.path.join(SRC, "data", "targets.json")))["hosts"]
 defs = req.get("definitions", [])
-want = sorted((h["addr"], proto, port) for h in hosts
-              for proto, port in (("TCP", 80), ("TCP", 443), ("ICMP", None)))
+want = sorted((h["addr"], "TCP", 80) for h in hosts)
 got = sorted((d["target"], d["protocol"], d.get("port")) for d in defs)
-check(p.returncode == 0 and p.stdout.startswith(
-    "POST https://atlas.ripe.net/api/v2/measurements/") and got == want and
+n = len(hosts)
+check(p.returncode == 0 and lines[0] ==
+      "estimate: %d measurements x 10 probes, %d results a day, about %d "
+      "credits a day (60 credits a result of 3 packets)" % (
+          n, n * 10 * 96, n * 10 * 96 * 60) and
+      lines[1] == "POST https://atlas.ripe.net/api/v2/measurements/" and
+      got == want and
       all(d["type"] == "traceroute" and d["af"] == 4 and d["paris"] == 16
           and d["interval"] == 900 for d in defs) and
-      req.get("probes") == [{"requested": 50, "type": "area",
+      req.get("probes") == [{"requested": 10, "type": "area",
                              "value": "WW"}],
-      "atlas create --dry-run: a traceroute per known host and protocol "
-      "(TCP 80, TCP 443, ICMP; %d), Paris 16, every 15 min, 50 probes "
-      "world-wide; nothing sent" % len(want), len(want), (p.returncode,
-                                                          len(defs)))
+      "atlas create --dry-run: the estimate first, then a TCP 80 traceroute "
+      "per known host (%d; what reaches NK), Paris 16, every 15 min, 10 "
+      "probes world-wide; nothing sent" % len(want), len(want),
+      (p.returncode, lines[:2], len(defs)))
+p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run", "--protocols",
+                    "tcp80,tcp443,icmp", "--probes", "50"],
+                   capture_output=True, text=True, timeout=60)
+err = p.stderr.strip().splitlines()
+check(p.returncode == 2 and len(err) == 1 and
+      "about %d credits a day, above --max-credits 1000000" % (
+          3 * n * 50 * 96 * 60) in err[0] and "POST" not in p.stdout,
+      "a request over the spending limit (the old defaults: 9.5 million "
+      "credits a day) is refused, one line, exit 2, nothing printed to "
+      "send", 2, (p.returncode, err))
+p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run", "--protocols",
+                    "tcp80,tcp443,icmp", "--probes", "50",
+                    "--max-credits", "20000000"],
+                   capture_output=True, text=True, timeout=60)
+check(p.returncode == 0 and "POST" in p.stdout,
+      "--max-credits raises the limit", 0, (p.returncode, p.stderr))
 srv = Server("s5", key="sekrit")
 e = dict(os.environ, NKTRACE_ATLAS_KEY="sekrit")
 p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
@@ -331,7 +352,7 @@ posted = [r for r in srv.requests() if r.get("done") == "201"]
 body = json.loads(posted[0]["body"]) if posted else {}
 check(p.returncode == 0 and "created 2 measurements: 70000000 70000001"
       in p.stdout and "--atlas 70000000,70000001" in p.stdout and
-      body.get("probes") == [{"requested": 50, "type": "country",
+      body.get("probes") == [{"requested": 10, "type": "country",
                               "value": "DE"}] and
       posted[0]["auth"] == "Key sekrit",
       "atlas create sends the request with the key, prints the ids and "

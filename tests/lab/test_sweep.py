@@ -67,7 +67,7 @@ try:
     # 1. Every probe of a /18 at 50,000 probes/s.
     out, js = os.path.join(tmp, "a.ndjson"), os.path.join(tmp, "a.json")
     p = in_vp([NKTRACE, "sweep", "--quiet", "--rate", "50000", "-m", "6",
-               "--wait", "1", "--seed", "5", "--traces", out, "--json", "-o", js,
+               "--wait", "1s", "--seed", "5", "--traces", out, "--json", "-o", js,
                "198.18.0.0/18"], timeout=300)
     check(p.returncode == 0, "sweep of 198.18.0.0/18 x TTL 1-6 exits 0", 0,
           (p.returncode, p.stderr[-300:]))
@@ -101,7 +101,7 @@ try:
         import time
         time.sleep(1)
         p = in_vp([NKTRACE, "sweep", "--quiet", "--rate", "2000", "-m", "6",
-                   "--wait", "3", "--traces", out, "--json", "-o", js,
+                   "--wait", "3s", "--traces", out, "--json", "-o", js,
                    "198.18.4.0/22"], timeout=300)
     finally:
         forger.send_signal(signal.SIGTERM)
@@ -136,7 +136,7 @@ try:
     pcap = wire.capture_path(tmp, "c")
     with wire.Capture(NAME + "-vp", pcap):
         p = in_vp([NKTRACE, "sweep", "--quiet", "--rate", "2000", "-m", "6",
-                   "--wait", "1", "--traces", out, "-f", tf], timeout=120)
+                   "--wait", "1s", "--traces", out, "-f", tf], timeout=120)
     wire.check_rtts(records(out), pcap, "sweep of 32 targets")
     ours = {r["dst_addr"]: [h for h in hop_list(r) if h[1]]
             for r in records(out)}

@@ -330,8 +330,9 @@ struct nkt_atlas_opts {
 	const char *action;         /* "create" */
 	const char *addrs[64];      /* targets; none: the known hosts */
 	size_t n_addrs;
-	const char *protocols;      /* "tcp80,tcp443,icmp" */
+	const char *protocols;      /* "tcp80" by default */
 	uint64_t probes, paris, packets;
+	uint64_t max_credits;       /* refused above, a day (one-off: all) */
 	uint64_t interval_ns;       /* 0: --one-off */
 	int one_off, dry_run;
 	const char *area, *country;

@@ -36,4 +36,18 @@ struct nkt_atlas_req {
 /* The request body; a new reference. */
 json_t *nkt_atlas_request(const struct nkt_atlas_req *r);
 
+/* What a traceroute result costs (RIPE Atlas's published rate as RIPE's
+ * own examples apply it: 20 credits per packet per hop sent, so 60 at 3
+ * packets). */
+#define NKT_ATLAS_CREDITS_PER_PACKET 20
+
+/* What the request would spend: its measurements (targets x protocols),
+ * their results a day (every probe every interval; a one-off: once) and
+ * the credits those cost a day (a one-off: in all). */
+struct nkt_atlas_cost {
+	uint64_t measurements, results, credits;
+};
+void nkt_atlas_estimate(const struct nkt_atlas_req *r,
+			struct nkt_atlas_cost *c);
+
 #endif
