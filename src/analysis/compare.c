@@ -291,13 +291,18 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 		s->vias += o->via != 0;
 	}
 
-	/* RTT: the hosts' medians; one host: its own RTTs. */
+	/* RTT: the hosts' medians; one host: its own RTTs' median, and no
+	 * interval (its probes' interval is the host's, not the transit's:
+	 * a transit's median is over its hosts). */
 	s->n_rtt = np;
 	hostv = nkt__cmp_host_values(U, &nv);
 	if (nv >= 2)
 		nkt_rank_median(hostv, nv, cfg->level, &m);
-	else
+	else {
 		nkt_rank_median(pool, np, cfg->level, &m);
+		m.ci.lo = m.ci.hi = NAN;
+		m.conf = NAN;
+	}
 	s->rtt_median = m.est;
 	s->rtt_ci = m.ci;
 	s->rtt_conf = m.conf;

@@ -146,12 +146,28 @@ static size_t loss_part(const struct nkt_cmp_diff *d, double level,
 	return off;
 }
 
+/* What n hosts over both can give at best: the exact signed-rank test's
+ * least p is 2/2^n ("6 hosts over both: at most 96.9% confidence before
+ * adjustment"). */
+static const char *paired_floor(const struct nkt_cmp_test *t, char *buf,
+				size_t len)
+{
+	double least = t->units_a < 64 ? 2.0 / ldexp(1.0, (int)t->units_a)
+				      : 0;
+	snprintf(buf, len,
+		 " (%zu hosts over both: at most %.1f%% confidence before "
+		 "adjustment; more hosts measured over both transits would "
+		 "settle it)",
+		 t->units_a, 100 * (1 - least));
+	return buf;
+}
+
 char *nkt_verdict_text(const struct nkt_cmp_diff *d, double level, char *buf,
 		       size_t len)
 {
 	const struct nkt_cmp_test *t = &d->e2e;
 	const char *fast, *slow;
-	char pct[16], p[32], to[96] = "";
+	char pct[16], p[32], to[96] = "", floor[160];
 	double v;
 	struct nkt_ci ci;
 	int a_first, dig;
@@ -176,16 +192,20 @@ char *nkt_verdict_text(const struct nkt_cmp_diff *d, double level, char *buf,
 			  fast, dig, v, slow, to, t->units_a, pct, dig, ci.lo,
 			  dig, ci.hi, nkt_verdict_test_name(t->design), p);
 	else if (t->claim)
+		/* Different hosts behind each transit: the figure is the
+		 * hosts' difference (their own delays inside North Korea
+		 * included), not a transit's; the border says that. */
 		off = put(buf, len, off,
-			  "%s is %.*f ms faster than %s%s end to end, over "
-			  "%zu and %zu different hosts, so this includes the "
-			  "hosts' own delays inside North Korea (%s CI "
-			  "%.*f-%.*f ms, %s %s)",
+			  "the hosts behind %s answer %.*f ms sooner than "
+			  "those behind %s%s end to end (%zu and %zu different "
+			  "hosts: their own delays inside North Korea "
+			  "included, so this is not the transits' own "
+			  "difference; %s CI %.*f-%.*f ms, %s %s)",
 			  fast, dig, v, slow, to,
 			  a_first ? t->units_a : t->units_b,
 			  a_first ? t->units_b : t->units_a, pct, dig, ci.lo,
 			  dig, ci.hi, nkt_verdict_test_name(t->design), p);
-	else if (t->available)
+	else if (t->available && !(ci.lo > 0 || ci.hi < 0))
 		off = put(buf, len, off,
 			  "no clear end-to-end RTT difference between %s and "
 			  "%s%s (%s: %.1f ms, %s CI %.1f to %.1f ms, %s %s)",
@@ -195,6 +215,21 @@ char *nkt_verdict_text(const struct nkt_cmp_diff *d, double level, char *buf,
 				  : "different hosts",
 			  v, pct, no_minus_zero(ci.lo), no_minus_zero(ci.hi),
 			  nkt_verdict_test_name(t->design), p);
+	else if (t->available)
+		/* The interval alone excludes 0, but not once the family's
+		 * tests are taken together: said as such, never as "no clear
+		 * difference" beside an interval that excludes 0. */
+		off = put(buf, len, off,
+			  "not enough evidence for an end-to-end verdict "
+			  "between %s and %s%s once its %zu tests are taken "
+			  "together: %.1f ms, %s CI %.1f to %.1f ms before "
+			  "that adjustment, %s p=%.3f, %s after it%s",
+			  fast, slow, to, d->family, v, pct,
+			  no_minus_zero(ci.lo), no_minus_zero(ci.hi),
+			  nkt_verdict_test_name(t->design), t->s.p, p,
+			  t->design == NKT_DESIGN_PAIRED && t->s.exact
+				  ? paired_floor(t, floor, sizeof(floor))
+				  : "");
 	else
 		off = put(buf, len, off,
 			  "not enough evidence for an end-to-end verdict "

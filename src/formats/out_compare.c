@@ -496,7 +496,8 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 	fmt_level(pct, sizeof(pct), cfg->level);
 	fprintf(f, "\nRTTs in ms over end-to-end probes.  median: of each "
 		   "host's median, with the %s order-statistic interval over "
-		   "hosts (one host: over its probes; '-': too few for %s); "
+		   "hosts ('-': too few for %s; one host: none, its probes' "
+		   "interval being the host's, not the transit's); "
 		   "p10/p90/jit over every probe.  loss: pooled over the "
 		   "hosts that answered, its interval from the spread "
 		   "between hosts.  * the transit carrying the prefix (each "

@@ -135,8 +135,8 @@ struct nkt_cmp_stats {
 	size_t n_rtt;         /* end-to-end RTT samples */
 	double rtt_median;    /* median over hosts of each host's median; one
 				 host: the median of its RTTs */
-	struct nkt_ci rtt_ci; /* order statistics of the host medians (one
-				 host: of its RTTs); NaN when too few */
+	struct nkt_ci rtt_ci; /* order statistics of the host medians; NaN
+				 when too few, and with one host */
 	double rtt_conf;      /* the confidence rtt_ci has, or (NaN rtt_ci)
 				 the most any interval could have */
 	double rtt_p10, rtt_p90, jitter; /* over every RTT sample */
