@@ -545,6 +545,21 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 			asym);
 }
 
+/* The verdict and border lines of n comparisons. */
+static void verdicts(FILE *f, const struct nkt_cmp_diff *d, size_t n,
+		     const struct nkt_cmp_cfg *cfg)
+{
+	char buf[1024];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		fprintf(f, "verdict: %s\n",
+			nkt_verdict_text(&d[i], cfg->level, buf, sizeof(buf)));
+		fprintf(f, "border:  %s\n",
+			nkt_verdict_border(&d[i], cfg->level, cfg->addrs, buf,
+					   sizeof(buf)));
+	}
+}
+
 void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 		  const struct nkt_cmp_cfg *cfg)
 {
@@ -611,26 +626,12 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 			   "same hosts over both (compare --via NAME=IFACE "
 			   "for each uplink): each host's own delay then "
 			   "cancels out.\n");
-	for (i = 0; i < r->n_odiff; i++) {
-		if (i == 0)
-			fprintf(f, "\nThe other pairs of transits (each pair "
-				   "its own family of tests):\n");
-		fprintf(f, "verdict: %s\n",
-			nkt_verdict_text(&r->odiff[i], cfg->level, buf,
-					 sizeof(buf)));
-		fprintf(f, "border:  %s\n",
-			nkt_verdict_border(&r->odiff[i], cfg->level,
-					   cfg->addrs, buf, sizeof(buf)));
-	}
+	if (r->n_odiff > 0)
+		fprintf(f, "\nThe other pairs of transits (each pair its own "
+			   "family of tests):\n");
+	verdicts(f, r->odiff, r->n_odiff, cfg);
 	if (r->n_pdiff > 0)
 		fprintf(f, "\nPer prefix (p-values Holm-adjusted over the "
 			   "comparisons of each prefix's transits):\n");
-	for (i = 0; i < r->n_pdiff; i++) {
-		fprintf(f, "verdict: %s\n",
-			nkt_verdict_text(&r->pdiff[i], cfg->level, buf,
-					 sizeof(buf)));
-		fprintf(f, "border:  %s\n",
-			nkt_verdict_border(&r->pdiff[i], cfg->level,
-					   cfg->addrs, buf, sizeof(buf)));
-	}
+	verdicts(f, r->pdiff, r->n_pdiff, cfg);
 }
