@@ -110,7 +110,7 @@ static const char *const seen_colors[] = {
 };
 
 /* FNV-1a of a name: the colour of an unknown AS's transit. */
-static uint32_t nkt_name_hash(const char *s)
+static uint32_t name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
@@ -128,48 +128,6 @@ static uint32_t mix32(uint32_t x)
 	return x;
 }
 
-/* Printable organisation text: control characters become spaces, runs of
- * them one, a byte that is not part of well-formed UTF-8 '?', at most
- * len - 1 bytes (a whole UTF-8 sequence or none). */
-static void org_text(const char *org, char *buf, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)org;
-	size_t o = 0, i = 0, n, k;
-
-	buf[0] = '\0';
-	if (org == NULL)
-		return;
-	while (u[i] != '\0' && o + 1 < len) {
-		if (u[i] < 0x20 || u[i] == 0x7f) {
-			if (o > 0 && buf[o - 1] != ' ')
-				buf[o++] = ' ';
-			i++;
-			continue;
-		}
-		n = u[i] < 0x80			   ? 1
-		    : (u[i] & 0xe0) == 0xc0 ? 2
-		    : (u[i] & 0xf0) == 0xe0 ? 3
-		    : (u[i] & 0xf8) == 0xf0 ? 4
-					     : 0;
-		for (k = 1; n > 1 && k < n; k++)
-			if ((u[i + k] & 0xc0) != 0x80)
-				n = 0; /* stops at a NUL too */
-		if (n == 0) {
-			buf[o++] = '?';
-			i++;
-			continue;
-		}
-		if (o + n >= len)
-			break;
-		memcpy(buf + o, org + i, n);
-		o += n;
-		i += n;
-	}
-	while (o > 0 && buf[o - 1] == ' ')
-		o--;
-	buf[o] = '\0';
-}
-
 int nkt_transit_intern(struct nkt_transits *ts, uint32_t asn, uint32_t addr,
 		       nkt_org_fn org_of, void *ctx)
 {
@@ -184,14 +142,14 @@ int nkt_transit_intern(struct nkt_transits *ts, uint32_t asn, uint32_t addr,
 	net[0] = '\0';
 	o = org_of ? org_of(ctx, addr, net, sizeof(net)) : NULL;
 	if (asn != 0) {
-		org_text(o, org, sizeof(org));
+		nkt_text_clean(o, org, sizeof(org), 1);
 		snprintf(name, sizeof(name), "AS%u%s%s", asn, org[0] ? " " : "",
 			 org);
 	} else {
 		if (net[0] == '\0')
 			snprintf(net, sizeof(net), "%u.%u.%u.0/24", addr >> 24,
 				 (addr >> 16) & 0xff, (addr >> 8) & 0xff);
-		org_text(net, org, sizeof(org));
+		nkt_text_clean(net, org, sizeof(org), 1);
 		snprintf(name, sizeof(name), "unknown AS (%s)", org);
 		for (i = 0; i < ts->n; i++)
 			if (ts->t[i].n_asns == 0 &&
@@ -208,7 +166,7 @@ int nkt_transit_intern(struct nkt_transits *ts, uint32_t asn, uint32_t addr,
 	if (asn != 0)
 		tr->asns[tr->n_asns++] = asn;
 	snprintf(tr->color, sizeof(tr->color), "%s",
-		 seen_colors[(asn ? mix32(asn) : nkt_name_hash(name)) %
+		 seen_colors[(asn ? mix32(asn) : name_hash(name)) %
 			     NKT_ARRAY_LEN(seen_colors)]);
 	return (int)ts->n++;
 }

@@ -210,3 +210,42 @@ double nkt_ns_to_ms(uint64_t ns)
 {
 	return round((double)ns / 1e3) / 1e3;
 }
+
+char *nkt_text_clean(const char *in, char *out, size_t len, int squeeze)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t o = 0, i = 0, n, k;
+
+	if (len == 0)
+		return out;
+	while (u != NULL && u[i] != '\0' && o + 1 < len) {
+		if (u[i] < 0x20 || u[i] == 0x7f) {
+			if (!squeeze || (o > 0 && out[o - 1] != ' '))
+				out[o++] = ' ';
+			i++;
+			continue;
+		}
+		n = u[i] < 0x80		  ? 1
+		    : (u[i] & 0xe0) == 0xc0 ? 2
+		    : (u[i] & 0xf0) == 0xe0 ? 3
+		    : (u[i] & 0xf8) == 0xf0 ? 4
+					    : 0;
+		for (k = 1; n > 1 && k < n; k++)
+			if ((u[i + k] & 0xc0) != 0x80)
+				n = 0; /* a NUL stops it too */
+		if (n == 0) {
+			out[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		memcpy(out + o, u + i, n);
+		o += n;
+		i += n;
+	}
+	while (squeeze && o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return out;
+}

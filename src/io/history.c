@@ -162,33 +162,8 @@ double nkt__hist_col_real(sqlite3_stmt *st, int i)
 
 void nkt__hist_col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-	size_t o = 0, k, n;
-
-	/* Well-formed UTF-8 without control characters, cut at a whole
-	 * character: what a history holds may come from anyone. */
-	while (s != NULL && *s != '\0' && o + 1 < len) {
-		n = *s < 0x80		  ? 1
-		    : (*s & 0xe0) == 0xc0 ? 2
-		    : (*s & 0xf0) == 0xe0 ? 3
-		    : (*s & 0xf8) == 0xf0 ? 4
-					  : 0;
-		for (k = 1; n > 1 && k < n; k++)
-			if ((s[k] & 0xc0) != 0x80)
-				n = 0;
-		if (n == 0 || (n == 1 && (*s < 0x20 || *s == 0x7f))) {
-			buf[o++] = n == 0 ? '?' : ' ';
-			s++;
-			continue;
-		}
-		if (o + n >= len)
-			break;
-		memcpy(buf + o, s, n);
-		o += n;
-		s += n;
-	}
-	if (len > 0)
-		buf[o < len ? o : len - 1] = '\0';
+	/* what a history holds may come from anyone */
+	nkt_text_clean((const char *)sqlite3_column_text(st, i), buf, len, 0);
 }
 
 static int user_version(struct nkt_history *h)

@@ -52,6 +52,13 @@ void *nkt_xrealloc(void *p, size_t n);
 void *nkt_xreallocarray(void *p, size_t nmemb, size_t size);
 char *nkt_xstrdup(const char *s);
 
+/* Text from someone else made fit to print and to put in JSON: at most
+ * len - 1 bytes of `in` (NULL: ""), a whole UTF-8 sequence or none; a
+ * control character becomes a space (a run of them one space, and no
+ * space at the end, when `squeeze`), a byte that is not well-formed
+ * UTF-8 '?'.  Returns out. */
+char *nkt_text_clean(const char *in, char *out, size_t len, int squeeze);
+
 /*
  * Parse a whole decimal string into *out within [min, max] (OpenBSD
  * strtonum contract).  Returns 0, or NKT_EINVAL with a message naming `what`.
