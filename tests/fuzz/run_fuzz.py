@@ -5,7 +5,8 @@ test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), cli, targets, import (the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
-changes to a history fuzz_history.c makes)."""
+changes to a history fuzz_history.c makes), tracelb (scamper tracelb
+records), infile (plain, gzip whole and cut, warts, bzip2 and xz magic)."""
 import glob
 import os
 import shutil
@@ -99,6 +100,37 @@ def seeds(kind, out):
         n += 1
         with open(os.path.join(out, "s%04d" % n), "wb") as o:
             o.write(bytes([2]) + text.encode())
+    elif kind == "tracelb":
+        # scamper tracelb records (one JSON object each)
+        import json as _json
+        for p in sorted(glob.glob(os.path.join(SRC, "tests/data/peers",
+                                               "scamper_*tracelb*.json")) +
+                        glob.glob(os.path.join(SRC, "tests/data/import",
+                                               "scamper_*tracelb*.json"))):
+            with open(p) as f:
+                text = f.read()
+            for line in text.splitlines():
+                try:
+                    rec = _json.loads(line)
+                except ValueError:
+                    continue
+                if rec.get("type") == "tracelb":
+                    n += 1
+                    with open(os.path.join(out, "s%04d" % n), "w") as o:
+                        o.write(line)
+    elif kind == "infile":
+        # plain, gzip (whole and cut), and the magic bytes refused
+        import gzip
+        sample = os.path.join(SRC, "tests/data/import",
+                              "atlas_sagan__test_traceroute_4460.json")
+        data = open(sample, "rb").read()
+        z = gzip.compress(data)
+        for blob in (data, z, z[:len(z) // 2], b"\x12\x05\x00\x00" + data,
+                     b"BZh91AY&SY" + data[:64],
+                     b"\xfd7zXZ\x00" + data[:64]):
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as o:
+                o.write(blob)
     elif kind == "history":
         # Row changes (fuzz_history.c): table, column, row, kind, value.
         import struct
@@ -128,7 +160,7 @@ def main():
         os.mkdir(corpus)
         print("%d seeds" % seeds(kind, corpus))
         env = dict(os.environ)
-        if kind == "history" and os.path.isdir("/dev/shm"):
+        if kind in ("history", "infile") and os.path.isdir("/dev/shm"):
             env["TMPDIR"] = "/dev/shm"  # a history copied per input
         p = subprocess.run([fuzzer, "-max_total_time=%d" % secs,
                             "-print_final_stats=1", "-rss_limit_mb=2048",
