@@ -527,13 +527,15 @@ int nkt_report_carries(const char *carrier, const char *transit)
 {
 	size_t n = strlen(transit);
 	const char *p = carrier;
+	if (n == 0)
+		return 0; /* "" is in every text: it carries nothing */
 	while ((p = strstr(p, transit)) != NULL) {
 		int start = p == carrier || (p - carrier >= 3 &&
 					     strncmp(p - 3, " + ", 3) == 0);
 		int end = p[n] == '\0' || strncmp(p + n, " + ", 3) == 0;
 		if (start && end)
 			return 1;
-		p += n ? n : 1;
+		p += n;
 	}
 	return 0;
 }

@@ -75,6 +75,7 @@ static struct nkt_hist_cycle cyc(struct nkt_hist_group *g, size_t n,
 				 struct nkt_hist_host *h, size_t nh)
 {
 	struct nkt_hist_cycle c;
+	memset(&c, 0, sizeof(c));
 	c.run = 1;
 	c.start = 1000;
 	c.g = g;
