@@ -19,6 +19,10 @@ by 200 probes (measurement 99001: after an hour 172 of them reach
    sent as "Authorization: Key ...".
 4. A server that keeps failing: "HTTP 503 after 5 tries", exit 1, the
    history's results as they were.
+5. The open world: measurement 99002, in which the /24 moves onto an
+   upstream no data file names (RETN, AS9002), followed into a fresh
+   history raises new_transit and prefix_moved naming it, as import --db
+   does (test_backfill.py).
 """
 import json
 import os
@@ -52,6 +56,8 @@ NOW = int(time.time())
 T0 = NOW - NOW % 900 - 4 * 3600  # 8 rounds of 15 min, 4 h to 2 h ago
 move = os.path.join(tmp, "99001.ndjson")
 atlasgen.write(move, atlasgen.move(T0))
+retn = os.path.join(tmp, "99002.ndjson")
+atlasgen.write(retn, atlasgen.move(T0, to=atlasgen.RETN))
 pantrace = os.path.join(REAL, "pantrace_atlas.jsonl")
 DB = os.path.join(tmp, "h.db")
 
@@ -65,7 +71,8 @@ class Server:
         self.script = None
         args = [sys.executable, os.path.join(HERE, "atlas_server.py"),
                 "--port-file", self.port_file, "--log", self.log,
-                "--data", "99001=" + move, "--data", "29792007=" + pantrace]
+                "--data", "99001=" + move, "--data", "29792007=" + pantrace,
+                "--data", "99002=" + retn]
         if script is not None:
             self.script = os.path.join(tmp, name + ".script")
             with open(self.script, "w") as f:
@@ -94,12 +101,12 @@ class Server:
         self.p.wait(timeout=10)
 
 
-def run(server, *extra, env=None, db=None):
+def run(server, *extra, env=None, db=None, msms="99001,29792007"):
     e = dict(os.environ)
     e.pop("NKTRACE_ATLAS_KEY", None)
     e.update(env or {})
     return subprocess.run(
-        [NKTRACE, "run", "--db", db or DB, "--atlas", "99001,29792007",
+        [NKTRACE, "run", "--db", db or DB, "--atlas", msms,
          "--atlas-url", server.url, "--atlas-timeout", "%ds" % TIMEOUT,
          "--atlas-since", "2021-04-01T00:00:00Z"] + list(extra),
         capture_output=True, text=True, timeout=300, env=e)
@@ -299,7 +306,25 @@ check(p.returncode == 1 and any("HTTP 503 after 5 tries" in e for e in err)
       "results as they were", "HTTP 503 after 5 tries",
       (p.returncode, err[-2:]))
 
-# 5. Creating the measurements: `nktrace atlas create`.
+# 5. The open world through run --atlas.
+srv = Server("s5retn")
+fresh = os.path.join(tmp, "retn.db")
+p = run(srv, db=fresh, msms="99002")
+srv.stop()
+c = sqlite3.connect(fresh)
+ev = c.execute("SELECT kind, prefix, detail FROM events WHERE kind IN "
+               "('new_transit', 'prefix_moved') ORDER BY kind").fetchall()
+c.close()
+NEW = "AS9002 RETN Limited"
+check(p.returncode == 0 and [(k, pr) for k, pr, _ in ev] ==
+      [("new_transit", "175.45.178.0/24"),
+       ("prefix_moved", "175.45.178.0/24")] and
+      all(json.loads(d).get("to") == NEW for _, _, d in ev),
+      "run --atlas: a /24 moving onto an upstream no data file names "
+      "raises new_transit and prefix_moved naming %s" % NEW, NEW,
+      (p.returncode, ev, p.stderr[-300:]))
+
+# 6. Creating the measurements: `nktrace atlas create`.
 p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run"],
                    capture_output=True, text=True, timeout=60)
 lines = p.stdout.split("\n", 2)
