@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: ISC
 /*
  * fuzz_infile.c: libFuzzer target for the input layer every reader sits
- * on: the bytes as a file (gzip by its magic, warts, bzip2 and xz refused
- * with a reason), opened, read line by line to the end, closed.  A gzip
+ * on: the bytes as a file (gzip, bzip2, xz by their magic, warts refused
+ * with a reason), opened, read line by line to the end, closed.  A
  * bomb is bounded by the fuzzer's memory and time limits.
  */
 #include "nktrace/infile.h"

@@ -6,7 +6,8 @@ KIND: reply (frames from tests/data/pcap), cli, targets, import (the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
-records), infile (plain, gzip whole and cut, warts, bzip2 and xz magic)."""
+records), infile (plain, gzip, bzip2 and xz whole and cut, two streams
+in one, warts)."""
 import glob
 import os
 import shutil
@@ -119,15 +120,18 @@ def seeds(kind, out):
                     with open(os.path.join(out, "s%04d" % n), "w") as o:
                         o.write(line)
     elif kind == "infile":
-        # plain, gzip (whole and cut), and the magic bytes refused
+        # plain; gzip, bzip2, xz whole, cut, and two streams in one; warts
+        import bz2
         import gzip
+        import lzma
         sample = os.path.join(SRC, "tests/data/import",
                               "atlas_sagan__test_traceroute_4460.json")
         data = open(sample, "rb").read()
-        z = gzip.compress(data)
-        for blob in (data, z, z[:len(z) // 2], b"\x12\x05\x00\x00" + data,
-                     b"BZh91AY&SY" + data[:64],
-                     b"\xfd7zXZ\x00" + data[:64]):
+        blobs = [data, b"\x12\x05\x00\x00" + data]
+        for z in (gzip.compress(data), bz2.compress(data),
+                  lzma.compress(data)):
+            blobs += [z, z[:len(z) // 2], z + z]
+        for blob in blobs:
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as o:
                 o.write(blob)

@@ -20,9 +20,11 @@
 5. Inputs nktrace cannot read say so in one line: warts, a cut-off gzip;
    gzip on standard input is read.
 """
+import bz2
 import gzip
 import ipaddress
 import json
+import lzma
 import os
 import shutil
 import subprocess
@@ -316,6 +318,35 @@ except (ValueError, KeyError):
     n = None
 check(p.returncode == 0 and n == 14, "gzip on standard input is read",
       14, (p.returncode, n, p.stderr[-200:]))
+# bzip2 and xz, as RIS and Atlas archives come: whole, two streams one
+# after another (as pbzip2 and xz -T write), on standard input, and cut.
+raw = open(os.path.join(REAL, "pantrace_atlas.jsonl"), "rb").read()
+for name, comp in (("bzip2", bz2.compress), ("xz", lzma.compress)):
+    z = comp(raw)
+    for what, blob, want in (("a file", z, 14), ("two streams", z + z, 28)):
+        path = os.path.join(tmp, "in." + name)
+        with open(path, "wb") as f:
+            f.write(blob)
+        p, s = summary(path)
+        check(p.returncode == 0 and s["input"]["traceroutes"] == want,
+              "%s, %s: read whole (%d traceroutes)" % (name, what, want),
+              want, (p.returncode, s.get("input", {}).get("traceroutes"),
+                     p.stderr[-200:]))
+    p = subprocess.run([NKTRACE, "import", "--quiet", "--json"], input=z,
+                       capture_output=True, timeout=60)
+    check(p.returncode == 0 and
+          json.loads(p.stdout)["input"]["traceroutes"] == 14,
+          "%s on standard input is read" % name, 14,
+          (p.returncode, p.stderr[-200:]))
+    path = os.path.join(tmp, "cut." + name)
+    with open(path, "wb") as f:
+        f.write(z[:len(z) * 2 // 3])
+    p, s = summary(path)
+    err = p.stderr.decode().strip().splitlines()
+    check(p.returncode == 1 and
+          any("%s: unexpected end of file" % name in e for e in err),
+          "%s cut short: '%s: unexpected end of file', exit 1" % (
+              name, name), "exit 1", (p.returncode, err[:2]))
 
 shutil.rmtree(tmp, ignore_errors=True)
 done()
