@@ -24,6 +24,7 @@ int nkt_cmd_report(int argc, char **argv);
 int nkt_cmd_import(int argc, char **argv);
 int nkt_cmd_sweep(int argc, char **argv);
 int nkt_cmd_atlas(int argc, char **argv);
+int nkt_cmd_bgp(int argc, char **argv);
 
 #define NKT_CMD_TABLE                                                          \
 	{"compare", "compare NK's transits: reach, RTT and loss per transit",  \
@@ -42,6 +43,8 @@ int nkt_cmd_atlas(int argc, char **argv);
 			   "compare", nkt_cmd_import},                      \
 		{"atlas", "create RIPE Atlas traceroutes to NK's hosts "        \
 			  "(run --atlas follows them)", nkt_cmd_atlas},     \
+		{"bgp", "the control plane: NK's prefixes' upstreams in RIS and " \
+			"RouteViews MRT files", nkt_cmd_bgp},                   \
 		{"lookup", "ASN, organisation, country and city of addresses", \
 		 nkt_cmd_lookup},                                              \
 		{"replay", "rebuild traceroutes from a pcap of any tracer",    \

@@ -360,6 +360,27 @@ int nkt_cli_lookup(int argc, char **argv, struct nkt_lookup_opts *o,
 		   struct nkt_err *err);
 extern const char nkt_cli_lookup_help[];
 
+struct nkt_bgp_opts {
+	struct nkt_cli_out out;   /* --json, -o FILE */
+	const char *json_out;     /* nkt_cli_main_output() of out */
+	const char *text_out;
+	const char *prefixes[64]; /* -p/--prefix */
+	size_t n_prefixes;
+	uint32_t origins[64];     /* --origin */
+	size_t n_origins;
+	int records, all, verbose;
+	uint64_t max_errors;
+	const char *transits;     /* --transits FILE */
+	const char *files[NKT_CLI_FILES_MAX];
+	size_t n_files;
+	int help;
+};
+
+/* `nktrace bgp` (argv[0] is "bgp").  Returns 0 or NKT_EINVAL. */
+int nkt_cli_bgp(int argc, char **argv, struct nkt_bgp_opts *o,
+		struct nkt_err *err);
+extern const char nkt_cli_bgp_help[];
+
 struct nkt_replay_opts {
 	struct nkt_cli_out out; /* --json, -o FILE */
 	int json, verbose;  /* json: out.json */
