@@ -252,7 +252,7 @@ int nkt_cmd_bgp(int argc, char **argv)
 			goto out;
 		}
 	order_files(o);
-	nkt_bgp_view_init(&b->view, &b->sel);
+	nkt_bgp_view_init(&b->view, &b->sel, ts);
 	b->in = nkt_xcalloc(o->n_files, sizeof(*b->in));
 	b->cuts = nkt_xcalloc(o->n_files, sizeof(*b->cuts));
 	if (o->records) {

@@ -10,11 +10,41 @@
 
 #define BGP_ESTABLISHED 6
 
-void nkt_bgp_view_init(struct nkt_bgp_view *v, const struct nkt_bgp_sel *sel)
+void nkt_bgp_view_init(struct nkt_bgp_view *v, const struct nkt_bgp_sel *sel,
+		       const struct nkt_transits *ts)
 {
 	memset(v, 0, sizeof(*v));
 	if (sel)
 		v->sel = *sel;
+	v->ts = ts;
+}
+
+/* Whether two upstreams are one transit (bgpview.h). */
+static int same_transit(const struct nkt_bgp_view *v, uint32_t a, uint32_t b)
+{
+	int ga, gb;
+	if (a == b)
+		return 1;
+	if (v->ts == NULL)
+		return 0;
+	ga = nkt_transit_of_asn(v->ts, a);
+	gb = nkt_transit_of_asn(v->ts, b);
+	return ga >= 0 && ga == gb && v->ts->t[ga].configured;
+}
+
+/* Whether another upstream of prefix pf of asn's transit was ever seen
+ * (now: has routes now). */
+static int transit_other(const struct nkt_bgp_view *v,
+			 const struct nkt_bgp_prefix *pf, uint32_t asn,
+			 int now)
+{
+	size_t i;
+	for (i = 0; i < pf->n_up; i++)
+		if (pf->up[i].asn != asn &&
+		    same_transit(v, pf->up[i].asn, asn) &&
+		    (now ? pf->up[i].routes > 0 : pf->up[i].first_seen != 0))
+			return 1;
+	return 0;
 }
 
 void nkt_bgp_view_free(struct nkt_bgp_view *v)
@@ -324,7 +354,8 @@ static void route_count(struct nkt_bgp_view *v, size_t pi, size_t i, int add,
 			if (added || a->first_seen == 0) {
 				a->first_seen = t;
 				if (v->baseline && !v->in_dump &&
-				    pf->first_seen != 0)
+				    pf->first_seen != 0 &&
+				    (which || !transit_other(v, pf, asn, 0)))
 					event(v,
 					      which ? NKT_BGP_NEW_ORIGIN
 						    : NKT_BGP_NEW_UPSTREAM,
@@ -468,8 +499,10 @@ void nkt_bgp_view_add(struct nkt_bgp_view *v, const struct nkt_mrt_rec *r,
 		dump_start(v);
 		/* every peer of the dump's table: a peer it has no route of
 		 * has none */
-		for (i = 0; i < r->n_peers; i++)
-			v->peer_dumped[peer_intern(v, &r->peers[i])] = 1;
+		for (i = 0; i < r->n_peers; i++) {
+			uint32_t p = peer_intern(v, &r->peers[i]);
+			v->peer_dumped[p] = 1;
+		}
 		return;
 	}
 	if (result == NKT_MRT_STATE) {
@@ -487,8 +520,10 @@ void nkt_bgp_view_add(struct nkt_bgp_view *v, const struct nkt_mrt_rec *r,
 	if (r->type == NKT_MRT_TABLE_DUMP) {
 		/* a TABLE_DUMP (v1) file is a dump; its peers are those of
 		 * its records */
+		uint32_t p;
 		dump_start(v);
-		v->peer_dumped[peer_intern(v, &r->peers[0])] = 1;
+		p = peer_intern(v, &r->peers[0]);
+		v->peer_dumped[p] = 1;
 	}
 	for (i = 0; i < r->n_routes; i++) {
 		const struct nkt_mrt_route *rt = &r->routes[i];
@@ -587,7 +622,21 @@ void nkt_bgp_view_finish(struct nkt_bgp_view *v)
 		struct nkt_bgp_prefix *pf = &v->p[pi];
 		for (j = 0; j < pf->n_up; j++) {
 			struct nkt_bgp_as *a = &pf->up[j];
-			if (a->peers == 0 && pf->peers > 0)
+			size_t k;
+			int later = 0;
+			if (a->peers > 0 || pf->peers == 0 ||
+			    transit_other(v, pf, a->asn, 1))
+				continue;
+			/* a transit gone: said once, for the AS of it that
+			 * went last */
+			for (k = 0; k < pf->n_up; k++)
+				if (k != j && same_transit(v, pf->up[k].asn,
+							   a->asn) &&
+				    (pf->up[k].last_seen > a->last_seen ||
+				     (pf->up[k].last_seen == a->last_seen &&
+				      k > j)))
+					later = 1;
+			if (!later)
 				event(v, NKT_BGP_UPSTREAM_GONE, a->last_seen,
 				      pi, a->asn, 0);
 		}

@@ -524,6 +524,8 @@ static int peer_index(struct nkt_mrt *m, struct rd r)
 	}
 	m->n_index = n;
 	m->have_index = 1;
+	rec->peers = m->index;
+	rec->n_peers = n;
 	return NKT_MRT_PEERS;
 }
 
@@ -618,7 +620,9 @@ static int bgp4mp(struct nkt_mrt *m, struct rd r)
 	struct mp_nlri mp;
 	struct rd msg, w, a;
 	struct nkt_mrt_peer local;
+	const uint8_t *marker;
 	int32_t path;
+	int i;
 
 	switch (st) {
 	case BGP4MP_STATE_CHANGE:
@@ -674,11 +678,15 @@ static int bgp4mp(struct nkt_mrt *m, struct rd r)
 		return NKT_MRT_STATE;
 	}
 	/* the BGP message (RFC 4271 4.1) */
-	(void)rd_bytes(&r, 16); /* marker */
+	marker = rd_bytes(&r, 16);
 	blen = rd_u16(&r);
 	btype = rd_u8(&r);
 	if (r.bad)
 		return bad(rec, "BGP message header cut short");
+	for (i = 0; i < 16; i++)
+		if (marker[i] != 0xff)
+			return bad(rec, "a BGP message whose marker is not "
+					"all ones");
 	if (blen < 19 || blen - 19 > r.n)
 		return bad(rec, "a BGP message of %u bytes in %zu", blen,
 			   r.n + 19);

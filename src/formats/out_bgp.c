@@ -182,6 +182,96 @@ static struct nkt_bgp_as *as_sorted(const struct nkt_bgp_as *list, size_t n)
 	return c;
 }
 
+/* A transit of a prefix's upstreams: a group of the transits file
+ * (China Unicom = AS4837 + AS134544), or an AS of its own. */
+struct tr_row {
+	char name[96];
+	int group;           /* index in the registry, or -1 */
+	uint32_t asns[16];
+	size_t n_asns;
+	uint32_t peers, routes, peers_max;
+	int64_t since, last_seen;
+	uint32_t last_peer;  /* counting: the last peer counted, + 1 */
+};
+
+static int row_of(const struct tr_row *rows, size_t n, int group,
+		  uint32_t asn)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (group >= 0 ? rows[i].group == group
+			       : rows[i].group < 0 && rows[i].asns[0] == asn)
+			return (int)i;
+	return -1;
+}
+
+static int group_of(const struct nkt_transits *ts, uint32_t asn)
+{
+	int t = ts ? nkt_transit_of_asn(ts, asn) : -1;
+	return t >= 0 && ts->t[t].configured ? t : -1;
+}
+
+static int tr_order(const void *a, const void *b)
+{
+	const struct tr_row *x = a, *y = b;
+	if (x->peers != y->peers)
+		return x->peers > y->peers ? -1 : 1;
+	if (x->routes != y->routes)
+		return x->routes > y->routes ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The transits of prefix pf, most peers first (*out the caller's to
+ * free).  A peer counts once per transit, whatever its paths. */
+static size_t transit_rows(const struct nkt_bgp_prefix *pf,
+			   const struct nkt_transits *ts, struct tr_row **out)
+{
+	struct tr_row *rows = nkt_xcalloc(pf->n_up ? pf->n_up : 1,
+					  sizeof(*rows));
+	size_t n = 0, i;
+	for (i = 0; i < pf->n_up; i++) {
+		const struct nkt_bgp_as *a = &pf->up[i];
+		int g = group_of(ts, a->asn), k = row_of(rows, n, g, a->asn);
+		struct tr_row *r;
+		if (k < 0) {
+			k = (int)n++;
+			rows[k].group = g;
+			if (g >= 0)
+				snprintf(rows[k].name, sizeof(rows[k].name),
+					 "%s", ts->t[g].name);
+			else
+				snprintf(rows[k].name, sizeof(rows[k].name),
+					 "AS%u", a->asn);
+		}
+		r = &rows[k];
+		if (r->n_asns < NKT_ARRAY_LEN(r->asns))
+			r->asns[r->n_asns++] = a->asn;
+		r->routes += a->routes;
+		if (a->peers_max > r->peers_max)
+			r->peers_max = a->peers_max;
+		if (a->last_seen > r->last_seen)
+			r->last_seen = a->last_seen;
+	}
+	for (i = 0; i < pf->n_routes; i++) {
+		const struct nkt_bgp_route *rt = &pf->routes[i];
+		int k;
+		if (rt->upstream == 0)
+			continue;
+		k = row_of(rows, n, group_of(ts, rt->upstream), rt->upstream);
+		if (k < 0)
+			continue;
+		if (rows[k].last_peer != rt->peer + 1) {
+			rows[k].peers++;
+			rows[k].last_peer = rt->peer + 1;
+		}
+		if (rows[k].since == 0 || rt->since < rows[k].since)
+			rows[k].since = rt->since;
+	}
+	qsort(rows, n, sizeof(*rows), tr_order);
+	*out = rows;
+	return n;
+}
+
 /* The more-specific's covering prefix announced now, or -1. */
 static long covering_now(const struct nkt_bgp_view *v, size_t pi)
 {
@@ -309,7 +399,9 @@ json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
 	for (i = 0; i < v->n; i++) {
 		const struct nkt_bgp_prefix *pf = &v->p[ix[i]];
 		json_t *p = json_object(), *ua = json_array(),
-		       *oa = json_array();
+		       *oa = json_array(), *ta = json_array();
+		struct tr_row *tr;
+		size_t n_tr;
 		struct nkt_bgp_as *up = as_sorted(pf->up, pf->n_up),
 				  *og = as_sorted(pf->orig, pf->n_orig);
 		long c = covering_now(v, ix[i]);
@@ -324,7 +416,36 @@ json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
 		for (j = 0; j < pf->n_up; j++)
 			json_array_append_new(ua, as_json(&up[j], pf->peers,
 							  ts, 1));
+		n_tr = transit_rows(pf, ts, &tr);
+		for (j = 0; j < n_tr; j++) {
+			json_t *x = json_object(), *as = json_array();
+			size_t k;
+			json_object_set_new(x, "name", json_string(tr[j].name));
+			json_object_set_new(x, "configured",
+					    json_boolean(tr[j].group >= 0));
+			for (k = 0; k < tr[j].n_asns; k++)
+				json_array_append_new(
+					as, json_integer(tr[j].asns[k]));
+			json_object_set_new(x, "asns", as);
+			json_object_set_new(x, "peers", json_integer(tr[j].peers));
+			json_object_set_new(
+				x, "share",
+				pf->peers ? json_real((double)tr[j].peers /
+						      pf->peers)
+					  : json_null());
+			json_object_set_new(x, "peers_max",
+					    json_integer(tr[j].peers_max));
+			json_object_set_new(x, "since",
+					    time_or_null(tr[j].peers
+								 ? tr[j].since
+								 : 0));
+			json_object_set_new(x, "last_seen",
+					    time_or_null(tr[j].last_seen));
+			json_array_append_new(ta, x);
+		}
+		free(tr);
 		json_object_set_new(p, "origins", oa);
+		json_object_set_new(p, "transits", ta);
 		json_object_set_new(p, "upstreams", ua);
 		json_object_set_new(
 			p, "more_specific_of",
@@ -393,23 +514,31 @@ int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,
 			(unsigned long long)SUM(unread));
 	fputc('\n', f);
 	if (v->n == 0) {
-		fputs("no route to the prefixes followed", f);
+		fputs("no route to ", f);
 		for (i = 0; i < v->sel.n_prefixes; i++)
-			fprintf(f, "%s%s", i ? ", " : " (",
+			fprintf(f, "%s%s", i ? ", " : "",
 				nkt_mrt_prefix_str(&v->sel.prefixes[i], pfx,
 						   sizeof(pfx)));
 		if (v->sel.n_prefixes)
-			fputs(" and their more-specifics)", f);
+			fputs(v->sel.n_prefixes > 1
+				      ? " or their more-specifics"
+				      : " or its more-specifics",
+			      f);
 		for (i = 0; i < v->sel.n_origins; i++)
-			fprintf(f, "%s%u", i ? ", AS" : ", nor from origin AS",
+			fprintf(f, "%s%u", i ? ", AS" : v->sel.n_prefixes
+							? ", nor any prefix "
+							  "originated by AS"
+							: "any prefix "
+							  "originated by AS",
 				v->sel.origins[i]);
 		fputs(" in these files\n", f);
 	}
 	for (i = 0; i < v->n; i++) {
 		const struct nkt_bgp_prefix *pf = &v->p[ix[i]];
-		struct nkt_bgp_as *up = as_sorted(pf->up, pf->n_up),
-				  *og = as_sorted(pf->orig, pf->n_orig);
+		struct nkt_bgp_as *og = as_sorted(pf->orig, pf->n_orig);
 		long c = covering_now(v, ix[i]);
+		struct tr_row *tr;
+		size_t n_tr;
 		nkt_mrt_prefix_str(&pf->prefix, pfx, sizeof(pfx));
 		fprintf(f, "%-18s", pfx);
 		if (pf->peers == 0) {
@@ -432,13 +561,28 @@ int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,
 							   sizeof(buf)));
 		}
 		fputc('\n', f);
-		for (j = 0; j < pf->n_up; j++) {
-			const struct nkt_bgp_as *a = &up[j];
-			nkt_bgp_as_name(ts, a->asn, name, sizeof(name));
-			if (a->routes > 0) {
+		n_tr = transit_rows(pf, ts, &tr);
+		for (j = 0; j < n_tr; j++) {
+			const struct tr_row *a = &tr[j];
+			size_t k;
+			int n = 0;
+			for (k = 0; k < a->n_asns && n >= 0 &&
+				    (size_t)n < sizeof(name);
+			     k++)
+				n += snprintf(name + n, sizeof(name) - (size_t)n,
+					      "%s%s%u", k ? ", " : "",
+					      a->group >= 0 ? "AS" : "",
+					      a->asns[k]);
+			if (a->group >= 0) {
+				char g[sizeof(name) + sizeof(a->name) + 4];
+				snprintf(g, sizeof(g), "%s (%s)", a->name, name);
+				snprintf(name, sizeof(name), "%.*s",
+					 (int)sizeof(name) - 1, g);
+			}
+			if (a->peers > 0) {
 				nkt_report_utc(a->since, "%Y-%m-%d %H:%M",
 					       since, sizeof(since));
-				fprintf(f, "  via %-26s %5u peer%s %5.1f%%  since "
+				fprintf(f, "  via %-30s %5u peer%s %5.1f%%  since "
 					   "%s\n",
 					name, a->peers, a->peers == 1 ? " " : "s",
 					pf->peers ? 100.0 * a->peers / pf->peers
@@ -447,18 +591,18 @@ int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,
 			} else {
 				nkt_report_utc(a->last_seen, "%Y-%m-%d %H:%M",
 					       since, sizeof(since));
-				fprintf(f, "  via %-26s gone since %s (up to %u "
+				fprintf(f, "  via %-30s gone since %s (up to %u "
 					   "peer%s)\n",
 					name, since, a->peers_max,
 					a->peers_max == 1 ? "" : "s");
 			}
 		}
+		free(tr);
 		fprintf(f, "  %llu announcements, %llu withdrawals, %llu RIB "
 			   "entries\n",
 			(unsigned long long)pf->announcements,
 			(unsigned long long)pf->withdrawals,
 			(unsigned long long)pf->rib_entries);
-		free(up);
 		free(og);
 	}
 	if (v->n_ev > 0)

@@ -7,7 +7,8 @@ Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
 records), infile (plain, gzip, bzip2 and xz whole and cut, two streams
-in one, warts)."""
+in one, warts), mrt (the RIS files of tests/data/bgp, their first records,
+and records of every form tests/bgp/mrtgen.py writes)."""
 import glob
 import os
 import shutil
@@ -131,6 +132,21 @@ def seeds(kind, out):
         for z in (gzip.compress(data), bz2.compress(data),
                   lzma.compress(data)):
             blobs += [z, z[:len(z) // 2], z + z]
+        for blob in blobs:
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as o:
+                o.write(blob)
+    elif kind == "mrt":
+        import gzip
+        sys.path.insert(0, os.path.join(SRC, "tests", "bgp"))
+        import mrtgen
+        blobs = list(mrtgen.forms(1500000000))
+        blobs += list(mrtgen.story(1506816000, n_peers=4, movers=2)[:2])
+        for p in sorted(glob.glob(os.path.join(SRC, "tests/data/bgp/*.gz"))):
+            if "expected" in p:
+                continue
+            with gzip.open(p, "rb") as f:
+                blobs.append(f.read(20000))
         for blob in blobs:
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as o:

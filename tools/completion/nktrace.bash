@@ -30,7 +30,7 @@ _nktrace()
 		return
 	fi
 	case "$cmd" in
-	import | replay) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	import | replay | bgp) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	atlas) [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W create -- "$cur")) ;;
 	esac
 }

@@ -20,6 +20,7 @@
 #define NKTRACE_BGPVIEW_H
 
 #include "nktrace/mrt.h"
+#include "nktrace/transit.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -64,16 +65,20 @@ struct nkt_bgp_prefix {
 	uint32_t peers; /* peers with a route now */
 };
 
+/* Upstreams are compared as transits: the ASes of one group of the
+ * transits file are one (AS134544 taking over from AS4837 is China
+ * Unicom still), any other AS is its own. */
 enum nkt_bgp_event_kind {
-	NKT_BGP_NEW_UPSTREAM,   /* an upstream not in the baseline */
-	NKT_BGP_UPSTREAM_GONE,  /* an upstream no peer has any more (at the
-				   end; time: when the last path went) */
 	NKT_BGP_ANNOUNCED,      /* a prefix not in the baseline */
-	NKT_BGP_WITHDRAWN,      /* a prefix no peer has any more (at the
-				   end) */
-	NKT_BGP_NEW_ORIGIN,     /* an origin not in the baseline (MOAS) */
 	NKT_BGP_MORE_SPECIFIC,  /* an announced prefix inside another one
 				   announced (a new more-specific) */
+	NKT_BGP_NEW_ORIGIN,     /* an origin not in the baseline (MOAS) */
+	NKT_BGP_NEW_UPSTREAM,   /* a transit the prefix did not have */
+	NKT_BGP_UPSTREAM_GONE,  /* a transit no peer has the prefix through
+				   any more (at the end; time: when its last
+				   path went) */
+	NKT_BGP_WITHDRAWN,      /* a prefix no peer has any more (at the
+				   end) */
 };
 
 struct nkt_bgp_event {
@@ -88,6 +93,7 @@ struct nkt_bgp_event {
 
 struct nkt_bgp_view {
 	struct nkt_bgp_sel sel;
+	const struct nkt_transits *ts; /* the groups; NULL: every AS alone */
 	struct nkt_mrt_peer *peers;
 	uint8_t *peer_dumped; /* per peer: in the current RIB dump */
 	size_t n_peers, cap_peers;
@@ -107,8 +113,10 @@ struct nkt_bgp_view {
 		state_changes, sessions_down;
 };
 
-/* An empty view following `sel`. */
-void nkt_bgp_view_init(struct nkt_bgp_view *v, const struct nkt_bgp_sel *sel);
+/* An empty view following `sel`, its upstreams grouped by ts (may be
+ * NULL; kept, not copied). */
+void nkt_bgp_view_init(struct nkt_bgp_view *v, const struct nkt_bgp_sel *sel,
+		       const struct nkt_transits *ts);
 void nkt_bgp_view_free(struct nkt_bgp_view *v);
 
 /* Whether the selection follows prefix p (announced with origin, 0 for
