@@ -478,7 +478,8 @@ static void dump_start(struct nkt_bgp_view *v)
 		return;
 	v->in_dump = 1;
 	v->gen++;
-	memset(v->peer_dumped, 0, v->n_peers);
+	if (v->n_peers > 0)
+		memset(v->peer_dumped, 0, v->n_peers);
 }
 
 void nkt_bgp_view_add(struct nkt_bgp_view *v, const struct nkt_mrt_rec *r,
@@ -674,5 +675,6 @@ void nkt_bgp_view_finish(struct nkt_bgp_view *v)
 							 ? pf->up[k].peers_max
 							 : pf->up[k].peers;
 	}
-	qsort(v->ev, v->n_ev, sizeof(*v->ev), event_cmp);
+	if (v->n_ev > 0)
+		qsort(v->ev, v->n_ev, sizeof(*v->ev), event_cmp);
 }
