@@ -273,11 +273,8 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 		 * measured is counted so, its last probes left out. */
 		if (u->sent > 0 && u->recv == 0)
 			s->dark++;
-		else if (u->sent > 0) {
+		else if (u->sent > 0)
 			s->went_dark += u->tail > 0;
-			lc[nl++] = (struct nkt_lossc){
-				u->sent - u->recv - u->tail, u->sent - u->tail};
-		}
 	}
 	for (i = 0; i < g->n; i++) {
 		const struct nkt_cmp_obs *o = &obs[g->idx[i]];
@@ -311,6 +308,9 @@ static void group_stats(const struct nkt_cmp_obs *obs, struct group *g,
 	s->rtt_p90 = np ? nkt_stats_quantile(pool, np, 0.9) : NAN;
 	s->jitter = pairs ? jit_sum / (double)pairs : NAN;
 
+	/* Loss clustered by host: a host seen from several vantage points
+	 * is one cluster. */
+	nl = nkt__cmp_host_losses(U, lc);
 	nkt_stats_loss(lc, nl, cfg->level, &l);
 	s->sent = l.sent;
 	s->lost = l.lost;

@@ -113,9 +113,19 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 			u->sent += o->e2e_sent;
 			u->recv += o->e2e_recv;
 			u->reached |= o->reached;
-			if (border && o->last_foreign.addr == border)
+			if (border && o->last_foreign.addr == border &&
+			    o->n_brtt > 0) {
+				size_t m = u->n_brtt, q;
 				nkt__cmp_append(&u->brtt, &u->n_brtt, o->brtt,
-				       o->n_brtt);
+						o->n_brtt);
+				u->bslot = nkt_xreallocarray(
+					u->bslot, u->n_brtt,
+					sizeof(*u->bslot));
+				for (q = m; q < u->n_brtt; q++)
+					u->bslot[q] = (int64_t)(
+						o->start_ns /
+						(NKT_CMP_SLOT_S * 1000000000ull));
+			}
 		}
 		u->med = nkt__cmp_median_copy(u->rtt, u->n_rtt);
 	}
@@ -133,6 +143,7 @@ void nkt__cmp_units_free(struct nkt__cmp_units *u)
 	for (i = 0; i < u->n; i++) {
 		free(u->u[i].rtt);
 		free(u->u[i].brtt);
+		free(u->u[i].bslot);
 	}
 	free(u->u);
 	memset(u, 0, sizeof(*u));
@@ -174,3 +185,43 @@ double *nkt__cmp_host_values(const struct nkt__cmp_units *u, size_t *n)
 	return out;
 }
 
+
+struct addrloss {
+	uint32_t addr;
+	struct nkt_lossc l;
+};
+
+static int cmp_addrloss(const void *x, const void *y)
+{
+	const struct addrloss *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+size_t nkt__cmp_host_losses(const struct nkt__cmp_units *u,
+			    struct nkt_lossc *out)
+{
+	struct addrloss *v = nkt_xcalloc(u->n + 1, sizeof(*v));
+	size_t i, m = 0, n = 0;
+
+	for (i = 0; i < u->n; i++) {
+		const struct nkt__cmp_unit *x = &u->u[i];
+		if (x->sent == 0 || x->recv == 0)
+			continue;
+		v[m++] = (struct addrloss){
+			x->addr, {x->sent - x->recv - x->tail,
+				  x->sent - x->tail}};
+	}
+	qsort(v, m, sizeof(*v), cmp_addrloss);
+	for (i = 0; i < m; i++) {
+		if (n > 0 && v[i].addr == v[n - 1].addr) {
+			v[n - 1].l.lost += v[i].l.lost;
+			v[n - 1].l.sent += v[i].l.sent;
+		} else {
+			v[n++] = v[i];
+		}
+	}
+	for (i = 0; i < n; i++)
+		out[i] = v[i].l;
+	free(v);
+	return n;
+}

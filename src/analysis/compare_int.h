@@ -21,6 +21,7 @@ struct nkt__cmp_unit {
 	uint64_t tail;    /* went dark: the unanswered probes at the end */
 	int reached;
 	double *brtt;     /* RTTs at the group's border hop (owned) */
+	int64_t *bslot;   /* the time slot (NKT_CMP_SLOT_S) of each (owned) */
 	size_t n_brtt;
 };
 
@@ -45,6 +46,13 @@ double nkt__cmp_median_copy(const double *v, size_t n);
  * one address seen from several vantage points).  Returns a new array
  * (free()) of *n values; never NULL. */
 double *nkt__cmp_host_values(const struct nkt__cmp_units *u, size_t *n);
+
+/* The loss of each host address that answered end-to-end probes, summed
+ * over its units (every vantage point's probes to one host are one
+ * cluster), the probes after it went dark left out.  out holds u->n;
+ * returns the hosts. */
+size_t nkt__cmp_host_losses(const struct nkt__cmp_units *u,
+			    struct nkt_lossc *out);
 
 /* Compare group a with group b (verdict.c).  d->a, d->b and the prefix
  * fields are set by the caller. */

@@ -53,29 +53,70 @@ static void unattainable(struct nkt_cmp_test *t, double level,
 
 /* ---- end to end --------------------------------------------------------- */
 
-static void e2e_test(const struct nkt__cmp_units *a,
-		     const struct nkt__cmp_units *b,
-		     const struct nkt_cmp_diff *d,
-		     const struct nkt_cmp_cfg *cfg, struct nkt_cmp_test *t)
-{
-	size_t i, j, np = 0, ha, hb;
-	double *diff = nkt_xcalloc(a->n + 1, sizeof(*diff));
-	double *va = nkt__cmp_host_values(a, &ha);
-	double *vb = nkt__cmp_host_values(b, &hb);
-	char units[96];
+struct addr_diff {
+	uint32_t addr;
+	double d;
+};
 
-	blank_test(t);
-	/* The same host (unit) over both transits. */
+static int cmp_addr_diff(const void *x, const void *y)
+{
+	const struct addr_diff *a = x, *b = y;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return a->d < b->d ? -1 : a->d > b->d;
+}
+
+/*
+ * The hosts measured over both transits, one difference a - b per host
+ * address: the median over its units (vantage points) that measured it
+ * over both.  Vantage points are repeated measures of a host, not more
+ * hosts.  Returns the number of hosts; diff holds at least a->n.
+ */
+static size_t paired_hosts(const struct nkt__cmp_units *a,
+			   const struct nkt__cmp_units *b, double *diff)
+{
+	struct addr_diff *ad = nkt_xcalloc(a->n + 1, sizeof(*ad));
+	size_t i, j, m = 0, np = 0;
+
 	for (i = 0; i < a->n; i++) {
 		if (isnan(a->u[i].med))
 			continue;
 		for (j = 0; j < b->n; j++)
 			if (b->u[j].unit == a->u[i].unit &&
 			    !isnan(b->u[j].med)) {
-				diff[np++] = a->u[i].med - b->u[j].med;
+				ad[m++] = (struct addr_diff){
+					a->u[i].addr,
+					a->u[i].med - b->u[j].med};
 				break;
 			}
 	}
+	qsort(ad, m, sizeof(*ad), cmp_addr_diff);
+	for (i = 0; i < m; i = j) {
+		double *t = nkt_xcalloc(m, sizeof(*t));
+		size_t k = 0;
+		for (j = i; j < m && ad[j].addr == ad[i].addr; j++)
+			t[k++] = ad[j].d;
+		diff[np++] = nkt_stats_median(t, k);
+		free(t);
+	}
+	free(ad);
+	return np;
+}
+
+static void e2e_test(const struct nkt__cmp_units *a,
+		     const struct nkt__cmp_units *b,
+		     const struct nkt_cmp_diff *d,
+		     const struct nkt_cmp_cfg *cfg, struct nkt_cmp_test *t)
+{
+	size_t np, ha, hb;
+	double *diff = nkt_xcalloc(a->n + 1, sizeof(*diff));
+	double *va = nkt__cmp_host_values(a, &ha);
+	double *vb = nkt__cmp_host_values(b, &hb);
+	char units[96];
+
+	blank_test(t);
+	/* The same host over both transits (from the same vantage point). */
+	np = paired_hosts(a, b, diff);
 	t->paired = np;
 	if (np >= cfg->min_units) {
 		t->design = NKT_DESIGN_PAIRED;
@@ -167,6 +208,160 @@ static size_t vantages(const struct nkt__cmp_units *a,
 	return m;
 }
 
+/* Each flow's (unit's) median border RTT, for units with some. */
+static size_t flow_values(const struct nkt__cmp_units *u, double *out)
+{
+	size_t i, n = 0;
+	for (i = 0; i < u->n; i++)
+		if (u->u[i].n_brtt > 0)
+			out[n++] = nkt__cmp_median_copy(u->u[i].brtt,
+							u->u[i].n_brtt);
+	return n;
+}
+
+struct slot_rtt {
+	int64_t slot;
+	double rtt;
+};
+
+static int cmp_slot_rtt(const void *x, const void *y)
+{
+	const struct slot_rtt *a = x, *b = y;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	return a->rtt < b->rtt ? -1 : a->rtt > b->rtt;
+}
+
+/* Every border RTT of one side with its slot, sorted by slot. */
+static size_t slot_rtts(const struct nkt__cmp_units *u,
+			struct slot_rtt **out)
+{
+	size_t i, k, n = 0, m = 0;
+	for (i = 0; i < u->n; i++)
+		n += u->u[i].n_brtt;
+	*out = nkt_xcalloc(n + 1, sizeof(**out));
+	for (i = 0; i < u->n; i++)
+		for (k = 0; k < u->u[i].n_brtt; k++)
+			(*out)[m++] = (struct slot_rtt){u->u[i].bslot[k],
+							u->u[i].brtt[k]};
+	qsort(*out, m, sizeof(**out), cmp_slot_rtt);
+	return m;
+}
+
+/* The median of the sorted run v[i..j) (by rtt within a slot). */
+static double run_median(const struct slot_rtt *v, size_t i, size_t j)
+{
+	size_t n = j - i;
+	return n % 2 ? v[i + n / 2].rtt
+		     : (v[i + n / 2 - 1].rtt + v[i + n / 2].rtt) / 2;
+}
+
+/*
+ * The slots both borders were measured in, a - b of their medians in
+ * each: slots are independent moments (congestion or a burst at one
+ * border is shared by every trace of its moment).  *distinct gets the
+ * slots either side was measured in.
+ */
+static size_t slot_diffs(const struct nkt__cmp_units *a,
+			 const struct nkt__cmp_units *b, double **out,
+			 size_t *distinct)
+{
+	struct slot_rtt *x, *y;
+	size_t nx = slot_rtts(a, &x), ny = slot_rtts(b, &y);
+	size_t i = 0, j = 0, n = 0, i2, j2;
+
+	*out = nkt_xcalloc(nx + 1, sizeof(**out));
+	*distinct = 0;
+	while (i < nx || j < ny) {
+		int64_t s = i < nx && (j >= ny || x[i].slot <= y[j].slot)
+				    ? x[i].slot
+				    : y[j].slot;
+		for (i2 = i; i2 < nx && x[i2].slot == s; i2++)
+			;
+		for (j2 = j; j2 < ny && y[j2].slot == s; j2++)
+			;
+		(*distinct)++;
+		if (i2 > i && j2 > j)
+			(*out)[n++] = run_median(x, i, i2) - run_median(y, j, j2);
+		i = i2;
+		j = j2;
+	}
+	free(x);
+	free(y);
+	return n;
+}
+
+/*
+ * The border from one vantage point.  Two structures make its traces
+ * dependent: each flow crosses the border on its own branch (ECMP), for
+ * as long as it is measured, and every trace of one moment shares that
+ * moment's congestion.  So the claim needs both analyses: over flows
+ * (Mann-Whitney of each flow's median) and over time slots (Wilcoxon of
+ * the two borders' medians in each slot both were measured in); the
+ * interval is the hull of both, the p-value the larger.  One short run
+ * (one slot) is a single unit and supports no border verdict.
+ */
+static void flows_slots_test(const struct nkt__cmp_units *a,
+			     const struct nkt__cmp_units *b,
+			     const struct nkt_cmp_diff *d,
+			     const struct nkt_cmp_cfg *cfg,
+			     struct nkt_cmp_test *t, const char *ba,
+			     const char *bb, char *units, size_t ulen)
+{
+	double *x = nkt_xcalloc(a->n + 1, sizeof(*x));
+	double *y = nkt_xcalloc(b->n + 1, sizeof(*y));
+	double *sd;
+	size_t nx = flow_values(a, x), ny = flow_values(b, y), distinct;
+	size_t ns = slot_diffs(a, b, &sd, &distinct);
+	struct nkt_shift f, sl;
+	char slot[32];
+
+	snprintf(slot, sizeof(slot), "%d-minute", NKT_CMP_SLOT_S / 60);
+	t->design = NKT_DESIGN_FLOWS_SLOTS;
+	t->units_a = nx;
+	t->units_b = ny;
+	t->slots = ns;
+	if (nx >= cfg->min_units && ny >= cfg->min_units &&
+	    ns >= cfg->min_units) {
+		nkt_rank_mw(x, nx, y, ny, cfg->level, &f);
+		nkt_rank_wilcoxon(sd, ns, cfg->level, &sl);
+		t->s = f;
+		t->s.p = f.p > sl.p ? f.p : sl.p;
+		t->s.conf = f.conf < sl.conf ? f.conf : sl.conf;
+		if (isnan(f.ci.lo) || isnan(sl.ci.lo)) {
+			t->s.ci.lo = t->s.ci.hi = NAN;
+		} else {
+			t->s.ci.lo = f.ci.lo < sl.ci.lo ? f.ci.lo : sl.ci.lo;
+			t->s.ci.hi = f.ci.hi > sl.ci.hi ? f.ci.hi : sl.ci.hi;
+		}
+		snprintf(units, ulen, "%zu and %zu flows over %zu %s slots",
+			 nx, ny, ns, slot);
+	} else if (distinct <= 1 && nx > 0 && ny > 0) {
+		t->design = NKT_DESIGN_NONE;
+		snprintf(t->why, sizeof(t->why),
+			 "one short run from one vantage point (every trace "
+			 "within one %s slot) is a single unit: it cannot "
+			 "tell %s's border (%s) from %s's (%s) apart from "
+			 "that moment; measure over %u slots or more, or "
+			 "from %u vantage points",
+			 slot, d->a, ba, d->b, bb, cfg->min_units,
+			 cfg->min_units);
+	} else {
+		t->design = NKT_DESIGN_NONE;
+		snprintf(t->why, sizeof(t->why),
+			 "%zu %s crossed %s's border (%s), %zu %s's (%s), "
+			 "in %zu %s %s with both measured (at least %u of "
+			 "each: traces of one flow share its branch, traces "
+			 "of one moment share that moment)",
+			 nx, nkt__plural(nx, "flow", "flows"), d->a, ba, ny,
+			 d->b, bb, ns, slot,
+			 nkt__plural(ns, "slot", "slots"), cfg->min_units);
+	}
+	free(x);
+	free(y);
+	free(sd);
+}
+
 static void border_test(const struct nkt__cmp_units *a,
 			const struct nkt__cmp_units *b,
 			const struct nkt_cmp_diff *d,
@@ -201,25 +396,8 @@ static void border_test(const struct nkt__cmp_units *a,
 		return;
 	}
 	if (nv <= 1) {
-		double *x, *y;
-		size_t nx = pool_brtt(a, 0, 0, &x), ny = pool_brtt(b, 0, 0, &y);
-		t->design = NKT_DESIGN_TRACES;
-		t->units_a = nx;
-		t->units_b = ny;
-		if (nx >= cfg->min_units && ny >= cfg->min_units) {
-			nkt_rank_mw(x, nx, y, ny, cfg->level, &t->s);
-			snprintf(units, sizeof(units), "%zu and %zu traces",
-				 nx, ny);
-		} else {
-			t->design = NKT_DESIGN_NONE;
-			snprintf(t->why, sizeof(t->why),
-				 "%zu %s reached %s's border (%s), %zu %s's "
-				 "(%s) (at least %u each)",
-				 nx, nkt__plural(nx, "trace", "traces"), d->a, ba,
-				 ny, d->b, bb, cfg->min_units);
-		}
-		free(x);
-		free(y);
+		flows_slots_test(a, b, d, cfg, t, ba, bb, units,
+				 sizeof(units));
 	} else {
 		double *diff = nkt_xcalloc(nv + 1, sizeof(*diff));
 		size_t nd = 0;
@@ -273,6 +451,37 @@ static struct nkt_lossc loss_of(const struct nkt__cmp_unit *u)
 				  u->sent - u->tail};
 }
 
+/* One host's loss on each side, summed over its units (vantage points):
+ * a host's probes from every vantage point are one cluster. */
+struct addr_loss {
+	uint32_t addr;
+	struct nkt_lossc a, b;
+};
+
+static int cmp_addr_loss(const void *x, const void *y)
+{
+	const struct addr_loss *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* Sum runs of one address in place; returns the hosts. */
+static size_t merge_hosts(struct addr_loss *v, size_t m)
+{
+	size_t i, n = 0;
+	qsort(v, m, sizeof(*v), cmp_addr_loss);
+	for (i = 0; i < m; i++) {
+		if (n > 0 && v[n - 1].addr == v[i].addr) {
+			v[n - 1].a.lost += v[i].a.lost;
+			v[n - 1].a.sent += v[i].a.sent;
+			v[n - 1].b.lost += v[i].b.lost;
+			v[n - 1].b.sent += v[i].b.sent;
+		} else {
+			v[n++] = v[i];
+		}
+	}
+	return n;
+}
+
 static void loss_test(const struct nkt__cmp_units *a,
 		      const struct nkt__cmp_units *b,
 		      const struct nkt_cmp_stats *sa,
@@ -281,11 +490,12 @@ static void loss_test(const struct nkt__cmp_units *a,
 		      const struct nkt_cmp_cfg *cfg,
 		      struct nkt_cmp_losstest *l)
 {
+	struct addr_loss *pv = nkt_xcalloc(a->n + 1, sizeof(*pv));
 	struct nkt_lossc *pa = nkt_xcalloc(a->n + 1, sizeof(*pa));
 	struct nkt_lossc *pb = nkt_xcalloc(a->n + 1, sizeof(*pb));
 	struct nkt_lossc *xa = nkt_xcalloc(a->n + 1, sizeof(*xa));
 	struct nkt_lossc *xb = nkt_xcalloc(b->n + 1, sizeof(*xb));
-	size_t i, j, np = 0, na = 0, nb = 0;
+	size_t i, j, m = 0, np, na, nb;
 	uint64_t la = 0, sa_ = 0, lb = 0, sb_ = 0;
 
 	memset(l, 0, sizeof(*l));
@@ -297,21 +507,26 @@ static void loss_test(const struct nkt__cmp_units *a,
 	l->dark_b = sb->dark;
 	l->went_dark_a = sa->went_dark;
 	l->went_dark_b = sb->went_dark;
+	/* The same unit (host from one vantage point) over both. */
 	for (i = 0; i < a->n; i++) {
 		if (!lossy_host(&a->u[i]))
 			continue;
-		xa[na++] = loss_of(&a->u[i]);
 		for (j = 0; j < b->n; j++)
 			if (b->u[j].unit == a->u[i].unit &&
 			    lossy_host(&b->u[j])) {
-				pa[np] = xa[na - 1];
-				pb[np++] = loss_of(&b->u[j]);
+				pv[m++] = (struct addr_loss){
+					a->u[i].addr, loss_of(&a->u[i]),
+					loss_of(&b->u[j])};
 				break;
 			}
 	}
-	for (i = 0; i < b->n; i++)
-		if (lossy_host(&b->u[i]))
-			xb[nb++] = loss_of(&b->u[i]);
+	np = merge_hosts(pv, m);
+	for (i = 0; i < np; i++) {
+		pa[i] = pv[i].a;
+		pb[i] = pv[i].b;
+	}
+	na = nkt__cmp_host_losses(a, xa);
+	nb = nkt__cmp_host_losses(b, xb);
 	if (np >= cfg->min_units) {
 		nkt_stats_loss_paired(pa, pb, np, cfg->level, &l->d);
 		l->hosts_a = l->hosts_b = np;
@@ -339,6 +554,7 @@ static void loss_test(const struct nkt__cmp_units *a,
 	l->available = l->d.valid;
 	l->p_holm = l->d.p;
 	decide_loss(l, cfg->level);
+	free(pv);
 	free(pa);
 	free(pb);
 	free(xa);

@@ -19,8 +19,8 @@ const char *nkt_verdict_design_name(enum nkt_cmp_design d)
 		return "paired";
 	case NKT_DESIGN_HOSTS:
 		return "hosts";
-	case NKT_DESIGN_TRACES:
-		return "traces";
+	case NKT_DESIGN_FLOWS_SLOTS:
+		return "flows and slots";
 	case NKT_DESIGN_VANTAGE:
 		return "vantage points";
 	default:
@@ -30,6 +30,9 @@ const char *nkt_verdict_design_name(enum nkt_cmp_design d)
 
 const char *nkt_verdict_test_name(enum nkt_cmp_design d)
 {
+	if (d == NKT_DESIGN_FLOWS_SLOTS)
+		return "Mann-Whitney over flows and Wilcoxon signed-rank over "
+		       "slots";
 	return d == NKT_DESIGN_PAIRED || d == NKT_DESIGN_VANTAGE
 		       ? "Wilcoxon signed-rank"
 		       : "Mann-Whitney";
@@ -263,7 +266,17 @@ char *nkt_verdict_border(const struct nkt_cmp_diff *d, double level,
 	nkt_addrtab_fmt(addrs, a_first ? d->border_a : d->border_b, ba);
 	nkt_addrtab_fmt(addrs, a_first ? d->border_b : d->border_a, bb);
 	dig = digits(v, ci);
-	if (t->claim)
+	if (t->claim && t->design == NKT_DESIGN_FLOWS_SLOTS)
+		snprintf(buf, len,
+			 "%s's border (%s) is %.*f ms nearer than %s's "
+			 "(%s)%s (%s CI %.*f-%.*f ms, %s, the larger %s, %zu "
+			 "vs %zu flows in %zu %d-minute slots)",
+			 fast, ba, dig, v, slow, bb, to, pct, dig, ci.lo, dig,
+			 ci.hi, nkt_verdict_test_name(t->design), p,
+			 a_first ? t->units_a : t->units_b,
+			 a_first ? t->units_b : t->units_a, t->slots,
+			 NKT_CMP_SLOT_S / 60);
+	else if (t->claim)
 		snprintf(buf, len,
 			 "%s's border (%s) is %.*f ms nearer than %s's "
 			 "(%s)%s (%s CI %.*f-%.*f ms, %s %s, %zu vs %zu %s)",

@@ -98,6 +98,9 @@ static json_t *test_json(const struct nkt_cmp_test *t)
 						  (json_int_t)t->units_a,
 						  (json_int_t)t->units_b));
 	json_object_set_new(o, "paired", json_integer((json_int_t)t->paired));
+	if (t->design == NKT_DESIGN_FLOWS_SLOTS || t->slots > 0)
+		json_object_set_new(o, "slots",
+				    json_integer((json_int_t)t->slots));
 	if (t->design != NKT_DESIGN_NONE) {
 		json_object_set_new(o, "diff", jnum(t->s.est, 3));
 		json_object_set_new(o, "ci", jci(t->s.ci, 3));

@@ -52,8 +52,12 @@ def jitter():
                                      if rng.random() < 0.02 else 0)
 
 
-def trace(t0, dst, path, base, own, border_shift, loss):
-    """One Atlas result (fw 5080, ICMP, 3 packets per hop)."""
+def trace(t0, dst, path, base, own, border_shift, loss, vp=0,
+          inside=False):
+    """One Atlas result (fw 5080, ICMP, 3 packets per hop) from vantage
+    point vp; inside: North Korea's first router answers (the hand-over
+    is seen, so one vantage point's traces of one host may go over two
+    transits)."""
     hops = [{"hop": 1, "result": [{"from": "192.168.1.1", "ttl": 64,
                                    "size": 68, "rtt": round(0.5 + jitter(),
                                                             3)}
@@ -63,8 +67,13 @@ def trace(t0, dst, path, base, own, border_shift, loss):
         hops.append({"hop": i + 2, "result": [
             {"from": addr, "ttl": 250 - i, "size": 68,
              "rtt": round(r + jitter(), 3)} for _ in range(3)]})
-    for k in range(2):  # North Korea's silent routers
-        hops.append({"hop": len(hops) + 1, "result": [{"x": "*"}] * 3})
+    for k in range(2):  # North Korea's routers, silent as in real traces
+        if inside and k == 0:
+            hops.append({"hop": len(hops) + 1, "result": [
+                {"from": "175.45.179.1", "ttl": 240, "size": 68,
+                 "rtt": round(path[-1][1] + 2 + jitter(), 3)}] * 3})
+        else:
+            hops.append({"hop": len(hops) + 1, "result": [{"x": "*"}] * 3})
     # The destination: three packets; all lost, Atlas tries the next TTL.
     for extra in range(3):
         res = [{"x": "*"} if rng.random() < loss else
@@ -74,7 +83,9 @@ def trace(t0, dst, path, base, own, border_shift, loss):
         if any("from" in r for r in res):
             break
     return {"fw": 5080, "af": 4, "type": "traceroute", "msm_id": 1001,
-            "prb_id": 7, "from": "198.51.100.7", "src_addr": "192.168.1.2",
+            "prb_id": 7 + vp, "from": "198.51.%d.%d" % (100 + vp // 200,
+                                                      7 + vp % 200),
+            "src_addr": "192.168.1.2",
             "dst_addr": dst, "dst_name": dst, "proto": "ICMP",
             "paris_id": 1, "size": 48, "timestamp": t0, "endtime": t0 + 2,
             "msm_name": "Traceroute", "lts": 10, "result": hops}
@@ -86,8 +97,14 @@ def host_loss(model, mean):
     return mean
 
 
-def replicate(regime, path):
+def separate_records(regime):
+    """One vantage point; hosts in 175.45.176.0/24 over China Unicom, in
+    175.45.177.0/24 over TTK, six traces each 15 minutes apart; each
+    host's flow crosses its border on its own branch (flow_sd) and each
+    transit's border has its moment in each slot (slot_sd)."""
     recs, t0 = [], 1796000000
+    slot = [[rng.gauss(0, regime.get("slot_sd", 0.0)) for _ in range(6)]
+            for _ in range(2)]
     for side, (net, route, base, border) in enumerate((
             ("175.45.176.", CHINA, 290.0 + regime["diff"],
              regime["border_diff"]),
@@ -97,10 +114,48 @@ def replicate(regime, path):
             loss = host_loss(regime["loss"], regime["mean_loss"])
             dst = net + str(10 + h)
             # Same border RTT on both sides unless the regime says.
-            shifted = route[:-1] + [(route[-1][0], 234.0 + border)]
+            flow = rng.gauss(0, regime.get("flow_sd", 0.0))
             for rep in range(6):
-                recs.append(trace(t0 + 900 * rep, dst, shifted, base, own,
+                shifted = route[:-1] + [(route[-1][0], 234.0 + border +
+                                         flow + slot[side][rep])]
+                recs.append(trace(t0 + 900 * rep, dst, shifted,
+                                  base + flow + slot[side][rep], own,
                                   0.0, loss))
+    return recs
+
+
+def shared_records(regime):
+    """Vantage points that each see the same hosts over both transits
+    (their traces alternate), each host with its own delay over each
+    transit (sd 3 ms, the same from every vantage point)."""
+    recs, t0 = [], 1796000000
+    hosts = []
+    for h in range(regime["hosts"]):
+        own = rng.gauss(0, 15)
+        hosts.append(("175.45.176.%d" % (10 + h), own,
+                      (rng.gauss(0, regime.get("host_sd", 3.0)),
+                       rng.gauss(0, regime.get("host_sd", 3.0)))))
+    for vp in range(regime["vps"]):
+        near = rng.uniform(0, 40)  # the vantage point's own distance
+        for dst, own, hx in hosts:
+            for rep in range(6):
+                side = rep % 2
+                route = CHINA if side == 0 else TTK
+                base = 290.0 + near + hx[side] + (
+                    regime["diff"] if side == 0 else 0.0)
+                path = [(a, r + near) for a, r in route[:-1]] + [
+                    (route[-1][0], 234.0 + near)]
+                recs.append(trace(t0 + 900 * rep, dst, path, base, own,
+                                  0.0, regime["mean_loss"], vp=vp,
+                                  inside=True))
+    return recs
+
+
+def replicate(regime, path):
+    if regime.get("vps"):
+        recs = shared_records(regime)
+    else:
+        recs = separate_records(regime)
     with open(path, "w") as f:
         for r in recs:
             f.write(json.dumps(r) + "\n")
@@ -139,13 +194,27 @@ REGIMES = [
      "border_diff": 0, "loss": "hosts", "mean_loss": 0.15},
     {"name": "10v10, 30 ms real difference", "hosts": 10, "diff": 30,
      "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "power": True},
+    # The structures of issue 25: what is independent in fact.
+    {"name": "50 VPs, the same 3 hosts", "vps": 50, "hosts": 3, "diff": 0,
+     "mean_loss": 0.03},
+    {"name": "1v1, per-flow border", "hosts": 1, "diff": 0,
+     "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "flow_sd": 2.0},
+    {"name": "5v5, per-flow border", "hosts": 5, "diff": 0,
+     "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "flow_sd": 2.0},
+    {"name": "10v10, border congestion per slot", "hosts": 10, "diff": 0,
+     "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "slot_sd": 2.0},
+    {"name": "10 VPs, 7 shared hosts, 30 ms", "vps": 10, "hosts": 7,
+     "diff": 30, "mean_loss": 0.03, "power": True, "paired": True},
 ]
 
 tmp = tempfile.mkdtemp(prefix="nkt-cal-")
 allow = allowance(REPS)
 print("%-32s %6s %6s %6s %6s %6s" % ("regime", "claim", "e2e", "border",
                                      "loss", "noev"))
+ONLY = os.environ.get("NKT_CALIBRATION_ONLY")  # a name's part: those only
 for rg in REGIMES:
+    if ONLY and ONLY not in rg["name"]:
+        continue
     claims = e2e = border = loss = not_enough = found = 0
     for i in range(REPS):
         d = replicate(rg, os.path.join(tmp, "r.ndjson"))
@@ -157,7 +226,8 @@ for rg in REGIMES:
         border += d["border_rtt_ms"]["claim"]
         loss += d["loss"]["claim"]
         not_enough += not d["rtt_ms"]["available"]
-        found += d["rtt_ms"]["claim"] and d["rtt_ms"]["diff"] > 0
+        found += d["rtt_ms"]["claim"] and d["rtt_ms"]["diff"] > 0 and (
+            not rg.get("paired") or d["rtt_ms"]["design"] == "paired")
     print("%-32s %6.3f %6.3f %6.3f %6.3f %6.3f" % (
         rg["name"], claims / REPS, e2e / REPS, border / REPS, loss / REPS,
         not_enough / REPS))

@@ -386,16 +386,73 @@ static void test_hosts_design(void)
 		     "not the transits' own difference; 95% CI 93-109 ms, "
 		     "Mann-Whitney p=0.004); loss 0.0% vs 0.0%, no clear "
 		     "difference (95% CI -8.7 to +8.7 points, p=1.000)");
-	/* Border over traces: 6 vs 6 traces at 234 and 185 ms. */
-	CHECK_INT(r.overall.border.design, NKT_DESIGN_TRACES);
-	CHECK(r.overall.border.claim);
-	CHECK_NEAR(r.overall.border.s.est, 49, 1e-9);
-	nkt_verdict_border(&r.overall, 0.95, NULL, v, sizeof(v));
-	CHECK(strncmp(v, "TTK's border (0.0.0.3) is 49.0 ms nearer than China "
-			 "Unicom's (0.0.0.1) (95% CI 49.0-49.0 ms, "
-			 "Mann-Whitney p=",
-		      92) == 0);
+	/* The border from one vantage point in one moment (every trace
+	 * within one slot): a single unit, whatever its traces say. */
+	CHECK_INT(r.overall.border.design, NKT_DESIGN_NONE);
+	CHECK(!r.overall.border.claim && !r.overall.border.available);
+	CHECK(strstr(r.overall.border.why,
+		     "one short run from one vantage point (every trace "
+		     "within one 15-minute slot) is a single unit") != NULL);
 	nkt_cmp_result_free(&r);
+
+	/* Over six slots (host i of each side measured in slot i): 6 vs 6
+	 * flows, 6 slots with both; the claim rests on both analyses, p
+	 * the larger (the slots' Wilcoxon, 2/64), the hull of both
+	 * intervals. */
+	for (i = 0; i < 12; i++)
+		o[i].start_ns = (uint64_t)(i % 6) * NKT_CMP_SLOT_S *
+				1000000000ull;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.border.design, NKT_DESIGN_FLOWS_SLOTS);
+	CHECK_INT(r.overall.border.units_a, 6);
+	CHECK_INT(r.overall.border.slots, 6);
+	{
+		double fa[6] = {234, 234, 234, 234, 234, 234},
+		       fb[6] = {185, 185, 185, 185, 185, 185},
+		       sd[6] = {49, 49, 49, 49, 49, 49};
+		struct nkt_shift f, sl;
+		nkt_rank_mw(fa, 6, fb, 6, 0.95, &f);
+		nkt_rank_wilcoxon(sd, 6, 0.95, &sl);
+		CHECK_NEAR(r.overall.border.s.p, sl.p > f.p ? sl.p : f.p,
+			   1e-12);
+		CHECK_NEAR(r.overall.border.s.est, f.est, 1e-9);
+		CHECK_NEAR(r.overall.border.s.ci.lo,
+			   f.ci.lo < sl.ci.lo ? f.ci.lo : sl.ci.lo, 1e-9);
+		CHECK_NEAR(r.overall.border.s.ci.hi,
+			   f.ci.hi > sl.ci.hi ? f.ci.hi : sl.ci.hi, 1e-9);
+	}
+	CHECK(r.overall.border.claim);
+	nkt_verdict_border(&r.overall, 0.95, NULL, v, sizeof(v));
+	CHECK(strstr(v, "TTK's border (0.0.0.3) is 49.0 ms nearer than "
+			"China Unicom's (0.0.0.1)") == v);
+	CHECK(strstr(v, "6 vs 6 flows in 6 15-minute slots)") != NULL);
+	nkt_cmp_result_free(&r);
+
+	/* One flow a side measured in six slots (each host's flow crosses
+	 * on its own branch): one flow is one unit. */
+	{
+		struct nkt_cmp_obs one[12];
+		size_t m = 0;
+		for (i = 0; i < 6; i++) {
+			one[m] = obs(0xaf2db001u, CHINA, NKT_METHOD_TCP,
+				     (double[]){290, 291}, 2);
+			one[m++].start_ns = (uint64_t)i * NKT_CMP_SLOT_S *
+					    1000000000ull;
+			one[m] = obs(0xaf2db101u, TTK, NKT_METHOD_TCP,
+				     (double[]){190, 191}, 2);
+			one[m++].start_ns = (uint64_t)i * NKT_CMP_SLOT_S *
+					    1000000000ull;
+		}
+		nkt_cmp_unify(one, m);
+		nkt_cmp_summarize(one, m, &cfg, &r);
+		CHECK(!r.overall.border.available);
+		CHECK_INT(r.overall.border.units_a, 1);
+		CHECK_INT(r.overall.border.slots, 6);
+		CHECK(strstr(r.overall.border.why,
+			     "1 flow crossed China Unicom's border") != NULL);
+		nkt_cmp_result_free(&r);
+		free_all(one, m);
+	}
 
 	/* At --min-units 7 the same data is not enough. */
 	cfg.min_units = 7;
@@ -605,6 +662,9 @@ static void test_holm(void)
 		}
 		for (j = k - 12; j < k - 6; j++)
 			o[j].prefix = net & 0xffffff00u;
+		for (j = k - 12; j < k; j++) /* host h in slot h */
+			o[j].start_ns = (uint64_t)(j % 6) * NKT_CMP_SLOT_S *
+					1000000000ull;
 	}
 	nkt_cmp_unify(o, k);
 	test_cfg(&cfg, 0.95);
@@ -615,12 +675,17 @@ static void test_holm(void)
 		CHECK_INT(r.pdiff[i].family, 3);
 		CHECK_INT(r.pdiff[i].e2e.design, NKT_DESIGN_PAIRED);
 		/* 6 pairs all one sign: exact p = 2/64.  The border test
-		 * (p 0.0013) comes first in Holm's order, so the end-to-end
-		 * one is multiplied by 2. */
+		 * (6 flows and 6 slots, p 0.020 from the slots' tied
+		 * differences) comes first in Holm's order: x3 = 0.059, no
+		 * claim; the end-to-end one is multiplied by 2. */
 		CHECK_NEAR(r.pdiff[i].e2e.s.p, 2.0 / 64, 1e-12);
 		CHECK_NEAR(r.pdiff[i].e2e.p_holm, 2 * 2.0 / 64, 1e-12);
 		CHECK(!r.pdiff[i].e2e.claim);
-		CHECK(r.pdiff[i].border.claim);
+		CHECK_INT(r.pdiff[i].border.design, NKT_DESIGN_FLOWS_SLOTS);
+		CHECK(r.pdiff[i].border.s.p < 2.0 / 64);
+		CHECK_NEAR(r.pdiff[i].border.p_holm, 3 * r.pdiff[i].border.s.p,
+			   1e-12);
+		CHECK(!r.pdiff[i].border.claim);
 	}
 	/* its interval excludes 0, the adjusted p does not reach 0.05: never
 	 * "no clear difference" beside that interval; 6 hosts over both give
@@ -904,9 +969,15 @@ static void test_json(void)
 		  "hosts");
 	CHECK(json_is_true(json_object_get(json_object_get(d, "rtt_ms"),
 					   "claim")));
-	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(d, "border_rtt_ms"), "test")),
-		  "Mann-Whitney");
+	/* one moment from one vantage point: no border test, and why */
+	CHECK(json_is_null(json_object_get(
+		json_object_get(d, "border_rtt_ms"), "test")));
+	CHECK_INT(json_integer_value(json_object_get(
+			  json_object_get(d, "border_rtt_ms"), "slots")),
+		  1);
+	CHECK(strstr(json_string_value(json_object_get(
+			     json_object_get(d, "border_rtt_ms"), "why")),
+		     "is a single unit") != NULL);
 	CHECK(json_is_string(json_object_get(d, "border_verdict")));
 	CHECK_INT(json_array_size(json_object_get(j, "targets_detail")), 12);
 	json_decref(j);

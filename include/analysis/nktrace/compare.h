@@ -42,6 +42,8 @@
 #define NKT_CMP_RATELIMIT_MAX 32
 #define NKT_CMP_HOP_UNKNOWN 255 /* dest_hop of Atlas's last try */
 #define NKT_CMP_MIN_UNITS 5 /* default of --min-units */
+#define NKT_CMP_SLOT_S 900  /* the border's time slot: traces within one
+			       share its moment (congestion, a burst) */
 #define NKT_CMP_DARK_RUN 8  /* unanswered probes at the end that say a
 			       host went dark (and a quarter of its own) */
 
@@ -189,8 +191,12 @@ enum nkt_cmp_design {
 	NKT_DESIGN_PAIRED,  /* the same hosts over both transits: Wilcoxon
 			       signed-rank on per-host differences */
 	NKT_DESIGN_HOSTS,   /* different hosts: Mann-Whitney over hosts */
-	NKT_DESIGN_TRACES,  /* border, one vantage point: Mann-Whitney over
-			       traces (one fixed router per side) */
+	NKT_DESIGN_FLOWS_SLOTS, /* border, one vantage point: Mann-Whitney
+				   over flows (each host's own path across
+				   the border) and Wilcoxon over time slots
+				   (NKT_CMP_SLOT_S) with both borders
+				   measured; a claim needs both, never the
+				   traces of one moment */
 	NKT_DESIGN_VANTAGE, /* border, several vantage points: Wilcoxon over
 			       the vantage points that saw both borders */
 };
@@ -204,9 +210,13 @@ struct nkt_cmp_test {
 	struct nkt_shift s;   /* estimate, interval, p (rank.h) */
 	double p_holm;        /* Holm-adjusted over the comparisons made
 				 (nkt_cmp_diff.family): what claims use */
-	size_t units_a, units_b; /* per side (paired: both the pairs) */
+	size_t units_a, units_b; /* per side (paired: both the pairs); hosts
+				    (addresses) end to end, flows or vantage
+				    points at the border */
 	size_t paired;        /* hosts measured over both transits */
-	char why[512];        /* when not available: what is missing */
+	size_t slots;         /* border over flows and slots: the slots
+				 with both borders measured */
+	char why[1024];       /* when not available: what is missing */
 };
 
 /* The comparison of loss, a - b. */
@@ -215,7 +225,9 @@ struct nkt_cmp_losstest {
 	struct nkt_loss_diff d;
 	double rate_a, rate_b;
 	double p_holm;
-	size_t hosts_a, hosts_b; /* hosts in each rate (paired: both) */
+	size_t hosts_a, hosts_b; /* hosts (addresses: every vantage point's
+				    probes to one host are one cluster) in
+				    each rate (paired: both) */
 	size_t dark_a, dark_b;
 	size_t went_dark_a, went_dark_b;
 	char why[512];
