@@ -113,6 +113,16 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 			u->sent += o->e2e_sent;
 			u->recv += o->e2e_recv;
 			u->reached |= o->reached;
+			if (o->e2e_sent > 0 && o->e2e_recv > 0) {
+				u->sl = nkt_xreallocarray(u->sl, u->n_sl + 1,
+							  sizeof(*u->sl));
+				u->sl[u->n_sl++] = (struct nkt__cmp_slotloss){
+					(int64_t)(o->start_ns /
+						  (NKT_CMP_SLOT_S *
+						   1000000000ull)),
+					o->e2e_sent,
+					o->e2e_sent - o->e2e_recv};
+			}
 			if (border && o->last_foreign.addr == border &&
 			    o->n_brtt > 0) {
 				size_t m = u->n_brtt, q;
@@ -144,6 +154,7 @@ void nkt__cmp_units_free(struct nkt__cmp_units *u)
 		free(u->u[i].rtt);
 		free(u->u[i].brtt);
 		free(u->u[i].bslot);
+		free(u->u[i].sl);
 	}
 	free(u->u);
 	memset(u, 0, sizeof(*u));

@@ -450,3 +450,95 @@ void nkt_rank_median(const double *v, size_t n, double level,
 	}
 	free(s);
 }
+
+
+/* ---- Brunner-Munzel ----------------------------------------------------- */
+
+struct valix {
+	double v;
+	size_t i;
+};
+
+static int cmp_valix(const void *a, const void *b)
+{
+	const struct valix *p = a, *q = b;
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return p->i < q->i ? -1 : p->i > q->i;
+}
+
+/* Average ranks (1-based) of v[0..n) among themselves, into r. */
+static void midranks(const double *v, size_t n, double *r)
+{
+	struct valix *p = nkt_xcalloc(n ? n : 1, sizeof(*p));
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		p[i] = (struct valix){v[i], i};
+	qsort(p, n, sizeof(*p), cmp_valix);
+	for (i = 0; i < n; i = j) {
+		double rank;
+		for (j = i + 1; j < n && p[j].v == p[i].v; j++)
+			;
+		rank = ((double)i + 1 + (double)j) / 2;
+		for (k = i; k < j; k++)
+			r[p[k].i] = rank;
+	}
+	free(p);
+}
+
+double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
+			       size_t ny)
+{
+	size_t n = nx + ny, i;
+	double *all, *rc, *rx, *ry, mx = 0, my = 0, ix = 0, iy = 0;
+	double sx = 0, sy = 0, vx, vy, w, df, p;
+
+	if (nx < 2 || ny < 2)
+		return NAN;
+	all = nkt_xcalloc(n, sizeof(*all));
+	rc = nkt_xcalloc(n, sizeof(*rc));
+	rx = nkt_xcalloc(nx, sizeof(*rx));
+	ry = nkt_xcalloc(ny, sizeof(*ry));
+	memcpy(all, x, nx * sizeof(*x));
+	memcpy(all + nx, y, ny * sizeof(*y));
+	midranks(all, n, rc);
+	midranks(x, nx, rx);
+	midranks(y, ny, ry);
+	for (i = 0; i < nx; i++) {
+		mx += rc[i];
+		ix += rx[i];
+	}
+	for (i = 0; i < ny; i++) {
+		my += rc[nx + i];
+		iy += ry[i];
+	}
+	mx /= (double)nx;
+	my /= (double)ny;
+	ix /= (double)nx;
+	iy /= (double)ny;
+	for (i = 0; i < nx; i++) {
+		double d = rc[i] - rx[i] - mx + ix;
+		sx += d * d;
+	}
+	for (i = 0; i < ny; i++) {
+		double d = rc[nx + i] - ry[i] - my + iy;
+		sy += d * d;
+	}
+	sx /= (double)(nx - 1);
+	sy /= (double)(ny - 1);
+	free(all);
+	free(rc);
+	free(rx);
+	free(ry);
+	vx = (double)nx * sx;
+	vy = (double)ny * sy;
+	if (!(vx + vy > 0))
+		return NAN; /* the samples separate completely */
+	w = (double)nx * (double)ny * (my - mx) /
+	    ((double)n * sqrt(vx + vy));
+	df = (vx + vy) * (vx + vy) /
+	     (vx * vx / (double)(nx - 1) + vy * vy / (double)(ny - 1));
+	p = 2 * nkt_stats_t_cdf(-fabs(w), df);
+	return p > 1 ? 1 : p;
+}

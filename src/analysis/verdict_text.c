@@ -30,6 +30,8 @@ const char *nkt_verdict_design_name(enum nkt_cmp_design d)
 
 const char *nkt_verdict_test_name(enum nkt_cmp_design d)
 {
+	if (d == NKT_DESIGN_HOSTS)
+		return "Mann-Whitney and Brunner-Munzel";
 	if (d == NKT_DESIGN_FLOWS_SLOTS)
 		return "Mann-Whitney over flows and Wilcoxon signed-rank over "
 		       "slots";

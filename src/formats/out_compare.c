@@ -139,6 +139,8 @@ static json_t *loss_json(const struct nkt_cmp_losstest *l)
 						 (json_int_t)l->dark_b));
 	json_object_set_new(o, "diff", jnum(l->d.diff, 5));
 	json_object_set_new(o, "ci", jci(l->d.ci, 5));
+	json_object_set_new(o, "host_ci", jci(l->host_ci, 5));
+	json_object_set_new(o, "slots", json_integer((json_int_t)l->slots));
 	json_object_set_new(o, "p", l->available ? jnum(l->d.p, 6)
 						 : json_null());
 	json_object_set_new(o, "df", jnum(l->d.df, 2));

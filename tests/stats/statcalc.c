@@ -13,6 +13,7 @@
  *   loss LEVEL N (LOST SENT)...   loss over hosts
  *   lossdiff LEVEL NA (L S)... NB (L S)...   two sets of hosts
  *   losspaired LEVEL N (LA SA LB SB)...      the same hosts twice
+ *   bm NX X... NY Y...            Brunner-Munzel p
  *   holm N P...
  * Each answer is one line of numbers (%.17g; nan for none).
  */
@@ -95,6 +96,11 @@ int main(void)
 				nkt_rank_median(v, n, level, &s);
 			shift(&s);
 			free(v);
+		} else if (strcmp(op, "bm") == 0) {
+			double *x = read_vec(&n), *y = read_vec(&m);
+			printf("%.17g\n", nkt_rank_brunner_munzel(x, n, y, m));
+			free(x);
+			free(y);
 		} else if (strcmp(op, "tcdf") == 0) {
 			if (scanf("%lf %lf", &a, &b) != 2)
 				return 2;

@@ -105,12 +105,17 @@ def separate_records(regime):
     recs, t0 = [], 1796000000
     slot = [[rng.gauss(0, regime.get("slot_sd", 0.0)) for _ in range(6)]
             for _ in range(2)]
+    # a loss burst hits every host of a transit in that slot at once
+    burst = [[0.5 if rng.random() < regime.get("burst", 0.0) else 0.0
+              for _ in range(6)] for _ in range(2)]
     for side, (net, route, base, border) in enumerate((
             ("175.45.176.", CHINA, 290.0 + regime["diff"],
              regime["border_diff"]),
             ("175.45.177.", TTK, 290.0, 0.0))):
-        for h in range(regime["hosts"]):
-            own = rng.gauss(0, 15)
+        n = regime["hosts"] if side == 0 else regime.get(
+            "hosts_b", regime["hosts"])
+        for h in range(n):
+            own = rng.gauss(0, regime.get("sd", (15.0, 15.0))[side])
             loss = host_loss(regime["loss"], regime["mean_loss"])
             dst = net + str(10 + h)
             # Same border RTT on both sides unless the regime says.
@@ -120,7 +125,7 @@ def separate_records(regime):
                                          flow + slot[side][rep])]
                 recs.append(trace(t0 + 900 * rep, dst, shifted,
                                   base + flow + slot[side][rep], own,
-                                  0.0, loss))
+                                  0.0, min(1.0, loss + burst[side][rep])))
     return recs
 
 
@@ -203,6 +208,13 @@ REGIMES = [
      "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "flow_sd": 2.0},
     {"name": "10v10, border congestion per slot", "hosts": 10, "diff": 0,
      "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "slot_sd": 2.0},
+    {"name": "5v5, loss bursts per transit", "hosts": 5, "diff": 0,
+     "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "burst": 0.15},
+    {"name": "10v10, loss bursts per transit", "hosts": 10, "diff": 0,
+     "border_diff": 0, "loss": "iid", "mean_loss": 0.03, "burst": 0.15},
+    {"name": "10v20, spreads 40 and 5 ms", "hosts": 10, "hosts_b": 20,
+     "sd": (40.0, 5.0), "diff": 0, "border_diff": 0, "loss": "iid",
+     "mean_loss": 0.03},
     {"name": "10 VPs, 7 shared hosts, 30 ms", "vps": 10, "hosts": 7,
      "diff": 30, "mean_loss": 0.03, "power": True, "paired": True},
 ]

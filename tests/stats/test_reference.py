@@ -293,6 +293,17 @@ for level in LEVELS:
 for t, df in ((0.5, 1), (-2, 3), (2.2, 9.4), (10, 4), (-0.1, 200)):
     ask("tcdf %r %r" % (t, df), ("num", [stats.t.cdf(t, df)], ("tcdf", t,
                                                                 df)))
+# Brunner-Munzel against scipy.stats.brunnermunzel: unequal spreads,
+# ties, small and large samples.
+for nx, ny, sx, sy, ties in ((2, 2, 5, 5, 0), (3, 8, 40, 5, 0),
+                             (10, 20, 40, 5, 0), (10, 20, 5, 40, 0),
+                             (7, 7, 10, 10, 1), (25, 40, 30, 3, 1),
+                             (60, 15, 2, 20, 0)):
+    x = sample(nx, sx, ties)
+    y = [v + rng.choice((0, 3)) for v in sample(ny, sy, ties)]
+    ask("bm %d %s %d %s" % (nx, fmt(x), ny, fmt(y)),
+        ("bm", [stats.brunnermunzel(x, y).pvalue], ("bm", nx, ny, sx,
+                                                       sy, ties)))
 ps = [rng.random() ** 3 for _ in range(6)]
 ask("holm %d %s" % (len(ps), fmt(ps)),
     ("num", list(multipletests(ps, method="holm")[1]), ("holm",)))

@@ -384,8 +384,11 @@ static void test_hosts_design(void)
 		     "behind China Unicom end to end (6 and 6 different hosts: "
 		     "their own delays inside North Korea included, so this is "
 		     "not the transits' own difference; 95% CI 93-109 ms, "
-		     "Mann-Whitney p=0.004); loss 0.0% vs 0.0%, no clear "
-		     "difference (95% CI -8.7 to +8.7 points, p=1.000)");
+		     "Mann-Whitney and Brunner-Munzel p=0.002); loss 0.0% vs "
+		     "0.0% (not compared: every probe within one 15-minute "
+		     "slot: a loss burst is shared by every host of a transit "
+		     "at one moment, so one short run is a single unit "
+		     "(measure over 5 slots or more))");
 	/* The border from one vantage point in one moment (every trace
 	 * within one slot): a single unit, whatever its traces say. */
 	CHECK_INT(r.overall.border.design, NKT_DESIGN_NONE);
@@ -465,6 +468,40 @@ static void test_hosts_design(void)
 		     "both transits: compare --via); loss 0.0% vs 0.0% (not "
 		     "compared: 6 hosts via China Unicom and 6 via TTK "
 		     "answered end-to-end probes (at least 7 each))");
+	nkt_cmp_result_free(&r);
+	free_all(o, k);
+}
+
+/* Different hosts with unequal spreads: the p-value is the larger of
+ * Mann-Whitney's and Brunner-Munzel's (which does not assume equal
+ * spreads). */
+static void test_unequal_spreads(void)
+{
+	static const double oc[8] = {-41, -29, -17, -4, 6, 19, 33, 47},
+			    ot[8] = {-3, -2, -1, 0, 1, 2, 3, 4};
+	struct nkt_cmp_obs o[16];
+	struct nkt_cmp_cfg cfg;
+	struct nkt_cmp_result r;
+	size_t k = 0;
+	double x[8], y[8], bm;
+	struct nkt_shift mw;
+	int i;
+
+	hosts(o, &k, 0xaf2db001u, CHINA, 290, oc, 8, 0);
+	hosts(o, &k, 0xaf2db101u, TTK, 290, ot, 8, 0);
+	nkt_cmp_unify(o, k);
+	test_cfg(&cfg, 0.95);
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.e2e.design, NKT_DESIGN_HOSTS);
+	for (i = 0; i < 8; i++) {
+		x[i] = 290 + oc[i];
+		y[i] = 290 + ot[i];
+	}
+	nkt_rank_mw(x, 8, y, 8, 0.95, &mw);
+	bm = nkt_rank_brunner_munzel(x, 8, y, 8);
+	CHECK(!isnan(bm));
+	CHECK_NEAR(r.overall.e2e.s.p, bm > mw.p ? bm : mw.p, 1e-12);
+	CHECK_NEAR(r.overall.e2e.s.est, mw.est, 1e-9);
 	nkt_cmp_result_free(&r);
 	free_all(o, k);
 }
@@ -574,8 +611,18 @@ static void test_paired(void)
 	free_all(o, k);
 }
 
+/* Observation i in time slot i % 6. */
+static void spread_slots(struct nkt_cmp_obs *o, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		o[i].start_ns = (uint64_t)(i % 6) * NKT_CMP_SLOT_S *
+				1000000000ull;
+}
+
 /* Loss over hosts: one host losing 60% is not "the transit loses more",
- * and a dark host is not loss at all. */
+ * and a dark host is not loss at all; measured in six slots (a burst is
+ * shared by a transit's hosts at one moment: slots count too). */
 static void test_loss(void)
 {
 	static const double off[6] = {0, 1, 2, 3, 4, 5};
@@ -591,6 +638,7 @@ static void test_loss(void)
 	nkt_cmp_obs_free(&o[11]);
 	o[11] = obs(0xaf2db106u, TTK, NKT_METHOD_TCP, heavy, 10);
 	nkt_cmp_unify(o, k);
+	spread_slots(o, k);
 	test_cfg(&cfg, 0.95);
 	nkt_cmp_summarize(o, k, &cfg, &r);
 	/* 6 of 35 TTK probes lost, all by one host: Fisher's exact test
@@ -610,6 +658,7 @@ static void test_loss(void)
 		o[11] = obs(0xaf2db106u, TTK, NKT_METHOD_TCP, gone, 16);
 	}
 	nkt_cmp_unify(o, k);
+	spread_slots(o, k);
 	nkt_cmp_summarize(o, k, &cfg, &r);
 	CHECK_INT(row(&r, "TTK")->went_dark, 1);
 	CHECK_INT(row(&r, "TTK")->lost, 0);
@@ -628,6 +677,7 @@ static void test_loss(void)
 		}
 	}
 	nkt_cmp_unify(o, k);
+	spread_slots(o, k);
 	nkt_cmp_summarize(o, k, &cfg, &r);
 	CHECK(r.overall.loss.claim);
 	nkt_verdict_text(&r.overall, 0.95, v, sizeof(v));
@@ -1065,6 +1115,7 @@ int main(void)
 	test_observe();
 	test_summary();
 	test_hosts_design();
+	test_unequal_spreads();
 	test_one_host();
 	test_one_host_many_vantages();
 	test_paired();

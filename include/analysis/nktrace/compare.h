@@ -230,7 +230,12 @@ struct nkt_cmp_losstest {
 				    each rate (paired: both) */
 	size_t dark_a, dark_b;
 	size_t went_dark_a, went_dark_b;
-	char why[512];
+	size_t slots;         /* time slots with both measured: a burst is
+				 shared by every host of a transit at one
+				 moment, so a claim needs the slots too */
+	struct nkt_ci host_ci; /* the hosts' interval alone (d.ci is the
+				  hull of it and the slots') */
+	char why[1024];
 };
 
 struct nkt_cmp_diff {

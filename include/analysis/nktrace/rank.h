@@ -71,6 +71,18 @@ void nkt_rank_wilcoxon(const double *d, size_t n, double level,
 void nkt_rank_median(const double *v, size_t n, double level,
 		     struct nkt_shift *out);
 
+/*
+ * Brunner and Munzel's test of x against y (two-sided p): the null is
+ * that a value of x is as likely to exceed one of y as the reverse, with
+ * no assumption that the two spreads or shapes are equal (Mann-Whitney's
+ * shift model assumes they are), the statistic against Student's t with
+ * Satterthwaite's degrees of freedom, as scipy.stats.brunnermunzel.  NaN
+ * with fewer than 2 a side, or when the samples separate completely (no
+ * variance to estimate: the rank tests' own p-values then stand).
+ */
+double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
+			       size_t ny);
+
 /* P(U <= u) for Mann-Whitney sizes (m, n) without ties, exact; NaN when
  * m * n > NKT_RANK_EXACT_MAX.  For tests and the reference checks. */
 double nkt_rank_mw_cdf(size_t m, size_t n, double u);
