@@ -87,6 +87,35 @@ static uint64_t dark_tail(const struct nkt_cmp_obs *obs, const size_t *idx,
 	return recv > 0 && run >= NKT_CMP_DARK_RUN && 4 * run >= sent ? run : 0;
 }
 
+static int32_t slot_of(uint64_t ns)
+{
+	return (int32_t)(ns / ((uint64_t)NKT_CMP_SLOT_S * 1000000000ull));
+}
+
+/* The observation's end-to-end probes per slot: its own table (folded
+ * imports), else one trace at its start; only traces that answered some
+ * (a host that went dark is not loss). */
+static void append_slotloss(struct nkt__cmp_unit *u,
+			    const struct nkt_cmp_obs *o)
+{
+	size_t k;
+	if (o->sl != NULL) {
+		for (k = 0; k < o->n_sl; k++) {
+			if (o->sl[k].sent == 0 || o->sl[k].lost >= o->sl[k].sent)
+				continue;
+			u->sl = nkt_xreallocarray(u->sl, u->n_sl + 1,
+						  sizeof(*u->sl));
+			u->sl[u->n_sl++] = o->sl[k];
+		}
+		return;
+	}
+	if (o->e2e_sent == 0 || o->e2e_recv == 0)
+		return;
+	u->sl = nkt_xreallocarray(u->sl, u->n_sl + 1, sizeof(*u->sl));
+	u->sl[u->n_sl++] = (struct nkt_cmp_slotloss){
+		slot_of(o->start_ns), o->e2e_sent, o->e2e_sent - o->e2e_recv};
+}
+
 void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 		    size_t n, uint32_t border, struct nkt__cmp_units *out)
 {
@@ -113,16 +142,7 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 			u->sent += o->e2e_sent;
 			u->recv += o->e2e_recv;
 			u->reached |= o->reached;
-			if (o->e2e_sent > 0 && o->e2e_recv > 0) {
-				u->sl = nkt_xreallocarray(u->sl, u->n_sl + 1,
-							  sizeof(*u->sl));
-				u->sl[u->n_sl++] = (struct nkt__cmp_slotloss){
-					(int64_t)(o->start_ns /
-						  (NKT_CMP_SLOT_S *
-						   1000000000ull)),
-					o->e2e_sent,
-					o->e2e_sent - o->e2e_recv};
-			}
+			append_slotloss(u, o);
 			if (border && o->last_foreign.addr == border &&
 			    o->n_brtt > 0) {
 				size_t m = u->n_brtt, q;
@@ -132,9 +152,10 @@ void nkt__cmp_units(const struct nkt_cmp_obs *obs, const size_t *idx,
 					u->bslot, u->n_brtt,
 					sizeof(*u->bslot));
 				for (q = m; q < u->n_brtt; q++)
-					u->bslot[q] = (int64_t)(
-						o->start_ns /
-						(NKT_CMP_SLOT_S * 1000000000ull));
+					u->bslot[q] =
+						o->bslot != NULL
+							? o->bslot[q - m]
+							: slot_of(o->start_ns);
 			}
 		}
 		u->med = nkt__cmp_median_copy(u->rtt, u->n_rtt);

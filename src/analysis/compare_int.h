@@ -12,12 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* End-to-end probes of one unit in one time slot (NKT_CMP_SLOT_S). */
-struct nkt__cmp_slotloss {
-	int64_t slot;
-	uint64_t sent, lost;
-};
-
 struct nkt__cmp_unit {
 	uint32_t unit, addr, vantage;
 	double *rtt;      /* end-to-end RTTs, ms (owned) */
@@ -27,9 +21,9 @@ struct nkt__cmp_unit {
 	uint64_t tail;    /* went dark: the unanswered probes at the end */
 	int reached;
 	double *brtt;     /* RTTs at the group's border hop (owned) */
-	int64_t *bslot;   /* the time slot (NKT_CMP_SLOT_S) of each (owned) */
+	int32_t *bslot;   /* the time slot (NKT_CMP_SLOT_S) of each (owned) */
 	size_t n_brtt;
-	struct nkt__cmp_slotloss *sl; /* its observations that answered
+	struct nkt_cmp_slotloss *sl; /* its observations that answered
 					 some end-to-end probes (owned) */
 	size_t n_sl;
 };

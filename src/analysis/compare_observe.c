@@ -270,7 +270,12 @@ void nkt_cmp_obs_free(struct nkt_cmp_obs *o)
 {
 	free(o->rtt);
 	free(o->brtt);
+	free(o->bslot);
+	free(o->sl);
 	free(o->path);
+	o->bslot = NULL;
+	o->sl = NULL;
+	o->n_sl = 0;
 	o->rtt = o->brtt = NULL;
 	o->path = NULL;
 	o->n_rtt = o->n_brtt = 0;

@@ -13,11 +13,16 @@ struct border_cand {
 	double rtt[NKT_IMPAGG_BORDER_RTT_MAX]; /* reservoir of the border
 						  hop's RTTs, one per trace,
 						  ms */
+	int32_t slot[NKT_IMPAGG_BORDER_RTT_MAX]; /* and their time slots */
 	size_t n_rtt;
 };
 
 struct nkt_impagg_path {
-	uint64_t traces, rtt_seen, rng;
+	uint64_t traces, rtt_seen, rng, sl_seen, sl_rng;
+	struct nkt_cmp_slotloss sl[NKT_IMPAGG_SLOTS_MAX]; /* reservoir of its
+							    traces' end-to-end
+							    probes by slot */
+	size_t n_sl;
 	struct border_cand b[NKT_IMPAGG_BORDERS];
 	size_t nb;
 };
@@ -60,19 +65,31 @@ static uint64_t draw(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dULL;
 }
 
+/* Where the next of *seen items goes in a reservoir of cap (*n so far):
+ * its index, or -1 when it is not kept. */
+static long reservoir_at(size_t *n, size_t cap, uint64_t *seen,
+			 uint64_t *rng)
+{
+	(*seen)++;
+	if (*n < cap)
+		return (long)(*n)++;
+	{
+		uint64_t j = draw(rng) % *seen;
+		return j < cap ? (long)j : -1;
+	}
+}
+
 static void reservoir(double *v, size_t *n, size_t cap, uint64_t *seen,
 		      uint64_t *rng, double x)
 {
-	(*seen)++;
-	if (*n < cap) {
-		v[(*n)++] = x;
-		return;
-	}
-	{
-		uint64_t j = draw(rng) % *seen;
-		if (j < cap)
-			v[j] = x;
-	}
+	long at = reservoir_at(n, cap, seen, rng);
+	if (at >= 0)
+		v[at] = x;
+}
+
+static int32_t slot_of(uint64_t ns)
+{
+	return (int32_t)(ns / ((uint64_t)NKT_CMP_SLOT_S * 1000000000ull));
 }
 
 /* Open-addressing table of uint32 (index + 1) slots. */
@@ -203,9 +220,30 @@ static void add_border(struct nkt_impagg_path *p, const struct nkt_cmp_obs *o)
 		b->fi = o->first_inside;
 	}
 	b->count++;
-	for (i = 0; i < o->n_brtt; i++)
-		reservoir(b->rtt, &b->n_rtt, NKT_ARRAY_LEN(b->rtt), &b->seen,
-			  &p->rng, o->brtt[i]);
+	for (i = 0; i < o->n_brtt; i++) {
+		long at = reservoir_at(&b->n_rtt, NKT_ARRAY_LEN(b->rtt),
+				       &b->seen, &p->rng);
+		if (at >= 0) {
+			b->rtt[at] = o->brtt[i];
+			b->slot[at] = o->bslot ? o->bslot[i]
+					       : slot_of(o->start_ns);
+		}
+	}
+}
+
+/* The trace's end-to-end probes in its slot, into the path's sample. */
+static void add_slotloss(struct nkt_impagg_path *p,
+			 const struct nkt_cmp_obs *o)
+{
+	long at;
+	if (o->e2e_sent == 0)
+		return;
+	at = reservoir_at(&p->n_sl, NKT_IMPAGG_SLOTS_MAX, &p->sl_seen,
+			  &p->sl_rng);
+	if (at >= 0)
+		p->sl[at] = (struct nkt_cmp_slotloss){
+			slot_of(o->start_ns), o->e2e_sent,
+			o->e2e_sent - o->e2e_recv};
 }
 
 void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
@@ -243,7 +281,10 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		d->rtt = nkt_xcalloc(NKT_IMPAGG_RTT_MAX, sizeof(*d->rtt));
 		d->n_rtt = 0;
 		d->brtt = NULL;
+		d->bslot = NULL;
 		d->n_brtt = 0;
+		d->sl = NULL;
+		d->n_sl = 0;
 		/* The first trace's path (the caller frees its own). */
 		d->path = NULL;
 		if (o->path != NULL) {
@@ -259,6 +300,7 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 		p = &a->p[i];
 		memset(p, 0, sizeof(*p));
 		p->rng = hash(&k, sizeof(k)) | 1;
+		p->sl_rng = (p->rng * 0x9e3779b97f4a7c15ULL) | 1;
 	} else {
 		i = a->slot[j] - 1;
 		d = &a->obs[i];
@@ -295,6 +337,7 @@ void nkt_impagg_add(struct nkt_impagg *a, uint32_t v,
 			d->ratelimit[d->n_ratelimit++] = o->ratelimit[i];
 	}
 	add_border(p, o);
+	add_slotloss(p, o);
 }
 
 struct nkt_cmp_obs *nkt_impagg_obs(struct nkt_impagg *a,
@@ -303,6 +346,13 @@ struct nkt_cmp_obs *nkt_impagg_obs(struct nkt_impagg *a,
 	size_t i, k;
 	/* Each path's border: its most common crossing (ties: the first
 	 * seen), at the median of its sampled RTTs. */
+	for (i = 0; i < a->n; i++) {
+		struct nkt_impagg_path *p = &a->p[i];
+		free(a->obs[i].sl);
+		a->obs[i].sl = nkt_xcalloc(p->n_sl + 1, sizeof(*p->sl));
+		memcpy(a->obs[i].sl, p->sl, p->n_sl * sizeof(*p->sl));
+		a->obs[i].n_sl = p->n_sl;
+	}
 	for (i = 0; i < a->n; i++) {
 		struct nkt_impagg_path *p = &a->p[i];
 		struct border_cand *best = NULL;
@@ -316,6 +366,10 @@ struct nkt_cmp_obs *nkt_impagg_obs(struct nkt_impagg *a,
 		free(a->obs[i].brtt);
 		a->obs[i].brtt = nkt_xcalloc(best->n_rtt + 1, sizeof(double));
 		memcpy(a->obs[i].brtt, best->rtt, best->n_rtt * sizeof(double));
+		free(a->obs[i].bslot);
+		a->obs[i].bslot = nkt_xcalloc(best->n_rtt + 1, sizeof(int32_t));
+		memcpy(a->obs[i].bslot, best->slot,
+		       best->n_rtt * sizeof(int32_t));
 		a->obs[i].n_brtt = best->n_rtt;
 		if (best->n_rtt > 0) {
 			double tmp[NKT_IMPAGG_BORDER_RTT_MAX];
@@ -340,6 +394,8 @@ void nkt_impagg_free(struct nkt_impagg *a)
 	for (i = 0; i < a->n; i++) {
 		free(a->obs[i].rtt);
 		free(a->obs[i].brtt);
+		free(a->obs[i].bslot);
+		free(a->obs[i].sl);
 		free(a->obs[i].path);
 	}
 	for (i = 0; i < a->n_vantage; i++)

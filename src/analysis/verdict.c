@@ -227,7 +227,7 @@ static size_t flow_values(const struct nkt__cmp_units *u, double *out)
 }
 
 struct slot_rtt {
-	int64_t slot;
+	int32_t slot;
 	double rtt;
 };
 
@@ -280,7 +280,7 @@ static size_t slot_diffs(const struct nkt__cmp_units *a,
 	*out = nkt_xcalloc(nx + 1, sizeof(**out));
 	*distinct = 0;
 	while (i < nx || j < ny) {
-		int64_t s = i < nx && (j >= ny || x[i].slot <= y[j].slot)
+		int32_t s = i < nx && (j >= ny || x[i].slot <= y[j].slot)
 				    ? x[i].slot
 				    : y[j].slot;
 		for (i2 = i; i2 < nx && x[i2].slot == s; i2++)
@@ -491,16 +491,16 @@ static size_t merge_hosts(struct addr_loss *v, size_t m)
 
 static int cmp_slotloss(const void *p, const void *q)
 {
-	const struct nkt__cmp_slotloss *a = p, *b = q;
+	const struct nkt_cmp_slotloss *a = p, *b = q;
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
 /* Every unit's slot losses of one side summed per slot, sorted. */
 static size_t side_slots(const struct nkt__cmp_units *u,
-			 struct nkt__cmp_slotloss **out)
+			 struct nkt_cmp_slotloss **out)
 {
 	size_t i, k, n = 0, m = 0;
-	struct nkt__cmp_slotloss *v;
+	struct nkt_cmp_slotloss *v;
 	for (i = 0; i < u->n; i++)
 		n += u->u[i].n_sl;
 	v = nkt_xcalloc(n + 1, sizeof(*v));
@@ -534,14 +534,14 @@ static void loss_slots(const struct nkt__cmp_units *a,
 		       const struct nkt_cmp_cfg *cfg,
 		       struct nkt_cmp_losstest *l)
 {
-	struct nkt__cmp_slotloss *x, *y;
+	struct nkt_cmp_slotloss *x, *y;
 	size_t nx = side_slots(a, &x), ny = side_slots(b, &y);
 	size_t i = 0, j = 0, n = 0, distinct = 0;
 	double *diff = nkt_xcalloc(nx + 1, sizeof(*diff));
 	struct nkt_shift s;
 
 	while (i < nx || j < ny) {
-		int64_t t = i < nx && (j >= ny || x[i].slot <= y[j].slot)
+		int32_t t = i < nx && (j >= ny || x[i].slot <= y[j].slot)
 				    ? x[i].slot
 				    : y[j].slot;
 		distinct++;

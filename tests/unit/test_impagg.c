@@ -140,6 +140,12 @@ static void test_border(void)
 	for (i = 0; i < 5; i++) {
 		o = obs(0x0a000001u, NKT_METHOD_ICMP, 20, 1,
 			i % 2 ? 0x0b000001u : 0x0b000002u, 10 + (double)i);
+		/* trace i in the 15-minute slot 1000 + i, losing i of its
+		 * end-to-end probes */
+		o.start_ns = (1000 + (uint64_t)i) * NKT_CMP_SLOT_S *
+			     1000000000ull;
+		o.e2e_sent = 10;
+		o.e2e_recv = 10 - (uint32_t)i;
 		nkt_impagg_add(&a, v, &o);
 	}
 	out = nkt_impagg_obs(&a, &vant, &n);
@@ -147,6 +153,19 @@ static void test_border(void)
 	CHECK(out[0].last_foreign.addr == 0x0b000002u); /* 3 of 5 */
 	CHECK_INT(out[0].n_brtt, 3);
 	CHECK_U64(out[0].last_foreign.rtt_ns, 12000000); /* 10, 12, 14 */
+	/* Folding keeps each border RTT's slot, and each trace's
+	 * end-to-end probes by slot (what the border and loss over slots
+	 * count). */
+	for (i = 0; i < out[0].n_brtt; i++)
+		CHECK_INT(out[0].bslot[i],
+			  1000 + (int)(out[0].brtt[i] - 10));
+	CHECK_INT(out[0].n_sl, 5);
+	for (i = 0; i < out[0].n_sl; i++) {
+		CHECK_INT(out[0].sl[i].slot, 1000 + (int)i);
+		CHECK_INT(out[0].sl[i].sent, 10);
+		CHECK_INT(out[0].sl[i].lost, (int)i);
+	}
+	CHECK_U64(out[0].e2e_sent, 50);
 	nkt_impagg_free(&a);
 }
 

@@ -47,6 +47,13 @@
 #define NKT_CMP_DARK_RUN 8  /* unanswered probes at the end that say a
 			       host went dark (and a quarter of its own) */
 
+/* End-to-end probes of one observation in one time slot (NKT_CMP_SLOT_S
+ * since the epoch): what loss over slots counts. */
+struct nkt_cmp_slotloss {
+	int32_t slot;
+	uint32_t sent, lost;
+};
+
 struct nkt_cmp_obs {
 	uint32_t addr;       /* the target (or an addrtab handle) */
 	uint32_t unit;       /* the host counted as one unit: the address
@@ -71,7 +78,14 @@ struct nkt_cmp_obs {
 	double *brtt;        /* RTTs of the border hop (last_foreign), ms,
 				one per trace that reached North Korea;
 				NULL when none (owned) */
+	int32_t *bslot;      /* the time slot of each brtt, or NULL: all in
+				start_ns's (owned; imports fold traces) */
 	size_t n_brtt;
+	struct nkt_cmp_slotloss *sl; /* end-to-end probes per trace and
+					slot, or NULL: one trace at
+					start_ns (owned; imports fold
+					traces: a sample of theirs) */
+	size_t n_sl;
 	double dest_rtt_ms;  /* median of the trace's destination answers */
 	uint32_t e2e_sent, e2e_recv;
 	uint32_t e2e_tail_lost; /* end-to-end probes unanswered at the end */

@@ -8,7 +8,10 @@
  * count, reached, end-to-end probes sent and answered) and to a uniform
  * random sample (reservoir) of at most NKT_IMPAGG_RTT_MAX of its RTTs; the
  * most common border hop is kept with a sample of its RTTs, one per trace
- * (NKT_IMPAGG_BORDER_RTT_MAX), as the observation's brtt.  A path
+ * (NKT_IMPAGG_BORDER_RTT_MAX), as the observation's brtt with each
+ * RTT's time slot (bslot), and a sample of its traces' end-to-end probes
+ * by slot (NKT_IMPAGG_SLOTS_MAX, sl): what the border and loss over time
+ * slots count (a burst or congestion is shared by one moment).  A path
  * seen once is exactly the observation nkt_cmp_observe made, so one
  * nktrace run imported back gives the analysis `compare` gave.  The folded
  * paths are observations for nkt_cmp_summarize, with `unit` one target
@@ -26,6 +29,7 @@
 #define NKT_IMPAGG_RTT_MAX 128
 #define NKT_IMPAGG_BORDERS 4
 #define NKT_IMPAGG_BORDER_RTT_MAX 64
+#define NKT_IMPAGG_SLOTS_MAX 32 /* traces' end-to-end probes by slot */
 
 struct nkt_impagg_path; /* what a path keeps besides its observation */
 
