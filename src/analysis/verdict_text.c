@@ -120,6 +120,13 @@ static size_t loss_part(const struct nkt_cmp_diff *d, double level,
 			  "(%s CI %+.1f to %+.1f points, %s)",
 			  la, d->a, lb, d->b, pct, l->d.ci.lo * 100,
 			  l->d.ci.hi * 100, p);
+	else if (l->available && (l->d.ci.lo > 0 || l->d.ci.hi < 0))
+		off = put(buf, len, off,
+			  "; loss %s vs %s: not enough evidence (%s CI %+.1f "
+			  "to %+.1f points, but p=%.3f, %s over the %zu tests "
+			  "taken together, does not reach the level)",
+			  la, lb, pct, l->d.ci.lo * 100, l->d.ci.hi * 100,
+			  l->d.p, p, d->family);
 	else if (l->available)
 		off = put(buf, len, off,
 			  "; loss %s vs %s, no clear difference (%s CI "
@@ -220,6 +227,17 @@ char *nkt_verdict_text(const struct nkt_cmp_diff *d, double level, char *buf,
 				  : "different hosts",
 			  v, pct, no_minus_zero(ci.lo), no_minus_zero(ci.hi),
 			  nkt_verdict_test_name(t->design), p);
+	else if (t->available && t->s.p >= 1 - level)
+		/* The interval excludes 0, the test's own p does not reach
+		 * the level (Brunner-Munzel's, or the slots', is the larger):
+		 * never "no clear difference" beside it. */
+		off = put(buf, len, off,
+			  "not enough evidence for an end-to-end verdict "
+			  "between %s and %s%s: %.1f ms, %s CI %.1f to %.1f ms, "
+			  "but %s p=%.3f does not reach the level",
+			  fast, slow, to, v, pct, no_minus_zero(ci.lo),
+			  no_minus_zero(ci.hi),
+			  nkt_verdict_test_name(t->design), t->s.p);
 	else if (t->available)
 		/* The interval alone excludes 0, but not once the family's
 		 * tests are taken together: said as such, never as "no clear
@@ -287,6 +305,17 @@ char *nkt_verdict_border(const struct nkt_cmp_diff *d, double level,
 			 a_first ? t->units_a : t->units_b,
 			 a_first ? t->units_b : t->units_a,
 			 nkt_verdict_design_name(t->design));
+	else if (t->available && (ci.lo > 0 || ci.hi < 0))
+		/* the interval excludes 0, the p-value does not reach the
+		 * level (the larger of two tests, or after Holm) */
+		snprintf(buf, len,
+			 "not enough evidence at the border%s: %s's border "
+			 "(%s) %.1f ms nearer than %s's (%s), %s CI %.1f to "
+			 "%.1f ms, but %s p=%.3f, %s over the %zu tests taken "
+			 "together, does not reach the level",
+			 to, fast, ba, v, slow, bb, pct, ci.lo, ci.hi,
+			 nkt_verdict_test_name(t->design), t->s.p, p,
+			 d->family);
 	else if (t->available)
 		snprintf(buf, len,
 			 "no clear difference between %s's border (%s) and "

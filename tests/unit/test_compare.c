@@ -750,6 +750,14 @@ static void test_holm(void)
 	CHECK(strstr(v, "6 hosts over both: at most 96.9% confidence before "
 			"adjustment") != NULL);
 	CHECK(strstr(v, "no clear end-to-end") == NULL);
+	/* the border likewise: its interval excludes 0, Holm's p does not
+	 * reach 0.05 */
+	nkt_verdict_border(&r.pdiff[0], 0.95, NULL, v, sizeof(v));
+	CHECK(strstr(v, "not enough evidence at the border (to "
+			"175.45.176.0/24): ") == v);
+	CHECK(strstr(v, "p=0.059 over the 3 tests taken together, does not "
+			"reach the level") != NULL);
+	CHECK(strstr(v, "no clear difference") == NULL);
 	nkt_cmp_result_free(&r);
 	free_all(o, k);
 }
