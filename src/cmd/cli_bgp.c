@@ -32,6 +32,19 @@ const char nkt_cli_bgp_help[] =
 	"                      PREFIX[|PATH_ID]|AS_PATH, and STATE lines\n"
 	"      --all           with --records: every prefix and state change\n"
 	"      --json          the summary as JSON (data/bgp.schema.md)\n"
+	"      --db FILE       keep the control plane in the history FILE "
+	"(as `run\n"
+	"                      --db`; needs a RIB dump among the files): "
+	"each\n"
+	"                      prefix's transits and peers, the changes as "
+	"events\n"
+	"                      (bgp_*, also against the last state stored), "
+	"and\n"
+	"                      planes_disagree when BGP's transit of a /24 is "
+	"not\n"
+	"                      the one its packets take (the history's last "
+	"cycle);\n"
+	"                      files already stored add nothing\n"
 	"  -o, --output FILE   write to FILE, atomically ('-': standard "
 	"output)\n"
 	"      --transits FILE names and sibling groups of upstreams "
@@ -46,7 +59,8 @@ const char nkt_cli_bgp_help[] =
 	"decompressed data);\na record length that runs past the end of the "
 	"file stops that file, and\nwhat came before it is used.\n"
 	"exit status: 0 ok, 1 a file stopped short or records were skipped "
-	"(the rest\nis used), 2 usage error or unreadable file.\n";
+	"(the rest\nis used), 2 usage error, unreadable file, or --db "
+	"without a RIB dump\nor with a history that cannot be written.\n";
 
 #define B(field) offsetof(struct nkt_bgp_opts, field)
 
@@ -89,6 +103,7 @@ static const struct nkt_opt bgp_table[] = {
 	{.name = "records", .kind = NKT_OPT_FLAG, .off = B(records)},
 	{.name = "all", .kind = NKT_OPT_FLAG, .off = B(all)},
 	{.name = "transits", .kind = NKT_OPT_STR, .off = B(transits), .lo = 1},
+	{.name = "db", .kind = NKT_OPT_STR, .off = B(db), .lo = 1},
 	{.name = "max-errors", .kind = NKT_OPT_UINT, .off = B(max_errors),
 	 .size = sizeof(uint64_t), .lo = 0, .hi = 1000000000, .scale = 1},
 	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
@@ -123,6 +138,10 @@ int nkt_cli_bgp(int argc, char **argv, struct nkt_bgp_opts *o,
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--records prints lines, not JSON: drop "
 				   "--json");
+	if (o->records && o->db)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--records prints the routes; --db keeps "
+				   "the control plane: one or the other");
 	nkt_cli_main_output(&o->out, &o->json_out, &o->text_out);
 	return NKT_OK;
 }

@@ -8,6 +8,8 @@
 #include "cmd_common.h"
 #include "nktrace/bgpview.h"
 #include "nktrace/datafile.h"
+#include "nktrace/history.h"
+#include "nktrace/planes.h"
 #include "nktrace/mrt.h"
 #include "nktrace/mrtfile.h"
 #include "nktrace/out_bgp.h"
@@ -15,6 +17,8 @@
 #include "nktrace/outfile.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +221,284 @@ static void print_verbose(const struct bgp_run *b, size_t n)
 			b->in[i].cut ? b->in[i].cut : "");
 }
 
+/* ---- --db: the control plane into the history -------------------------- */
+
+/* The transit name of an upstream: its group's, or "AS9002". */
+static void transit_name(const struct nkt_transits *ts, uint32_t asn,
+			 char *buf, size_t len)
+{
+	int t = ts ? nkt_transit_of_asn(ts, asn) : -1;
+	if (t >= 0 && ts->t[t].configured)
+		snprintf(buf, len, "%s", ts->t[t].name);
+	else
+		snprintf(buf, len, "AS%u", asn);
+}
+
+/* Each followed prefix's transits now (rows allocated). */
+static size_t state_rows(const struct nkt_bgp_view *v,
+			 const struct nkt_transits *ts,
+			 struct nkt_plane_route **out)
+{
+	struct nkt_plane_route *r = NULL;
+	size_t n = 0, cap = 0, i, k, a;
+
+	for (i = 0; i < v->n; i++) {
+		const struct nkt_bgp_prefix *pf = &v->p[i];
+		struct nkt_bgp_transit *tr;
+		size_t nt;
+		if (pf->peers == 0)
+			continue;
+		nt = nkt_bgp_transits(pf, ts, &tr);
+		for (k = 0; k < nt; k++) {
+			struct nkt_plane_route *x;
+			size_t off = 0;
+			if (tr[k].peers == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				r = nkt_xreallocarray(r, cap, sizeof(*r));
+			}
+			x = &r[n++];
+			memset(x, 0, sizeof(*x));
+			nkt_mrt_prefix_str(&pf->prefix, x->prefix,
+					   sizeof(x->prefix));
+			snprintf(x->transit, sizeof(x->transit), "%s",
+				 tr[k].name);
+			for (a = 0; a < tr[k].n_asns; a++) {
+				int m = snprintf(x->asns + off,
+						 sizeof(x->asns) - off, "%s%u",
+						 a ? " " : "", tr[k].asns[a]);
+				if (m < 0 || (size_t)m >= sizeof(x->asns) - off)
+					break;
+				off += (size_t)m;
+			}
+			x->peers = tr[k].peers;
+			x->total = pf->peers;
+			x->since = tr[k].since;
+		}
+		free(tr);
+	}
+	*out = r;
+	return n;
+}
+
+struct ev_list {
+	struct nkt_event *e;
+	int64_t *t;
+	size_t n, cap;
+};
+
+static struct nkt_event *ev_add(struct ev_list *l, int64_t t)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->e = nkt_xreallocarray(l->e, l->cap, sizeof(*l->e));
+		l->t = nkt_xreallocarray(l->t, l->cap, sizeof(*l->t));
+	}
+	memset(&l->e[l->n], 0, sizeof(l->e[0]));
+	l->e[l->n].before = l->e[l->n].after = NAN;
+	l->t[l->n] = t;
+	return &l->e[l->n++];
+}
+
+static int ev_has(const struct ev_list *l, const char *kind,
+		  const char *prefix, const char *transit)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->e[i].kind, kind) == 0 &&
+		    strcmp(l->e[i].prefix, prefix) == 0 &&
+		    (transit == NULL || strcmp(l->e[i].transit, transit) == 0))
+			return 1;
+	return 0;
+}
+
+static const struct nkt_plane_route *
+route_of(const struct nkt_plane_route *r, size_t n, const char *prefix,
+	 const char *transit)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].prefix, prefix) == 0 &&
+		    (transit == NULL || strcmp(r[i].transit, transit) == 0))
+			return &r[i];
+	return NULL;
+}
+
+/* What changed between the last state stored (p, at time pt) and this
+ * one (r), that the files' own events do not already say (they start
+ * from their RIB dump; this is what happened before it). */
+static void state_diff(const struct nkt_plane_route *p, size_t np,
+		       const struct nkt_plane_route *r, size_t nr, int64_t t,
+		       struct ev_list *l)
+{
+	size_t i;
+	for (i = 0; i < nr; i++) {
+		struct nkt_event *e;
+		if (route_of(p, np, r[i].prefix, NULL) == NULL) {
+			if (!ev_has(l, "bgp_announced", r[i].prefix, NULL) &&
+			    route_of(r, i, r[i].prefix, NULL) == NULL) {
+				e = ev_add(l, t);
+				snprintf(e->kind, sizeof(e->kind),
+					 "bgp_announced");
+				snprintf(e->prefix, sizeof(e->prefix), "%s",
+					 r[i].prefix);
+				snprintf(e->message, sizeof(e->message),
+					 "%s: announced since the last state "
+					 "stored, via %s (%u of %u peers)",
+					 r[i].prefix, r[i].transit, r[i].peers,
+					 r[i].total);
+			}
+			continue;
+		}
+		if (route_of(p, np, r[i].prefix, r[i].transit) == NULL &&
+		    !ev_has(l, "bgp_new_upstream", r[i].prefix,
+			    r[i].transit)) {
+			e = ev_add(l, t);
+			snprintf(e->kind, sizeof(e->kind), "bgp_new_upstream");
+			snprintf(e->prefix, sizeof(e->prefix), "%s",
+				 r[i].prefix);
+			snprintf(e->transit, sizeof(e->transit), "%s",
+				 r[i].transit);
+			snprintf(e->message, sizeof(e->message),
+				 "%s: a new upstream since the last state "
+				 "stored: %s (AS%s), %u of %u peers",
+				 r[i].prefix, r[i].transit, r[i].asns,
+				 r[i].peers, r[i].total);
+		}
+	}
+	for (i = 0; i < np; i++) {
+		struct nkt_event *e;
+		if (route_of(r, nr, p[i].prefix, NULL) == NULL) {
+			if (!ev_has(l, "bgp_withdrawn", p[i].prefix, NULL) &&
+			    route_of(p, i, p[i].prefix, NULL) == NULL) {
+				e = ev_add(l, t);
+				snprintf(e->kind, sizeof(e->kind),
+					 "bgp_withdrawn");
+				snprintf(e->prefix, sizeof(e->prefix), "%s",
+					 p[i].prefix);
+				snprintf(e->message, sizeof(e->message),
+					 "%s: withdrawn since the last state "
+					 "stored (it was via %s)",
+					 p[i].prefix, p[i].transit);
+			}
+			continue;
+		}
+		if (route_of(r, nr, p[i].prefix, p[i].transit) == NULL &&
+		    !ev_has(l, "bgp_upstream_gone", p[i].prefix,
+			    p[i].transit)) {
+			e = ev_add(l, t);
+			snprintf(e->kind, sizeof(e->kind),
+				 "bgp_upstream_gone");
+			snprintf(e->prefix, sizeof(e->prefix), "%s",
+				 p[i].prefix);
+			snprintf(e->transit, sizeof(e->transit), "%s",
+				 p[i].transit);
+			snprintf(e->message, sizeof(e->message),
+				 "%s: %s (AS%s) no longer an upstream since "
+				 "the last state stored (it had %u of %u "
+				 "peers)",
+				 p[i].prefix, p[i].transit, p[i].asns,
+				 p[i].peers, p[i].total);
+		}
+	}
+}
+
+/* --db: the state, its events and the planes' into the history; what was
+ * stored said on `say`.  Returns 0, or an error (exit 2). */
+static int store_history(struct bgp_run *b, size_t n_read,
+			 const struct nkt_transits *ts, FILE *say,
+			 struct nkt_err *err)
+{
+	const struct nkt_bgp_view *v = &b->view;
+	struct nkt_history *h;
+	struct nkt_plane_route *rows = NULL, *prev = NULL;
+	struct nkt_event *pe = NULL;
+	struct ev_list l = {0};
+	char **keys = nkt_xcalloc(n_read + 1, sizeof(*keys));
+	size_t nr, np = 0, npe = 0, i, fresh = 0;
+	int64_t pt = 0;
+	int rc = NKT_OK;
+
+	if (!v->baseline)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--db needs a RIB dump among the files "
+				   "(updates alone say nothing of the routes "
+				   "announced before them)");
+	if ((h = nkt_history_open(b->o->db, 0, err)) == NULL) {
+		free(keys);
+		return NKT_EINVAL;
+	}
+	for (i = 0; i < n_read && rc == NKT_OK; i++) {
+		char path[4096], k[4400];
+		int present = 0;
+		snprintf(path, sizeof(path), "%s", b->in[i].path);
+		snprintf(k, sizeof(k), "%s|%lld|%lld|%llu", basename(path),
+			 (long long)b->in[i].first, (long long)b->in[i].last,
+			 (unsigned long long)b->in[i].records);
+		keys[i] = nkt_xstrdup(k);
+		rc = nkt_history_bgp_has(h, k, &present, err);
+		fresh += !present;
+	}
+	if (rc != NKT_OK)
+		goto out;
+	if (fresh == 0) {
+		fprintf(say, "history %s: these files are stored already; "
+			     "nothing added\n",
+			b->o->db);
+		goto out;
+	}
+	nr = state_rows(v, ts, &rows);
+	if ((rc = nkt_history_bgp_latest(h, 0, &pt, &prev, &np, err)) !=
+	    NKT_OK)
+		goto out;
+	for (i = 0; i < v->n_ev; i++) {
+		const struct nkt_bgp_event *be = &v->ev[i];
+		struct nkt_event *e;
+		/* stored with the last state already (files read again) */
+		if (pt > 0 && be->time <= pt)
+			continue;
+		e = ev_add(&l, be->time);
+		const char *kind = nkt_bgp_event_text(v, be, ts, e->message,
+						      sizeof(e->message));
+		snprintf(e->kind, sizeof(e->kind), "%s", kind);
+		nkt_mrt_prefix_str(&v->p[be->prefix].prefix, e->prefix,
+				   sizeof(e->prefix));
+		if (be->kind == NKT_BGP_NEW_UPSTREAM ||
+		    be->kind == NKT_BGP_UPSTREAM_GONE)
+			transit_name(ts, be->asn, e->transit,
+				     sizeof(e->transit));
+	}
+	if (pt > 0 && pt <= v->first)
+		state_diff(prev, np, rows, nr, v->first, &l);
+	if ((rc = nkt_planes_events(h, rows, nr, &pe, &npe, err)) != NKT_OK)
+		goto out;
+	for (i = 0; i < npe; i++)
+		*ev_add(&l, v->last) = pe[i];
+	if ((rc = nkt_history_bgp_store(h, v->last, rows, nr, l.e, l.t, l.n,
+					keys, n_read, err)) != NKT_OK)
+		goto out;
+	fprintf(say,
+		"history %s: the control plane at %lld: %zu %s with routes; "
+		"%zu event%s\n",
+		b->o->db, (long long)v->last, nr,
+		nr == 1 ? "transit of a prefix" : "transits of prefixes", l.n,
+		l.n == 1 ? "" : "s");
+	for (i = 0; i < l.n; i++)
+		fprintf(say, "  event %s: %s\n", l.e[i].kind, l.e[i].message);
+out:
+	for (i = 0; i < n_read; i++)
+		free(keys[i]);
+	free(keys);
+	free(rows);
+	free(prev);
+	free(pe);
+	free(l.e);
+	free(l.t);
+	nkt_history_close(h);
+	return rc;
+}
+
 int nkt_cmd_bgp(int argc, char **argv)
 {
 	struct nkt_bgp_opts *o = nkt_xcalloc(1, sizeof(*o));
@@ -320,6 +602,12 @@ int nkt_cmd_bgp(int argc, char **argv)
 			code = nkt_fail("bgp", &err);
 			goto out;
 		}
+	}
+	if (o->db != NULL &&
+	    store_history(b, n_read, ts, o->json_out ? stderr : stdout,
+			  &err) != NKT_OK) {
+		code = nkt_fail("bgp", &err);
+		goto out;
 	}
 	if (cut || skipped)
 		code = NKT_EXIT_FAIL;

@@ -118,4 +118,23 @@ int nkt_default_method(struct nkt_probe_opts *p,
 struct nkt_history *nkt_run_history_open(const char *path,
 					 struct nkt_err *err);
 
+struct nkt_plane_route;
+struct nkt_event;
+
+/* Both planes of each /24 the history has both of: the latest cycle's
+ * carriers against the control plane r (NULL: the latest stored), as the
+ * events of what changed since each prefix's last planes event (a new or
+ * different disagreement; agreement after one).  *ev allocated (free());
+ * nothing stored here (planes_check.c). */
+int nkt_planes_events(struct nkt_history *h, const struct nkt_plane_route *r,
+		      size_t nr, struct nkt_event **ev, size_t *n,
+		      struct nkt_err *err);
+
+/* After a cycle was stored: the planes' events (nkt_planes_events
+ * against the latest control plane stored, if any) stored at `time` and
+ * (print) printed as the cycle's events are.  Failures are said on stderr by
+ * `cmd`; returns the number of events. */
+size_t nkt_planes_after_cycle(struct nkt_history *h, int64_t time,
+			      const char *cmd, int print);
+
 #endif

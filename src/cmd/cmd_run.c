@@ -245,6 +245,8 @@ static int one_cycle(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 		*failed = 1;
 	} else if (rc == NKT_OK) {
 		print_cycle(run, &c, rec.status, ev, n_ev);
+		/* the data plane's carriers beside BGP's (bgp --db) */
+		(void)nkt_planes_after_cycle(h, rec.end, "run", 1);
 		if (o->events != NULL && n_ev > 0)
 			append_events(o->events, ev, n_ev, rec.end, run);
 		for (k = 0; o->on_event != NULL && k < n_ev; k++)

@@ -17,6 +17,7 @@
  * give the same events.  Memory holds the buckets' folded paths and their
  * records until they are stored.
  */
+#include "cmd_common.h"
 #include "cmd_import.h"
 #include "nktrace/detect.h"
 #include "nktrace/history.h"
@@ -411,6 +412,10 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	free(rows);
 	if (rc == NKT_OK && !im->o.quiet)
 		print_bucket(k, b->len, run, replaces > 0, ev, n_ev);
+	/* the data plane's carriers beside BGP's (bgp --db) */
+	if (rc == NKT_OK)
+		*n_events += nkt_planes_after_cycle(b->h, rec.end, "import",
+						    !im->o.quiet);
 	*n_events += n_ev;
 	json_decref(rec.summary);
 	free(ev);

@@ -182,17 +182,10 @@ static struct nkt_bgp_as *as_sorted(const struct nkt_bgp_as *list, size_t n)
 	return c;
 }
 
-/* A transit of a prefix's upstreams: a group of the transits file
- * (China Unicom = AS4837 + AS134544), or an AS of its own. */
-struct tr_row {
-	char name[96];
-	int group;           /* index in the registry, or -1 */
-	uint32_t asns[16];
-	size_t n_asns;
-	uint32_t peers, routes, peers_max;
-	int64_t since, last_seen;
-	uint32_t last_peer;  /* counting: the last peer counted, + 1 */
-};
+#define tr_row nkt_bgp_transit
+
+static size_t transit_rows(const struct nkt_bgp_prefix *pf,
+			   const struct nkt_transits *ts, struct tr_row **out);
 
 static int row_of(const struct tr_row *rows, size_t n, int group,
 		  uint32_t asn)
@@ -219,6 +212,13 @@ static int tr_order(const void *a, const void *b)
 	if (x->routes != y->routes)
 		return x->routes > y->routes ? -1 : 1;
 	return strcmp(x->name, y->name);
+}
+
+size_t nkt_bgp_transits(const struct nkt_bgp_prefix *pf,
+			const struct nkt_transits *ts,
+			struct nkt_bgp_transit **out)
+{
+	return transit_rows(pf, ts, out);
 }
 
 /* The transits of prefix pf, most peers first (*out the caller's to

@@ -133,6 +133,27 @@ static void prefix_rows(FILE *f, const struct nkt_report *r)
 	}
 }
 
+/* The control plane stored last, beside the data plane's carriers. */
+static void bgp_rows(FILE *f, const struct nkt_report *r)
+{
+	char a[40];
+	size_t i;
+	if (r->bgp_time == 0)
+		return;
+	fprintf(f, "\ncontrol plane (BGP) at %s\n",
+		nkt_report_utc(r->bgp_time, "%Y-%m-%d %H:%M:%S UTC", a,
+			       sizeof(a)));
+	if (r->n_bgp == 0)
+		fprintf(f, "no route to any followed prefix\n");
+	for (i = 0; i < r->n_bgp; i++)
+		fprintf(f, "%-18s via %-18s %3.0f%% of %u peers (AS%s)\n",
+			r->bgp[i].prefix, r->bgp[i].transit,
+			r->bgp[i].total
+				? 100.0 * r->bgp[i].peers / r->bgp[i].total
+				: 0.0,
+			r->bgp[i].total, r->bgp[i].asns);
+}
+
 int nkt_report_text(FILE *f, const struct nkt_report *r)
 {
 	const struct nkt_report_run *run =
@@ -160,6 +181,7 @@ int nkt_report_text(FILE *f, const struct nkt_report *r)
 		prefix_rows(f, r);
 		vantage_rows(f, r);
 	}
+	bgp_rows(f, r);
 	fprintf(f, "\n%zu event%s\n", r->n_events,
 		r->n_events == 1 ? "" : "s");
 	for (i = 0; i < r->n_events; i++)

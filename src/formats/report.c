@@ -29,6 +29,7 @@ void nkt_report_free(struct nkt_report *r)
 	free(r->events);
 	free(r->totals);
 	free(r->vantage);
+	free(r->bgp);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -238,6 +239,27 @@ json_t *nkt_report_json(const struct nkt_report *r)
 				       r->vantage[i].country, "vantage_points",
 				       (json_int_t)r->vantage[i].vantage_points));
 	json_object_set_new(rep, "vantage", arr);
+	if (r->bgp_time > 0) {
+		json_t *b = json_array();
+		for (i = 0; i < r->n_bgp; i++)
+			json_array_append_new(
+				b, json_pack("{s:s,s:s,s:s,s:I,s:I,s:o}",
+					     "prefix", r->bgp[i].prefix,
+					     "transit", r->bgp[i].transit,
+					     "asns", r->bgp[i].asns, "peers",
+					     (json_int_t)r->bgp[i].peers,
+					     "total",
+					     (json_int_t)r->bgp[i].total,
+					     "since",
+					     r->bgp[i].since > 0
+						     ? json_integer(
+							       r->bgp[i].since)
+						     : json_null()));
+		json_object_set_new(rep, "bgp",
+				    json_pack("{s:I,s:o}", "time",
+					      (json_int_t)r->bgp_time,
+					      "routes", b));
+	}
 	return rep;
 }
 
@@ -306,6 +328,54 @@ static int read_vantage(const json_t *a, struct nkt_report *r,
 		snprintf(v->country, sizeof(v->country), "%s", cc ? cc : "");
 		v->vantage_points = (uint64_t)n;
 		r->n_vantage++;
+	}
+	return NKT_OK;
+}
+
+/* "bgp": {"time", "routes": [{"prefix", "transit", "asns", "peers",
+ * "total", "since"}]}; absent without a control plane kept. */
+static int read_bgp(const json_t *b, struct nkt_report *r,
+		    struct nkt_err *err)
+{
+	const json_t *a, *o;
+	json_int_t t;
+	size_t i;
+	if (b == NULL)
+		return NKT_OK;
+	if (!json_is_object(b) ||
+	    nkt_jget_int(b, "time", 0, I64, 0, "bgp", &t, err) != NKT_OK)
+		return nkt_err_set(err, NKT_EMALFORMED,
+				   "bgp: not an object with a time");
+	a = json_object_get(b, "routes");
+	if (!json_is_array(a))
+		return nkt_err_set(err, NKT_EMALFORMED,
+				   "bgp.routes: not an array");
+	r->bgp_time = (int64_t)t;
+	r->bgp = nkt_xcalloc(json_array_size(a) + 1, sizeof(*r->bgp));
+	json_array_foreach(a, i, o)
+	{
+		struct nkt_plane_route *x = &r->bgp[r->n_bgp];
+		const char *pf, *tr, *as;
+		json_int_t peers, total, since;
+		char path[40];
+		snprintf(path, sizeof(path), "bgp.routes[%zu]", i);
+		if (nkt_jget_str(o, "prefix", path, &pf, err) != NKT_OK ||
+		    nkt_jget_str(o, "transit", path, &tr, err) != NKT_OK ||
+		    nkt_jget_str(o, "asns", path, &as, err) != NKT_OK ||
+		    nkt_jget_int(o, "peers", 0, I64, 0, path, &peers, err) !=
+			    NKT_OK ||
+		    nkt_jget_int(o, "total", 0, I64, 0, path, &total, err) !=
+			    NKT_OK ||
+		    nkt_jget_int(o, "since", 0, I64, 0, path, &since, err) !=
+			    NKT_OK)
+			return NKT_EMALFORMED;
+		snprintf(x->prefix, sizeof(x->prefix), "%s", pf ? pf : "");
+		snprintf(x->transit, sizeof(x->transit), "%s", tr ? tr : "");
+		snprintf(x->asns, sizeof(x->asns), "%s", as ? as : "");
+		x->peers = (uint32_t)peers;
+		x->total = (uint32_t)total;
+		x->since = (int64_t)since;
+		r->n_bgp++;
 	}
 	return NKT_OK;
 }
@@ -510,7 +580,9 @@ static int read_all(const json_t *j, struct nkt_report *r,
 	}
 	if (read_totals(json_object_get(j, "totals"), r, err) != NKT_OK)
 		return NKT_EMALFORMED;
-	return read_vantage(json_object_get(j, "vantage"), r, err);
+	if (read_vantage(json_object_get(j, "vantage"), r, err) != NKT_OK)
+		return NKT_EMALFORMED;
+	return read_bgp(json_object_get(j, "bgp"), r, err);
 }
 
 int nkt_report_from_json(const json_t *j, struct nkt_report *r,

@@ -115,6 +115,16 @@ static const char *const migrations[] = {
 	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
 	"  prefix TEXT NOT NULL,"
 	"  PRIMARY KEY (run, prefix));",
+	/* 10: the control plane (`nktrace bgp --db`): each prefix's
+	 * transits and their collector peers at a time, and the MRT files
+	 * already read. */
+	"CREATE TABLE bgp_state ("
+	"  time INTEGER NOT NULL, prefix TEXT NOT NULL,"
+	"  transit TEXT NOT NULL, asns TEXT NOT NULL,"
+	"  peers INTEGER NOT NULL, total INTEGER NOT NULL, since INTEGER,"
+	"  PRIMARY KEY (time, prefix, transit));"
+	"CREATE TABLE bgp_files ("
+	"  key TEXT PRIMARY KEY, time INTEGER NOT NULL);",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,

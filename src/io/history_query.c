@@ -604,7 +604,9 @@ int nkt_history_report(struct nkt_history *h, int64_t since, int64_t until,
 	    report_prefixes(h, r, err) != NKT_OK ||
 	    report_events(h, r, err) != NKT_OK ||
 	    report_totals(h, r, err) != NKT_OK ||
-	    report_vantage(h, r, err) != NKT_OK) {
+	    report_vantage(h, r, err) != NKT_OK ||
+	    nkt_history_bgp_latest(h, until, &r->bgp_time, &r->bgp,
+				   &r->n_bgp, err) != NKT_OK) {
 		nkt_report_free(r);
 		return NKT_ESYS;
 	}

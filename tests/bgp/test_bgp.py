@@ -35,6 +35,7 @@ import json
 import lzma
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -384,6 +385,103 @@ check(p.returncode == 0 and len(lines) == 15 + 19 and
       all("|175.45.17" in l for l in lines),
       "--records without --all: NK's routes only (15 announcements, 19 "
       "withdrawals; no state change)", 15 + 19, len(lines))
+
+# 6. Into the history, beside the data plane (issue 27, items 3 and 5).
+sys.path.insert(0, os.path.join(SRC, "tests", "import"))
+import atlasgen  # noqa: E402
+
+db = os.path.join(tmp, "h.db")
+
+
+def stored_events(kinds=None):
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT time, kind, prefix, transit, message FROM "
+                       "events ORDER BY time, id").fetchall()
+    con.close()
+    return [r for r in rows if kinds is None or r[1] in kinds]
+
+
+p = nk("--db", db, upd_p)
+check(p.returncode == 2 and b"--db needs a RIB dump" in p.stderr and
+      len(p.stderr.splitlines()) == 1 and not os.path.exists(db),
+      "--db with updates alone: one line, exit 2 (updates say nothing of "
+      "the routes before them)", 2, (p.returncode, p.stderr))
+p = nk("--db", db, upd_p, rib_p)
+ev = stored_events()
+check(p.returncode == 0 and [(e[0], e[1], e[2]) for e in ev] == [
+    (T1 + 600, "bgp_new_upstream", "175.45.178.0/24"),
+    (T1 + 900, "bgp_announced", "175.45.179.128/25"),
+    (T1 + 900, "bgp_more_specific", "175.45.179.128/25"),
+    (T1 + 900, "bgp_new_upstream", "175.45.179.128/25"),
+    (T1 + 1518, "bgp_withdrawn", "175.45.177.0/24")] and
+    ev[0][3] == "TTK" and b"event bgp_new_upstream: 175.45.178.0/24" in
+    p.stdout,
+    "bgp --db: the story's events stored at their own times, TTK named "
+    "(the seed's event in the history)", 5, (p.returncode, ev))
+p = nk("--db", db, rib_p, upd_p)
+check(p.returncode == 0 and b"stored already; nothing added" in p.stdout
+      and len(stored_events()) == 5,
+      "the same files again: nothing added", 5, len(stored_events()))
+# The data plane: RIPE Atlas results in which 175.45.178.0/24's packets
+# cross RETN (AS9002), an upstream BGP does not show.
+atl = os.path.join(tmp, "atlas.ndjson")
+atlasgen.write(atl, atlasgen.move(T1 + 3600, cycles=2, probes=20, moved=20,
+                                  to=atlasgen.RETN))
+p = subprocess.run([NKTRACE, "import", "--db", db, "--bucket", "15m", atl],
+                   capture_output=True, timeout=600)
+dis = stored_events({"planes_disagree", "planes_agree"})
+check(p.returncode == 0 and len(dis) == 1 and
+      dis[0][1:3] == ("planes_disagree", "175.45.178.0/24") and
+      dis[0][4] == "175.45.178.0/24: BGP via TTK (63% of 19 peers), China "
+      "Unicom (37% of 19 peers), packets via AS9002 RETN Limited" and
+      b"event planes_disagree" in p.stdout,
+      "import --db: BGP via TTK and China Unicom, packets via RETN: "
+      "planes_disagree, once (the first cycle's packets went via TTK: "
+      "agreement, no event)", "planes_disagree", (p.returncode, dis))
+# A later RIB dump: every peer routes 175.45.178.0/24 through AS9002; the
+# changes since the last state stored are events, and the planes agree.
+T2 = T1 + 86400
+recs = [mrtgen.peer_index(T2, peers)]
+for seq, pfx in enumerate(mrtgen.NK):
+    recs.append(mrtgen.rib(T2, seq, pfx, [
+        (i, T2 - 3600, [asn, 3356] + ([9002] if pfx.endswith("178.0/24")
+                                      else [mrtgen.CHINA]) +
+         [mrtgen.NK_AS], 0) for i, (_, asn) in enumerate(peers)]))
+rib2 = os.path.join(tmp, "bview2.mrt")
+with open(rib2, "wb") as f:
+    f.write(b"".join(recs))
+p = nk("--db", db, rib2)
+new = [e for e in stored_events() if e[0] >= T2]
+kinds = sorted((e[1], e[2], e[3]) for e in new)
+check(p.returncode == 0 and kinds == sorted([
+    ("bgp_announced", "175.45.177.0/24", None),
+    ("bgp_new_upstream", "175.45.178.0/24", "AS9002"),
+    ("bgp_upstream_gone", "175.45.178.0/24", "China Unicom"),
+    ("bgp_upstream_gone", "175.45.178.0/24", "TTK"),
+    ("bgp_withdrawn", "175.45.179.128/25", None),
+    ("planes_agree", "175.45.178.0/24", "AS9002")]),
+    "a later RIB dump: what changed since the last state stored (AS9002 "
+    "new, TTK and China Unicom gone from 175.45.178.0/24, 175.45.177.0/24 "
+    "back, the /25 gone), and the planes agree again", 6, kinds)
+rep = subprocess.run([NKTRACE, "report", "--db", db, "--since", "all",
+                      "--json"], capture_output=True, timeout=600)
+r = json.loads(rep.stdout or b"{}")
+b = r.get("bgp", {})
+check(rep.returncode == 0 and b.get("time") == T2 and
+      {(x["prefix"], x["transit"], x["peers"], x["total"])
+       for x in b.get("routes", [])} == {
+          ("175.45.176.0/24", "China Unicom", 20, 20),
+          ("175.45.177.0/24", "China Unicom", 20, 20),
+          ("175.45.178.0/24", "AS9002", 20, 20),
+          ("175.45.179.0/24", "China Unicom", 20, 20)},
+      "report --json: the control plane stored last beside the cycles",
+      T2, b)
+rep = subprocess.run([NKTRACE, "report", "--db", db, "--since", "all"],
+                     capture_output=True, timeout=600)
+check(rep.returncode == 0 and b"control plane (BGP) at 2017-10-02" in
+      rep.stdout and b"175.45.178.0/24    via AS9002" in rep.stdout,
+      "report: the control plane in the text", "control plane (BGP)",
+      rep.stdout[-800:])
 
 shutil.rmtree(tmp, ignore_errors=True)
 done()

@@ -89,7 +89,8 @@ writer.close()
 old = os.path.join(tmp, "old.db")
 subprocess.run(["cp", db, old], check=True)
 c = sqlite3.connect(old)
-c.executescript("DROP TABLE unrouted; DROP TABLE vantage_stats; DROP "
+c.executescript("DROP TABLE bgp_state; DROP TABLE bgp_files; "
+                "DROP TABLE unrouted; DROP TABLE vantage_stats; DROP "
                 "TABLE probes; DROP TABLE totals; PRAGMA user_version = 6;")
 c.close()
 before = hashlib.sha256(open(old, "rb").read()).hexdigest()

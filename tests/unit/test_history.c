@@ -396,7 +396,8 @@ static void test_migrate(const char *path)
 			       "ALTER TABLE runs DROP COLUMN source; "
 			       "DROP TABLE atlas_follow; DROP TABLE totals; "
 			       "DROP TABLE vantage_stats; DROP TABLE probes; "
-			       "DROP TABLE unrouted; "
+			       "DROP TABLE unrouted; DROP TABLE bgp_state; "
+			       "DROP TABLE bgp_files; "
 			       "PRAGMA user_version = 3",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);

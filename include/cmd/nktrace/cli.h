@@ -371,6 +371,7 @@ struct nkt_bgp_opts {
 	int records, all, verbose;
 	uint64_t max_errors;
 	const char *transits;     /* --transits FILE */
+	const char *db;           /* --db FILE: the history */
 	const char *files[NKT_CLI_FILES_MAX];
 	size_t n_files;
 	int help;

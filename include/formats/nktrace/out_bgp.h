@@ -40,6 +40,25 @@ struct nkt_bgp_input {
 char *nkt_bgp_as_name(const struct nkt_transits *ts, uint32_t asn, char *buf,
 		      size_t len);
 
+/* A transit of a prefix's upstreams: a group of the transits file
+ * (China Unicom = AS4837 + AS134544), or an AS of its own ("AS9002"). */
+struct nkt_bgp_transit {
+	char name[96];
+	int group;           /* index in the registry, or -1 */
+	uint32_t asns[16];
+	size_t n_asns;
+	uint32_t peers, routes, peers_max; /* peers with a route through it
+					      now (each once) */
+	int64_t since, last_seen;
+	uint32_t last_peer;  /* counting: the last peer counted, + 1 */
+};
+
+/* The transits of prefix pf now, most peers first (*out the caller's to
+ * free; never NULL); returns how many. */
+size_t nkt_bgp_transits(const struct nkt_bgp_prefix *pf,
+			const struct nkt_transits *ts,
+			struct nkt_bgp_transit **out);
+
 /* The summary (data/bgp.schema.md).  New reference. */
 json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
 		     const struct nkt_bgp_input *files, size_t n_files,

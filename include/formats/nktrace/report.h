@@ -14,6 +14,7 @@
 
 #include "nktrace/common.h"
 #include "nktrace/detect.h"
+#include "nktrace/planes.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -82,6 +83,11 @@ struct nkt_report {
 		uint64_t vantage_points;
 	} *vantage;
 	size_t n_vantage;
+	/* The control plane stored last (`bgp --db`) at or before `until`:
+	 * each prefix's transits with their peers (none: no BGP kept). */
+	int64_t bgp_time;                  /* 0: none */
+	struct nkt_plane_route *bgp;
+	size_t n_bgp;
 };
 
 /* A total by name ("runs failed"); 0 if never counted. */

@@ -27,13 +27,14 @@
 #include "nktrace/common.h"
 #include "nktrace/compare.h"
 #include "nktrace/detect.h"
+#include "nktrace/planes.h"
 #include "nktrace/report.h"
 #include "nktrace/transit.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 9
+#define NKT_HISTORY_SCHEMA 10
 
 /* The largest row (a cycle's traces or summary, uncompressed) a history
  * is believed to hold. */
@@ -175,5 +176,43 @@ char *nkt_history_traces(struct nkt_history *h, int64_t run, size_t *len,
  * way. */
 char *nkt_history_summary(struct nkt_history *h, int64_t run, size_t *len,
 			  struct nkt_err *err);
+
+/* ---- the control plane (`nktrace bgp --db`) ---------------------------- */
+
+/* Whether an MRT file with this key was stored (*present). */
+int nkt_history_bgp_has(struct nkt_history *h, const char *key, int *present,
+			struct nkt_err *err);
+
+/* In one transaction: the control plane at `time` (r: each prefix's
+ * transits; none: nothing announced of the selection), the events
+ * (each at time[i]; not tied to a cycle) and the files' keys. */
+int nkt_history_bgp_store(struct nkt_history *h, int64_t time,
+			  const struct nkt_plane_route *r, size_t nr,
+			  const struct nkt_event *ev, const int64_t *ev_time,
+			  size_t n_ev, char *const *keys, size_t n_keys,
+			  struct nkt_err *err);
+
+/* The latest control plane stored before or at `at` (0: any): *time 0
+ * and no rows when there is none (*r allocated; free()). */
+int nkt_history_bgp_latest(struct nkt_history *h, int64_t at, int64_t *time,
+			   struct nkt_plane_route **r, size_t *nr,
+			   struct nkt_err *err);
+
+/* The latest successful cycle's carriers per prefix (*c allocated;
+ * free()); *time its start, 0 when there is none. */
+int nkt_history_carriers(struct nkt_history *h, int64_t *time,
+			 struct nkt_plane_carrier **c, size_t *nc,
+			 struct nkt_err *err);
+
+/* The kind of the last planes_agree/planes_disagree event of `prefix`
+ * and its message ("" when none). */
+int nkt_history_planes_last(struct nkt_history *h, const char *prefix,
+			    char *kind, size_t kind_len, char *msg,
+			    size_t msg_len, struct nkt_err *err);
+
+/* Store events not tied to a cycle, each at time[i]. */
+int nkt_history_events_put(struct nkt_history *h, const struct nkt_event *ev,
+			   const int64_t *time, size_t n,
+			   struct nkt_err *err);
 
 #endif
