@@ -28,7 +28,7 @@ end-to-end difference over 10 hosts a side, and over 7 hosts shared by
 the end-to-end and border intervals hold the truth as often as their
 stated confidence, less 2 points and the binomial allowance.  The table
 is printed.  NKT_CALIBRATION_REPS (200) sets the runs per regime (1,000
-for the figures in issue 25's note: tools/calibrate), and
+in tools/calibrate), and
 NKT_CALIBRATION_ONLY a part of the regimes' names to run."""
 import json
 import math
