@@ -214,7 +214,9 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 		"outage",       "recovery",         "rtt_shift",
 		"loss_shift",   "new_border",       "new_transit",
 		"host_dark",    "host_back",        "no_route",
-		"route_back"};
+		"route_back",   "planes_disagree",  "planes_agree",
+		"bgp_new_upstream", "bgp_upstream_gone", "bgp_announced",
+		"bgp_withdrawn", "bgp_more_specific", "bgp_new_origin"};
 	size_t i, m;
 
 	prom_runs(f, r);
@@ -243,6 +245,24 @@ int nkt_report_prom(FILE *f, const struct nkt_report *r)
 			    prefix_m, NKT_ARRAY_LEN(prefix_m));
 		if (r->n_vantage > 0)
 			prom_vantage(f, r);
+	}
+	if (r->bgp_time > 0 && r->n_bgp > 0) {
+		prom_head(f, "nktrace_bgp_peer_share",
+			  "The share of the route collectors' peers that route "
+			  "the prefix through the transit (bgp --db, the "
+			  "state stored last).");
+		for (i = 0; i < r->n_bgp; i++)
+			prom_sample(f, "nktrace_bgp_peer_share", "prefix",
+				    r->bgp[i].prefix, "transit",
+				    r->bgp[i].transit,
+				    r->bgp[i].total ? (double)r->bgp[i].peers /
+							      r->bgp[i].total
+						    : 0.0);
+		prom_head(f, "nktrace_bgp_state_time_seconds",
+			  "When the control plane stored last was seen (its "
+			  "last MRT record).");
+		prom_sample(f, "nktrace_bgp_state_time_seconds", NULL, NULL,
+			    NULL, NULL, (double)r->bgp_time);
 	}
 	fprintf(f, "# HELP nktrace_events_total Events detected, by kind "
 		   "(ever).\n# TYPE nktrace_events_total counter\n");

@@ -483,5 +483,17 @@ check(rep.returncode == 0 and b"control plane (BGP) at 2017-10-02" in
       "report: the control plane in the text", "control plane (BGP)",
       rep.stdout[-800:])
 
+rep = subprocess.run([NKTRACE, "report", "--db", db, "--since", "all",
+                      "--prom", "-"], capture_output=True, timeout=600)
+prom = rep.stdout.decode()
+check(rep.returncode == 0 and
+      'nktrace_bgp_peer_share{prefix="175.45.178.0/24",transit="AS9002"} 1'
+      in prom and 'nktrace_events_total{kind="planes_disagree"} 1' in prom
+      and 'nktrace_events_total{kind="planes_agree"} 1' in prom and
+      'nktrace_events_total{kind="bgp_new_upstream"} 3' in prom,
+      "report --prom: each prefix's BGP peer share per transit, and the "
+      "planes' and BGP events counted by kind", "nktrace_bgp_peer_share",
+      [l for l in prom.splitlines() if "bgp" in l or "planes" in l])
+
 shutil.rmtree(tmp, ignore_errors=True)
 done()
