@@ -18,8 +18,17 @@ const char nkt_cli_mtr_help[] =
 	"\n"
 	"      --report N      N rounds, then print the table once (no live "
 	"view)\n"
+	"  -r, --report-mode   as mtr -r: print the table once, after -c N "
+	"rounds\n"
+	"                      (10 without -c)\n"
+	"      --report-wide   as -r, every column at full width whatever the "
+	"terminal\n"
 	"  -c, --count N       stop after N rounds (default: until "
 	"interrupted)\n"
+	"  -T, --tcp           as mtr -T: TCP SYN (to port 80 unless -p)\n"
+	"  -u, --udp           as mtr -u: UDP\n"
+	"  -z                  as mtr -z: the AS column (always shown; "
+	"accepted)\n"
 	"  -i, --interval T    between the starts of rounds (1s)\n"
 	"      --via NAME=IFACE[,GW]  probe over this uplink too, titled NAME "
 	"(e.g.\n"
@@ -34,9 +43,16 @@ const char nkt_cli_mtr_help[] =
 	"Korean\ntarget, whose hosts filter ICMP echo; else icmp), -p PORT, "
 	"-q N "
 	"probes per\nhop per round (1), -w T wait for a reply (1s), -m N "
-	"(30), -g N (5), -r PPS\n(100), --hop-rate PPS (10), --paris-id N, "
-	"--src ADDR, --user USER,\n--asn-db FILE, --geo-db FILE, "
-	"--pcap-buffer MiB, --no-annotate\n"
+	"(30), -g N (5), --rate PPS\n(100; in mtr -r is the report, and "
+	"'-r N' is still taken as the rate, with\na warning), --hop-rate PPS "
+	"(10), --paris-id N, --src ADDR, --user USER,\n--asn-db FILE, "
+	"--geo-db FILE, --pcap-buffer MiB, --no-annotate\n"
+	"\n"
+	"keys in the live view (as mtr's): q quit, p or space pause and "
+	"resume, r\nreset the statistics, n names on and off, d the next "
+	"layout (full, narrow,\nbrief: each fits more uplinks side by side in "
+	"fewer columns; it starts with\nthe widest that fits), ? or h this "
+	"list.  The table fits 80x24 with two\nuplinks (brief layout).\n"
 	"\n"
 	"exit status: 0 ok, 1 runtime failure, 2 usage error or no privilege,\n"
 	"128+N interrupted by signal N (the table so far is printed).\n";
@@ -66,9 +82,80 @@ static int opt_report(void *base, const char *arg, struct nkt_err *err)
 	return NKT_OK;
 }
 
+static int opt_r(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->r_flag = 1;
+	o->report = 1;
+	return NKT_OK;
+}
+
+static int opt_wide(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->wide = 1;
+	o->report = 1;
+	return NKT_OK;
+}
+
+static int opt_tcp(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->p.method = NKT_METHOD_TCP;
+	o->p.method_set = 1;
+	return NKT_OK;
+}
+
+static int opt_udp(void *base, const char *arg, struct nkt_err *err)
+{
+	struct nkt_mtr_opts *o = base;
+	(void)arg;
+	(void)err;
+	o->p.method = NKT_METHOD_UDP;
+	o->p.method_set = 1;
+	return NKT_OK;
+}
+
+static int opt_z(void *base, const char *arg, struct nkt_err *err)
+{
+	(void)base;
+	(void)arg;
+	(void)err;
+	return NKT_OK;
+}
+
+static int all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 static int operand(void *base, const char *arg, struct nkt_err *err)
 {
 	struct nkt_mtr_opts *o = base;
+	/* "-r 100": the rate as nktrace took it before -r was mtr's
+	 * report (a number is no target) */
+	if (o->r_flag && !o->old_rate && all_digits(arg)) {
+		uint64_t pps;
+		if (nkt_parse_u64(arg, 1, 10000000, &pps, "-r", err) !=
+		    NKT_OK)
+			return NKT_EINVAL;
+		o->p.pps = (unsigned)pps;
+		o->old_rate = 1;
+		o->r_flag = 0;
+		o->report = 0;
+		return NKT_OK;
+	}
 	if (o->target != NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "one target only ('%s' and '%s')",
@@ -79,6 +166,16 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 
 static const struct nkt_opt mtr_table[] = {
 	{.name = "report", .kind = NKT_OPT_FN, .fn = opt_report},
+	/* mtr's letters come first: the probe group's -r (the rate) gives
+	 * way here */
+	{.name = "report-mode", .letter = 'r', .kind = NKT_OPT_FN_NOARG,
+	 .fn = opt_r},
+	{.name = "report-wide", .kind = NKT_OPT_FN_NOARG, .fn = opt_wide},
+	{.name = "tcp", .letter = 'T', .kind = NKT_OPT_FN_NOARG,
+	 .fn = opt_tcp},
+	{.name = "udp", .letter = 'u', .kind = NKT_OPT_FN_NOARG,
+	 .fn = opt_udp},
+	{.letter = 'z', .kind = NKT_OPT_FN_NOARG, .fn = opt_z},
 	{.name = "count", .letter = 'c', .kind = NKT_OPT_UINT, .off = M(count),
 	 .size = sizeof(uint64_t), .lo = 1, .hi = 1000000, .what = "-c"},
 	{.name = "interval", .letter = 'i', .kind = NKT_OPT_DURATION,
@@ -110,6 +207,12 @@ int nkt_cli_mtr(int argc, char **argv, struct nkt_mtr_opts *o,
 		return NKT_EINVAL;
 	if (o->help)
 		return NKT_OK;
+	if (o->old_rate)
+		nkt_cli_warn(&o->out, "'-r N' is the probe rate as older "
+				      "nktrace took it: write '--rate N' (in "
+				      "mtr, -r is the report, as mtr's)");
+	if (o->report && o->count == 0)
+		o->count = 10; /* mtr -r's default */
 	if (o->target == NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "no target (give an address or a host "

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +58,12 @@ struct mtr_cmd {
 	uint32_t dst;
 	uint64_t rounds;
 	int live;
+	/* the live view's keys (mtr's): standard input a terminal, read a
+	 * key at a time without echo; what they set */
+	int keys;
+	struct termios saved;
+	int paused, quit, help, names_off;
+	enum nkt_mtr_layout layout; /* NKT_MTR_AUTO until d is pressed */
 };
 
 /* Each round's trace of column t->index. */
@@ -211,14 +218,138 @@ static void header(FILE *f, const struct mtr_cmd *c)
 	fprintf(f, ", %s\n\n", when);
 }
 
-/* The live view: home, clear, header and table. */
+static const char *const layout_name[] = {
+	[NKT_MTR_FULL] = "full", [NKT_MTR_NARROW] = "narrow",
+	[NKT_MTR_BRIEF] = "brief", [NKT_MTR_AUTO] = "auto"};
+
+/* The live view: home, clear, header and table (or the keys). */
 static void draw(const struct mtr_cmd *c)
 {
+	struct nkt_out_opts shown = c->oo;
+	unsigned width = term_width();
+
 	fputs("\033[H\033[2J", stdout);
 	header(stdout, c);
-	nkt_mtr_text(stdout, c->cols, c->n_cols, &c->oo, term_width());
-	fputs("\n(Ctrl-C to stop)\n", stdout);
+	if (c->help) {
+		fputs("keys, as mtr's:\n"
+		      "  q        quit\n"
+		      "  p space  pause and resume\n"
+		      "  r        reset the statistics\n"
+		      "  n        names on and off\n"
+		      "  d        the next layout (full, narrow, brief)\n"
+		      "  ? h      this list (any key returns)\n"
+		      "mtr's j (jitter columns) and o (field order) are not "
+		      "in nktrace.\n",
+		      stdout);
+		fflush(stdout);
+		return;
+	}
+	if (c->names_off)
+		shown.addr_name = NULL;
+	nkt_mtr_text_layout(stdout, c->cols, c->n_cols, &shown, width,
+			    c->layout);
+	if (c->keys)
+		printf("\n%s%s layout; q quit, p pause, r reset, n names, d "
+		       "layout, ? keys\n",
+		       c->paused ? "PAUSED; " : "",
+		       layout_name[c->layout == NKT_MTR_AUTO
+					   ? nkt_mtr_layout_for(c->n_cols,
+								width)
+					   : c->layout]);
+	else
+		fputs("\n(Ctrl-C to stop)\n", stdout);
 	fflush(stdout);
+}
+
+/* Keys a character at a time, without echo; Ctrl-C still a signal. */
+static void keys_on(struct mtr_cmd *c)
+{
+	struct termios t;
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &c->saved) != 0)
+		return;
+	t = c->saved;
+	t.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		c->keys = 1;
+}
+
+static void keys_off(struct mtr_cmd *c)
+{
+	if (c->keys)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &c->saved);
+	c->keys = 0;
+}
+
+/* One key's doing; returns 1 when the view changed. */
+static int key(struct mtr_cmd *c, int k)
+{
+	size_t i;
+	if (c->help) { /* any key leaves the list */
+		c->help = 0;
+		return 1;
+	}
+	switch (k) {
+	case 'q':
+		c->quit = 1;
+		return 0;
+	case 'p':
+	case ' ':
+		c->paused = !c->paused;
+		return 1;
+	case 'r':
+		for (i = 0; i < c->n_cols; i++)
+			nkt_hopstats_init(&c->stats[i], c->dst);
+		c->rounds = 0;
+		return 1;
+	case 'n':
+		c->names_off = !c->names_off;
+		return 1;
+	case 'd': {
+		enum nkt_mtr_layout now =
+			c->layout == NKT_MTR_AUTO
+				? nkt_mtr_layout_for(c->n_cols, term_width())
+				: c->layout;
+		c->layout = (enum nkt_mtr_layout)((now + 1) % NKT_MTR_AUTO);
+		return 1;
+	}
+	case '?':
+	case 'h':
+		c->help = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Until `deadline` (or, paused, until resumed and then the deadline),
+ * reading keys; returns a halting signal, or 0 (c->quit: q). */
+static int wait_keys(struct mtr_cmd *c, uint64_t deadline,
+		     const sigset_t *halt)
+{
+	for (;;) {
+		uint64_t now = nkt_clock_mono_ns(), until;
+		unsigned char ch;
+		int sig, changed = 0;
+		if (!c->paused && now >= deadline)
+			return 0;
+		until = now + 100 * NKT_NS_PER_MS;
+		if (!c->keys && !c->paused)
+			until = deadline;
+		else if (!c->paused && until > deadline)
+			until = deadline;
+		if ((sig = nkt_clock_sleep_until(CLOCK_MONOTONIC, until,
+						 halt)) != 0)
+			return sig;
+		while (c->keys && read(STDIN_FILENO, &ch, 1) == 1) {
+			changed |= key(c, ch);
+			if (c->quit)
+				return 0;
+		}
+		if (changed)
+			draw(c);
+	}
 }
 
 /* The rounds; returns the signal that stopped them, or 0. */
@@ -245,9 +376,11 @@ static int rounds(struct mtr_cmd *c, struct nkt_err *err)
 			return res.signal;
 		if (c->o->count && c->rounds >= c->o->count)
 			return 0;
-		sig = nkt_clock_sleep_until(CLOCK_MONOTONIC,
-					    t0 + c->o->interval_ns, &halt);
-		if (sig)
+		sig = c->live ? wait_keys(c, t0 + c->o->interval_ns, &halt)
+			      : nkt_clock_sleep_until(CLOCK_MONOTONIC,
+						      t0 + c->o->interval_ns,
+						      &halt);
+		if (sig || c->quit)
 			return sig;
 	}
 }
@@ -283,7 +416,7 @@ static int report(struct mtr_cmd *c, struct nkt_err *err)
 	if (!c->o->out.json) {
 		header(out.f, c);
 		bad |= nkt_mtr_text(out.f, c->cols, c->n_cols, &c->oo,
-				    c->live || isatty(fileno(out.f))
+				    !c->o->wide && isatty(fileno(out.f))
 					    ? term_width()
 					    : NKT_MTR_SIDE_WIDTH(c->n_cols)) !=
 		       0;
@@ -337,9 +470,13 @@ int nkt_cmd_mtr(int argc, char **argv)
 		  isatty(STDOUT_FILENO);
 	/* Halting signals stay blocked: the engine and the waits between
 	 * rounds take them. */
+	c->layout = c->o->wide ? NKT_MTR_FULL : NKT_MTR_AUTO;
 	nkt_halt_signals(&block);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	if (c->live)
+		keys_on(c);
 	sig = rounds(c, &err);
+	keys_off(c);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (sig < 0) {
 		code = nkt_fail("mtr", &err);

@@ -36,51 +36,88 @@ static void as_of(uint32_t a, const struct nkt_out_opts *o, char *as,
 	as[k] = '\0';
 }
 
-/* Line `line` of hop `ttl` in column c, NKT_MTR_COL_WIDTH characters
- * (blank past the hop's addresses). */
-static void cell(char *out, const struct nkt_mtr_col *c, unsigned ttl,
-		 unsigned line, const struct nkt_out_opts *o)
+/* A layout's column: its width, and the widths of its host and AS. */
+struct layout {
+	unsigned width, host, as;
+	int full; /* every statistic; else loss, sent, average, stdev */
+};
+
+static const struct layout layouts[] = {
+	[NKT_MTR_FULL] = {NKT_MTR_COL_WIDTH, 30, 8, 1},
+	[NKT_MTR_NARROW] = {NKT_MTR_NARROW_WIDTH, 20, 7, 1},
+	[NKT_MTR_BRIEF] = {NKT_MTR_BRIEF_WIDTH, 11, 0, 0},
+};
+
+/* Line `line` of hop `ttl` in column c, L->width characters (blank past
+ * the hop's addresses). */
+static void cell(char *out, size_t len, const struct nkt_mtr_col *c,
+		 unsigned ttl, unsigned line, const struct nkt_out_opts *o,
+		 const struct layout *L)
 {
 	const struct nkt_hopstat *h = &c->s->hop[ttl];
-	char buf[NKT_INET_ADDRSTRLEN], as[16];
+	char buf[NKT_INET_ADDRSTRLEN], as[16] = "";
+	const char *host;
+	int w = (int)L->width, hw = (int)L->host, aw = (int)L->as;
 
 	if (ttl > nkt_hopstats_last(c->s) || (line > 0 && line >= h->n_addr)) {
-		snprintf(out, NKT_MTR_COL_WIDTH + 1, "%*s", NKT_MTR_COL_WIDTH,
-			 "");
+		snprintf(out, len, "%*s", w, "");
 		return;
 	}
-	if (line > 0) {
+	host = h->n_addr ? host_of(h->addr[line], o, buf) : "???";
+	if (h->n_addr && aw > 0)
 		as_of(h->addr[line], o, as, sizeof(as));
-		snprintf(out, NKT_MTR_COL_WIDTH + 1, "  %-28.28s %-8.8s%*s",
-			 host_of(h->addr[line], o, buf), as,
-			 NKT_MTR_COL_WIDTH - 39, "");
+	if (line > 0) { /* another address of the hop */
+		if (aw > 0)
+			snprintf(out, len, "  %-*.*s %-*.*s%*s", hw - 2,
+				 hw - 2, host, aw, aw, as, w - hw - 1 - aw,
+				 "");
+		else
+			snprintf(out, len, "  %-*.*s%*s", hw - 2, hw - 2, host,
+				 w - hw, "");
 		return;
 	}
-	if (h->n_addr == 0) {
-		snprintf(out, NKT_MTR_COL_WIDTH + 1,
-			 "%-30.30s %-8.8s %5.1f%% %5u %6.1f %6.1f %6.1f %6.1f "
-			 "%6.1f",
-			 "???", "", nkt_hopstat_loss_pct(h), h->sent, 0.0, 0.0,
-			 0.0, 0.0, 0.0);
-		return;
-	}
-	as_of(h->addr[0], o, as, sizeof(as));
-	snprintf(out, NKT_MTR_COL_WIDTH + 1,
-		 "%-30.30s %-8.8s %5.1f%% %5u %6.1f %6.1f %6.1f %6.1f %6.1f",
-		 host_of(h->addr[0], o, buf), as, nkt_hopstat_loss_pct(h),
-		 h->sent, (double)h->last_ns / 1e6, nkt_hopstat_avg_ms(h),
-		 (double)h->best_ns / 1e6, (double)h->worst_ns / 1e6,
-		 nkt_hopstat_stdev_ms(h));
+	if (L->full)
+		snprintf(out, len,
+			 "%-*.*s %-*.*s %5.1f%% %*u %6.1f %6.1f %6.1f %6.1f "
+			 "%*.1f",
+			 hw, hw, host, aw, aw, as, nkt_hopstat_loss_pct(h),
+			 L->width == NKT_MTR_COL_WIDTH ? 5 : 4, h->sent,
+			 h->n_addr ? (double)h->last_ns / 1e6 : 0.0,
+			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0,
+			 h->n_addr ? (double)h->best_ns / 1e6 : 0.0,
+			 h->n_addr ? (double)h->worst_ns / 1e6 : 0.0,
+			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
+			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
+	else
+		snprintf(out, len, "%-*.*s %5.1f%% %4u %6.1f %5.1f", hw, hw,
+			 host, nkt_hopstat_loss_pct(h), h->sent,
+			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0,
+			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
 }
 
-static const char header[] = "%-30.30s %-8.8s %6s %5s %6s %6s %6s %6s %6s";
-
-/* Columns c[0..n) side by side. */
-static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
-			 const struct nkt_out_opts *o)
+static void head_row(FILE *f, const struct layout *L)
 {
-	char buf[NKT_MTR_COL_WIDTH + 1];
+	int hw = (int)L->host, aw = (int)L->as;
+	if (!L->full)
+		fprintf(f, "%-*.*s %6s %4s %6s %5s", hw, hw, "Host", "Loss%",
+			"Snt", "Avg", "StDev");
+	else if (L->width == NKT_MTR_COL_WIDTH)
+		fprintf(f, "%-*.*s %-*.*s %6s %5s %6s %6s %6s %6s %6s", hw, hw,
+			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", "Avg",
+			"Best", "Wrst", "StDev");
+	else
+		fprintf(f, "%-*.*s %-*.*s %6s %4s %6s %6s %6s %6s %5s", hw, hw,
+			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", "Avg",
+			"Best", "Wrst", "StDev");
+}
+
+/* Columns c[0..n) side by side in layout L. */
+static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
+			 const struct nkt_out_opts *o, const struct layout *L)
+{
+	char buf[NKT_MTR_COL_WIDTH + 64];
 	unsigned ttl, last = 0, line;
+	int w = (int)L->width;
 	size_t k;
 
 	for (k = 0; k < n; k++)
@@ -93,14 +130,12 @@ static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
 			 c[k].carrier ? (c[k].title ? ": transit " : "transit ")
 				      : "",
 			 c[k].carrier ? c[k].carrier : "");
-		fprintf(f, "%s%-*.*s", k ? " | " : "", NKT_MTR_COL_WIDTH,
-			NKT_MTR_COL_WIDTH, t);
+		fprintf(f, "%s%-*.*s", k ? " | " : "", w, w, t);
 	}
 	fprintf(f, "\n     ");
 	for (k = 0; k < n; k++) {
 		fprintf(f, k ? " | " : "");
-		fprintf(f, header, "Host", "AS", "Loss%", "Snt", "Last", "Avg",
-			"Best", "Wrst", "StDev");
+		head_row(f, L);
 	}
 	fputc('\n', f);
 	for (ttl = 1; ttl <= last; ttl++) {
@@ -115,7 +150,7 @@ static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
 			else
 				fprintf(f, "     ");
 			for (k = 0; k < n; k++) {
-				cell(buf, &c[k], ttl, line, o);
+				cell(buf, sizeof(buf), &c[k], ttl, line, o, L);
 				fprintf(f, "%s%s", k ? " | " : "", buf);
 			}
 			fputc('\n', f);
@@ -123,19 +158,52 @@ static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
 	}
 }
 
+enum nkt_mtr_layout nkt_mtr_layout_for(size_t n, unsigned width)
+{
+	if (width >= NKT_MTR_SIDE_WIDTH(n))
+		return NKT_MTR_FULL;
+	if (width >= 5 + n * (NKT_MTR_NARROW_WIDTH + 3) - 3)
+		return NKT_MTR_NARROW;
+	return NKT_MTR_BRIEF;
+}
+
+int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
+			const struct nkt_out_opts *o, unsigned width,
+			enum nkt_mtr_layout layout)
+{
+	const struct layout *L;
+	size_t k;
+
+	if (layout == NKT_MTR_AUTO)
+		layout = nkt_mtr_layout_for(n, width);
+	L = &layouts[layout];
+	/* one under the other when even this layout is too wide */
+	if (n > 1 && width < 5 + n * (L->width + 3) - 3) {
+		for (k = 0; k < n; k++) {
+			if (k)
+				fputc('\n', f);
+			side_by_side(f, &c[k], 1, o, L);
+		}
+	} else
+		side_by_side(f, c, n, o, L);
+	return ferror(f) ? -1 : 0;
+}
+
 int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
 		 const struct nkt_out_opts *o, unsigned width)
 {
+	const struct layout *L = &layouts[NKT_MTR_FULL];
 	size_t k;
 
+	/* the full columns; one under the other when too narrow */
 	if (n > 1 && width < NKT_MTR_SIDE_WIDTH(n)) {
 		for (k = 0; k < n; k++) {
 			if (k)
 				fputc('\n', f);
-			side_by_side(f, &c[k], 1, o);
+			side_by_side(f, &c[k], 1, o, L);
 		}
 	} else
-		side_by_side(f, c, n, o);
+		side_by_side(f, c, n, o, L);
 	return ferror(f) ? -1 : 0;
 }
 

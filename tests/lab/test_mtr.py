@@ -221,6 +221,84 @@ rc = open(status).read().strip() if os.path.exists(status) else None
 check(rc == "130" and "175.45.176.1 " in s3,
       "Ctrl-C: exit 130, the table stays on the screen", "130", rc)
 
+# 4b. mtr's keys, at 80x24 (issue 29): both uplinks side by side in the
+# brief layout, every line within 80 columns; p pauses (the round stands
+# still) and resumes, d changes the layout, ? lists the keys and any key
+# returns, r resets the statistics, q quits with 0.
+SESSION = "nktrace-mtr-keys-%d" % os.getpid()
+status2 = os.path.join(TMP, "status-keys")
+cmd = ("%s exec --name %s vp %s mtr -n -P tcp -i 0.5s %s %s; "
+       "echo $? > %s; sleep 60") % (LAB, lab.name, NKTRACE, " ".join(VIA),
+                                    CHINA, status2)
+subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80",
+                "-y", "24", cmd], check=True)
+
+
+def keys(k):
+    subprocess.run(["tmux", "send-keys", "-t", SESSION, k], check=True)
+
+
+def wait_for(pred, secs=20):
+    deadline = time.time() + secs
+    s = screen()
+    while not pred(s) and time.time() < deadline:
+        time.sleep(0.2)
+        s = screen()
+    return s
+
+
+try:
+    def screen():
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", SESSION],
+                              capture_output=True, text=True).stdout
+    k1 = wait_for(lambda s: round_of(s) >= 2)
+    keys("p")
+    k2 = wait_for(lambda s: "PAUSED" in s)
+    time.sleep(2)
+    k3 = screen()
+    keys("p")
+    k4 = wait_for(lambda s: "PAUSED" not in s and
+                  round_of(s) > round_of(k3))
+    keys("d")
+    k5 = wait_for(lambda s: "full layout" in s)
+    keys("?")
+    k6 = wait_for(lambda s: "keys, as mtr's" in s)
+    keys("x")
+    k7 = wait_for(lambda s: "keys, as mtr's" not in s)
+    keys("r")
+    k8 = wait_for(lambda s: 0 < round_of(s) <= 2, 10)
+    keys("q")
+    deadline = time.time() + 20
+    while not os.path.exists(status2) and time.time() < deadline:
+        time.sleep(0.2)
+finally:
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], check=False)
+print("     the live view at 80x24 (tmux):")
+for l in k1.rstrip().splitlines():
+    print("     | " + l)
+lines = k1.splitlines()
+check(max(len(l) for l in lines) <= 80 and
+      any(" | " in l and "china" in l and "ttk" in l for l in lines) and
+      "brief layout" in k1 and
+      any("175.45.176.1 " in l and " | " in l for l in lines),
+      "80x24: both uplinks side by side (brief layout), no line past 80 "
+      "columns, the border rows in view", "<= 80", max(len(l) for l in
+                                                       lines))
+check("PAUSED" in k2 and round_of(k3) == round_of(k2) and
+      round_of(k4) > round_of(k3),
+      "p pauses (round %d stands still for 2 s) and p resumes (round %d)"
+      % (round_of(k3), round_of(k4)), round_of(k3), (round_of(k2),
+                                                       round_of(k4)))
+check("full layout" in k5 and "keys, as mtr's" in k6 and
+      "keys, as mtr's" not in k7,
+      "d: the next layout (full, one under the other at 80 columns); ?: "
+      "the keys, any key back", "full layout", k5[-200:])
+check(round_of(k8) <= 2,
+      "r: the statistics start again (round %d)" % round_of(k8), "<= 2",
+      round_of(k8))
+rc = open(status2).read().strip() if os.path.exists(status2) else None
+check(rc == "0", "q: quits, exit 0", "0", rc)
+
 # 5. Bad input.
 for args, what in (([], "no target"),
                    (["--json", TTK], "--json without --report"),

@@ -542,6 +542,48 @@ static void test_when(void)
 		  NKT_EINVAL);
 }
 
+/* mtr's own letters: -r the report (10 rounds without -c), -c, -T, -u,
+ * -z; the rate has no letter there, and the old "-r N" is still the rate,
+ * with a warning. */
+static void test_mtr_letters(void)
+{
+	char *a1[] = {"mtr", "-r", "-c", "5", "-T", "-z", "kcna.kp", NULL};
+	char *a2[] = {"mtr", "-r", "kcna.kp", NULL};
+	char *a3[] = {"mtr", "-r", "100", "kcna.kp", NULL};
+	char *a4[] = {"mtr", "-u", "--report-wide", "--rate", "7", "x.kp",
+		      NULL};
+	char *a5[] = {"mtr", "kcna.kp", NULL};
+	struct nkt_mtr_opts *o = nkt_xcalloc(1, sizeof(*o));
+
+	CHECK_INT(nkt_cli_mtr(7, a1, o, NULL), NKT_OK);
+	CHECK_INT(o->report, 1);
+	CHECK_U64(o->count, 5);
+	CHECK_INT(o->p.method, NKT_METHOD_TCP);
+	CHECK_INT(o->p.method_set, 1);
+	CHECK_STR(o->target, "kcna.kp");
+	CHECK_INT(o->out.n_warn, 0);
+	CHECK_INT(nkt_cli_mtr(3, a2, o, NULL), NKT_OK);
+	CHECK_INT(o->report, 1);
+	CHECK_U64(o->count, 10);
+	CHECK_INT(nkt_cli_mtr(4, a3, o, NULL), NKT_OK);
+	CHECK_INT(o->report, 0);
+	CHECK_INT(o->p.pps, 100);
+	CHECK_STR(o->target, "kcna.kp");
+	CHECK_INT(o->out.n_warn, 1);
+	if (o->out.n_warn == 1)
+		CHECK(strstr(o->out.warn[0], "write '--rate N'") != NULL);
+	CHECK_INT(nkt_cli_mtr(6, a4, o, NULL), NKT_OK);
+	CHECK_INT(o->p.method, NKT_METHOD_UDP);
+	CHECK_INT(o->wide, 1);
+	CHECK_INT(o->report, 1);
+	CHECK_INT(o->p.pps, 7);
+	CHECK_INT(nkt_cli_mtr(2, a5, o, NULL), NKT_OK);
+	CHECK_INT(o->report, 0);
+	CHECK_U64(o->count, 0);
+	CHECK_INT(o->p.method_set, 0);
+	free(o);
+}
+
 int main(void)
 {
 	test_bare_numbers();
@@ -551,5 +593,6 @@ int main(void)
 	test_group_values();
 	test_convention();
 	test_when();
+	test_mtr_letters();
 	return nkt_test_done("test_cli");
 }

@@ -145,6 +145,52 @@ static void test_out(void)
 	CHECK(strstr(buf, " | ") == NULL);
 	CHECK(strstr(buf, "     ttk") != NULL);
 	free(buf);
+	/* Layouts: at 80 columns two uplinks side by side in the brief
+	 * layout, one in the narrow one; every line fits. */
+	CHECK_INT(nkt_mtr_layout_for(2, 80), NKT_MTR_BRIEF);
+	CHECK_INT(nkt_mtr_layout_for(1, 80), NKT_MTR_NARROW);
+	CHECK_INT(nkt_mtr_layout_for(2, 190), NKT_MTR_FULL);
+	CHECK_INT(nkt_mtr_layout_for(2, 160), NKT_MTR_NARROW);
+	{
+		static const struct {
+			size_t n;
+			unsigned width;
+			enum nkt_mtr_layout want;
+			const char *row;
+		} L[] = {
+			{2, 80, NKT_MTR_AUTO,
+			 "  1. 10.0.0.1     50.0%    2   10.0   0.0 | "
+			 "10.0.0.1     50.0%    2   10.0   0.0"},
+			{1, 80, NKT_MTR_AUTO,
+			 "  1. 10.0.0.1                      50.0%    2   10.0"
+			 "   10.0   10.0   10.0   0.0"},
+			{2, 80, NKT_MTR_NARROW, NULL}, /* stacked */
+			{2, 190, NKT_MTR_BRIEF, NULL},
+		};
+		size_t k;
+		for (k = 0; k < NKT_ARRAY_LEN(L); k++) {
+			char *line, *save = NULL;
+			size_t widest = 0, bars = 0;
+			buf = NULL;
+			f = open_memstream(&buf, &len);
+			CHECK_INT(nkt_mtr_text_layout(f, c, L[k].n, NULL,
+						      L[k].width, L[k].want),
+				  0);
+			fclose(f);
+			if (L[k].row != NULL)
+				CHECK(strstr(buf, L[k].row) != NULL);
+			for (line = strtok_r(buf, "\n", &save); line;
+			     line = strtok_r(NULL, "\n", &save)) {
+				if (strlen(line) > widest)
+					widest = strlen(line);
+				bars += strstr(line, " | ") != NULL;
+			}
+			CHECK(widest <= L[k].width);
+			/* stacked (narrow at 80) has no separator */
+			CHECK(k == 2 ? bars == 0 : L[k].n == 1 || bars > 0);
+			free(buf);
+		}
+	}
 	j = nkt_mtr_json(&c[0], "192.0.2.10", "175.45.177.10", 60, 0, NULL);
 	hubs = json_object_get(json_object_get(j, "report"), "hubs");
 	CHECK_INT(json_array_size(hubs), 3);

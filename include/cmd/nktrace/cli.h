@@ -422,7 +422,10 @@ struct nkt_mtr_opts {
 	struct nkt_cli_out out;  /* --json (with --report), -o FILE, -n */
 	const char *target;      /* an address or a host name */
 	uint64_t count;          /* rounds; 0 = until interrupted */
-	int report;              /* --report N: no live view */
+	int report;              /* --report N, -r: no live view */
+	int wide;                /* --report-wide: the full columns */
+	int r_flag;              /* -r given (mtr's report) */
+	int old_rate;            /* "-r N": the rate, as nktrace had it */
 	uint64_t interval_ns;    /* -i */
 	struct {
 		char name[32];   /* the column's title */

@@ -25,11 +25,33 @@ struct nkt_mtr_col {
 /* Characters one column needs, and the whole table side by side. */
 #define NKT_MTR_COL_WIDTH 87
 #define NKT_MTR_SIDE_WIDTH(n) (5 + (n) * (NKT_MTR_COL_WIDTH + 3) - 3)
+#define NKT_MTR_NARROW_WIDTH 74 /* one uplink in 80 columns */
+#define NKT_MTR_BRIEF_WIDTH 36  /* two uplinks in 80 columns */
 
-/* The table of n columns in `width` characters (names and ASes from o's
- * hooks, which may be NULL).  Returns 0 or -1 (a write failed). */
+/* The layouts of the live view: every column at full width; every
+ * statistic in narrower fields; loss, sent, average and stdev only. */
+enum nkt_mtr_layout {
+	NKT_MTR_FULL = 0,
+	NKT_MTR_NARROW,
+	NKT_MTR_BRIEF,
+	NKT_MTR_AUTO, /* the widest whose columns fit side by side */
+};
+
+/* The table of n columns in `width` characters, full columns (names and
+ * ASes from o's hooks, which may be NULL), one under the other when they
+ * do not fit side by side.  Returns 0 or -1 (a write failed). */
 int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
 		 const struct nkt_out_opts *o, unsigned width);
+
+/* The widest layout whose n columns fit side by side in `width` (BRIEF
+ * when none does). */
+enum nkt_mtr_layout nkt_mtr_layout_for(size_t n, unsigned width);
+
+/* The table in a layout (NKT_MTR_AUTO: nkt_mtr_layout_for); columns one
+ * under the other when that layout does not fit side by side. */
+int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
+			const struct nkt_out_opts *o, unsigned width,
+			enum nkt_mtr_layout layout);
 
 /* mtr --json's {"report": {"mtr": {...}, "hubs": [...]}} for one column,
  * with "transit" when it has a title and "carrier" when its paths were
