@@ -115,11 +115,12 @@ def separate_records(regime):
     host's flow crosses its border on its own branch (flow_sd) and each
     transit's border has its moment in each slot (slot_sd)."""
     recs, t0 = [], 1796000000
-    slot = [[rng.gauss(0, regime.get("slot_sd", 0.0)) for _ in range(6)]
+    reps = regime.get("reps", 6)
+    slot = [[rng.gauss(0, regime.get("slot_sd", 0.0)) for _ in range(reps)]
             for _ in range(2)]
     # a loss burst hits every host of a transit in that slot at once
     burst = [[0.5 if rng.random() < regime.get("burst", 0.0) else 0.0
-              for _ in range(6)] for _ in range(2)]
+              for _ in range(reps)] for _ in range(2)]
     for side, (net, route, base, border) in enumerate((
             ("175.45.176.", CHINA, 290.0 + regime["diff"],
              regime["border_diff"]),
@@ -132,7 +133,7 @@ def separate_records(regime):
             dst = net + str(10 + h)
             # Same border RTT on both sides unless the regime says.
             flow = rng.gauss(0, regime.get("flow_sd", 0.0))
-            for rep in range(6):
+            for rep in range(reps):
                 shifted = route[:-1] + [(route[-1][0], 234.0 + border +
                                          flow + slot[side][rep])]
                 recs.append(trace(t0 + 900 * rep, dst, shifted,
@@ -227,6 +228,9 @@ REGIMES = [
     {"name": "10v20, spreads 40 and 5 ms", "hosts": 10, "hosts_b": 20,
      "sd": (40.0, 5.0), "diff": 0, "border_diff": 0, "loss": "iid",
      "mean_loss": 0.03},
+    {"name": "10v10 over 12 slots, border 5 ms", "hosts": 10, "reps": 12,
+     "diff": 0, "border_diff": 5, "loss": "iid", "mean_loss": 0.03,
+     "power": True, "border_power": True},
     {"name": "10 VPs, 7 shared hosts, 30 ms", "vps": 10, "hosts": 7,
      "diff": 30, "mean_loss": 0.03, "power": True, "paired": True},
 ]
@@ -266,7 +270,7 @@ print("%-34s %6s %6s %6s %6s %6s %6s %6s %6s" % (
 for rg in REGIMES:
     if ONLY and ONLY not in rg["name"]:
         continue
-    claims = e2e = border = loss = not_enough = found = 0
+    claims = e2e = border = loss = not_enough = found = found_b = 0
     cov, covb, covl = Coverage(), Coverage(), Coverage()
     for i in range(REPS):
         d = replicate(rg, os.path.join(tmp, "r.ndjson"))
@@ -282,6 +286,8 @@ for rg in REGIMES:
             not rg.get("paired") or d["rtt_ms"]["design"] == "paired")
         # a - b: China Unicom's side carries the regime's differences
         sign = 1 if d["a"] == "China Unicom" else -1
+        found_b += d["border_rtt_ms"]["claim"] and \
+            sign * (d["border_rtt_ms"]["diff"] or 0) > 0
         cov.add(d["rtt_ms"], sign * rg["diff"])
         covb.add(d["border_rtt_ms"], sign * rg.get("border_diff", 0))
         if rg.get("loss") != "hosts" and not rg.get("burst"):
@@ -295,7 +301,10 @@ for rg in REGIMES:
     if rg.get("few"):
         check(e2e == 0 and not_enough == REPS,
               "%s: always not enough evidence end to end" % rg["name"])
-    if rg.get("power"):
+    if rg.get("power") and rg.get("border_power"):
+        check(found_b >= 0.8 * REPS, "%s: the border's difference found "
+              "in %d of %d runs" % (rg["name"], found_b, REPS))
+    elif rg.get("power"):
         check(found >= 0.8 * REPS, "%s: found in %d of %d runs" % (
             rg["name"], found, REPS))
     # The end-to-end interval holds the truth as often as it says, less
