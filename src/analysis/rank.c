@@ -487,23 +487,24 @@ static void midranks(const double *v, size_t n, double *r)
 	free(p);
 }
 
-double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
-			       size_t ny)
+/*
+ * Brunner and Munzel's statistic of x - shift against y, and its degrees
+ * of freedom.  Returns 0, or 1 when the samples separate completely (no
+ * variance to estimate): then *w is +inf, -inf or 0 by which side is above
+ * and *df NaN.  all, rc, rx, ry: scratch of nx + ny, nx + ny, nx, ny.
+ */
+static int bm_stat(const double *x, size_t nx, const double *y, size_t ny,
+		   double shift, double *all, double *rc, double *rx,
+		   double *ry, double *w, double *df)
 {
 	size_t n = nx + ny, i;
-	double *all, *rc, *rx, *ry, mx = 0, my = 0, ix = 0, iy = 0;
-	double sx = 0, sy = 0, vx, vy, w, df, p;
+	double mx = 0, my = 0, ix = 0, iy = 0, sx = 0, sy = 0, vx, vy;
 
-	if (nx < 2 || ny < 2)
-		return NAN;
-	all = nkt_xcalloc(n, sizeof(*all));
-	rc = nkt_xcalloc(n, sizeof(*rc));
-	rx = nkt_xcalloc(nx, sizeof(*rx));
-	ry = nkt_xcalloc(ny, sizeof(*ry));
-	memcpy(all, x, nx * sizeof(*x));
+	for (i = 0; i < nx; i++)
+		all[i] = x[i] - shift;
 	memcpy(all + nx, y, ny * sizeof(*y));
 	midranks(all, n, rc);
-	midranks(x, nx, rx);
+	midranks(all, nx, rx);
 	midranks(y, ny, ry);
 	for (i = 0; i < nx; i++) {
 		mx += rc[i];
@@ -525,20 +526,130 @@ double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
 		double d = rc[nx + i] - ry[i] - my + iy;
 		sy += d * d;
 	}
-	sx /= (double)(nx - 1);
-	sy /= (double)(ny - 1);
-	free(all);
-	free(rc);
-	free(rx);
-	free(ry);
-	vx = (double)nx * sx;
-	vy = (double)ny * sy;
-	if (!(vx + vy > 0))
+	vx = (double)nx * sx / (double)(nx - 1);
+	vy = (double)ny * sy / (double)(ny - 1);
+	if (!(vx + vy > 0)) {
+		*w = my > mx ? INFINITY : my < mx ? -INFINITY : 0;
+		*df = NAN;
+		return 1;
+	}
+	*w = (double)nx * (double)ny * (my - mx) /
+	     ((double)n * sqrt(vx + vy));
+	*df = (vx + vy) * (vx + vy) /
+	      (vx * vx / (double)(nx - 1) + vy * vy / (double)(ny - 1));
+	return 0;
+}
+
+struct bm_scratch {
+	double *all, *rc, *rx, *ry;
+};
+
+static void bm_scratch_init(struct bm_scratch *b, size_t nx, size_t ny)
+{
+	b->all = nkt_xcalloc(nx + ny, sizeof(double));
+	b->rc = nkt_xcalloc(nx + ny, sizeof(double));
+	b->rx = nkt_xcalloc(nx, sizeof(double));
+	b->ry = nkt_xcalloc(ny, sizeof(double));
+}
+
+static void bm_scratch_free(struct bm_scratch *b)
+{
+	free(b->all);
+	free(b->rc);
+	free(b->rx);
+	free(b->ry);
+}
+
+double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
+			       size_t ny)
+{
+	struct bm_scratch b;
+	double w, df, p;
+	int sep;
+
+	if (nx < 2 || ny < 2)
+		return NAN;
+	bm_scratch_init(&b, nx, ny);
+	sep = bm_stat(x, nx, y, ny, 0, b.all, b.rc, b.rx, b.ry, &w, &df);
+	bm_scratch_free(&b);
+	if (sep)
 		return NAN; /* the samples separate completely */
-	w = (double)nx * (double)ny * (my - mx) /
-	    ((double)n * sqrt(vx + vy));
-	df = (vx + vy) * (vx + vy) /
-	     (vx * vx / (double)(nx - 1) + vy * vy / (double)(ny - 1));
 	p = 2 * nkt_stats_t_cdf(-fabs(w), df);
 	return p > 1 ? 1 : p;
+}
+
+/* -1: shift d is rejected below (x - d too high), +1 rejected above, 0
+ * kept, at `level`. */
+static int bm_side(const double *x, size_t nx, const double *y, size_t ny,
+		   double d, double level, struct bm_scratch *b)
+{
+	double w, df;
+	if (bm_stat(x, nx, y, ny, d, b->all, b->rc, b->rx, b->ry, &w, &df)) {
+		if (w == 0)
+			return 0;
+		return w < 0 ? -1 : 1;
+	}
+	if (w < -nkt_stats_t_crit(level, df))
+		return -1;
+	if (w > nkt_stats_t_crit(level, df))
+		return 1;
+	return 0;
+}
+
+struct nkt_ci nkt_rank_bm_interval(const double *x, size_t nx,
+				   const double *y, size_t ny, double est,
+				   double level)
+{
+	struct nkt_ci ci = {NAN, NAN};
+	struct bm_scratch b;
+	double xmin, xmax, ymin, ymax, lo, hi, a, z;
+	size_t i;
+	int k;
+
+	if (nx < 2 || ny < 2 || isnan(est))
+		return ci;
+	xmin = xmax = x[0];
+	ymin = ymax = y[0];
+	for (i = 1; i < nx; i++) {
+		xmin = x[i] < xmin ? x[i] : xmin;
+		xmax = x[i] > xmax ? x[i] : xmax;
+	}
+	for (i = 1; i < ny; i++) {
+		ymin = y[i] < ymin ? y[i] : ymin;
+		ymax = y[i] > ymax ? y[i] : ymax;
+	}
+	bm_scratch_init(&b, nx, ny);
+	if (bm_side(x, nx, y, ny, est, level, &b) != 0)
+		goto out; /* the estimate itself rejected: no interval */
+	/* below: from a shift every x - d lies above every y (rejected) up
+	 * to the estimate (kept) */
+	a = xmin - ymax - 1;
+	z = est;
+	for (k = 0; k < 200 && a < z; k++) {
+		double m = a + (z - a) / 2;
+		if (m <= a || m >= z)
+			break;
+		if (bm_side(x, nx, y, ny, m, level, &b) < 0)
+			a = m;
+		else
+			z = m;
+	}
+	lo = z;
+	a = est;
+	z = xmax - ymin + 1;
+	for (k = 0; k < 200 && a < z; k++) {
+		double m = a + (z - a) / 2;
+		if (m <= a || m >= z)
+			break;
+		if (bm_side(x, nx, y, ny, m, level, &b) > 0)
+			z = m;
+		else
+			a = m;
+	}
+	hi = a;
+	ci.lo = lo;
+	ci.hi = hi;
+out:
+	bm_scratch_free(&b);
+	return ci;
 }

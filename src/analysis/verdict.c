@@ -134,6 +134,18 @@ static void e2e_test(const struct nkt__cmp_units *a,
 		bm = nkt_rank_brunner_munzel(va, ha, vb, hb);
 		if (!isnan(bm) && bm > t->s.p)
 			t->s.p = bm;
+		/* and its interval, inverted the same way: the hull of
+		 * both */
+		if (!isnan(t->s.ci.lo)) {
+			struct nkt_ci bi = nkt_rank_bm_interval(
+				va, ha, vb, hb, t->s.est, cfg->level);
+			if (!isnan(bi.lo)) {
+				t->s.ci.lo = bi.lo < t->s.ci.lo ? bi.lo
+							       : t->s.ci.lo;
+				t->s.ci.hi = bi.hi > t->s.ci.hi ? bi.hi
+							       : t->s.ci.hi;
+			}
+		}
 		t->units_a = ha;
 		t->units_b = hb;
 		snprintf(units, sizeof(units), "%zu and %zu hosts", ha, hb);

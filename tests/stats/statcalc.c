@@ -14,6 +14,7 @@
  *   lossdiff LEVEL NA (L S)... NB (L S)...   two sets of hosts
  *   losspaired LEVEL N (LA SA LB SB)...      the same hosts twice
  *   bm NX X... NY Y...            Brunner-Munzel p
+ *   bmci LEVEL EST NX X... NY Y...  its inverted interval of the shift
  *   holm N P...
  * Each answer is one line of numbers (%.17g; nan for none).
  */
@@ -96,6 +97,17 @@ int main(void)
 				nkt_rank_median(v, n, level, &s);
 			shift(&s);
 			free(v);
+		} else if (strcmp(op, "bmci") == 0) {
+			double *x, *y, est;
+			struct nkt_ci ci;
+			if (scanf("%lf %lf", &level, &est) != 2)
+				return 2;
+			x = read_vec(&n);
+			y = read_vec(&m);
+			ci = nkt_rank_bm_interval(x, n, y, m, est, level);
+			printf("%.17g %.17g\n", ci.lo, ci.hi);
+			free(x);
+			free(y);
 		} else if (strcmp(op, "bm") == 0) {
 			double *x = read_vec(&n), *y = read_vec(&m);
 			printf("%.17g\n", nkt_rank_brunner_munzel(x, n, y, m));

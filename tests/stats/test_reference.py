@@ -304,6 +304,18 @@ for nx, ny, sx, sy, ties in ((2, 2, 5, 5, 0), (3, 8, 40, 5, 0),
     ask("bm %d %s %d %s" % (nx, fmt(x), ny, fmt(y)),
         ("bm", [stats.brunnermunzel(x, y).pvalue], ("bm", nx, ny, sx,
                                                        sy, ties)))
+# Its interval of the shift, inverted: just inside each end scipy's
+# Brunner-Munzel keeps the shift (p >= 1 - level), just outside it rejects
+# it (p < 1 - level, or the samples separate completely).
+bmci = []
+for nx, ny, sx, sy, level in ((5, 7, 40, 5, 0.95), (10, 20, 40, 5, 0.95),
+                              (10, 20, 5, 40, 0.9), (12, 12, 10, 10, 0.95),
+                              (30, 25, 20, 3, 0.99)):
+    x = sample(nx, sx)
+    y = [v + 4 for v in sample(ny, sy)]
+    est = median([a - b for a in x for b in y])
+    ask("bmci %r %r %d %s %d %s" % (level, est, nx, fmt(x), ny, fmt(y)),
+        ("bmci", [level, x, y], ("bmci", nx, ny, sx, sy, level)))
 ps = [rng.random() ** 3 for _ in range(6)]
 ask("holm %d %s" % (len(ps), fmt(ps)),
     ("num", list(multipletests(ps, method="holm")[1]), ("holm",)))
@@ -328,7 +340,18 @@ def same(a, b, rel=1e-9, abs_=1e-12):
 bad = {}
 for line, (kind, want, what), got in zip(lines, refs, answers):
     g = [float(x) for x in got.split()]
-    if kind in ("mw", "wilcoxon", "median"):
+    if kind == "bmci":
+        level, x, y = want
+        lo, hi = g
+        span = max(hi - lo, 1e-6)
+
+        def keeps(d):
+            p = stats.brunnermunzel([v - d for v in x], y).pvalue
+            return not math.isnan(p) and p >= 1 - level
+        eps = 1e-7 * span
+        ok = (lo < hi and keeps(lo + eps) and not keeps(lo - 1e-3 * span)
+              and keeps(hi - eps) and not keeps(hi + 1e-3 * span))
+    elif kind in ("mw", "wilcoxon", "median"):
         # est, lo, hi (exact: the same order statistics), p (scipy).
         ok = (same(want[0], g[0], 1e-12) and same(want[1], g[1], 0) and
               same(want[2], g[2], 0) and same(want[4], g[4], 1e-7))

@@ -83,6 +83,18 @@ void nkt_rank_median(const double *v, size_t n, double level,
 double nkt_rank_brunner_munzel(const double *x, size_t nx, const double *y,
 			       size_t ny);
 
+/*
+ * The interval of the shift d (the median of x - y: Hodges-Lehmann's
+ * estimand) whose Brunner-Munzel test of x - d against y keeps d at
+ * `level`: valid when the spreads differ, where Mann-Whitney's inverted
+ * interval assumes they do not.  est: a shift inside it (the
+ * Hodges-Lehmann estimate).  Found by bisection to the double; NaN with
+ * fewer than 2 a side or when est itself is rejected.
+ */
+struct nkt_ci nkt_rank_bm_interval(const double *x, size_t nx,
+				   const double *y, size_t ny, double est,
+				   double level);
+
 /* P(U <= u) for Mann-Whitney sizes (m, n) without ties, exact; NaN when
  * m * n > NKT_RANK_EXACT_MAX.  For tests and the reference checks. */
 double nkt_rank_mw_cdf(size_t m, size_t n, double u);
