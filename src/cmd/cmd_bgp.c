@@ -415,7 +415,7 @@ static int store_history(struct bgp_run *b, size_t n_read,
 	struct nkt_plane_route *rows = NULL, *prev = NULL;
 	struct nkt_event *pe = NULL;
 	struct ev_list l = {0};
-	char **keys = nkt_xcalloc(n_read + 1, sizeof(*keys));
+	char **keys;
 	size_t nr, np = 0, npe = 0, i, fresh = 0;
 	int64_t pt = 0;
 	int rc = NKT_OK;
@@ -425,6 +425,7 @@ static int store_history(struct bgp_run *b, size_t n_read,
 				   "--db needs a RIB dump among the files "
 				   "(updates alone say nothing of the routes "
 				   "announced before them)");
+	keys = nkt_xcalloc(n_read + 1, sizeof(*keys));
 	if ((h = nkt_history_open(b->o->db, 0, err)) == NULL) {
 		free(keys);
 		return NKT_EINVAL;

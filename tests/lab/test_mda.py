@@ -275,11 +275,18 @@ for transit, addr in TARGETS.items():
           "nktrace --mda found them too" % transit, "a subset",
           sorted(theirs - (want & union[transit])))
 
-# The text form names the same graph.
-p = lab.exec("vp", [NKTRACE, "trace", "--mda", "-n", "-w", "1s",
-                    TARGETS["ttk"]])
+# The text form names the same graph.  One MDA run finds all three next
+# hops with 95% confidence (CI saw one run name two): up to three runs,
+# each of which must name the balancer and the end.
+for attempt in range(3):
+    p = lab.exec("vp", [NKTRACE, "trace", "--mda", "-n", "-w", "1s",
+                        TARGETS["ttk"]])
+    if p.returncode != 0 or "per-flow over 3" in p.stdout or \
+            "per-flow over 2" not in p.stdout:
+        break
 check(p.returncode == 0 and "per-flow over 3" in p.stdout and
       "COMPLETED at hop" in p.stdout,
-      "text: the balancer and the end, paris-traceroute style", None,
+      "text: the balancer and the end, paris-traceroute style (%d run%s)"
+      % (attempt + 1, "" if attempt == 0 else "s"), None,
       p.stdout[-400:])
 done()
