@@ -215,7 +215,11 @@ static void header(FILE *f, const struct mtr_cmd *c)
 	fprintf(f, ", round %llu", (unsigned long long)c->rounds);
 	if (c->o->count)
 		fprintf(f, " of %llu", (unsigned long long)c->o->count);
-	fprintf(f, ", %s\n\n", when);
+	/* the time only where it fits on the line (a live view of 80
+	 * columns keeps its header on one) */
+	if (!c->live || term_width() >= 100)
+		fprintf(f, ", %s", when);
+	fputs("\n\n", f);
 }
 
 static const char *const layout_name[] = {
@@ -329,9 +333,19 @@ static int wait_keys(struct mtr_cmd *c, uint64_t deadline,
 		     const sigset_t *halt)
 {
 	for (;;) {
-		uint64_t now = nkt_clock_mono_ns(), until;
+		uint64_t now, until;
 		unsigned char ch;
 		int sig, changed = 0;
+		/* keys first: a round may outlast the interval */
+		while (c->keys && read(STDIN_FILENO, &ch, 1) == 1) {
+			changed |= key(c, ch);
+			if (c->quit)
+				return 0;
+		}
+		if (changed)
+			draw(c);
+		changed = 0;
+		now = nkt_clock_mono_ns();
 		if (!c->paused && now >= deadline)
 			return 0;
 		until = now + 100 * NKT_NS_PER_MS;

@@ -45,7 +45,7 @@ struct layout {
 static const struct layout layouts[] = {
 	[NKT_MTR_FULL] = {NKT_MTR_COL_WIDTH, 30, 8, 1},
 	[NKT_MTR_NARROW] = {NKT_MTR_NARROW_WIDTH, 20, 7, 1},
-	[NKT_MTR_BRIEF] = {NKT_MTR_BRIEF_WIDTH, 11, 0, 0},
+	[NKT_MTR_BRIEF] = {NKT_MTR_BRIEF_WIDTH, 16, 0, 0},
 };
 
 /* Line `line` of hop `ttl` in column c, L->width characters (blank past
@@ -88,19 +88,18 @@ static void cell(char *out, size_t len, const struct nkt_mtr_col *c,
 			 h->n_addr ? (double)h->worst_ns / 1e6 : 0.0,
 			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
 			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
-	else
-		snprintf(out, len, "%-*.*s %5.1f%% %4u %6.1f %5.1f", hw, hw,
-			 host, nkt_hopstat_loss_pct(h), h->sent,
-			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0,
-			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
+	else /* brief: an IPv4 address whole; loss, sent, average */
+		snprintf(out, len, "%-*.*s %5.1f%% %4u %6.1f ", hw, hw, host,
+			 nkt_hopstat_loss_pct(h), h->sent,
+			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0);
 }
 
 static void head_row(FILE *f, const struct layout *L)
 {
 	int hw = (int)L->host, aw = (int)L->as;
 	if (!L->full)
-		fprintf(f, "%-*.*s %6s %4s %6s %5s", hw, hw, "Host", "Loss%",
-			"Snt", "Avg", "StDev");
+		fprintf(f, "%-*.*s %6s %4s %6s ", hw, hw, "Host", "Loss%",
+			"Snt", "Avg");
 	else if (L->width == NKT_MTR_COL_WIDTH)
 		fprintf(f, "%-*.*s %-*.*s %6s %5s %6s %6s %6s %6s %6s", hw, hw,
 			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", "Avg",
@@ -126,8 +125,16 @@ static void side_by_side(FILE *f, const struct nkt_mtr_col *c, size_t n,
 	fprintf(f, "     ");
 	for (k = 0; k < n; k++) {
 		char t[2 * NKT_MTR_COL_WIDTH];
-		snprintf(t, sizeof(t), "%s%s%s", c[k].title ? c[k].title : "",
-			 c[k].carrier ? (c[k].title ? ": transit " : "transit ")
+		const char *title = c[k].title ? c[k].title : "";
+		/* the brief layout: "china: China Unicom" (the uplink's
+		 * interface and source left out) */
+		int tl = (int)strlen(title);
+		const char *paren = strstr(title, " (");
+		if (!L->full && paren != NULL)
+			tl = (int)(paren - title);
+		snprintf(t, sizeof(t), "%.*s%s%s", tl, title,
+			 c[k].carrier ? (tl ? (L->full ? ": transit " : ": ")
+					    : "transit ")
 				      : "",
 			 c[k].carrier ? c[k].carrier : "");
 		fprintf(f, "%s%-*.*s", k ? " | " : "", w, w, t);

@@ -29,7 +29,7 @@ struct nkt_mtr_col {
 #define NKT_MTR_BRIEF_WIDTH 36  /* two uplinks in 80 columns */
 
 /* The layouts of the live view: every column at full width; every
- * statistic in narrower fields; loss, sent, average and stdev only. */
+ * statistic in narrower fields; loss, sent and average only. */
 enum nkt_mtr_layout {
 	NKT_MTR_FULL = 0,
 	NKT_MTR_NARROW,
