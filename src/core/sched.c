@@ -61,6 +61,7 @@ struct nkt_sched {
 	const uint8_t *via;
 	size_t n_flows, next_flow, finished;
 	uint64_t took_ns; /* the finished traces' durations, summed */
+	uint64_t took_probes; /* and the probes they sent */
 	struct tstate **active;
 	size_t n_active;
 	uint32_t *active_of; /* flow index -> active index */
@@ -268,6 +269,7 @@ static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
 	if (t->start_ns == 0)
 		t->start_ns = t->end_ns;
 	s->took_ns += t->end_ns - t->start_ns;
+	s->took_probes += t->n;
 	done_push(s, t);
 	s->finished++;
 
@@ -788,6 +790,20 @@ int nkt_sched_eta(const struct nkt_sched *s, uint64_t now, uint64_t *eta_ns)
 	pending = (double)(s->n_flows - s->next_flow);
 	slots = s->cfg.window < s->n_flows ? s->cfg.window : s->n_flows;
 	left = (left + pending * mean) / (double)(slots ? slots : 1);
+	/* and never less than the probes still to send at the rate (a
+	 * discovery of thousands of one-probe traces is rate-bound, not
+	 * bound by how long each trace takes) */
+	if (s->cfg.pps > 0) {
+		double per_trace = (double)s->took_probes / (double)s->finished;
+		double probes = pending * per_trace;
+		for (i = 0; i < s->n_active; i++) {
+			double sent = (double)s->active[i]->t->n;
+			probes += per_trace > sent ? per_trace - sent : 0;
+		}
+		probes = probes / (double)s->cfg.pps * 1e9;
+		if (probes > left)
+			left = probes;
+	}
 	*eta_ns = (uint64_t)(left > longest ? left : longest);
 	return 1;
 }

@@ -740,6 +740,51 @@ static void test_eta(void)
 	free(sp);
 }
 
+/* Many short traces at a low rate (a discovery): the time left is bound
+ * by the probes still to send at the rate, not by how long each trace
+ * takes ("ETA 0s" for a minute before). */
+static void test_eta_rate(void)
+{
+	struct nkt_sched_cfg c = base_cfg();
+	struct nkt_flow *f = nkt_xcalloc(600, sizeof(*f));
+	struct sim *sp = nkt_xcalloc(1, sizeof(*sp));
+	struct net n;
+	struct nkt_sched *sch;
+	uint64_t end;
+	size_t i, checked = 0;
+
+	/* one probe a trace, answered at once (a discovery's probe to each
+	 * address), 200 in flight, 100 probes a second: about 6 s */
+	for (i = 0; i < 600; i++)
+		f[i] = flow_to(NKT_METHOD_ICMP, 0xaf2db047u + (uint32_t)i);
+	c.window = 200;
+	c.pps = 100;
+	c.attempts = 1;
+	c.first_ttl = c.max_ttl = 5;
+	path(&n, 2);
+	setup(sp, &n, &c);
+	sch = nkt_sched_new(&c, f, NULL, 600, NULL);
+	end = run(sp, sch, 0);
+	CHECK_INT(sp->ndone, NKT_ARRAY_LEN(sp->done) < 600
+				     ? NKT_ARRAY_LEN(sp->done)
+				     : 600);
+	CHECK(end > 5 * NKT_NS_PER_S);
+	/* every estimate after the first few within a quarter of the end
+	 * still to come (they were near 0 before) */
+	for (i = 5; i < sp->neta; i++) {
+		double err = (double)sp->eta_end[i] - (double)end;
+		if (err < 0)
+			err = -err;
+		CHECK(err <= 0.25 * (double)end);
+		checked++;
+	}
+	CHECK(checked > 30);
+	free_done(sp);
+	nkt_sched_free(sch);
+	free(sp);
+	free(f);
+}
+
 static void test_config(void)
 {
 	struct nkt_sched_cfg c = base_cfg();
@@ -775,6 +820,7 @@ int main(void)
 	test_e2e_and_gap();
 	test_halt();
 	test_eta();
+	test_eta_rate();
 	test_config();
 	return nkt_test_done("test_sched");
 }
