@@ -327,6 +327,18 @@ static int key(struct mtr_cmd *c, int k)
 	}
 }
 
+/* The keys waiting on standard input, each done; the view redrawn when
+ * one changed it. */
+static void read_keys(struct mtr_cmd *c)
+{
+	unsigned char ch;
+	int changed = 0;
+	while (c->keys && !c->quit && read(STDIN_FILENO, &ch, 1) == 1)
+		changed |= key(c, ch);
+	if (changed && !c->quit)
+		draw(c);
+}
+
 /* Until `deadline` (or, paused, until resumed and then the deadline),
  * reading keys; returns a halting signal, or 0 (c->quit: q). */
 static int wait_keys(struct mtr_cmd *c, uint64_t deadline,
@@ -334,17 +346,11 @@ static int wait_keys(struct mtr_cmd *c, uint64_t deadline,
 {
 	for (;;) {
 		uint64_t now, until;
-		unsigned char ch;
-		int sig, changed = 0;
+		int sig;
 		/* keys first: a round may outlast the interval */
-		while (c->keys && read(STDIN_FILENO, &ch, 1) == 1) {
-			changed |= key(c, ch);
-			if (c->quit)
-				return 0;
-		}
-		if (changed)
-			draw(c);
-		changed = 0;
+		read_keys(c);
+		if (c->quit)
+			return 0;
 		now = nkt_clock_mono_ns();
 		if (!c->paused && now >= deadline)
 			return 0;
@@ -356,13 +362,6 @@ static int wait_keys(struct mtr_cmd *c, uint64_t deadline,
 		if ((sig = nkt_clock_sleep_until(CLOCK_MONOTONIC, until,
 						 halt)) != 0)
 			return sig;
-		while (c->keys && read(STDIN_FILENO, &ch, 1) == 1) {
-			changed |= key(c, ch);
-			if (c->quit)
-				return 0;
-		}
-		if (changed)
-			draw(c);
 	}
 }
 

@@ -174,17 +174,13 @@ enum nkt_mtr_layout nkt_mtr_layout_for(size_t n, unsigned width)
 	return NKT_MTR_BRIEF;
 }
 
-int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
-			const struct nkt_out_opts *o, unsigned width,
-			enum nkt_mtr_layout layout)
+/* Columns side by side in L when they fit in width, else one under the
+ * other. */
+static int table(FILE *f, const struct nkt_mtr_col *c, size_t n,
+		 const struct nkt_out_opts *o, unsigned width,
+		 const struct layout *L)
 {
-	const struct layout *L;
 	size_t k;
-
-	if (layout == NKT_MTR_AUTO)
-		layout = nkt_mtr_layout_for(n, width);
-	L = &layouts[layout];
-	/* one under the other when even this layout is too wide */
 	if (n > 1 && width < 5 + n * (L->width + 3) - 3) {
 		for (k = 0; k < n; k++) {
 			if (k)
@@ -196,22 +192,19 @@ int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
 	return ferror(f) ? -1 : 0;
 }
 
+int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
+			const struct nkt_out_opts *o, unsigned width,
+			enum nkt_mtr_layout layout)
+{
+	if (layout == NKT_MTR_AUTO)
+		layout = nkt_mtr_layout_for(n, width);
+	return table(f, c, n, o, width, &layouts[layout]);
+}
+
 int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
 		 const struct nkt_out_opts *o, unsigned width)
 {
-	const struct layout *L = &layouts[NKT_MTR_FULL];
-	size_t k;
-
-	/* the full columns; one under the other when too narrow */
-	if (n > 1 && width < NKT_MTR_SIDE_WIDTH(n)) {
-		for (k = 0; k < n; k++) {
-			if (k)
-				fputc('\n', f);
-			side_by_side(f, &c[k], 1, o, L);
-		}
-	} else
-		side_by_side(f, c, n, o, L);
-	return ferror(f) ? -1 : 0;
+	return table(f, c, n, o, width, &layouts[NKT_MTR_FULL]);
 }
 
 /* A number rounded to the 0.001, as mtr writes them. */
