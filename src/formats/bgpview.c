@@ -392,9 +392,7 @@ static void route_remove(struct nkt_bgp_view *v, size_t pi, size_t i,
 	pf->last_change = t;
 }
 
-/* A covering prefix announced now, for a new prefix pi: its index, or
- * -1. */
-static long covering(const struct nkt_bgp_view *v, size_t pi)
+long nkt_bgp_covering(const struct nkt_bgp_view *v, size_t pi)
 {
 	size_t i;
 	long best = -1;
@@ -449,7 +447,7 @@ static void route_set(struct nkt_bgp_view *v, size_t pi,
 		pf->first_seen = t;
 		if (v->baseline && !v->in_dump) {
 			event(v, NKT_BGP_ANNOUNCED, t, pi, nr->origin, 0);
-			if ((c = covering(v, pi)) >= 0)
+			if ((c = nkt_bgp_covering(v, pi)) >= 0)
 				event(v, NKT_BGP_MORE_SPECIFIC, t, pi,
 				      nr->origin, (size_t)c);
 			/* the first upstream of a new prefix is new too */

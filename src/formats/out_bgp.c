@@ -272,20 +272,6 @@ static size_t transit_rows(const struct nkt_bgp_prefix *pf,
 	return n;
 }
 
-/* The more-specific's covering prefix announced now, or -1. */
-static long covering_now(const struct nkt_bgp_view *v, size_t pi)
-{
-	size_t i;
-	long best = -1;
-	for (i = 0; i < v->n; i++)
-		if (i != pi && v->p[i].peers > 0 &&
-		    v->p[i].prefix.len < v->p[pi].prefix.len &&
-		    nkt_mrt_prefix_in(&v->p[pi].prefix, &v->p[i].prefix) &&
-		    (best < 0 || v->p[i].prefix.len > v->p[best].prefix.len))
-			best = (long)i;
-	return best;
-}
-
 static json_t *time_or_null(int64_t t)
 {
 	return t ? json_integer(t) : json_null();
@@ -404,7 +390,7 @@ json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
 		size_t n_tr;
 		struct nkt_bgp_as *up = as_sorted(pf->up, pf->n_up),
 				  *og = as_sorted(pf->orig, pf->n_orig);
-		long c = covering_now(v, ix[i]);
+		long c = nkt_bgp_covering(v, ix[i]);
 		json_object_set_new(p, "prefix",
 				    json_string(nkt_mrt_prefix_str(
 					    &pf->prefix, pfx, sizeof(pfx))));
@@ -536,7 +522,7 @@ int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,
 	for (i = 0; i < v->n; i++) {
 		const struct nkt_bgp_prefix *pf = &v->p[ix[i]];
 		struct nkt_bgp_as *og = as_sorted(pf->orig, pf->n_orig);
-		long c = covering_now(v, ix[i]);
+		long c = nkt_bgp_covering(v, ix[i]);
 		struct tr_row *tr;
 		size_t n_tr;
 		nkt_mrt_prefix_str(&pf->prefix, pfx, sizeof(pfx));

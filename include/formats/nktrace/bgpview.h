@@ -136,6 +136,10 @@ void nkt_bgp_view_file_end(struct nkt_bgp_view *v);
  * WITHDRAWN) are added, and the events sorted by time. */
 void nkt_bgp_view_finish(struct nkt_bgp_view *v);
 
+/* The most specific prefix announced now (a peer has a route) that
+ * covers prefix pi and is shorter: its index in v->p, or -1. */
+long nkt_bgp_covering(const struct nkt_bgp_view *v, size_t pi);
+
 /* Whether prefix a lies inside b (or is b). */
 int nkt_mrt_prefix_in(const struct nkt_mrt_prefix *a,
 		      const struct nkt_mrt_prefix *b);
