@@ -54,7 +54,7 @@ want = ["bin/nktrace", "share/nktrace/nktrace.mmdb",
         "lib/systemd/system/nktrace.timer", "lib/sysusers.d/nktrace.conf",
         "share/man/man1/nktrace.1"]
 cmds = ["compare", "run", "report", "trace", "sweep", "import", "atlas",
-        "lookup", "replay", "mtr"]
+        "lookup", "replay", "mtr", "bgp"]
 want += ["share/man/man1/nktrace-%s.1" % c for c in cmds]
 missing = [w for w in want if not os.path.exists(os.path.join(root, w))]
 check(not missing, "installed: the binary, data, schemas, monitoring, "
@@ -68,7 +68,7 @@ page = subprocess.run(["man", "-l", os.path.join(root, "share/man/man1/"
 check("NKTRACE_DATA" in page and "EXIT STATUS" in page and
       "nktrace-compare(1)" in page,
       "man nktrace renders: commands, NKTRACE_DATA, exit status, see also")
-bad = []
+bad, no_examples = [], []
 nk = os.path.join(root, "bin", "nktrace")
 for c in cmds:
     text = subprocess.run(["man", "-l", os.path.join(
@@ -80,8 +80,14 @@ for c in cmds:
     lacking = sorted(o for o in helpopts if o not in text)
     if not text or lacking:
         bad.append((c, lacking[:5]))
+    if not re.search(r"^EXAMPLES\n(.*\n)*?\s+(sudo )?nktrace %s\b" % c,
+                     text, re.M) or "\nOUTPUT\n" not in text:
+        no_examples.append(c)
 check(not bad, "each command's page lists every option its --help lists",
       [], bad)
+check(not no_examples, "each command's page has EXAMPLES running that "
+      "command and an OUTPUT section explaining what it prints", [],
+      no_examples)
 
 # Bash completion.
 comp = os.path.join(root, "share/bash-completion/completions/nktrace")
@@ -93,6 +99,35 @@ out = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
 check(out.splitlines() == ["--bucket", "import"],
       "bash completion: 'import --bu' gives --bucket, 'im' gives import",
       ["--bucket", "import"], out.splitlines())
+
+def complete(*words):
+    """What the installed completion offers after the words (the last
+    one being completed)."""
+    script = ('source %s; COMP_WORDS=(%s %s); COMP_CWORD=%d; _nktrace; '
+              'echo "${COMPREPLY[@]}"' % (
+                  comp, nk, " ".join("'%s'" % w for w in words), len(words)))
+    return subprocess.run(["bash", "-c", script], capture_output=True,
+                          text=True, env=dict(os.environ, NKTRACE_DATA=share)
+                          ).stdout.split()
+
+
+cmds_offered = complete("")
+check(set(cmds) <= set(cmds_offered) and
+      all(w in cmds + ["version", "--help", "--version"]
+          for w in cmds_offered),
+      "bash completion offers the commands and nothing else (no 'times:')",
+      cmds, cmds_offered)
+vals = {("trace", "-P", ""): ["icmp", "udp", "tcp"],
+        ("atlas", "--protocols", "tcp4"): ["tcp443"],
+        ("import", "--format", "s"): ["scamper"],
+        ("compare", "--via", "t"): ["ttk="],
+        ("trace", "--via", "l"): ["lo"],
+        ("compare", "--via", "ttk", "=", "l"): ["lo"],
+        ("run", "--every", "15"): ["15m"]}
+got = {k: complete(*k) for k in vals}
+check(got == vals, "bash completion completes option values: methods, "
+      "protocols, formats, transit names from the installed transits.json, "
+      "interfaces from the system, times", vals, got)
 
 # Units with this install's bindir.
 svc = open(os.path.join(root, "lib/systemd/system/nktrace.service")).read()
