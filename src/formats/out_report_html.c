@@ -104,12 +104,18 @@ static void time_ticks(FILE *f, const struct axis *a, double top,
 	fmt = step >= 86400 ? "%m-%d" : span > 86400 ? "%m-%d %H:%M" : "%H:%M";
 	for (t = (a->t0 + step - 1) / step * step; t <= a->t1; t += step) {
 		double x = xpos(a, t);
+		/* the first tick says the date whole (the others only what
+		 * changes), so a chart is never without its day */
+		const char *f1 = t < a->t0 + step
+					 ? (step >= 86400 ? "%Y-%m-%d"
+							  : "%Y-%m-%d %H:%M")
+					 : fmt;
 		fprintf(f,
 			"<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
 			"x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" "
 			"x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 			x, top, x, bottom, x, bottom + 16,
-			nkt_report_utc(t, fmt, buf, sizeof(buf)));
+			nkt_report_utc(t, f1, buf, sizeof(buf)));
 	}
 }
 
@@ -273,10 +279,14 @@ static void chart_frame(FILE *f, const struct nkt_report *r,
 		double x = xpos(a, run ? run->start : r->events[i].time);
 		if (x < ML || x > W - MR)
 			continue;
+		char when[40];
 		fprintf(f,
 			"<line class=\"ev\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-			"y2=\"%.1f\"><title>",
-			x, MT, x, H - MB);
+			"y2=\"%.1f\"><title>cycle of %s UTC: ",
+			x, MT, x, H - MB,
+			nkt_report_utc(run ? run->start : r->events[i].time,
+				       "%Y-%m-%d %H:%M:%S", when,
+				       sizeof(when)));
 		esc(f, r->events[i].e.message);
 		fputs("</title></line>\n", f);
 	}
@@ -519,13 +529,23 @@ static void events_table(FILE *f, const struct nkt_report *r)
 	fprintf(f, "<h2>Events (%zu)</h2>\n", r->n_events);
 	if (r->n_events == 0)
 		return;
-	fputs("<table id=\"events\"><tr><th>time (UTC)</th><th>kind</th>"
+	/* the cycle's start, where the charts mark the event, and when the
+	 * cycle that saw it ended */
+	fputs("<table id=\"events\"><tr><th>cycle (UTC, its start: the "
+	      "charts' mark)</th><th>seen (UTC)</th><th>kind</th>"
 	      "<th>what</th></tr>\n",
 	      f);
 	for (i = 0; i < r->n_events; i++) {
-		fprintf(f, "<tr class=\"event\"><td>%s</td><td>",
+		const struct nkt_report_run *run =
+			nkt_report_run_by_id(r, r->events[i].run);
+		char seen[40];
+		fprintf(f, "<tr class=\"event\"><td>%s</td><td>%s</td><td>",
+			run != NULL ? nkt_report_utc(run->start,
+						     "%Y-%m-%d %H:%M:%S", buf,
+						     sizeof(buf))
+				    : "-",
 			nkt_report_utc(r->events[i].time, "%Y-%m-%d %H:%M:%S",
-				       buf, sizeof(buf)));
+				       seen, sizeof(seen)));
 		esc(f, r->events[i].e.kind);
 		fputs("</td><td>", f);
 		esc(f, r->events[i].e.message);

@@ -171,6 +171,13 @@ static void test_html(const json_t *rep)
 	CHECK_INT(count(s, "<svg "), 4);
 	CHECK_INT(count(s, "class=\"seg dark\""), 1);
 	CHECK_INT(count(s, "<tr class=\"event\">"), 1);
+	/* The table gives the cycle's start (the charts' mark) and when the
+	 * cycle that saw the event ended; the mark's tooltip the start. */
+	CHECK(strstr(s, "<tr class=\"event\"><td>2026-11-27 17:24:12</td>"
+			"<td>2026-11-27 17:24:36</td>") != NULL);
+	CHECK(strstr(s, "<title>cycle of 2026-11-27 17:24:12 UTC: ") != NULL);
+	/* The time axis's first tick says the date (the others the time). */
+	CHECK(strstr(s, "text-anchor=\"middle\">2026-11-27 ") != NULL);
 	CHECK(strstr(s, "Cycles that did not finish") != NULL);
 	CHECK(strstr(s, "no route &lt;to&gt; NK") != NULL);
 	CHECK(strstr(s, "nan") == NULL);
