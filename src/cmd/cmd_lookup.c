@@ -115,6 +115,9 @@ static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
 
 	if (nkt_outfile_open(&out, o->out.output, &err) != NKT_OK)
 		return nkt_fail("lookup", &err);
+	if (!o->json) /* the columns named once, as mtr and scamper do */
+		fprintf(out.f, "%-39s %-9s %-2s  %-20s %s\n", "address", "AS",
+			"CC", "city", "organisation");
 	for (i = 0; i < n; i++) {
 		struct nkt_annot a;
 		nkt_annot_str(an, addrs[i], &a);
@@ -136,7 +139,7 @@ static int look_up(struct nkt_annotator *an, const struct nkt_lookup_opts *o,
 		code = NKT_EXIT_FAIL;
 	} else if (nkt_outfile_commit(&out, &err) != NKT_OK)
 		code = nkt_fail("lookup", &err);
-	if (o->verbose) {
+	if (o->out.verbose) {
 		uint64_t lookups, hits, errors;
 		nkt_annot_counts(an, &lookups, &hits, &errors);
 		fprintf(stderr,

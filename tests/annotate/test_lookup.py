@@ -172,6 +172,12 @@ check(pinned["4.2.2.2"]["asn"] is None, "with --asn-db FILE only that file "
       "answers", None, pinned["4.2.2.2"]["asn"])
 v = subprocess.run([NKTRACE, "lookup", "-v", "4.2.2.2"], capture_output=True,
                    text=True)
+head = v.stdout.splitlines()
+check(len(head) == 2 and head[0].split() == ["address", "AS", "CC", "city",
+                                             "organisation"] and
+      head[1].startswith("4.2.2.2 "),
+      "lookup's text names its columns in a header row, then one row per "
+      "address", "address AS CC city organisation", head)
 check("then " + os.path.join(ALONE, "nktrace-asn.mmdb") in v.stderr,
       "lookup -v names both ASN databases", "then .../nktrace-asn.mmdb",
       v.stderr.strip())
