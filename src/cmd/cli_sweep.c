@@ -37,7 +37,11 @@ const char nkt_cli_sweep_help[] =
 	"100,000\n"
 	"                       probes/s)\n"
 	"      --user USER      drop to USER after opening the sockets\n"
-	"      --quiet          no text summary on standard output\n"
+	"      --quiet          no progress and no text summary on the "
+	"terminal (-o,\n"
+	"                       --json and --traces still written)\n"
+	"  -v, --verbose        the run's counts on stderr (sent, matched, "
+	"CPU, capture)\n"
 	"      --progress, --no-progress  a progress line with the time left "
 	"on\n"
 	"                       stderr each second (default: if a terminal)\n"
@@ -183,6 +187,8 @@ int nkt_cli_sweep(int argc, char **argv, struct nkt_sweep_opts *o,
 	nkt_cli_main_output(&o->o, &o->json, &o->text);
 	if (o->help)
 		return NKT_OK;
+	if (o->quiet)
+		o->progress = 0;
 	if (o->max_ttl < o->first_ttl)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--max-ttl %u is below --first-ttl %u",

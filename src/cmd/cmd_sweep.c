@@ -130,6 +130,17 @@ static struct nkt_engine *open_engine(const struct nkt_sweep_opts *o,
 	return e;
 }
 
+/* Every target inside North Korea's space (175.45.176.0/22), whose hosts
+ * filter ICMP echo. */
+static int all_in_nk(const struct nkt_sweep_plan *p)
+{
+	size_t i;
+	for (i = 0; i < p->n_targets; i++)
+		if ((p->targets[i] & 0xfffffc00u) != 0xaf2db000u)
+			return 0;
+	return p->n_targets > 0;
+}
+
 /* The summary, the outputs, and the exit code. */
 static int finish(const struct nkt_sweep_opts *o, const struct nkt_sweep_plan *p,
 		  const struct nkt_sweep_tables *tab,
@@ -157,6 +168,26 @@ static int finish(const struct nkt_sweep_opts *o, const struct nkt_sweep_plan *p
 	if (!o->quiet && o->text == NULL &&
 	    (o->json == NULL || strcmp(o->json, "-") != 0))
 		nkt_sweep_summary_text(stdout, &sum);
+	if (!o->quiet && all_in_nk(p) && sum.reached * 2 < sum.targets)
+		fprintf(stderr,
+			"nktrace sweep: hint: North Korea's hosts filter ICMP "
+			"echo, sweep's only method (%llu of %llu targets "
+			"reached); 'nktrace trace TARGET' reaches them over "
+			"TCP SYN to port 80\n",
+			(unsigned long long)sum.reached,
+			(unsigned long long)sum.targets);
+	if (o->o.verbose)
+		fprintf(stderr,
+			"nktrace sweep: %llu probes sent in %.2f s, %.2f s of "
+			"CPU; %llu matched, %llu duplicates, %llu invalid, "
+			"%llu not ours; capture %llu frames (%llu dropped)\n",
+			(unsigned long long)sum.sent, sum.seconds,
+			sum.cpu_seconds, (unsigned long long)sum.counts.matched,
+			(unsigned long long)sum.counts.dups,
+			(unsigned long long)sum.counts.invalid,
+			(unsigned long long)sum.counts.ignored,
+			(unsigned long long)sum.capture_frames,
+			(unsigned long long)sum.capture_dropped);
 	if (js != NULL && o->json != NULL) {
 		json_t *j = nkt_sweep_summary_json(&sum);
 		int bad = json_dumpf(j, js->f, NKT_JSON_FLAGS) != 0 ||

@@ -11,6 +11,7 @@ emulated links were); silent hops are timeouts; TCP targets answer SYN-ACK
 while nktrace runs are matched 0 times, the RTTs staying the wire's."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -230,6 +231,18 @@ with tempfile.TemporaryDirectory() as tmp:
               hop_list(rec, len(want)))
     print("forger: %s" % sent)
     print("nktrace: %s" % (p.stderr.strip() + " | " + p2.stderr.strip()))
+
+# sweep sends ICMP echo only; over NK's space (hosts that filter it) it
+# says so, and which command reaches them, in one line.
+p = lab.exec("vp", [NKTRACE, "sweep", "-m", "12", "--rate", "2000",
+                    "175.45.179.0/24"], check=False, timeout=120)
+hint = [l for l in p.stderr.splitlines() if "hint:" in l]
+m = re.search(r"targets reached: (\d+) of 256", p.stdout)
+check(p.returncode == 0 and m and int(m.group(1)) < 128 and len(hint) == 1
+      and "filter ICMP echo" in hint[0] and "nktrace trace" in hint[0],
+      "sweep of an NK /24: few reached over ICMP, and one line says why and "
+      "what reaches them", "one hint", (p.returncode, m and m.group(0),
+                                        p.stderr[-300:]))
 
 shutil.rmtree(TMP, ignore_errors=True)
 wire.summary()
