@@ -257,6 +257,8 @@ const struct nkt_opt nkt_out_group[] = {
 	 .off = offsetof(struct nkt_cli_out, no_names)},
 	{.name = "names", .kind = NKT_OPT_FLAG,
 	 .off = offsetof(struct nkt_cli_out, names)},
+	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
+	 .off = offsetof(struct nkt_cli_out, verbose)},
 	{0},
 };
 

@@ -38,6 +38,15 @@ const char nkt_cli_atlas_help[] =
 	"      --transits FILE transit definitions (default "
 	"data/transits.json;\n"
 	"                      targets.json is read beside it)\n"
+	"      --json          the result as one JSON object {\"type\":"
+	"\"atlas_create\",\n"
+	"                      \"estimate\", \"request\", \"measurements\", "
+	"\"follow\"}\n"
+	"  -o, --output FILE   where the result goes ('-': standard output), "
+	"complete\n"
+	"                      or not at all\n"
+	"  -v, --verbose       the request (URL, bytes) and the answer's size "
+	"on stderr\n"
 	"\n"
 	"\nBefore anything is sent (and with --dry-run) it says what the "
 	"request\nwould cost: measurements x probes x results a day, at 60 "
@@ -91,9 +100,10 @@ static const struct nkt_opt atlas_table[] = {
 };
 
 static const struct nkt_cli_spec atlas_spec = {
-	.groups = {{atlas_table, 0}},
+	.groups = {{atlas_table, 0}, {nkt_out_group, A(out)}},
 	.operand = operand,
 	.help = A(help),
+	.out = A(out) + 1,
 };
 
 int nkt_cli_atlas(int argc, char **argv, struct nkt_atlas_opts *o,

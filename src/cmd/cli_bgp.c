@@ -106,8 +106,6 @@ static const struct nkt_opt bgp_table[] = {
 	{.name = "db", .kind = NKT_OPT_STR, .off = B(db), .lo = 1},
 	{.name = "max-errors", .kind = NKT_OPT_UINT, .off = B(max_errors),
 	 .size = sizeof(uint64_t), .lo = 0, .hi = 1000000000, .scale = 1},
-	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
-	 .off = B(verbose)},
 	{0},
 };
 

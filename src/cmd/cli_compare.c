@@ -66,8 +66,12 @@ const char nkt_cli_compare_help[] =
 	"                      hosts end to end; at the border flows and "
 	"15-minute\n"
 	"                      slots, or vantage points (5)\n"
-	"      --progress, --quiet  progress on stderr (default: if a "
-	"terminal)\n"
+	"      --progress      progress on stderr (default: if a terminal)\n"
+	"      --quiet         no progress and no text summary on the "
+	"terminal (-o,\n"
+	"                      --json and --traces still written)\n"
+	"  -v, --verbose       the run's counts on stderr (probes, matches, "
+	"capture)\n"
 	"\n"
 	"probing (as for trace): -q N (2), -w T (2s), -r PPS (100), "
 	"--hop-rate PPS\n"
@@ -205,8 +209,7 @@ const struct nkt_opt nkt_compare_table[] = {
 	CUINT("reprobe", reprobe, 0, 5),
 	{.name = "progress", .kind = NKT_OPT_CONST, .off = C(progress),
 	 .value = 1},
-	{.name = "quiet", .kind = NKT_OPT_CONST, .off = C(progress),
-	 .value = 0},
+	{.name = "quiet", .kind = NKT_OPT_FLAG, .off = C(quiet)},
 	{0},
 };
 
@@ -243,6 +246,8 @@ void nkt_compare_opts_default(struct nkt_compare_opts *o)
 int nkt_compare_opts_check(struct nkt_compare_opts *o, struct nkt_err *err)
 {
 	nkt_cli_main_output(&o->out, &o->json_out, &o->text_out);
+	if (o->quiet)
+		o->progress = 0;
 	if (o->p.dry_run || o->p.dry_pcap != NULL)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "compare has no --dry-run (it needs "

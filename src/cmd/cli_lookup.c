@@ -44,8 +44,6 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 
 static const struct nkt_opt lookup_table[] = {
 	{.name = "file", .letter = 'f', .kind = NKT_OPT_STR, .off = L(file)},
-	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
-	 .off = L(verbose)},
 	{0},
 };
 

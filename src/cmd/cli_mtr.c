@@ -36,6 +36,7 @@ const char nkt_cli_mtr_help[] =
 	"      --json          with --report: mtr --json's report, one line "
 	"per uplink\n"
 	"  -o, --output FILE   where the report goes ('-': standard output)\n"
+	"  -v, --verbose       at the end, every round's counts on stderr\n"
 	"  -n, --no-names      no reverse DNS names (they arrive as the DNS "
 	"answers)\n"
 	"\n"

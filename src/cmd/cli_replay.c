@@ -29,8 +29,6 @@ static int operand(void *base, const char *arg, struct nkt_err *err)
 }
 
 static const struct nkt_opt replay_table[] = {
-	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
-	 .off = Y(verbose)},
 	{0},
 };
 

@@ -26,6 +26,8 @@ const char nkt_cli_report_help[] =
 	"      --until T       end of the window, same forms (default now)\n"
 	"      --json          the report as JSON (data/report.schema.md)\n"
 	"  -o, --output FILE   where the text or JSON goes\n"
+	"  -v, --verbose       the history's counts on stderr (cycles, "
+	"events, totals)\n"
 	"      --prom FILE     Prometheus metrics of the latest successful "
 	"cycle\n"
 	"                      (for node_exporter's textfile collector)\n"

@@ -74,6 +74,13 @@ const char nkt_cli_run_help[] =
 	"                      $NKTRACE_ATLAS_KEY; public ones need none)\n"
 	"      --bucket T      the length of those cycles (15m)\n"
 	"\n"
+	"      --quiet         no line per cycle on the terminal (the history, "
+	"--events\n"
+	"                      and the report outputs still written)\n"
+	"  -v, --verbose       each cycle's counts on stderr (probes, "
+	"matches, capture;\n"
+	"                      with --atlas: each measurement's bytes)\n"
+	"\n"
 	"Every other option is compare's (nktrace compare --help).\n"
 	"exit status: 0 every cycle stored, 1 a cycle failed or could not be\n"
 	"stored, 2 usage error or no privilege, 128+N stopped by signal N.\n";

@@ -151,8 +151,6 @@ static const struct nkt_opt trace_table[] = {
 	 .size = sizeof(int64_t), .hi = INT32_MAX},
 	{.name = "prb-id", .kind = NKT_OPT_UINT, .off = T(prb_id),
 	 .size = sizeof(int64_t), .hi = INT32_MAX},
-	{.name = "verbose", .letter = 'v', .kind = NKT_OPT_FLAG,
-	 .off = T(verbose)},
 	{.name = "mda", .kind = NKT_OPT_FLAG, .off = T(mda)},
 	{.name = "confidence", .kind = NKT_OPT_REAL, .off = T(mda_confidence),
 	 .rlo = 0.5, .rhi = 0.999},

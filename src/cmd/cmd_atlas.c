@@ -11,6 +11,7 @@
 #include "nktrace/atlas_request.h"
 #include "nktrace/datafile.h"
 #include "nktrace/inet.h"
+#include "nktrace/outfile.h"
 #include "nktrace/out_opts.h"
 #include "nktrace/targetdb.h"
 
@@ -67,16 +68,16 @@ static void request_of(const struct nkt_atlas_opts *o,
 	r->country = o->country;
 }
 
-/* Send the request (its estimate said first); print the ids and how to
- * follow them. */
+/* Send the request (its estimate said first); the ids created into
+ * *ids (a new reference). */
 static int submit(const struct nkt_atlas_opts *o, const char *body,
-		  const char *estimate, struct nkt_err *err)
+		  const char *estimate, json_t **ids, struct nkt_err *err)
 {
 	struct nkt_atlas_client c;
 	char key[256], *resp = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	int sig = 0, rc;
-	json_t *ids, *j;
+	json_t *j;
 
 	if (nkt_atlas_key(o->atlas_key_file, key, sizeof(key), err) != NKT_OK)
 		return NKT_EINVAL;
@@ -86,6 +87,10 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 				   "(--atlas-key-file FILE or "
 				   "$NKTRACE_ATLAS_KEY; --dry-run needs none)");
 	fprintf(stderr, "nktrace atlas: %s\n", estimate);
+	if (o->out.verbose)
+		fprintf(stderr, "nktrace atlas: POST %s/api/v2/measurements/, "
+				"%zu bytes\n",
+			o->atlas_url, strlen(body));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	nkt_atlas_client_init(&c, o->atlas_url);
 	c.key = key;
@@ -95,27 +100,75 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 		err->code = NKT_ESYS; /* the API refused: a runtime failure */
 		return NKT_ESYS;
 	}
+	if (o->out.verbose)
+		fprintf(stderr, "nktrace atlas: the API answered %zu bytes\n",
+			len);
 	j = json_loadb(resp, len, 0, NULL);
-	ids = json_object_get(j, "measurements");
-	if (!json_is_array(ids) || json_array_size(ids) == 0) {
-		json_decref(j);
-		free(resp);
+	*ids = json_incref(json_object_get(j, "measurements"));
+	json_decref(j);
+	free(resp);
+	if (!json_is_array(*ids) || json_array_size(*ids) == 0) {
+		json_decref(*ids);
+		*ids = NULL;
 		return nkt_err_set(err, NKT_ESYS,
 				   "the API answered without measurement ids");
 	}
-	printf("created %zu measurement%s:", json_array_size(ids),
-	       json_array_size(ids) == 1 ? "" : "s");
-	for (i = 0; i < json_array_size(ids); i++)
-		printf(" %lld",
-		       (long long)json_integer_value(json_array_get(ids, i)));
-	printf("\nfollow them with: nktrace run --db nk.db --atlas ");
-	for (i = 0; i < json_array_size(ids); i++)
-		printf("%s%lld", i ? "," : "",
-		       (long long)json_integer_value(json_array_get(ids, i)));
-	printf(" --every 15m\n");
-	json_decref(j);
-	free(resp);
 	return NKT_OK;
+}
+
+/* The ids as "1,2,3" and the command that follows them. */
+static char *follow_command(const json_t *ids)
+{
+	size_t i, n = json_array_size(ids), cap = 64 + 24 * n, at;
+	char *s = nkt_xcalloc(1, cap);
+	at = (size_t)snprintf(s, cap, "nktrace run --db nk.db --atlas ");
+	for (i = 0; i < n; i++)
+		at += (size_t)snprintf(
+			s + at, cap - at, "%s%lld", i ? "," : "",
+			(long long)json_integer_value(json_array_get(ids, i)));
+	snprintf(s + at, cap - at, " --every 15m");
+	return s;
+}
+
+/* The result: text (the estimate and request for --dry-run; the ids and
+ * how to follow them) or one JSON object.  Returns 0 or -1 (errno). */
+static int write_result(FILE *f, const struct nkt_atlas_opts *o,
+			const struct nkt_atlas_cost *cost, const char *estimate,
+			const json_t *req, const char *body, json_t *ids)
+{
+	char *follow = ids != NULL ? follow_command(ids) : NULL;
+	size_t i;
+	int rc;
+
+	if (o->out.json) {
+		json_t *j = json_pack(
+			"{s:s,s:b,s:{s:I,s:I,s:I,s:s},s:O}", "type",
+			"atlas_create", "dry_run", o->dry_run, "estimate",
+			"measurements", (json_int_t)cost->measurements,
+			"results", (json_int_t)cost->results, "credits",
+			(json_int_t)cost->credits, "per",
+			o->one_off ? "all" : "day", "request", req);
+		if (ids != NULL) {
+			json_object_set(j, "measurements", ids);
+			json_object_set_new(j, "follow", json_string(follow));
+		}
+		rc = json_dumpf(j, f, NKT_JSON_FLAGS) != 0 ||
+		     fputc('\n', f) == EOF;
+		json_decref(j);
+	} else if (ids == NULL) {
+		rc = fprintf(f, "%s\nPOST %s/api/v2/measurements/\n%s\n",
+			     estimate, o->atlas_url, body) < 0;
+	} else {
+		fprintf(f, "created %zu measurement%s:", json_array_size(ids),
+			json_array_size(ids) == 1 ? "" : "s");
+		for (i = 0; i < json_array_size(ids); i++)
+			fprintf(f, " %lld",
+				(long long)json_integer_value(
+					json_array_get(ids, i)));
+		rc = fprintf(f, "\nfollow them with: %s\n", follow) < 0;
+	}
+	free(follow);
+	return rc || ferror(f) ? -1 : 0;
 }
 
 int nkt_cmd_atlas(int argc, char **argv)
@@ -128,7 +181,9 @@ int nkt_cmd_atlas(int argc, char **argv)
 	char *body = NULL;
 	struct nkt_atlas_cost cost;
 	char estimate[300];
-	int code = NKT_EXIT_OK;
+	struct nkt_outfile of;
+	json_t *ids = NULL;
+	int code = NKT_EXIT_OK, opened = 0;
 
 	if (nkt_cli_atlas(argc, argv, &o, &err) != NKT_OK ||
 	    (!o.help && targets(&o, r, &tdb, &err) != NKT_OK)) {
@@ -165,14 +220,35 @@ int nkt_cmd_atlas(int argc, char **argv)
 	}
 	req = nkt_atlas_request(r);
 	body = json_dumps(req, o.dry_run ? JSON_INDENT(2) : NKT_JSON_FLAGS);
-	if (o.dry_run) {
-		printf("%s\nPOST %s/api/v2/measurements/\n%s\n", estimate,
-		       o.atlas_url, body);
-		if (fflush(stdout) != 0)
-			code = NKT_EXIT_FAIL;
-	} else if (submit(&o, body, estimate, &err) != NKT_OK)
+	/* the output opened before anything is sent: an unwritable -o
+	 * spends no credits */
+	if (nkt_outfile_open(&of, o.out.output, &err) != NKT_OK) {
 		code = nkt_fail("atlas", &err);
+		goto out;
+	}
+	opened = 1;
+	if (!o.dry_run && submit(&o, body, estimate, &ids, &err) != NKT_OK) {
+		code = nkt_fail("atlas", &err);
+		goto out;
+	}
+	if (write_result(of.f, &o, &cost, estimate, req, body, ids) != 0) {
+		nkt_outfile_error(&of, errno, &err);
+		code = nkt_fail("atlas", &err);
+		goto out;
+	}
+	opened = 0;
+	if (nkt_outfile_commit(&of, &err) != NKT_OK)
+		code = nkt_fail("atlas", &err);
+	else if (ids != NULL && o.out.output != NULL &&
+		 strcmp(o.out.output, "-") != 0)
+		/* the ids matter even when the file is elsewhere */
+		fprintf(stderr, "nktrace atlas: created %zu measurements, "
+				"written to %s\n",
+			json_array_size(ids), o.out.output);
 out:
+	if (opened)
+		nkt_outfile_abort(&of);
+	json_decref(ids);
 	free(body);
 	json_decref(req);
 	free(tdb);

@@ -558,7 +558,7 @@ int nkt_cmd_bgp(int argc, char **argv)
 				"said)\n",
 			(unsigned long long)skipped,
 			(unsigned long long)o->max_errors);
-	if (o->verbose)
+	if (o->out.verbose)
 		print_verbose(b, n_read);
 	if (b->bad_output) {
 		nkt_outfile_abort(&b->out);

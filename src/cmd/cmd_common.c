@@ -3,6 +3,7 @@
 #include "cmd_common.h"
 #include "nktrace/cli.h"
 #include "nktrace/clock.h"
+#include "nktrace/engine.h"
 #include "nktrace/resolve.h"
 #include "nktrace/targets.h"
 #include "nktrace/annotate.h"
@@ -126,6 +127,43 @@ int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 	c->src[slot] = *src;
 	c->ok[slot] = 1;
 	return NKT_OK;
+}
+
+void nkt_print_run_counts(const char *cmd, const char *what,
+			  const struct nkt_run_result *res)
+{
+	const struct nkt_sched_stats *s = &res->sched;
+	fprintf(stderr,
+		"nktrace %s: %s%s%.2fs, %llu probes, %llu matched, %llu "
+		"timeouts, %llu late, %llu dups, %llu foreign, %llu invalid, "
+		"%llu send errors; capture %llu frames (%llu dropped, %llu "
+		"not read in time)\n",
+		cmd, what != NULL ? what : "", what != NULL ? ": " : "",
+		res->wall_s, (unsigned long long)s->sent,
+		(unsigned long long)s->matched, (unsigned long long)s->timeouts,
+		(unsigned long long)s->late, (unsigned long long)s->dups,
+		(unsigned long long)s->foreign, (unsigned long long)s->invalid,
+		(unsigned long long)s->send_errors,
+		(unsigned long long)res->capture.recv,
+		(unsigned long long)res->capture.drop,
+		(unsigned long long)res->ring_drops);
+}
+
+void nkt_run_counts_add(struct nkt_run_result *sum,
+			const struct nkt_run_result *r)
+{
+	sum->sched.sent += r->sched.sent;
+	sum->sched.matched += r->sched.matched;
+	sum->sched.timeouts += r->sched.timeouts;
+	sum->sched.late += r->sched.late;
+	sum->sched.dups += r->sched.dups;
+	sum->sched.foreign += r->sched.foreign;
+	sum->sched.invalid += r->sched.invalid;
+	sum->sched.send_errors += r->sched.send_errors;
+	sum->capture.recv += r->capture.recv;
+	sum->capture.drop += r->capture.drop;
+	sum->ring_drops += r->ring_drops;
+	sum->wall_s += r->wall_s;
 }
 
 int nkt_fail(const char *cmd, const struct nkt_err *err)

@@ -48,6 +48,17 @@ struct nkt_src_cache {
 int nkt_source_for(struct nkt_src_cache *c, uint32_t dst, const char *src_opt,
 		   uint32_t fallback, uint32_t *src, struct nkt_err *err);
 
+/* -v: one line of a run's counts on stderr ("nktrace CMD: WHAT: 2.10s,
+ * 412 probes, 398 matched, ..."); what names the run ("discovery",
+ * "cycle 3"; NULL: none). */
+struct nkt_run_result;
+void nkt_print_run_counts(const char *cmd, const char *what,
+			  const struct nkt_run_result *res);
+
+/* Add run r's counts to *sum (mtr's rounds, -v at the end). */
+void nkt_run_counts_add(struct nkt_run_result *sum,
+			const struct nkt_run_result *r);
+
 /* Print "nktrace CMD: message" and return the exit code for err->code. */
 int nkt_fail(const char *cmd, const struct nkt_err *err);
 

@@ -18,19 +18,25 @@
 static void print_summary(FILE *f, const struct nkt_cmpsess *s,
 			  const struct nkt_cmp_cycle *c)
 {
-	size_t flows, targets, methods, uplinks;
-	char when[32];
+	size_t flows, targets, given, methods, uplinks;
+	char when[32], found[96] = "";
 	time_t t0 = (time_t)(c->start_ns / NKT_NS_PER_S);
 	struct tm tm;
 
-	nkt_cmpsess_shape(s, &flows, &targets, &methods, &uplinks);
+	nkt_cmpsess_shape(s, &flows, &targets, &given, &methods, &uplinks);
 	gmtime_r(&t0, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fprintf(f, "nktrace compare, %s, %.1f s: %zu targets x %zu methods%s%s, "
-	       "%llu probes\n",
-	       when, (double)(c->end_ns - c->start_ns) / 1e9, targets, methods,
-	       uplinks ? " x uplinks " : "", uplinks ? "pinned" : "",
-	       (unsigned long long)c->run.sched.sent);
+	/* the targets probed, as the result's "N targets" line counts them
+	 * ("73 targets (11 given, 62 found by discovery)") */
+	if (targets > given)
+		snprintf(found, sizeof(found),
+			 " (%zu given, %zu found by discovery)", given,
+			 targets - given);
+	fprintf(f, "nktrace compare, %s, %.1f s: %zu targets%s x %zu "
+		   "methods%s%s, %llu probes\n",
+		when, (double)(c->end_ns - c->start_ns) / 1e9, targets, found,
+		methods, uplinks ? " x uplinks " : "", uplinks ? "pinned" : "",
+		(unsigned long long)c->run.sched.sent);
 	nkt_cmp_text(f, &c->res, nkt_cmpsess_cfg(s));
 	if (c->run.capture.drop + c->run.ring_drops > 0)
 		fprintf(f, "capture dropped %llu frames: some replies may be "
@@ -125,8 +131,22 @@ int nkt_cmd_compare(int argc, char **argv)
 		out.text_open = 0;
 		if (nkt_outfile_commit(&out.text, &err) != NKT_OK)
 			code = nkt_fail("compare", &err);
-	} else if (o->json_out == NULL || strcmp(o->json_out, "-") != 0)
+	} else if (!o->quiet &&
+		   (o->json_out == NULL || strcmp(o->json_out, "-") != 0))
 		print_summary(stdout, s, &c);
+	if (o->out.verbose) {
+		const uint32_t *found;
+		size_t n_found;
+		uint64_t found_ns;
+		nkt_cmpsess_found(s, &found, &n_found, &found_ns);
+		if (c.discovered)
+			fprintf(stderr,
+				"nktrace compare: discovery: %llu probes, %zu "
+				"hosts answering\n",
+				(unsigned long long)c.discovery_probes,
+				n_found);
+		nkt_print_run_counts("compare", "traces", &c.run);
+	}
 	if (fflush(stdout) != 0)
 		code = NKT_EXIT_FAIL;
 	if (c.run.signal)

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "cmd_import.h"
+#include "nktrace/clock.h"
 #include "nktrace/impagg.h"
 #include "nktrace/infile.h"
 #include "nktrace/out_compare.h"
@@ -479,8 +480,29 @@ static int read_all(struct importer *im)
 			failed = 1;
 			continue;
 		}
+		struct counts before = im->total;
+		uint64_t t0 = nkt_clock_mono_ns();
 		failed |= nkt__import_input(im, path, &in) != NKT_OK;
 		nkt_infile_close(&in, &err);
+		if (im->o.out.verbose) {
+			const struct counts *a = &im->total;
+			double s = (double)(nkt_clock_mono_ns() - t0) / 1e9;
+			uint64_t n = a->records - before.records;
+			fprintf(stderr,
+				"nktrace import: %s: %llu records (%llu "
+				"traceroutes, %llu not traceroutes, %llu "
+				"failed, %llu not valid) in %.2f s (%.0f "
+				"records/s)\n",
+				strcmp(path, "-") ? path : "standard input",
+				(unsigned long long)n,
+				(unsigned long long)(a->traces - before.traces),
+				(unsigned long long)(a->not_traceroute -
+						     before.not_traceroute),
+				(unsigned long long)(a->failed - before.failed),
+				(unsigned long long)(a->malformed -
+						     before.malformed),
+				s, s > 0 ? (double)n / s : 0.0);
+		}
 	}
 	return failed;
 }

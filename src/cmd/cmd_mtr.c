@@ -57,6 +57,7 @@ struct mtr_cmd {
 	char argbuf[1][46];
 	uint32_t dst;
 	uint64_t rounds;
+	struct nkt_run_result total; /* every round's counts (-v) */
 	int live;
 	/* the live view's keys (mtr's): standard input a terminal, read a
 	 * key at a time without echo; what they set */
@@ -381,6 +382,7 @@ static int rounds(struct mtr_cmd *c, struct nkt_err *err)
 		    NKT_OK)
 			return -1;
 		c->rounds++;
+		nkt_run_counts_add(&c->total, &res);
 		if (c->want_names)
 			nkt_resolver_poll(c->names);
 		if (c->live)
@@ -498,6 +500,12 @@ int nkt_cmd_mtr(int argc, char **argv)
 	if (!c->live && report(c, &err) != NKT_OK) {
 		code = nkt_fail("mtr", &err);
 		goto out;
+	}
+	if (c->o->out.verbose) {
+		char what[48];
+		snprintf(what, sizeof(what), "%llu rounds",
+			 (unsigned long long)c->rounds);
+		nkt_print_run_counts("mtr", what, &c->total);
 	}
 	if (sig > 0)
 		code = 128 + sig;

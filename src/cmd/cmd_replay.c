@@ -150,7 +150,7 @@ int nkt_cmd_replay(int argc, char **argv)
 		code = nkt_fail("replay", &err);
 	else if (cut)
 		code = NKT_EXIT_FAIL;
-	if (o->verbose)
+	if (o->out.verbose)
 		print_stats(rp, frames, ignored, malformed, n);
 out:
 	for (i = 0; i < n; i++)

@@ -130,6 +130,26 @@ static int report(const struct nkt_report_opts *o, struct nkt_history *h,
 
 	if (nkt_history_report(h, since, until, &rep, &err) != NKT_OK)
 		return nkt_fail("report", &err);
+	if (o->out.verbose) {
+		char a[32], b[32];
+		time_t ta = (time_t)since, tb = (time_t)until;
+		struct tm tm;
+		size_t i;
+		strftime(a, sizeof(a), "%Y-%m-%d %H:%M", gmtime_r(&ta, &tm));
+		strftime(b, sizeof(b), "%Y-%m-%d %H:%M UTC",
+			 gmtime_r(&tb, &tm));
+		fprintf(stderr,
+			"nktrace report: %s: %zu cycles, %zu transits, %zu "
+			"prefixes, %zu events from %s to %s%s\n",
+			o->db, rep.n_runs, rep.n_transits, rep.n_prefixes,
+			rep.n_events, a, b,
+			rep.bgp_time ? "; the control plane kept (bgp --db)"
+				     : "");
+		for (i = 0; i < rep.n_totals; i++)
+			fprintf(stderr, "nktrace report: ever stored: %s %llu\n",
+				rep.totals[i].what,
+				(unsigned long long)rep.totals[i].n);
+	}
 	if (o->json == NULL &&
 	    (o->text != NULL || (o->prom == NULL && o->html == NULL)) &&
 	    emit(o->text, &rep, o->title, 'T', &err) != NKT_OK)

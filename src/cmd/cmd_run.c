@@ -244,7 +244,13 @@ static int one_cycle(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 		fprintf(stderr, "nktrace run: %s\n", err.msg);
 		*failed = 1;
 	} else if (rc == NKT_OK) {
-		print_cycle(run, &c, rec.status, ev, n_ev);
+		if (!o->c.quiet)
+			print_cycle(run, &c, rec.status, ev, n_ev);
+		if (o->c.out.verbose) {
+			char what[32];
+			snprintf(what, sizeof(what), "run %lld", (long long)run);
+			nkt_print_run_counts("run", what, &c.run);
+		}
 		/* the data plane's carriers beside BGP's (bgp --db) */
 		(void)nkt_planes_after_cycle(h, rec.end, "run", 1);
 		if (o->events != NULL && n_ev > 0)

@@ -116,7 +116,6 @@ static int on_trace(void *ctx, const struct nkt_trace *t)
 
 static void report(const struct nkt_run_result *res, int verbose)
 {
-	const struct nkt_sched_stats *s = &res->sched;
 	uint64_t lost = res->capture.drop + res->ring_drops;
 
 	if (lost > 0)
@@ -127,19 +126,8 @@ static void report(const struct nkt_run_result *res, int verbose)
 			(unsigned long long)lost,
 			(unsigned long long)res->capture.drop,
 			(unsigned long long)res->ring_drops);
-	if (!verbose)
-		return;
-	fprintf(stderr,
-		"nktrace trace: %.2fs, %llu probes, %llu matched, %llu "
-		"timeouts, %llu late, %llu dups, %llu foreign, %llu invalid, "
-		"%llu send errors; capture %llu frames (%llu dropped)\n",
-		res->wall_s, (unsigned long long)s->sent,
-		(unsigned long long)s->matched, (unsigned long long)s->timeouts,
-		(unsigned long long)s->late, (unsigned long long)s->dups,
-		(unsigned long long)s->foreign, (unsigned long long)s->invalid,
-		(unsigned long long)s->send_errors,
-		(unsigned long long)res->capture.recv,
-		(unsigned long long)res->capture.drop);
+	if (verbose)
+		nkt_print_run_counts("trace", NULL, res);
 }
 
 /* Everything a trace run holds, freed by done(). */
@@ -307,7 +295,7 @@ static int run(struct trace_cmd *c)
 			err = c->run.err;
 		return nkt_fail("trace", &err);
 	}
-	if (c->run.names != NULL && c->o->verbose) {
+	if (c->run.names != NULL && c->o->out.verbose) {
 		uint64_t asked, named, unnamed, unanswered;
 		nkt_resolver_counts(c->run.names, &asked, &named, &unnamed,
 				    &unanswered);
@@ -318,7 +306,7 @@ static int run(struct trace_cmd *c)
 			(unsigned long long)unnamed,
 			(unsigned long long)unanswered);
 	}
-	report(&res, c->o->verbose);
+	report(&res, c->o->out.verbose);
 	c->opened = 0;
 	if (nkt_outfile_commit(&c->run.out, &err) != NKT_OK)
 		return nkt_fail("trace", &err);

@@ -298,10 +298,15 @@ const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s)
 }
 
 void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
-		       size_t *targets, size_t *methods, size_t *uplinks)
+		       size_t *targets, size_t *given, size_t *methods,
+		       size_t *uplinks)
 {
+	struct nkt_targets t;
+	nkt__cmpsess_targets(s, &t);
+	*targets = t.n;
+	nkt_targets_free(&t);
+	*given = s->targets.n;
 	*flows = s->n_flows;
-	*targets = s->targets.n;
 	*methods = s->o.n_methods;
 	*uplinks = s->o.n_via;
 }

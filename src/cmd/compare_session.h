@@ -66,9 +66,12 @@ void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
 /* The summary configuration (for reports). */
 const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s);
 
-/* Flows per cycle, targets, methods, uplinks. */
+/* Flows per cycle, targets probed (those given and, with discovery, those
+ * found: the count the result's "N targets" line gives), of them those
+ * given, methods, uplinks. */
 void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
-		       size_t *targets, size_t *methods, size_t *uplinks);
+		       size_t *targets, size_t *given, size_t *methods,
+		       size_t *uplinks);
 
 void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c);
 void nkt_cmpsess_close(struct nkt_cmpsess *s);

@@ -44,7 +44,7 @@ static void import_opts(const struct nkt_run_opts *o,
 	io->history = o->db;
 	io->bucket_ns = o->bucket_ns;
 	io->max_errors = 20;
-	io->quiet = 0;
+	io->quiet = o->c.quiet; /* --quiet: no line per bucket */
 }
 
 /* Fetch every measurement; 0, or the first failure (nothing kept). */
@@ -285,6 +285,13 @@ static int atlas_cycle(const struct nkt_run_opts *o,
 		*failed = 1;
 		record_failure(h, now, err.msg);
 	}
+	for (i = 0; o->c.out.verbose && i < o->n_atlas; i++)
+		if (in[i].body != NULL)
+			fprintf(stderr,
+				"nktrace run: measurement %lld: %zu bytes of "
+				"results up to %lld\n",
+				(long long)o->atlas_msm[i], in[i].len,
+				(long long)in[i].stop);
 	for (i = 0; i < o->n_atlas; i++)
 		free(in[i].body);
 	err.code = NKT_OK;

@@ -7,6 +7,7 @@ output that cannot be written).  Every row runs in a network namespace of
 its own (unshare -n) whose only route leads to its own loopback, so even a
 row that went wrong could not send a probe anywhere."""
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,10 @@ ROWS = [
     (["trace", "--user", "root", T], None, "refusing to keep root", 2),
     # Addresses and prefixes.
     (["trace", "999.1.1.1"], None, "'999.1.1.1' is not an IPv4 address", 2),
+    (["trace", "175.45.176.300"], None,
+     "nktrace trace: '175.45.176.300' is not an IPv4 address or prefix", 2),
+    (["compare", "-f", "targets.txt"], None,
+     "nktrace compare: use --methods and --targets (not -P, -p, -f)", 2),
     (["trace", "175.45.176.0/33"], None, "prefix length must be 0-32", 2),
     (["trace", "175.45.176.1/24"], None,
      "has host bits set (did you mean 175.45.176.0/24?)", 2),
@@ -175,7 +180,9 @@ for argv, stdin, env, msg, code in rows:
     text = p.stderr if argv == [] else (lines[0] if lines else "")
     if argv == []:
         text = p.stdout + p.stderr
-    ok = p.returncode == code and msg in text and one_line
+    # the command named once ("compare: compare:" was a bug)
+    doubled = re.search(r"\b(\w+): \1:", text) is not None
+    ok = p.returncode == code and msg in text and one_line and not doubled
     checks += 1
     failed += not ok
     label = " ".join(os.path.basename(a) if a.startswith(tmp) or

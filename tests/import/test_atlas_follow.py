@@ -383,6 +383,31 @@ check(p.returncode == 0 and "created 2 measurements: 70000000 70000001"
       "atlas create sends the request with the key, prints the ids and "
       "the run --atlas that follows them", "2 ids",
       (p.returncode, p.stdout, p.stderr))
+# --json -o FILE: the ids and the follow command as one JSON object, the
+# file complete; an output that cannot be written sends nothing.
+out = os.path.join(tmp, "created.json")
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
+                    "--json", "-o", out, "-v", "175.45.176.71",
+                    "175.45.177.10"],
+                   capture_output=True, text=True, timeout=60, env=e)
+made = json.load(open(out)) if os.path.exists(out) else {}
+check(p.returncode == 0 and made.get("type") == "atlas_create" and
+      made.get("measurements") == [70000000, 70000001] and
+      "--atlas 70000000,70000001" in made.get("follow", "") and
+      made["estimate"]["measurements"] == 2 and
+      "POST %s/api/v2/measurements/" % srv.url in p.stderr,
+      "atlas create --json -o FILE: the ids and the follow command in "
+      "FILE; -v names the request", "2 ids", (p.returncode, made, p.stderr))
+n_before = len(srv.requests())
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
+                    "-o", os.path.join(tmp, "no", "such", "dir"),
+                    "175.45.176.71"],
+                   capture_output=True, text=True, timeout=60, env=e)
+check(p.returncode == 1 and len(srv.requests()) == n_before and
+      "cannot write" in p.stderr,
+      "atlas create -o into a missing directory: exit 1, nothing sent "
+      "(no credits spent)", n_before, (p.returncode, len(srv.requests()),
+                                       p.stderr))
 e.pop("NKTRACE_ATLAS_KEY")
 p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url],
                    capture_output=True, text=True, timeout=60, env=e)

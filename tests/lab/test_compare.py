@@ -23,6 +23,7 @@ a busy machine, and that is not nktrace's error."""
 import atexit
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -41,6 +42,9 @@ os.chmod(tmp, 0o777)
 atexit.register(shutil.rmtree, tmp, True)
 
 
+last_stderr = [""]
+
+
 def compare(*args):
     """compare under an independent capture: (summary, report, traces,
     wire pairs); every RTT of the traces checked against the wire."""
@@ -49,12 +53,13 @@ def compare(*args):
     traces = os.path.join(tmp, "c%d.ndjson" % n)
     pcap = wire.capture_path(tmp, "c%d" % n)
     with lab.capture("vp", pcap):
-        p = lab.exec("vp", [NKTRACE, "compare", "--quiet", "--json", "-o", out,
+        p = lab.exec("vp", [NKTRACE, "compare", "--json", "-o", out,
                             "--traces", traces, "--ci", "0.999"] +
                      list(args), check=False, timeout=900)
     check(p.returncode == 0, "compare %s exits 0" % " ".join(args), 0,
           (p.returncode, p.stderr[-400:]))
     print(p.stdout)
+    last_stderr[0] = p.stderr
     with open(out) as f:
         summary = json.load(f)
     recs = [json.loads(l) for l in open(traces)]
@@ -189,6 +194,15 @@ check(summary["discovery"]["answering"] >= 64 and
       "discovery found the answering hosts (every address answers in the "
       "default lab: %d, 16 kept per /24)" %
       summary["discovery"]["answering"])
+# The header counts the targets the result counts (the given ones and
+# those discovery found), never the given ones alone.
+m1 = re.search(r": (\d+) targets \((\d+) given, (\d+) found by discovery\)",
+               report)
+m2 = re.search(r"^(\d+) targets, \d+ measurements$", report, re.M)
+check(m1 and m2 and m1.group(1) == m2.group(1) and
+      int(m1.group(2)) + int(m1.group(3)) == int(m1.group(1)),
+      "the header's targets (given + found by discovery) are the result's",
+      m2 and m2.group(1), m1 and m1.group(0))
 # The run's traces imported back give the run's own analysis (RTTs are
 # written to the microsecond: numbers agree to 2 us).
 imported = os.path.join(tmp, "imported.json")
@@ -271,7 +285,15 @@ check(len(summary["prefix_differences"]) >= 1,
 
 # 3. A route change.
 lab.route("175.45.177.0/24", "china")
-summary, report, _, _ = compare("--sample", "3")
+summary, report, _, _ = compare("--sample", "3", "-v")
+m = re.search(r"^nktrace compare: traces: [\d.]+s, (\d+) probes, (\d+) "
+              r"matched", last_stderr[0], re.M)
+check(m and int(m.group(1)) == summary["capture"]["probes"] and
+      int(m.group(2)) <= int(m.group(1)) and
+      "verdict:" in report,
+      "-v: the run's counts on stderr (its probes the summary's), "
+      "the text on stdout as without it", summary["capture"]["probes"],
+      m and m.group(0))
 carriers = {p["prefix"]: p["transit"] for p in summary["prefixes"]
             if p["carrier"]}
 check(carriers.get("175.45.177.0/24") == "China Unicom",

@@ -416,7 +416,7 @@ check("event new_transit: %s is now reached via %s" % (P178, NEW) in out,
 r11, ev, _ = cycle("c11")
 expect("c11 (still over RETN: not new twice)", ev, [], run=r11)
 cmp_out = lab.exec("vp", [NKTRACE, "compare", "--no-discover", "--sample",
-                          "3", "--quiet"], check=False, timeout=600)
+                          "3"], check=False, timeout=600)
 row178 = [l for l in cmp_out.stdout.splitlines()
           if l.startswith(P178 + " ")]
 check(cmp_out.returncode == 0 and

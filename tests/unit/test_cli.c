@@ -519,6 +519,77 @@ static void test_convention(void)
 	free(l);
 }
 
+/* -v is one option of every command (the out group's), --verbose its long
+ * name; --quiet means no progress and no text summary on the terminal in
+ * each command that has it (compare, run, sweep, import). */
+static void test_verbose_quiet(void)
+{
+	char *tr[] = {"trace", "-v", "1.2.3.4", NULL};
+	char *cm[] = {"compare", "--verbose", "--quiet", NULL};
+	char *ru[] = {"run", "--db", "h", "-v", "--quiet", NULL};
+	char *im[] = {"import", "-v", "--quiet", "a.json", NULL};
+	char *sw[] = {"sweep", "-v", "--quiet", "10.0.0.0/30", NULL};
+	char *rp[] = {"report", "--db", "h", "-v", NULL};
+	char *mt[] = {"mtr", "-v", "-r", "1.2.3.4", NULL};
+	char *lk[] = {"lookup", "-v", "1.2.3.4", NULL};
+	char *ry[] = {"replay", "-v", "x.pcap", NULL};
+	char *bg[] = {"bgp", "-v", "x.mrt", NULL};
+	char *at[] = {"atlas", "create", "--dry-run", "--json", "-o", "a.json",
+		      "-v", NULL};
+	struct nkt_trace_opts *t = nkt_xcalloc(1, sizeof(*t));
+	struct nkt_compare_opts *c = nkt_xcalloc(1, sizeof(*c));
+	struct nkt_run_opts *r = nkt_xcalloc(1, sizeof(*r));
+	struct nkt_import_opts *i = nkt_xcalloc(1, sizeof(*i));
+	struct nkt_sweep_opts *w = nkt_xcalloc(1, sizeof(*w));
+	struct nkt_report_opts *q = nkt_xcalloc(1, sizeof(*q));
+	struct nkt_mtr_opts *m = nkt_xcalloc(1, sizeof(*m));
+	struct nkt_lookup_opts *l = nkt_xcalloc(1, sizeof(*l));
+	struct nkt_replay_opts *y = nkt_xcalloc(1, sizeof(*y));
+	struct nkt_bgp_opts *b = nkt_xcalloc(1, sizeof(*b));
+	struct nkt_atlas_opts *a = nkt_xcalloc(1, sizeof(*a));
+
+	CHECK_INT(nkt_cli_trace(3, tr, t, NULL), NKT_OK);
+	CHECK_INT(t->out.verbose, 1);
+	CHECK_INT(nkt_cli_compare(3, cm, c, NULL), NKT_OK);
+	CHECK_INT(c->out.verbose, 1);
+	CHECK_INT(c->quiet, 1);
+	CHECK_INT(c->progress, 0); /* quiet: no progress either */
+	CHECK_INT(nkt_cli_run(5, ru, r, NULL), NKT_OK);
+	CHECK_INT(r->c.out.verbose, 1);
+	CHECK_INT(r->c.quiet, 1);
+	CHECK_INT(nkt_cli_import(4, im, i, NULL), NKT_OK);
+	CHECK_INT(i->out.verbose, 1);
+	CHECK_INT(i->quiet, 1);
+	CHECK_INT(nkt_cli_sweep(4, sw, w, NULL), NKT_OK);
+	CHECK_INT(w->o.verbose, 1);
+	CHECK_INT(w->quiet, 1);
+	CHECK_INT(nkt_cli_report(4, rp, q, NULL), NKT_OK);
+	CHECK_INT(q->out.verbose, 1);
+	CHECK_INT(nkt_cli_mtr(4, mt, m, NULL), NKT_OK);
+	CHECK_INT(m->out.verbose, 1);
+	CHECK_INT(nkt_cli_lookup(3, lk, l, NULL), NKT_OK);
+	CHECK_INT(l->out.verbose, 1);
+	CHECK_INT(nkt_cli_replay(3, ry, y, NULL), NKT_OK);
+	CHECK_INT(y->out.verbose, 1);
+	CHECK_INT(nkt_cli_bgp(3, bg, b, NULL), NKT_OK);
+	CHECK_INT(b->out.verbose, 1);
+	CHECK_INT(nkt_cli_atlas(7, at, a, NULL), NKT_OK);
+	CHECK_INT(a->out.verbose, 1);
+	CHECK_INT(a->out.json, 1);
+	CHECK_STR(a->out.output, "a.json");
+	free(t);
+	free(c);
+	free(r);
+	free(i);
+	free(w);
+	free(q);
+	free(m);
+	free(l);
+	free(y);
+	free(b);
+	free(a);
+}
+
 /* --since/--until forms at a fixed "now". */
 static void test_when(void)
 {
@@ -592,6 +663,7 @@ int main(void)
 	test_values();
 	test_group_values();
 	test_convention();
+	test_verbose_quiet();
 	test_when();
 	test_mtr_letters();
 	return nkt_test_done("test_cli");

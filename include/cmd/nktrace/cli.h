@@ -74,6 +74,7 @@ struct nkt_cli_out {
 	const char *output;
 	int no_names; /* -n */
 	int names;    /* --names: names in JSON too */
+	int verbose;  /* -v: counts on stderr */
 	const char *warn[NKT_CLI_WARN_MAX]; /* deprecation warnings */
 	size_t n_warn;
 	char warnbuf[NKT_CLI_WARN_MAX][160]; /* warnings made for this
@@ -200,7 +201,6 @@ struct nkt_trace_opts {
 	int json;             /* out.json */
 	const char *output;   /* out.output: -o FILE; NULL = stdout */
 	int64_t msm_id, prb_id;
-	int verbose;
 	int progress;         /* -1: when stderr is a terminal and the
 				 records do not go to it */
 	int mda;              /* --mda: every path (trace_mda.c) */
@@ -253,6 +253,8 @@ struct nkt_compare_opts {
 	const char *text_out;     /* the text's file (-o without --json) */
 	const char *traces_out;
 	int progress;             /* -1 when stderr is a terminal, 0, 1 */
+	int quiet;                /* --quiet: no progress and no text
+				     summary on the terminal */
 	int help;
 };
 
@@ -338,6 +340,7 @@ struct nkt_atlas_opts {
 	const char *area, *country;
 	const char *atlas_url, *atlas_key_file;
 	const char *transits_file;  /* for the data directory's targets */
+	struct nkt_cli_out out;     /* --json, -o FILE, -v */
 	int help;
 };
 
@@ -349,7 +352,7 @@ extern const char nkt_cli_atlas_help[];
 struct nkt_lookup_opts {
 	struct nkt_db_opts db;
 	struct nkt_cli_out out; /* --json, -o FILE */
-	int json, verbose;      /* json: out.json */
+	int json;               /* out.json */
 	const char *file; /* -f FILE, or "-" */
 	const char *addrs[NKT_CLI_MAX_ARGS];
 	size_t n_addrs;
@@ -368,7 +371,7 @@ struct nkt_bgp_opts {
 	size_t n_prefixes;
 	uint32_t origins[64];     /* --origin */
 	size_t n_origins;
-	int records, all, verbose;
+	int records, all;
 	uint64_t max_errors;
 	const char *transits;     /* --transits FILE */
 	const char *db;           /* --db FILE: the history */
@@ -384,7 +387,7 @@ extern const char nkt_cli_bgp_help[];
 
 struct nkt_replay_opts {
 	struct nkt_cli_out out; /* --json, -o FILE */
-	int json, verbose;  /* json: out.json */
+	int json;           /* out.json */
 	const char *output; /* out.output: -o FILE; NULL = stdout */
 	const char *files[NKT_CLI_FILES_MAX];
 	size_t n_files;
