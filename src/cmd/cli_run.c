@@ -73,6 +73,8 @@ const char nkt_cli_run_help[] =
 	"measurements (else\n"
 	"                      $NKTRACE_ATLAS_KEY; public ones need none)\n"
 	"      --bucket T      the length of those cycles (15m)\n"
+	"--events, --on-event and --keep work on those cycles as on probed "
+	"ones.\n"
 	"\n"
 	"      --quiet         no line per cycle on the terminal (the history, "
 	"--events\n"

@@ -114,6 +114,13 @@ int nkt_run_wait(const struct nkt_run_opts *o, uint64_t cycle,
  * blocked.  Returns the exit code. */
 int nkt_run_atlas(const struct nkt_run_opts *o, const sigset_t *halt);
 
+/* A stored cycle's events delivered as --events and --on-event ask (ctx:
+ * the run's struct nkt_run_opts): appended to the events file, the hook
+ * run for each.  Failures are said on stderr, never fatal. */
+struct nkt_event;
+void nkt__run_deliver(void *ctx, const struct nkt_event *ev, size_t n,
+		      int64_t t, int64_t run);
+
 struct nkt_targetdb;
 
 /* North Korea's hosts filter ICMP echo: with no -P given, targets all in

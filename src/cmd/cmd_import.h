@@ -24,6 +24,7 @@ struct counts {
 };
 
 struct nkt_backfill;
+struct nkt_event;
 
 struct importer {
 	struct nkt_import_opts o;
@@ -49,6 +50,12 @@ struct importer {
 	struct nkt_backfill *bf; /* --db; NULL otherwise */
 	const char *who;         /* messages' command: "import", or "run"
 				    (run --atlas); NULL: "import" */
+	/* --db: each stored bucket's events, as run delivers a cycle's
+	 * (run --atlas: --events, --on-event); NULL: none */
+	void (*on_events)(void *ctx, const struct nkt_event *ev, size_t n,
+			  int64_t time, int64_t run);
+	void *events_ctx;
+	int64_t keep_s; /* --db: retention (run --atlas --keep); 0: all */
 };
 
 /* Data, annotator, outputs (jout when o.json_out), --db's history, for

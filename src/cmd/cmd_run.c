@@ -156,6 +156,17 @@ static void print_cycle(int64_t run, const struct nkt_cmp_cycle *c,
 	fflush(stdout);
 }
 
+void nkt__run_deliver(void *ctx, const struct nkt_event *ev, size_t n,
+		      int64_t t, int64_t run)
+{
+	const struct nkt_run_opts *o = ctx;
+	size_t k;
+	if (o->events != NULL && n > 0)
+		append_events(o->events, ev, n, t, run);
+	for (k = 0; o->on_event != NULL && k < n; k++)
+		hook(o->on_event, &ev[k], t, run);
+}
+
 /* A cycle's events compared with the history's recent cycles. */
 static void detect(struct nkt_history *h, const struct nkt_cmp_cycle *c,
 		   int64_t start, struct nkt_event **ev, size_t *n_ev)
@@ -253,10 +264,7 @@ static int one_cycle(const struct nkt_run_opts *o, struct nkt_cmpsess *s,
 		}
 		/* the data plane's carriers beside BGP's (bgp --db) */
 		(void)nkt_planes_after_cycle(h, rec.end, "run", 1);
-		if (o->events != NULL && n_ev > 0)
-			append_events(o->events, ev, n_ev, rec.end, run);
-		for (k = 0; o->on_event != NULL && k < n_ev; k++)
-			hook(o->on_event, &ev[k], rec.end, run);
+		nkt__run_deliver((void *)(uintptr_t)o, ev, n_ev, rec.end, run);
 	}
 	if (nkt__report_outputs(h, o, &err) != NKT_OK) {
 		fprintf(stderr, "nktrace run: %s\n", err.msg);

@@ -406,12 +406,15 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	rec.keys = (const char *const *)k->keys;
 	rec.n_keys = k->n_keys;
 	rec.replaces = replaces;
+	rec.keep_s = im->keep_s;
 	rows = vantage_rows(b, im, k, obs, vant, n, &rec.n_vantage);
 	rec.vantage = rows;
 	rc = nkt_history_store(b->h, &rec, &run, err);
 	free(rows);
 	if (rc == NKT_OK && !im->o.quiet)
 		print_bucket(k, b->len, run, replaces > 0, ev, n_ev);
+	if (rc == NKT_OK && im->on_events != NULL && n_ev > 0)
+		im->on_events(im->events_ctx, ev, n_ev, rec.end, run);
 	/* the data plane's carriers beside BGP's (bgp --db) */
 	if (rc == NKT_OK)
 		*n_events += nkt_planes_after_cycle(b->h, rec.end, "import",

@@ -220,6 +220,11 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 
 	import_opts(o, &im->o);
 	im->who = "run";
+	/* the cycles' events and retention as run's own (--events,
+	 * --on-event, --keep) */
+	im->on_events = nkt__run_deliver;
+	im->events_ctx = (void *)(uintptr_t)o;
+	im->keep_s = (int64_t)(o->keep_ns / NKT_NS_PER_S);
 	if (nkt__importer_open(im, NULL, &jopen) != NKT_EXIT_OK) {
 		nkt__importer_close(im);
 		return nkt_err_set(err, NKT_ESYS, "cannot store the results");

@@ -309,7 +309,11 @@ check(p.returncode == 1 and any("HTTP 503 after 5 tries" in e for e in err)
 # 5. The open world through run --atlas.
 srv = Server("s5retn")
 fresh = os.path.join(tmp, "retn.db")
-p = run(srv, db=fresh, msms="99002")
+evfile = os.path.join(tmp, "retn-events.ndjson")
+hooked = os.path.join(tmp, "retn-hook.txt")
+p = run(srv, "--events", evfile, "--on-event",
+        'echo "$NKT_EVENT_KIND $NKT_EVENT_PREFIX" >> %s' % hooked,
+        "--keep", "3650d", db=fresh, msms="99002")
 srv.stop()
 c = sqlite3.connect(fresh)
 ev = c.execute("SELECT kind, prefix, detail FROM events WHERE kind IN "
@@ -323,6 +327,39 @@ check(p.returncode == 0 and [(k, pr) for k, pr, _ in ev] ==
       "run --atlas: a /24 moving onto an upstream no data file names "
       "raises new_transit and prefix_moved naming %s" % NEW, NEW,
       (p.returncode, ev, p.stderr[-300:]))
+# --events and --on-event as for probed cycles: every stored event, once.
+c = sqlite3.connect(fresh)
+stored = sorted(c.execute("SELECT kind, prefix FROM events").fetchall())
+c.close()
+lines = ([json.loads(l) for l in open(evfile)]
+         if os.path.exists(evfile) else [])
+hook = (sorted(tuple(l.split(" ", 1)) for l in
+               open(hooked).read().splitlines())
+        if os.path.exists(hooked) else [])
+check(stored and sorted((e["kind"], e["prefix"]) for e in lines) == stored
+      and hook == stored,
+      "run --atlas --events FILE --on-event CMD: each of the %d stored "
+      "events appended once and given to the hook once" % len(stored),
+      stored, (lines[:3], hook[:3]))
+# --keep as for probed cycles: cycles older than that before the newest
+# stored are dropped.
+c = sqlite3.connect(fresh)
+span_all = c.execute("SELECT max(start) - min(start), count(*) FROM runs"
+                     ).fetchone()
+c.close()
+srv = Server("s5keep")
+kept = os.path.join(tmp, "keep.db")
+p = run(srv, "--keep", "1h", db=kept, msms="99002")
+srv.stop()
+c = sqlite3.connect(kept)
+span_kept = c.execute("SELECT max(start) - min(start), count(*) FROM runs"
+                      ).fetchone()
+c.close()
+check(p.returncode == 0 and span_all[0] > 3600 and span_kept[0] <= 3600 and
+      span_kept[1] < span_all[1],
+      "run --atlas --keep 1h: the history keeps the last hour of cycles "
+      "(%s cycles over %s s without it)" % (span_all[1], span_all[0]),
+      "<= 3600 s", (p.returncode, span_kept, p.stderr[-200:]))
 
 # 6. Creating the measurements: `nktrace atlas create`.
 p = subprocess.run([NKTRACE, "atlas", "create", "--dry-run"],
