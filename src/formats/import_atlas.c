@@ -484,6 +484,8 @@ static int read_vantage(const json_t *rec, const struct head *h,
 			 (long long)h->prb);
 	else if (vantage != NULL && *vantage) /* import --traces wrote it */
 		snprintf(m->vantage, sizeof(m->vantage), "%s", vantage);
+	else if (strcmp(m->source, "atlas") == 0)
+		m->vantage[0] = '\0'; /* no probe named: refused at the end */
 	else
 		snprintf(m->vantage, sizeof(m->vantage), "%s",
 			 from && *from ? from : src ? src : "unknown");
@@ -690,6 +692,13 @@ int nkt__import_atlas(const json_t *rec, struct nkt_addrtab *at,
 		t->first_ttl = 1;
 	if (read_stop(rec, t, err) != NKT_OK)
 		return NKT_EMALFORMED;
+	/* A RIPE Atlas result names the probe that measured it: without one
+	 * it would be a vantage point of its own, and the same result
+	 * served again with its prb_id a second one. */
+	if (m->vantage[0] == '\0')
+		return nkt_err_set(err, NKT_EMALFORMED,
+				   "prb_id: missing or 0 (a RIPE Atlas result "
+				   "names the probe that measured it)");
 	send_error_stop(t);
 	nkt__import_finish(t);
 	snprintf(t->origin->vantage, sizeof(t->origin->vantage), "%s",

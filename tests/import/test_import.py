@@ -302,6 +302,10 @@ cases = [
     ("a negative rtt", variant(lambda r: r["result"][0]["result"][1]
                                 .update(rtt=-3)) + "\n",
      "result[0].result[1].rtt: -3 is out of range", 1, 0),
+    ("no prb_id", variant(lambda r: r.pop("prb_id")) + "\n",
+     "prb_id: missing or 0 (a RIPE Atlas result names the probe", 1, 0),
+    ("prb_id 0", variant(lambda r: r.update(prb_id=0)) + "\n",
+     "prb_id: missing or 0", 1, 0),
     ("result not a list", variant(lambda r: r.update(result={})) + "\n",
      "result: not an array", 1, 0),
     ("array not closed", "[" + good + "\n", "the array is not closed", 1, 1),

@@ -268,6 +268,12 @@ static void test_kinds(void)
 		 "'bogus')"},
 		{"[1,2]", NKT_IMPORT_AUTO, NKT_EMALFORMED,
 		 "a record must be a JSON object"},
+		/* a whole Atlas traceroute, but no probe named: not a vantage
+		 * point of its own */
+		{"{\"fw\":5080,\"proto\":\"ICMP\",\"dst_addr\":\"1.2.3.4\","
+		 "\"from\":\"192.0.2.7\",\"result\":[{\"hop\":1,\"result\":"
+		 "[{\"from\":\"1.2.3.4\",\"rtt\":1}]}]}",
+		 NKT_IMPORT_AUTO, NKT_EMALFORMED, "prb_id: missing or 0"},
 	};
 	size_t i;
 
