@@ -34,6 +34,56 @@ static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
 	g->border_hop = s->border_hop;
 }
 
+static int by_transit_addr(const void *x, const void *y)
+{
+	const struct nkt_hist_host *a = x, *b = y;
+	int d = strcmp(a->transit, b->transit);
+	return d ? d : strcmp(a->addr, b->addr);
+}
+
+static int by_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/*
+ * One host per (transit, address): the result has a unit per (vantage
+ * point, host) when many vantage points measured (RIPE Atlas), and the
+ * history compares a host with itself from cycle to cycle: its probes
+ * summed, its RTT the median of the vantage points' medians (the same
+ * whichever vantage point came first, and steady when the vantage points
+ * are).
+ */
+static void merge_vantages(struct nkt_hist_cycle *c)
+{
+	double *v = nkt_xcalloc(c->n_h + 1, sizeof(*v));
+	size_t i, j, out = 0;
+
+	qsort(c->h, c->n_h, sizeof(*c->h), by_transit_addr);
+	for (i = 0; i < c->n_h; i = j) {
+		struct nkt_hist_host m = c->h[i];
+		size_t nv = 0;
+		for (j = i; j < c->n_h && by_transit_addr(&c->h[i], &c->h[j]) ==
+						  0;
+		     j++) {
+			if (j > i) {
+				m.sent += c->h[j].sent;
+				m.lost += c->h[j].lost;
+			}
+			if (!isnan(c->h[j].rtt_median))
+				v[nv++] = c->h[j].rtt_median;
+		}
+		qsort(v, nv, sizeof(*v), by_double);
+		m.rtt_median = nv == 0	      ? NAN
+			       : nv % 2 == 1 ? v[nv / 2]
+					     : (v[nv / 2 - 1] + v[nv / 2]) / 2;
+		c->h[out++] = m;
+	}
+	c->n_h = out;
+	free(v);
+}
+
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
 			  const struct nkt_addrtab *addrs, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c)
@@ -68,6 +118,7 @@ void nkt_hist_from_result(const struct nkt_cmp_result *r,
 		h->lost = x->sent - x->recv;
 		h->rtt_median = x->rtt_median;
 	}
+	merge_vantages(c);
 }
 
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c)

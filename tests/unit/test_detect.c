@@ -472,6 +472,63 @@ static void test_rtt_shift(void)
 	free(ev);
 }
 
+/* Many vantage points see the same hosts (RIPE Atlas): each host is one
+ * host of the cycle, its RTT the median of the vantage points' (a
+ * vantage point's RTT is its own distance, not the host's), whichever
+ * vantage point the result lists first.  Two cycles listing the same
+ * steady vantage points in another order raise nothing; before, the
+ * first vantage point stood for the host and a 100 ms "shift" was
+ * reported. */
+static void test_vantage_hosts(void)
+{
+	struct nkt_cmp_result r[2];
+	struct nkt_cmp_stats tr;
+	struct nkt_hist_cycle c[2];
+	struct nkt_event *ev = NULL;
+	size_t k, i, n_ev = 0;
+
+	memset(&tr, 0, sizeof(tr));
+	snprintf(tr.name, sizeof(tr.name), "China Unicom");
+	tr.configured = 1;
+	tr.targets = tr.reached = 3;
+	tr.rtt_median = 250;
+	for (k = 0; k < 2; k++) {
+		memset(&r[k], 0, sizeof(r[k]));
+		r[k].transit = &tr;
+		r[k].n_transit = 1;
+		r[k].host = nkt_xcalloc(15, sizeof(*r[k].host));
+		for (i = 0; i < 15; i++) {
+			/* cycle 0: vantage points 0..4; cycle 1: 4..0 */
+			size_t v = k == 0 ? i % 5 : 4 - i % 5;
+			struct nkt_cmp_host *h = &r[k].host[r[k].n_host++];
+			h->addr = 0xaf2db000u + 10 + (uint32_t)(i / 5);
+			h->vantage = 0xc0000200u + (uint32_t)v;
+			h->prefix = 0xaf2db000u;
+			h->prefix_len = 24;
+			h->sent = 10;
+			h->recv = 10 - (uint64_t)(v == 0);
+			h->rtt_median = 200 + 25 * (double)v;
+		}
+		nkt_hist_from_result(&r[k], NULL, (int64_t)k + 1,
+				     1800000000 + 900 * (int64_t)k, &c[k]);
+	}
+	CHECK_INT(c[0].n_h, 3); /* one per host, not per (vantage, host) */
+	for (i = 0; i < c[0].n_h; i++) {
+		CHECK_NEAR(c[0].h[i].rtt_median, 250, 1e-9);
+		CHECK_U64(c[0].h[i].sent, 50);
+		CHECK_U64(c[0].h[i].lost, 1);
+		CHECK_NEAR(c[1].h[i].rtt_median, 250, 1e-9);
+	}
+	nkt_detect(&c[1], &c[0], 1, &known, &ev, &n_ev);
+	for (i = 0; i < n_ev; i++)
+		CHECK(strcmp(ev[i].kind, "rtt_shift") != 0);
+	free(ev);
+	for (k = 0; k < 2; k++) {
+		nkt_hist_cycle_free(&c[k]);
+		free(r[k].host);
+	}
+}
+
 static void test_loss_shift(void)
 {
 	struct nkt_hist_group a[4], b[4];
@@ -633,6 +690,7 @@ int main(void)
 	test_new_transit();
 	test_routes();
 	test_rtt_shift();
+	test_vantage_hosts();
 	test_loss_shift();
 	test_border_and_history();
 	test_border_unseen();

@@ -117,6 +117,8 @@ struct nkt_event {
 
 /* The groups and hosts of a cycle's summary (c->g and c->h allocated;
  * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4).
+ * One host per (transit, address) whatever the vantage points: their
+ * probes summed, the RTT the median of their medians.
  * The /24s without a route (c->unrouted) are the caller's to add
  * (nkt_hist_add_unrouted). */
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
