@@ -343,7 +343,27 @@ static int in_order(const struct nkt_transits *ts, int a, int b)
 	return ts != NULL ? nkt_transit_cmp(ts, a, b) : (a > b) - (a < b);
 }
 
-static void compare_groups(const struct group *ga, const struct group *gb,
+/* Whether every observation of both groups was pinned to an uplink and
+ * sent from one source address. */
+static int pinned_one_source(const struct nkt_cmp_obs *obs,
+			     const struct group *ga, const struct group *gb)
+{
+	const struct group *g[2] = {ga, gb};
+	uint32_t src = 0;
+	size_t k, i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < g[k]->n; i++) {
+			const struct nkt_cmp_obs *o = &obs[g[k]->idx[i]];
+			if (o->via == 0 || (src != 0 && o->src != src))
+				return 0;
+			src = o->src;
+		}
+	return src != 0;
+}
+
+static void compare_groups(const struct nkt_cmp_obs *obs,
+			   const struct group *ga, const struct group *gb,
 			   const struct nkt_cmp_stats *sa,
 			   const struct nkt_cmp_stats *sb,
 			   const struct nkt_cmp_cfg *cfg, struct nkt_cmp_diff *d)
@@ -361,6 +381,7 @@ static void compare_groups(const struct group *ga, const struct group *gb,
 	}
 	d->valid = 1;
 	nkt__verdict_compare(&ga->units, &gb->units, sa, sb, cfg, d);
+	d->pinned_one_return = pinned_one_source(obs, ga, gb);
 }
 
 /* Sorted rows and the groups they came from, in the same order. */
@@ -536,11 +557,12 @@ static int by_targets(const void *x, const void *y, void *ctx)
 	return i < j ? -1 : i > j;
 }
 
-static void add_diff(struct nkt_cmp_diff **d, size_t *n, const struct row *x,
-		     const struct row *y, const struct nkt_cmp_cfg *c)
+static void add_diff(const struct nkt_cmp_obs *obs, struct nkt_cmp_diff **d,
+		     size_t *n, const struct row *x, const struct row *y,
+		     const struct nkt_cmp_cfg *c)
 {
 	*d = nkt_xreallocarray(*d, *n + 1, sizeof(**d));
-	compare_groups(x->g, y->g, &x->s, &y->s, c, &(*d)[(*n)++]);
+	compare_groups(obs, x->g, y->g, &x->s, &y->s, c, &(*d)[(*n)++]);
 }
 
 /*
@@ -556,8 +578,8 @@ static void add_diff(struct nkt_cmp_diff **d, size_t *n, const struct row *x,
  *    per /24.
  * Within a pair, a is the transit first in the registry's order.
  */
-static void comparisons(const struct row *tr, size_t ntg,
-			const struct row *pr, size_t npg,
+static void comparisons(const struct nkt_cmp_obs *obs, const struct row *tr,
+			size_t ntg, const struct row *pr, size_t npg,
 			const struct nkt_cmp_cfg *c, struct nkt_cmp_result *r)
 {
 	size_t *ord = nkt_xcalloc(ntg + 1, sizeof(*ord)), i, j, no = 0, k;
@@ -573,11 +595,11 @@ static void comparisons(const struct row *tr, size_t ntg,
 					 *y = &tr[ord[i] < ord[j] ? ord[j]
 								 : ord[i]];
 			if (i == 0 && j == 1)
-				compare_groups(x->g, y->g, &x->s, &y->s, c,
+				compare_groups(obs, x->g, y->g, &x->s, &y->s, c,
 					       &r->overall);
 			else if (x->s.targets >= c->min_units &&
 				 y->s.targets >= c->min_units)
-				add_diff(&r->odiff, &r->n_odiff, x, y, c);
+				add_diff(obs, &r->odiff, &r->n_odiff, x, y, c);
 		}
 	free(ord);
 	nkt__verdict_holm(&r->overall, 1, c->level);
@@ -587,8 +609,8 @@ static void comparisons(const struct row *tr, size_t ntg,
 		for (j = i + 1; j < npg; j++)
 			if (pr[i].s.prefix == pr[j].s.prefix &&
 			    pr[i].s.prefix_len == pr[j].s.prefix_len)
-				add_diff(&r->pdiff, &r->n_pdiff, &pr[i], &pr[j],
-					 c);
+				add_diff(obs, &r->pdiff, &r->n_pdiff, &pr[i],
+					 &pr[j], c);
 	/* pdiff is in prefix order (the rows are): a family per /24 */
 	for (i = 0; i < r->n_pdiff; i = j) {
 		for (j = i + 1; j < r->n_pdiff &&
@@ -627,7 +649,7 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 	tr = rows_of(obs, gs.tg, gs.ntg, &c);
 	pr = rows_of(obs, gs.pg, gs.npg, &c);
 	carriers(pr, gs.npg);
-	comparisons(tr, gs.ntg, pr, gs.npg, &c, r);
+	comparisons(obs, tr, gs.ntg, pr, gs.npg, &c, r);
 	r->transit = nkt_xcalloc(gs.ntg ? gs.ntg : 1, sizeof(*r->transit));
 	r->prefix = nkt_xcalloc(gs.npg ? gs.npg : 1, sizeof(*r->prefix));
 	for (i = 0; i < gs.ntg; i++) {

@@ -159,6 +159,7 @@ void nkt_cmp_observe(const struct nkt_trace *t, const struct nkt_aspath *p,
 	o->method = t->flow.method;
 	o->dport = t->flow.dport;
 	o->via = t->via;
+	o->src = t->flow.src;
 	o->stop_reason = t->stop_reason;
 	o->stop_hop = t->stop_hop;
 	o->attr = *a;

@@ -175,6 +175,9 @@ static json_t *diff_json(const struct nkt_cmp_diff *d,
 					 d->loss.claim));
 	json_object_set_new(o, "holm_over",
 			    json_integer((json_int_t)d->family));
+	/* --via from one source: the replies shared one return route */
+	json_object_set_new(o, "forward_only",
+			    json_boolean(d->pinned_one_return));
 	return o;
 }
 
@@ -625,6 +628,15 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 		fprintf(f, "border:  %s\n",
 			nkt_verdict_border(d, cfg->level, cfg->addrs, buf,
 					   sizeof(buf)));
+	if (d->valid && d->pinned_one_return)
+		fprintf(f, "With --via the probes left by the uplink named, "
+			   "all from one source address: every reply came "
+			   "back by the one route North Korea (and the "
+			   "networks after it) chose for that address, the "
+			   "same over both, so these differences are the "
+			   "forward paths' alone. A run without --via "
+			   "compares round trips over each transit, which "
+			   "can show about twice the gap.\n");
 	if (d->valid && !d->e2e.claim && d->e2e.paired < r->min_units &&
 	    d->e2e.design != NKT_DESIGN_PAIRED)
 		fprintf(f, "To compare the transits themselves, measure the "

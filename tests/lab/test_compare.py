@@ -203,6 +203,10 @@ check(m1 and m2 and m1.group(1) == m2.group(1) and
       int(m1.group(2)) + int(m1.group(3)) == int(m1.group(1)),
       "the header's targets (given + found by discovery) are the result's",
       m2 and m2.group(1), m1 and m1.group(0))
+check(summary["difference"]["forward_only"] is False and
+      "forward paths' alone" not in report,
+      "routed (no --via): round trips compared, nothing said of forward "
+      "paths", False, summary["difference"].get("forward_only"))
 # The run's traces imported back give the run's own analysis (RTTs are
 # written to the microsecond: numbers agree to 2 us).
 imported = os.path.join(tmp, "imported.json")
@@ -251,6 +255,13 @@ for addr in pair:
                              ("TTK", "TTK")},
           "%s measured over both uplinks, each attributed to its transit" %
           addr, "both", seen.get(addr))
+# One source address over both uplinks: the replies share NK's return
+# route, and the output says the gap is the forward paths' alone.
+check(summary["difference"]["forward_only"] is True and
+      "forward paths' alone" in report,
+      "--via from one source: the difference is said to be the forward "
+      "paths' (the replies share one return route)", True,
+      summary["difference"].get("forward_only"))
 lost = [(t["addr"], t["via"], t["method"], t["e2e"])
         for t in summary["targets_detail"]
         if t["e2e"]["received"] != t["e2e"]["sent"]]

@@ -607,6 +607,28 @@ static void test_paired(void)
 			 "hosts measured over both (95% CI 99.4-99.9 ms, "
 			 "Wilcoxon signed-rank p=0.008)",
 		      121) == 0);
+	/* Pinned, no source set: not said to be forward-only. */
+	CHECK_INT(r.overall.pinned_one_return, 0);
+	nkt_cmp_result_free(&r);
+	/* Every observation pinned from one source: the replies shared one
+	 * return route, the difference is the forward paths'. */
+	for (i = 0; i < 16; i++)
+		o[i].src = 0xc000020au;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.pinned_one_return, 1);
+	nkt_cmp_result_free(&r);
+	/* One source per uplink: the replies may come back apart. */
+	for (i = 8; i < 16; i++)
+		o[i].src = 0xc000020bu;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.pinned_one_return, 0);
+	nkt_cmp_result_free(&r);
+	/* One measurement routed, not pinned: not forward-only either. */
+	for (i = 0; i < 16; i++)
+		o[i].src = 0xc000020au;
+	o[3].via = 0;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.overall.pinned_one_return, 0);
 	nkt_cmp_result_free(&r);
 	free_all(o, k);
 }

@@ -65,6 +65,7 @@ struct nkt_cmp_obs {
 	uint8_t method;
 	uint16_t dport;
 	uint8_t via;         /* uplink index; 0 = routed */
+	uint32_t src;        /* the probes' source address (handle) */
 	uint8_t stop_reason, stop_hop;
 	uint8_t dest_hop;    /* TTL the destination answered at, 0 if not;
 				NKT_CMP_HOP_UNKNOWN: only Atlas's last try
@@ -265,6 +266,12 @@ struct nkt_cmp_diff {
 	struct nkt_cmp_test border; /* RTT to each transit's border hop */
 	uint32_t border_a, border_b;
 	struct nkt_cmp_losstest loss;
+	/* Every observation of both sides left by a chosen uplink (--via),
+	 * from one source address: the replies came back by one route,
+	 * North Korea's for the /24, the same for both sides, so the
+	 * difference is the forward paths' alone (a run without --via
+	 * compares round trips). */
+	int pinned_one_return;
 };
 
 /* One host as a transit's row counted it (what monitoring compares from
