@@ -461,6 +461,58 @@ static void carriers(struct row *pr, size_t npg)
 	}
 }
 
+/* The uplink (index) whose interface is ifindex, 0 none. */
+static size_t uplink_of(const struct nkt_cmp_cfg *c, uint32_t ifindex)
+{
+	size_t u;
+	for (u = 1; ifindex != 0 && u < NKT_ARRAY_LEN(c->via_ifindex); u++)
+		if (c->via_ifindex[u] == ifindex)
+			return u;
+	return 0;
+}
+
+/*
+ * The carrier of a /24 every measurement of which was pinned to an uplink
+ * (--via), where the forward path says nothing of it: the uplink most of
+ * its destinations' replies came back by (North Korea's route for it,
+ * seen on the wire), when more than half did; its transit's row is
+ * marked (return_carrier).  Rows with routed measurements keep the
+ * forward paths' answer.
+ */
+static void return_carriers(const struct nkt_cmp_obs *obs, struct row *pr,
+			    size_t npg, const struct nkt_cmp_cfg *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < npg; i++) {
+		size_t cnt[256] = {0}, total = 0, best = 0, u;
+		if (pr[i].s.vias != pr[i].g->n || pr[i].g->n == 0)
+			continue;
+		for (j = 0; j < npg; j++) {
+			if (pr[j].s.prefix != pr[i].s.prefix ||
+			    pr[j].s.prefix_len != pr[i].s.prefix_len)
+				continue;
+			for (k = 0; k < pr[j].g->n; k++) {
+				const struct nkt_cmp_obs *o =
+					&obs[pr[j].g->idx[k]];
+				if (o->reprobe ||
+				    (u = uplink_of(c, o->reply_ifindex)) == 0)
+					continue;
+				cnt[u]++;
+				total++;
+				if (cnt[u] > cnt[best])
+					best = u;
+			}
+		}
+		if (best == 0 || 2 * cnt[best] <= total ||
+		    c->via_name[best] == NULL ||
+		    strcmp(c->via_name[best], pr[i].s.name) != 0)
+			continue;
+		pr[i].s.carrier = 1;
+		pr[i].s.return_carrier = 1;
+	}
+}
+
 /* The hosts of transit row `row` into r->host. */
 static void hosts_of(const struct nkt_cmp_obs *obs, const struct group *g,
 		     size_t row, struct nkt_cmp_result *r)
@@ -649,6 +701,7 @@ void nkt_cmp_summarize(const struct nkt_cmp_obs *obs, size_t n,
 	tr = rows_of(obs, gs.tg, gs.ntg, &c);
 	pr = rows_of(obs, gs.pg, gs.npg, &c);
 	carriers(pr, gs.npg);
+	return_carriers(obs, pr, gs.npg, &c);
 	comparisons(obs, tr, gs.ntg, pr, gs.npg, &c, r);
 	r->transit = nkt_xcalloc(gs.ntg ? gs.ntg : 1, sizeof(*r->transit));
 	r->prefix = nkt_xcalloc(gs.npg ? gs.npg : 1, sizeof(*r->prefix));

@@ -49,6 +49,8 @@ static void tally(const struct nkt_trace *t, struct nkt_cmp_obs *o,
 		const struct nkt_hop_reply *r = &t->r[i];
 		int e2e = !!(r->flags & NKT_PF_E2E);
 		if (is_dest_answer(t, r)) {
+			if (o->reply_ifindex == 0)
+				o->reply_ifindex = r->in_ifindex;
 			if (y->nt < NKT_ARRAY_LEN(y->ttls))
 				y->ttls[y->nt++] = r->reply_ttl;
 			if (!e2e && (o->dest_hop == 0 || r->ttl < o->dest_hop))

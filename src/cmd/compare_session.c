@@ -242,6 +242,8 @@ struct nkt_cmpsess *nkt_cmpsess_open(const struct nkt_compare_opts *o,
 			goto fail;
 		s->ecfg.n_uplinks++;
 		s->ccfg.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
+		s->ccfg.via_ifindex[i + 1] =
+			(uint32_t)s->ecfg.uplinks[i + 1].ifc.index;
 		s->oo.via_name[i + 1] = s->ecfg.uplinks[i + 1].name;
 	}
 	if (build_flows(s, &s->targets, err) != NKT_OK)

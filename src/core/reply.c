@@ -345,7 +345,8 @@ int nkt_reply_decode(const uint8_t *f, size_t caplen, size_t wirelen,
 		     int dlt, struct nkt_reply *out)
 {
 	size_t off = 0;
-	uint32_t et = 0, dir = 0, af;
+	uint32_t et = 0, dir = 0, af, ifindex = 0;
+	int rc;
 
 	switch (dlt) {
 	case NKT_DLT_EN10MB:
@@ -371,6 +372,7 @@ int nkt_reply_decode(const uint8_t *f, size_t caplen, size_t wirelen,
 		if (caplen < 20)
 			return NKT_EMALFORMED;
 		et = nkt_get16(f);
+		ifindex = nkt_get32(f + 4);
 		dir = f[10];
 		off = 20;
 		break;
@@ -431,6 +433,8 @@ int nkt_reply_decode(const uint8_t *f, size_t caplen, size_t wirelen,
 		out->flags = NKT_RF_OUTGOING;
 	else if (dlt == NKT_DLT_LINUX_SLL || dlt == NKT_DLT_LINUX_SLL2)
 		out->flags = NKT_RF_INCOMING;
-	return nkt_reply_decode_ip(f + off, caplen - off,
-				   wirelen > off ? wirelen - off : 0, out);
+	rc = nkt_reply_decode_ip(f + off, caplen - off,
+				 wirelen > off ? wirelen - off : 0, out);
+	out->ifindex = ifindex;
+	return rc;
 }

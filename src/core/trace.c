@@ -80,6 +80,7 @@ void nkt_trace_fill_reply(struct nkt_hop_reply *h, const struct nkt_reply *r)
 	h->icmp_code = r->icmp_code;
 	h->reply_ttl = r->ttl;
 	h->reply_ipid = r->ipid;
+	h->in_ifindex = r->ifindex;
 	h->tcp_flags = r->tcp_flags;
 	h->mtu = r->mtu;
 	if (r->kind == NKT_REPLY_TCP)

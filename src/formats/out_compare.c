@@ -355,6 +355,14 @@ json_t *nkt_cmp_json(const struct nkt_cmp_result *r,
 		json_object_set_new(o, "prefix", json_string(pfx));
 		json_object_set_new(o, "transit", json_string(s->name));
 		json_object_set_new(o, "carrier", json_boolean(s->carrier));
+		if (s->carrier)
+			/* how the carrier is known: the routed paths out, or
+			 * (every measurement pinned) the uplink the replies
+			 * came back by */
+			json_object_set_new(o, "carrier_from",
+					    json_string(s->return_carrier
+								? "replies"
+								: "paths"));
 		if (s->split)
 			json_object_set_new(o, "split", json_true());
 		json_object_set_new(o, "share", jnum(s->share, 3));
@@ -515,6 +523,14 @@ static void notes(FILE *f, const struct nkt_cmp_result *r,
 		   "its interval excludes 0 and its p is below %g, with at "
 		   "least %u units on each side.\n",
 		pct, pct, 1 - cfg->level, r->min_units);
+	for (i = 0; i < r->n_prefix; i++)
+		if (r->prefix[i].return_carrier) {
+			fprintf(f, "With --via the probes' way out is chosen, "
+				   "not North Korea's: a /24's * is the "
+				   "transit whose uplink its replies came "
+				   "back by.\n");
+			break;
+		}
 	split_notes(f, r, cfg);
 	if (r->unattributed > 0)
 		fprintf(f, "%zu %s could not be attributed to any transit (no "
@@ -638,7 +654,13 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 			   "compares round trips over each transit, which "
 			   "can show about twice the gap.\n");
 	if (d->valid && !d->e2e.claim && d->e2e.paired < r->min_units &&
-	    d->e2e.design != NKT_DESIGN_PAIRED)
+	    d->e2e.design != NKT_DESIGN_PAIRED && d->e2e.paired > 0)
+		fprintf(f, "To compare the transits themselves, measure at "
+			   "least %u hosts over both (%zu were): each host's "
+			   "own delay then cancels out.\n",
+			r->min_units, d->e2e.paired);
+	else if (d->valid && !d->e2e.claim && d->e2e.paired < r->min_units &&
+		 d->e2e.design != NKT_DESIGN_PAIRED)
 		fprintf(f, "To compare the transits themselves, measure the "
 			   "same hosts over both (compare --via NAME=IFACE "
 			   "for each uplink): each host's own delay then "

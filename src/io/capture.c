@@ -81,6 +81,11 @@ static struct nkt_capture *open_filtered(char *filter, size_t buffer_bytes,
 			    "capture: %s", pcap_geterr(c->p));
 		goto fail;
 	}
+	/* LINUX_SLL2 names the interface each frame crossed (which uplink a
+	 * reply came back by); without it, LINUX_SLL */
+#ifdef DLT_LINUX_SLL2
+	(void)pcap_set_datalink(c->p, DLT_LINUX_SLL2);
+#endif
 	c->dlt = pcap_datalink(c->p);
 	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		nkt_err_set(err, NKT_ESYS, "capture filter: %s",

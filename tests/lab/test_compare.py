@@ -262,6 +262,16 @@ check(summary["difference"]["forward_only"] is True and
       "--via from one source: the difference is said to be the forward "
       "paths' (the replies share one return route)", True,
       summary["difference"].get("forward_only"))
+# The way out is pinned, so the forward paths say nothing of who carries
+# a /24; the uplink its replies came back by does (NK's route: 176 over
+# China, 177 over TTK in this lab).
+marks = {(p["prefix"], p["transit"]): p.get("carrier_from")
+         for p in summary["prefixes"] if p["carrier"]}
+check(marks == {("175.45.176.0/24", "China Unicom"): "replies",
+                ("175.45.177.0/24", "TTK"): "replies"} and
+      "its replies came back by" in report,
+      "--via: each /24 marked with the transit whose uplink its replies "
+      "came back by", "176 China, 177 TTK", marks)
 lost = [(t["addr"], t["via"], t["method"], t["e2e"])
         for t in summary["targets_detail"]
         if t["e2e"]["received"] != t["e2e"]["sent"]]

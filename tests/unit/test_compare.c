@@ -630,6 +630,44 @@ static void test_paired(void)
 	nkt_cmp_summarize(o, k, &cfg, &r);
 	CHECK_INT(r.overall.pinned_one_return, 0);
 	nkt_cmp_result_free(&r);
+	o[3].via = 1;
+	/* Every measurement pinned: the forward paths say nothing of the
+	 * /24's carrier; the uplink its replies came back by does. */
+	cfg.via_name[1] = "China Unicom";
+	cfg.via_name[2] = "TTK";
+	cfg.via_ifindex[1] = 5;
+	cfg.via_ifindex[2] = 7;
+	for (i = 0; i < 16; i++)
+		o[i].reply_ifindex = 7;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	CHECK_INT(r.n_prefix, 2);
+	for (i = 0; i < (int)r.n_prefix; i++) {
+		int ttk = strcmp(r.prefix[i].name, "TTK") == 0;
+		CHECK_INT(r.prefix[i].carrier, ttk);
+		CHECK_INT(r.prefix[i].return_carrier, ttk);
+	}
+	nkt_cmp_result_free(&r);
+	/* 9 of 16 came back by the China uplink: China carries it. */
+	for (i = 0; i < 9; i++)
+		o[i].reply_ifindex = 5;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	for (i = 0; i < (int)r.n_prefix; i++)
+		CHECK_INT(r.prefix[i].carrier,
+			  strcmp(r.prefix[i].name, "China Unicom") == 0);
+	nkt_cmp_result_free(&r);
+	/* 8 and 8: no majority, no carrier claimed. */
+	o[8].reply_ifindex = 7;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	for (i = 0; i < (int)r.n_prefix; i++)
+		CHECK_INT(r.prefix[i].carrier, 0);
+	nkt_cmp_result_free(&r);
+	/* Replies whose interface is unknown (an import): none either. */
+	for (i = 0; i < 16; i++)
+		o[i].reply_ifindex = 0;
+	nkt_cmp_summarize(o, k, &cfg, &r);
+	for (i = 0; i < (int)r.n_prefix; i++)
+		CHECK_INT(r.prefix[i].carrier, 0);
+	nkt_cmp_result_free(&r);
 	free_all(o, k);
 }
 

@@ -259,6 +259,9 @@ static void test_links(void)
 	fl = pkt_sll2(f, ip, n, 0);
 	CHECK_INT(nkt_reply_decode(f, fl, 0, NKT_DLT_LINUX_SLL2, &r), NKT_OK);
 	CHECK(r.flags & NKT_RF_INCOMING);
+	CHECK_INT(r.ifindex, 3); /* the interface it came in by */
+	CHECK_INT(nkt_reply_decode(ip, n, 0, NKT_DLT_RAW, &r), NKT_OK);
+	CHECK_INT(r.ifindex, 0); /* no link layer says */
 	CHECK_INT(nkt_reply_decode(ip, n, 0, NKT_DLT_RAW, &r), NKT_OK);
 	CHECK_INT(nkt_reply_decode(ip, n, 0, NKT_DLT_RAW_FILE, &r), NKT_OK);
 	CHECK_INT(nkt_reply_decode(ip, n, 0, NKT_DLT_IPV4, &r), NKT_OK);

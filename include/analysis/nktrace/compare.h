@@ -66,6 +66,8 @@ struct nkt_cmp_obs {
 	uint16_t dport;
 	uint8_t via;         /* uplink index; 0 = routed */
 	uint32_t src;        /* the probes' source address (handle) */
+	uint32_t reply_ifindex; /* the interface the destination's replies
+				   came in by (nktrace's capture); 0 unknown */
 	uint8_t stop_reason, stop_hop;
 	uint8_t dest_hop;    /* TTL the destination answered at, 0 if not;
 				NKT_CMP_HOP_UNKNOWN: only Atlas's last try
@@ -135,6 +137,9 @@ struct nkt_cmp_cfg {
 	const struct nkt_addrtab *addrs; /* handles in obs (NULL: IPv4) */
 	const struct nkt_targetdb *tdb;  /* may be NULL */
 	const char *via_name[256];       /* uplink labels; [0] NULL */
+	uint32_t via_ifindex[256];       /* uplinks' interface indexes (the
+					    replies' arrival says which
+					    uplink NK's route took); 0 none */
 	double level;                    /* confidence level, e.g. 0.95 */
 	unsigned min_units;              /* per side, for any verdict; 0:
 					    NKT_CMP_MIN_UNITS */
@@ -184,6 +189,9 @@ struct nkt_cmp_stats {
 	size_t vantages;      /* vantage points with a path to the border */
 	size_t asymmetric;
 	size_t vias;          /* observations over a pinned uplink */
+	int return_carrier;   /* carrier known from the uplink the /24's
+				 replies came back by (every measurement
+				 pinned: --via) */
 	int carrier;          /* per-prefix rows: the transit carrying the
 				 prefix (most routed targets) */
 	double share;         /* per-prefix rows: this row's part of the

@@ -86,6 +86,8 @@ struct nkt_reply {
 	uint8_t n_mpls;
 	struct nkt_ext_obj obj[NKT_EXT_OBJ_MAX];
 	uint32_t mpls[NKT_MPLS_MAX]; /* label stack entries as on the wire */
+	uint32_t ifindex; /* the interface the frame crossed (LINUX_SLL2);
+			     0: the link layer does not say */
 };
 
 /*

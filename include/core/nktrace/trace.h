@@ -74,6 +74,8 @@ struct nkt_hop_reply {
 	uint8_t ext_version; /* "icmpext" version as read */
 	uint8_t pos;         /* position in the hop's result array */
 	uint8_t has;         /* NKT_RH_*: optional members that were there */
+	uint32_t in_ifindex; /* the interface the reply came in by (nktrace's
+				own capture); 0 unknown */
 };
 
 /* Optional reply members an imported record carried. */
