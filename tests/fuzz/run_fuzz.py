@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 """Run one libFuzzer target for a bounded time over a corpus seeded from the
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
-KIND: reply (frames from tests/data/pcap), cli, targets, import (the
+KIND: reply (frames from tests/data/pcap), replay (those captures whole),
+cli, targets, import (the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
@@ -42,6 +43,15 @@ def seeds(kind, out):
                 n += 1
                 with open(os.path.join(out, "s%04d" % n), "wb") as f:
                     f.write(bytes([sel]) + frame)
+    elif kind == "replay":
+        # every capture whole: (selector, length, frame) records
+        for p in glob.glob(os.path.join(SRC, "tests/data/pcap/*.pcap")):
+            recs = b"".join(bytes([sel]) + struct.pack(">H", len(fr)) + fr
+                            for sel, fr in pcap_frames(p))
+            for cut in (recs, recs[:4096]):
+                n += 1
+                with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                    f.write(cut)
     elif kind == "cli":
         # The first byte picks the command (fuzz_cli.c): 0 trace, 1
         # compare, 2 run, 3 import, 4 lookup, 5 replay, 6 report, 7 sweep,
@@ -153,7 +163,6 @@ def seeds(kind, out):
                 o.write(blob)
     elif kind == "history":
         # Row changes (fuzz_history.c): table, column, row, kind, value.
-        import struct
         changes = [
             b"",
             bytes([5, 2, 0, 1]) + struct.pack("<q", -1),      # traces.size
