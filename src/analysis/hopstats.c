@@ -29,6 +29,16 @@ static void add_addr(struct nkt_hopstat *h, uint32_t a)
 static void add_rtt(struct nkt_hopstat *h, uint64_t rtt)
 {
 	double d;
+	if (h->recv > 0) {
+		uint64_t j = rtt > h->last_ns ? rtt - h->last_ns
+					      : h->last_ns - rtt;
+		h->jttr_ns = j;
+		h->jsum_ns += (double)j;
+		h->jn++;
+		if (j > h->jmax_ns)
+			h->jmax_ns = j;
+		h->jint_ns += ((double)j - h->jint_ns) / 16;
+	}
 	h->recv++;
 	h->last_ns = rtt;
 	if (h->recv == 1 || rtt < h->best_ns)
@@ -86,4 +96,24 @@ double nkt_hopstat_avg_ms(const struct nkt_hopstat *h)
 double nkt_hopstat_stdev_ms(const struct nkt_hopstat *h)
 {
 	return h->recv > 1 ? sqrt(h->m2 / (h->recv - 1)) / 1e6 : 0.0;
+}
+
+double nkt_hopstat_jttr_ms(const struct nkt_hopstat *h)
+{
+	return h->jn ? (double)h->jttr_ns / 1e6 : 0.0;
+}
+
+double nkt_hopstat_javg_ms(const struct nkt_hopstat *h)
+{
+	return h->jn ? h->jsum_ns / h->jn / 1e6 : 0.0;
+}
+
+double nkt_hopstat_jmax_ms(const struct nkt_hopstat *h)
+{
+	return h->jn ? (double)h->jmax_ns / 1e6 : 0.0;
+}
+
+double nkt_hopstat_jint_ms(const struct nkt_hopstat *h)
+{
+	return h->jn ? h->jint_ns / 1e6 : 0.0;
 }

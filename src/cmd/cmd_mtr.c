@@ -63,7 +63,7 @@ struct mtr_cmd {
 	 * key at a time without echo; what they set */
 	int keys;
 	struct termios saved;
-	int paused, quit, help, names_off;
+	int paused, quit, help, names_off, jitter;
 	enum nkt_mtr_layout layout; /* NKT_MTR_AUTO until d is pressed */
 };
 
@@ -242,9 +242,12 @@ static void draw(const struct mtr_cmd *c)
 		      "  r        reset the statistics\n"
 		      "  n        names on and off\n"
 		      "  d        the next layout (full, narrow, brief)\n"
+		      "  j        jitter (Jttr Javg Jmax Jint) in place of "
+		      "Avg Best Wrst StDev,\n"
+		      "           and back\n"
 		      "  ? h      this list (any key returns)\n"
-		      "mtr's j (jitter columns) and o (field order) are not "
-		      "in nktrace.\n",
+		      "mtr's o (field order) is not in nktrace: d and j "
+		      "choose the columns.\n",
 		      stdout);
 		fflush(stdout);
 		return;
@@ -252,11 +255,12 @@ static void draw(const struct mtr_cmd *c)
 	if (c->names_off)
 		shown.addr_name = NULL;
 	nkt_mtr_text_layout(stdout, c->cols, c->n_cols, &shown, width,
-			    c->layout);
-	if (c->keys)
-		printf("\n%s%s layout; q quit, p pause, r reset, n names, d "
-		       "layout, ? keys\n",
+			    c->layout, c->jitter);
+	if (c->keys) /* within 80 columns, paused and jittered too */
+		printf("\n%s%s%s layout; keys q p r n d j ? (? lists "
+		       "them)\n",
 		       c->paused ? "PAUSED; " : "",
+		       c->jitter ? "jitter, " : "",
 		       layout_name[c->layout == NKT_MTR_AUTO
 					   ? nkt_mtr_layout_for(c->n_cols,
 								width)
@@ -310,6 +314,9 @@ static int key(struct mtr_cmd *c, int k)
 		return 1;
 	case 'n':
 		c->names_off = !c->names_off;
+		return 1;
+	case 'j':
+		c->jitter = !c->jitter;
 		return 1;
 	case 'd': {
 		enum nkt_mtr_layout now =

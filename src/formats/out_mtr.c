@@ -40,6 +40,8 @@ static void as_of(uint32_t a, const struct nkt_out_opts *o, char *as,
 struct layout {
 	unsigned width, host, as;
 	int full; /* every statistic; else loss, sent, average, stdev */
+	int jitter; /* mtr's j: jitter in place of average, best, worst,
+		       stdev (brief: of the average) */
 };
 
 static const struct layout layouts[] = {
@@ -76,7 +78,18 @@ static void cell(char *out, size_t len, const struct nkt_mtr_col *c,
 				 w - hw, "");
 		return;
 	}
-	if (L->full)
+	if (L->full && L->jitter)
+		snprintf(out, len,
+			 "%-*.*s %-*.*s %5.1f%% %*u %6.1f %6.1f %6.1f %6.1f "
+			 "%*.1f",
+			 hw, hw, host, aw, aw, as, nkt_hopstat_loss_pct(h),
+			 L->width == NKT_MTR_COL_WIDTH ? 5 : 4, h->sent,
+			 h->n_addr ? (double)h->last_ns / 1e6 : 0.0,
+			 nkt_hopstat_jttr_ms(h), nkt_hopstat_javg_ms(h),
+			 nkt_hopstat_jmax_ms(h),
+			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
+			 nkt_hopstat_jint_ms(h));
+	else if (L->full)
 		snprintf(out, len,
 			 "%-*.*s %-*.*s %5.1f%% %*u %6.1f %6.1f %6.1f %6.1f "
 			 "%*.1f",
@@ -88,26 +101,37 @@ static void cell(char *out, size_t len, const struct nkt_mtr_col *c,
 			 h->n_addr ? (double)h->worst_ns / 1e6 : 0.0,
 			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
 			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
-	else /* brief: an IPv4 address whole; loss, sent, average */
+	else /* brief: an IPv4 address whole; loss, sent, average (or the
+		mean jitter) */
 		snprintf(out, len, "%-*.*s %5.1f%% %4u %6.1f ", hw, hw, host,
 			 nkt_hopstat_loss_pct(h), h->sent,
-			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0);
+			 L->jitter ? nkt_hopstat_javg_ms(h)
+			 : h->n_addr ? nkt_hopstat_avg_ms(h)
+				     : 0.0);
 }
 
 static void head_row(FILE *f, const struct layout *L)
 {
 	int hw = (int)L->host, aw = (int)L->as;
-	if (!L->full)
+	const char *const *t;
+	/* the jitter fields as mtr's j shows them */
+	static const char *const rtt[] = {"Avg", "Best", "Wrst", "StDev"},
+				 *const jit[] = {"Jttr", "Javg", "Jmax",
+						 "Jint"};
+	if (!L->full) {
 		fprintf(f, "%-*.*s %6s %4s %6s ", hw, hw, "Host", "Loss%",
-			"Snt", "Avg");
-	else if (L->width == NKT_MTR_COL_WIDTH)
+			"Snt", L->jitter ? "Javg" : "Avg");
+		return;
+	}
+	t = L->jitter ? jit : rtt;
+	if (L->width == NKT_MTR_COL_WIDTH)
 		fprintf(f, "%-*.*s %-*.*s %6s %5s %6s %6s %6s %6s %6s", hw, hw,
-			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", "Avg",
-			"Best", "Wrst", "StDev");
+			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", t[0],
+			t[1], t[2], t[3]);
 	else
 		fprintf(f, "%-*.*s %-*.*s %6s %4s %6s %6s %6s %6s %5s", hw, hw,
-			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", "Avg",
-			"Best", "Wrst", "StDev");
+			"Host", aw, aw, "AS", "Loss%", "Snt", "Last", t[0],
+			t[1], t[2], t[3]);
 }
 
 /* Columns c[0..n) side by side in layout L. */
@@ -194,11 +218,14 @@ static int table(FILE *f, const struct nkt_mtr_col *c, size_t n,
 
 int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
 			const struct nkt_out_opts *o, unsigned width,
-			enum nkt_mtr_layout layout)
+			enum nkt_mtr_layout layout, int jitter)
 {
+	struct layout L;
 	if (layout == NKT_MTR_AUTO)
 		layout = nkt_mtr_layout_for(n, width);
-	return table(f, c, n, o, width, &layouts[layout]);
+	L = layouts[layout];
+	L.jitter = jitter;
+	return table(f, c, n, o, width, &L);
 }
 
 int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,

@@ -224,7 +224,8 @@ check(rc == "130" and "175.45.176.1 " in s3,
 # 4b. mtr's keys, at 80x24 (issue 29): both uplinks side by side in the
 # brief layout, every line within 80 columns; p pauses (the round stands
 # still) and resumes, d changes the layout, ? lists the keys and any key
-# returns, r resets the statistics, q quits with 0.
+# returns, r resets the statistics, j shows the jitter columns and back,
+# q quits with 0.
 SESSION = "nktrace-mtr-keys-%d" % os.getpid()
 status2 = os.path.join(TMP, "status-keys")
 cmd = ("%s exec --name %s vp %s mtr -n -P tcp -i 0.5s %s %s; "
@@ -267,6 +268,10 @@ try:
     k7 = wait_for(lambda s: "keys, as mtr's" not in s)
     keys("r")
     k8 = wait_for(lambda s: 0 < round_of(s) <= 2, 10)
+    keys("j")
+    k9 = wait_for(lambda s: "Jttr" in s and round_of(s) >= 2)
+    keys("j")
+    k10 = wait_for(lambda s: "Jttr" not in s)
     keys("q")
     deadline = time.time() + 20
     while not os.path.exists(status2) and time.time() < deadline:
@@ -296,6 +301,10 @@ check("full layout" in k5 and "keys, as mtr's" in k6 and
 check(round_of(k8) <= 2,
       "r: the statistics start again (round %d)" % round_of(k8), "<= 2",
       round_of(k8))
+check("Jttr" in k9 and "Javg" in k9 and "Jint" in k9 and "StDev" not in k9
+      and "jitter, full layout" in k9 and "StDev" in k10,
+      "j: mtr's jitter columns (Jttr Javg Jmax Jint) in place of Avg Best "
+      "Wrst StDev, and j again back", "Jttr", k9[-300:])
 rc = open(status2).read().strip() if os.path.exists(status2) else None
 check(rc == "0", "q: quits, exit 0", "0", rc)
 

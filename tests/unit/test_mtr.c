@@ -81,6 +81,46 @@ static void test_stats(void)
 	CHECK_INT(s->dst_ttl, 3);
 	CHECK_INT(nkt_hopstats_last(s), 3);
 	CHECK_INT(s->hop[1].n_addr, 1);
+	/* Jitter (mtr's j): |RTT - the previous RTT| at each answer after
+	 * the first (the timeout in between is no answer): 10, 10; the
+	 * interarrival estimate J += (|D| - J) / 16 from 0: 0.625, then
+	 * 0.625 + 9.375/16. */
+	CHECK_NEAR(nkt_hopstat_jttr_ms(&s->hop[1]), 10.0, 1e-9);
+	CHECK_NEAR(nkt_hopstat_javg_ms(&s->hop[1]), 10.0, 1e-9);
+	CHECK_NEAR(nkt_hopstat_jmax_ms(&s->hop[1]), 10.0, 1e-9);
+	CHECK_NEAR(nkt_hopstat_jint_ms(&s->hop[1]), 1.2109375, 1e-9);
+	CHECK_NEAR(nkt_hopstat_jint_ms(&s->hop[3]), 0.35205078125, 1e-9);
+	CHECK_NEAR(nkt_hopstat_javg_ms(&s->hop[2]), 0.0, 1e-12);
+	free(s);
+}
+
+/* Jitter from unequal steps: 100, 130, 120, 121 ms. */
+static void test_jitter(void)
+{
+	struct nkt_hopstats *s = nkt_xcalloc(1, sizeof(*s));
+	struct nkt_trace t;
+	const double r3[] = {100, 130, 120, 121};
+	size_t i;
+
+	nkt_hopstats_init(s, DST);
+	for (i = 0; i < 4; i++) {
+		round_of(&t, 0, r3[i]);
+		nkt_hopstats_add(s, &t);
+		free(t.r);
+		if (i == 0)
+			CHECK_NEAR(nkt_hopstat_jmax_ms(&s->hop[3]), 0.0,
+				   1e-12); /* one answer: no jitter */
+	}
+	CHECK_NEAR(nkt_hopstat_jttr_ms(&s->hop[3]), 1.0, 1e-6);
+	CHECK_NEAR(nkt_hopstat_javg_ms(&s->hop[3]), 41.0 / 3, 1e-6);
+	CHECK_NEAR(nkt_hopstat_jmax_ms(&s->hop[3]), 30.0, 1e-6);
+	/* 30/16 = 1.875; + (10 - 1.875)/16; + (1 - that)/16 */
+	{
+		double j = 1.875;
+		j += (10 - j) / 16;
+		j += (1 - j) / 16;
+		CHECK_NEAR(nkt_hopstat_jint_ms(&s->hop[3]), j, 1e-6);
+	}
 	free(s);
 }
 
@@ -174,7 +214,8 @@ static void test_out(void)
 			buf = NULL;
 			f = open_memstream(&buf, &len);
 			CHECK_INT(nkt_mtr_text_layout(f, c, L[k].n, NULL,
-						      L[k].width, L[k].want),
+						      L[k].width, L[k].want,
+						      0),
 				  0);
 			fclose(f);
 			if (L[k].row != NULL)
@@ -191,6 +232,23 @@ static void test_out(void)
 			free(buf);
 		}
 	}
+	/* j: the jitter fields in place of Avg Best Wrst StDev, the same
+	 * widths (hop 1's answers 10 and 10 ms: no jitter; hop 3's 50 and
+	 * 52: 2 ms, its interarrival estimate 2/16) */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(nkt_mtr_text_layout(f, c, 1, NULL, 80, NKT_MTR_AUTO, 1), 0);
+	fclose(f);
+	CHECK(strstr(buf, "  Last   Jttr   Javg   Jmax  Jint") != NULL);
+	CHECK(strstr(buf, "Best") == NULL);
+	CHECK(strstr(buf, "    2   52.0    2.0    2.0    2.0   0.1") != NULL);
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(nkt_mtr_text_layout(f, c, 2, NULL, 80, NKT_MTR_AUTO, 1), 0);
+	fclose(f);
+	CHECK(strstr(buf, "Loss%  Snt   Javg") != NULL);
+	free(buf);
 	j = nkt_mtr_json(&c[0], "192.0.2.10", "175.45.177.10", 60, 0, NULL);
 	hubs = json_object_get(json_object_get(j, "report"), "hubs");
 	CHECK_INT(json_array_size(hubs), 3);
@@ -217,6 +275,7 @@ static void test_out(void)
 int main(void)
 {
 	test_stats();
+	test_jitter();
 	test_last();
 	test_out();
 	return nkt_test_done("test_mtr");

@@ -18,6 +18,12 @@ struct nkt_hopstat {
 	uint32_t sent, recv;
 	uint64_t last_ns, best_ns, worst_ns;
 	double mean_ns, m2; /* Welford's running mean and sum of squares */
+	/* Jitter (mtr's j): |RTT - the hop's previous RTT| at each answer
+	 * after the first: the latest, their sum and count, the largest,
+	 * and RFC 3550's interarrival estimate (J += (|D| - J) / 16). */
+	uint64_t jttr_ns, jmax_ns;
+	double jsum_ns, jint_ns;
+	uint32_t jn;
 	uint32_t addr[NKT_HOPSTAT_ADDRS]; /* by first answer */
 	uint32_t addr_n[NKT_HOPSTAT_ADDRS];
 	uint8_t n_addr;
@@ -51,5 +57,12 @@ uint8_t nkt_hopstats_last(const struct nkt_hopstats *s);
 double nkt_hopstat_loss_pct(const struct nkt_hopstat *h);
 double nkt_hopstat_avg_ms(const struct nkt_hopstat *h);
 double nkt_hopstat_stdev_ms(const struct nkt_hopstat *h);
+
+/* Jitter in ms: the latest, the mean, the largest, the interarrival
+ * estimate (0 below two answers). */
+double nkt_hopstat_jttr_ms(const struct nkt_hopstat *h);
+double nkt_hopstat_javg_ms(const struct nkt_hopstat *h);
+double nkt_hopstat_jmax_ms(const struct nkt_hopstat *h);
+double nkt_hopstat_jint_ms(const struct nkt_hopstat *h);
 
 #endif

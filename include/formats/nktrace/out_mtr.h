@@ -48,10 +48,12 @@ int nkt_mtr_text(FILE *f, const struct nkt_mtr_col *c, size_t n,
 enum nkt_mtr_layout nkt_mtr_layout_for(size_t n, unsigned width);
 
 /* The table in a layout (NKT_MTR_AUTO: nkt_mtr_layout_for); columns one
- * under the other when that layout does not fit side by side. */
+ * under the other when that layout does not fit side by side.  jitter:
+ * mtr's j fields (Jttr, Javg, Jmax, Jint in place of Avg, Best, Wrst,
+ * StDev; the brief layout's Javg in place of Avg). */
 int nkt_mtr_text_layout(FILE *f, const struct nkt_mtr_col *c, size_t n,
 			const struct nkt_out_opts *o, unsigned width,
-			enum nkt_mtr_layout layout);
+			enum nkt_mtr_layout layout, int jitter);
 
 /* mtr --json's {"report": {"mtr": {...}, "hubs": [...]}} for one column,
  * with "transit" when it has a title and "carrier" when its paths were
