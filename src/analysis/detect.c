@@ -34,58 +34,9 @@ static void fill(struct nkt_hist_group *g, const struct nkt_cmp_stats *s,
 	g->border_hop = s->border_hop;
 }
 
-static int by_transit_addr(const void *x, const void *y)
-{
-	const struct nkt_hist_host *a = x, *b = y;
-	int d = strcmp(a->transit, b->transit);
-	return d ? d : strcmp(a->addr, b->addr);
-}
-
-static int by_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
-/*
- * One host per (transit, address): the result has a unit per (vantage
- * point, host) when many vantage points measured (RIPE Atlas), and the
- * history compares a host with itself from cycle to cycle: its probes
- * summed, its RTT the median of the vantage points' medians (the same
- * whichever vantage point came first, and steady when the vantage points
- * are).
- */
-static void merge_vantages(struct nkt_hist_cycle *c)
-{
-	double *v = nkt_xcalloc(c->n_h + 1, sizeof(*v));
-	size_t i, j, out = 0;
-
-	qsort(c->h, c->n_h, sizeof(*c->h), by_transit_addr);
-	for (i = 0; i < c->n_h; i = j) {
-		struct nkt_hist_host m = c->h[i];
-		size_t nv = 0;
-		for (j = i; j < c->n_h && by_transit_addr(&c->h[i], &c->h[j]) ==
-						  0;
-		     j++) {
-			if (j > i) {
-				m.sent += c->h[j].sent;
-				m.lost += c->h[j].lost;
-			}
-			if (!isnan(c->h[j].rtt_median))
-				v[nv++] = c->h[j].rtt_median;
-		}
-		qsort(v, nv, sizeof(*v), by_double);
-		m.rtt_median = nv == 0	      ? NAN
-			       : nv % 2 == 1 ? v[nv / 2]
-					     : (v[nv / 2 - 1] + v[nv / 2]) / 2;
-		c->h[out++] = m;
-	}
-	c->n_h = out;
-	free(v);
-}
-
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
-			  const struct nkt_addrtab *addrs, int64_t run,
+			  const struct nkt_addrtab *addrs,
+			  const char *const *vantages, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c)
 {
 	size_t i;
@@ -117,8 +68,10 @@ void nkt_hist_from_result(const struct nkt_cmp_result *r,
 		h->sent = x->sent;
 		h->lost = x->sent - x->recv;
 		h->rtt_median = x->rtt_median;
+		if (vantages != NULL)
+			snprintf(h->vantage, sizeof(h->vantage), "%s",
+				 vantages[x->vantage]);
 	}
-	merge_vantages(c);
 }
 
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c)
@@ -247,16 +200,6 @@ static const struct nkt_hist_host **hosts_of(const struct nkt_hist_cycle *c,
 	return v;
 }
 
-static const struct nkt_hist_host *host_in(const struct nkt_hist_host **v,
-					   size_t n, const char *addr)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i]->addr, addr) == 0)
-			return v[i];
-	return NULL;
-}
-
 static int answered(const struct nkt_hist_host *h)
 {
 	return h->sent > 0 && h->lost < h->sent;
@@ -265,6 +208,88 @@ static int answered(const struct nkt_hist_host *h)
 static int dark(const struct nkt_hist_host *h)
 {
 	return h->sent > 0 && h->lost == h->sent;
+}
+
+static int by_addr_vantage(const void *x, const void *y)
+{
+	const struct nkt_hist_host *a = *(const struct nkt_hist_host *const *)x,
+				   *b = *(const struct nkt_hist_host *const *)y;
+	int d = strcmp(a->addr, b->addr);
+	return d ? d : strcmp(a->vantage, b->vantage);
+}
+
+static int by_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* A host of both cycles, over the vantage points that measured it both
+ * times (each one paired with itself: a vantage point's RTT is its own
+ * distance as much as the host's): its RTT change, the median of those
+ * vantage points' changes (NaN without RTTs both times), and its probes
+ * each time, summed over them. */
+struct paired {
+	const char *addr;
+	double d;
+	struct nkt_hist_host now, was;
+};
+
+/*
+ * The hosts of (prefix, transit) paired between cur and pc (a new array,
+ * free()); *distinct: the hosts cur probed (distinct addresses with
+ * probes sent).  A merge of the two cycles sorted by (address, vantage
+ * point): linear after the sort, whatever the number of vantage points.
+ */
+static struct paired *pair_hosts(const struct nkt_hist_cycle *cur,
+				 const struct nkt_hist_cycle *pc,
+				 const char *prefix, const char *transit,
+				 size_t *n, size_t *distinct)
+{
+	size_t na, nb, i = 0, j = 0;
+	const struct nkt_hist_host **a = hosts_of(cur, prefix, transit, &na);
+	const struct nkt_hist_host **b = hosts_of(pc, prefix, transit, &nb);
+	struct paired *out = nkt_xcalloc(na + 1, sizeof(*out));
+	double *v = nkt_xcalloc(na + 1, sizeof(*v));
+
+	qsort(a, na, sizeof(*a), by_addr_vantage);
+	qsort(b, nb, sizeof(*b), by_addr_vantage);
+	*n = *distinct = 0;
+	while (i < na) {
+		const char *addr = a[i]->addr;
+		struct paired p;
+		size_t nv = 0, matched = 0;
+		int probed = 0;
+		memset(&p, 0, sizeof(p));
+		p.addr = addr;
+		for (; i < na && strcmp(a[i]->addr, addr) == 0; i++) {
+			int c = 1;
+			probed |= a[i]->sent > 0;
+			while (j < nb && (c = by_addr_vantage(&b[j], &a[i])) < 0)
+				j++;
+			if (j >= nb || c != 0)
+				continue;
+			matched++;
+			p.now.sent += a[i]->sent;
+			p.now.lost += a[i]->lost;
+			p.was.sent += b[j]->sent;
+			p.was.lost += b[j]->lost;
+			if (!isnan(a[i]->rtt_median) && !isnan(b[j]->rtt_median))
+				v[nv++] = a[i]->rtt_median - b[j]->rtt_median;
+		}
+		*distinct += probed;
+		if (matched == 0)
+			continue;
+		qsort(v, nv, sizeof(*v), by_double);
+		p.d = nv == 0	      ? NAN
+		      : nv % 2 == 1 ? v[nv / 2]
+				    : (v[nv / 2 - 1] + v[nv / 2]) / 2;
+		out[(*n)++] = p;
+	}
+	free(v);
+	free(a);
+	free(b);
+	return out;
 }
 
 /* A previous cycle that has hosts for (prefix, transit). */
@@ -290,21 +315,16 @@ static void rtt_shift(const struct nkt_hist_group *g,
 		      const struct nkt_hist_group *pg, struct nkt_event **ev,
 		      size_t *n)
 {
-	size_t na, nb, i, k = 0, agree = 0;
-	const struct nkt_hist_host **a = hosts_of(cur, g->prefix, g->transit,
-						  &na);
-	const struct nkt_hist_host **b = hosts_of(pc, g->prefix, g->transit,
-						  &nb);
-	double *d = nkt_xcalloc(na + 1, sizeof(*d)), need;
+	size_t np, nd, i, k = 0, agree = 0;
+	struct paired *p = pair_hosts(cur, pc, g->prefix, g->transit, &np,
+				      &nd);
+	double *d = nkt_xcalloc(np + 1, sizeof(*d)), need;
 	struct nkt_shift s;
 	char w[160];
 
-	for (i = 0; i < na; i++) {
-		const struct nkt_hist_host *o = host_in(b, nb, a[i]->addr);
-		if (o != NULL && !isnan(o->rtt_median) &&
-		    !isnan(a[i]->rtt_median))
-			d[k++] = a[i]->rtt_median - o->rtt_median;
-	}
+	for (i = 0; i < np; i++)
+		if (!isnan(p[i].d))
+			d[k++] = p[i].d;
 	nkt_rank_wilcoxon(d, k, 0.95, &s);
 	need = fmax(NKT_DETECT_RTT_MS, NKT_DETECT_RTT_REL * pg->rtt_median);
 	for (i = 0; i < k; i++)
@@ -322,8 +342,7 @@ static void rtt_shift(const struct nkt_hist_group *g,
 			 w, s.est > 0 ? "rose" : "fell", fabs(s.est),
 			 pg->rtt_median, pg->rtt_median + s.est, agree, k);
 	}
-	free(a);
-	free(b);
+	free(p);
 	free(d);
 }
 
@@ -333,24 +352,22 @@ static void loss_shift(const struct nkt_hist_group *g,
 		       const struct nkt_hist_cycle *pc, struct nkt_event **ev,
 		       size_t *n)
 {
-	size_t na, nb, i, k = 0;
-	const struct nkt_hist_host **a = hosts_of(cur, "", g->transit, &na);
-	const struct nkt_hist_host **b = hosts_of(pc, "", g->transit, &nb);
-	struct nkt_lossc *x = nkt_xcalloc(na + 1, sizeof(*x));
-	struct nkt_lossc *y = nkt_xcalloc(na + 1, sizeof(*y));
+	size_t np, nd, i, k = 0;
+	struct paired *p = pair_hosts(cur, pc, "", g->transit, &np, &nd);
+	struct nkt_lossc *x = nkt_xcalloc(np + 1, sizeof(*x));
+	struct nkt_lossc *y = nkt_xcalloc(np + 1, sizeof(*y));
 	uint64_t sx = 0, sy = 0, lx = 0, ly = 0;
 	struct nkt_loss_diff d;
 
-	for (i = 0; i < na; i++) {
-		const struct nkt_hist_host *o = host_in(b, nb, a[i]->addr);
-		if (o == NULL || !answered(o) || !answered(a[i]))
+	for (i = 0; i < np; i++) {
+		if (!answered(&p[i].was) || !answered(&p[i].now))
 			continue;
-		x[k] = (struct nkt_lossc){a[i]->lost, a[i]->sent};
-		y[k++] = (struct nkt_lossc){o->lost, o->sent};
-		sx += a[i]->sent;
-		lx += a[i]->lost;
-		sy += o->sent;
-		ly += o->lost;
+		x[k] = (struct nkt_lossc){p[i].now.lost, p[i].now.sent};
+		y[k++] = (struct nkt_lossc){p[i].was.lost, p[i].was.sent};
+		sx += p[i].now.sent;
+		lx += p[i].now.lost;
+		sy += p[i].was.sent;
+		ly += p[i].was.lost;
 	}
 	nkt_stats_loss_paired(x, y, k, 0.95, &d);
 	if (d.valid && sx >= NKT_DETECT_LOSS_MIN && sy >= NKT_DETECT_LOSS_MIN &&
@@ -366,8 +383,7 @@ static void loss_shift(const struct nkt_hist_group *g,
 			 g->transit, after > before ? "rose" : "fell",
 			 before * 100, after * 100, k, d.p);
 	}
-	free(a);
-	free(b);
+	free(p);
 	free(x);
 	free(y);
 }
@@ -378,27 +394,24 @@ static void dark_hosts(const struct nkt_hist_group *g,
 		       const struct nkt_hist_cycle *pc, struct nkt_event **ev,
 		       size_t *n)
 {
-	size_t na, nb, i, k, total = 0;
-	const struct nkt_hist_host **a = hosts_of(cur, "", g->transit, &na);
-	const struct nkt_hist_host **b = hosts_of(pc, "", g->transit, &nb);
+	size_t np, total, i, k;
+	struct paired *p = pair_hosts(cur, pc, "", g->transit, &np, &total);
 
-	for (i = 0; i < na; i++)
-		total += a[i]->sent > 0;
 	for (k = 0; k < 2; k++) {
 		char list[400] = "";
 		size_t off = 0, m = 0;
-		for (i = 0; i < na; i++) {
-			const struct nkt_hist_host *o =
-				host_in(b, nb, a[i]->addr);
-			int hit = k == 0 ? o && answered(o) && dark(a[i])
-					 : o && dark(o) && answered(a[i]);
+		for (i = 0; i < np; i++) {
+			int hit = k == 0 ? answered(&p[i].was) &&
+						   dark(&p[i].now)
+					 : dark(&p[i].was) &&
+						   answered(&p[i].now);
 			if (!hit)
 				continue;
 			m++;
 			if (off < sizeof(list))
 				off += (size_t)snprintf(
 					list + off, sizeof(list) - off, "%s%s",
-					m > 1 ? ", " : "", a[i]->addr);
+					m > 1 ? ", " : "", p[i].addr);
 		}
 		if (m > 0) {
 			struct nkt_event *e = add(
@@ -413,8 +426,7 @@ static void dark_hosts(const struct nkt_hist_group *g,
 				 m, total, g->transit, list);
 		}
 	}
-	free(a);
-	free(b);
+	free(p);
 }
 
 /* How many of a /24's targets (imports: targets seen from a vantage

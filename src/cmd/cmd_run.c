@@ -176,7 +176,7 @@ static void detect(struct nkt_history *h, const struct nkt_cmp_cycle *c,
 	struct nkt_err err = {0, ""};
 	size_t n_prev = 0, i;
 
-	nkt_hist_from_result(&c->res, NULL, 0, start, &cur);
+	nkt_hist_from_result(&c->res, NULL, NULL, 0, start, &cur);
 	for (i = 0; i < c->n_unrouted_prefixes; i++)
 		nkt_hist_add_unrouted(&cur, c->unrouted_prefixes[i]);
 	if (nkt_history_recent(h, 0, 6, &prev, &n_prev, &err) == NKT_OK &&

@@ -372,7 +372,9 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	nkt_cmp_unify(obs, n);
 	nkt__import_cfg(im, &cfg);
 	nkt_cmp_summarize(obs, n, &cfg, &res);
-	nkt_hist_from_result(&res, NULL, 0, k->start, &cur);
+	nkt_hist_from_result(&res, NULL,
+			     (const char *const *)k->agg.vantage, 0, k->start,
+			     &cur);
 	if (nkt_history_recent(b->h, k->start, 6, &prev, &n_prev, err) !=
 	    NKT_OK) {
 		nkt_hist_cycle_free(&cur);
@@ -409,6 +411,7 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	rec.keep_s = im->keep_s;
 	rows = vantage_rows(b, im, k, obs, vant, n, &rec.n_vantage);
 	rec.vantage = rows;
+	rec.vantage_names = (const char *const *)k->agg.vantage;
 	rc = nkt_history_store(b->h, &rec, &run, err);
 	free(rows);
 	if (rc == NKT_OK && !im->o.quiet)

@@ -125,6 +125,21 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (time, prefix, transit));"
 	"CREATE TABLE bgp_files ("
 	"  key TEXT PRIMARY KEY, time INTEGER NOT NULL);",
+	/* 11: a host per vantage point that measured it (imported and
+	 * followed results): detection pairs each (host, vantage point)
+	 * with itself from cycle to cycle; a probing run's own is ''. */
+	"CREATE TABLE host_stats_v ("
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  transit TEXT NOT NULL, prefix TEXT NOT NULL, addr TEXT NOT NULL,"
+	"  vantage TEXT NOT NULL DEFAULT '',"
+	"  sent INTEGER, lost INTEGER, rtt_median REAL,"
+	"  PRIMARY KEY (run, transit, addr, vantage));"
+	"INSERT OR IGNORE INTO host_stats_v (run, transit, prefix, addr,"
+	"  vantage, sent,"
+	"  lost, rtt_median) SELECT run, transit, prefix, addr, '', sent,"
+	"  lost, rtt_median FROM host_stats;"
+	"DROP TABLE host_stats;"
+	"ALTER TABLE host_stats_v RENAME TO host_stats;",
 };
 
 int nkt__hist_fail(struct nkt_history *h, struct nkt_err *err,

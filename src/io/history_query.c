@@ -179,7 +179,8 @@ static int cycle_stmts(struct nkt_history *h, sqlite3_stmt **g,
 		    -1, g, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(h->db,
 			       "SELECT transit, prefix, addr, sent, lost, "
-			       "rtt_median FROM host_stats WHERE run = ?1",
+			       "rtt_median, vantage FROM host_stats WHERE "
+			       "run = ?1",
 			       -1, hs, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*g);
 		sqlite3_finalize(*ur);
@@ -246,6 +247,7 @@ static void fill_cycle(sqlite3_stmt *g, sqlite3_stmt *hs, sqlite3_stmt *ur,
 		y->sent = (uint64_t)sqlite3_column_int64(hs, 3);
 		y->lost = (uint64_t)sqlite3_column_int64(hs, 4);
 		y->rtt_median = nkt__hist_col_real(hs, 5);
+		nkt__hist_col_text(hs, 6, y->vantage, sizeof(y->vantage));
 	}
 }
 

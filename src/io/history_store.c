@@ -141,17 +141,20 @@ static int store_stats(struct nkt_history *h, int64_t run,
 
 /* Every transit's hosts (detect.h compares cycles over the same hosts). */
 static int store_hosts(struct nkt_history *h, int64_t run,
-		       const struct nkt_cmp_result *r, struct nkt_err *err)
+		       const struct nkt_cmp_result *r,
+		       const char *const *vantages, struct nkt_err *err)
 {
 	struct nkt_hist_cycle c;
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc = NKT_OK;
 
-	nkt_hist_from_result(r, NULL, run, 0, &c);
+	nkt_hist_from_result(r, NULL, vantages, run, 0, &c);
 	if (sqlite3_prepare_v2(h->db,
-			       "INSERT OR IGNORE INTO host_stats VALUES "
-			       "(?,?,?,?,?,?,?)",
+			       "INSERT OR IGNORE INTO host_stats (run, "
+			       "transit, prefix, addr, sent, lost, "
+			       "rtt_median, vantage) VALUES "
+			       "(?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK)
 		rc = nkt__hist_fail(h, err, "prepare");
 	for (i = 0; i < c.n_h && rc == NKT_OK; i++) {
@@ -163,6 +166,7 @@ static int store_hosts(struct nkt_history *h, int64_t run,
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)c.h[i].sent);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)c.h[i].lost);
 		nkt__hist_bind_real(st, 7, c.h[i].rtt_median);
+		nkt__hist_bind_text(st, 8, c.h[i].vantage);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = nkt__hist_fail(h, err, "host_stats");
 	}
@@ -580,7 +584,8 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 	if (c->res != NULL &&
 	    ((rc = store_stats(h, *run, c->res, c->transits, err)) !=
 		     NKT_OK ||
-	     (rc = store_hosts(h, *run, c->res, err)) != NKT_OK))
+	     (rc = store_hosts(h, *run, c->res, c->vantage_names,
+				       err)) != NKT_OK))
 		goto fail;
 	if (c->found_time > 0 && (rc = store_found(h, c, err)) != NKT_OK)
 		goto fail;

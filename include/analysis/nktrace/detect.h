@@ -89,6 +89,8 @@ struct nkt_hist_host {
 	char transit[96];
 	char prefix[24];
 	char addr[64];
+	char vantage[48];    /* who measured it ("prb 12345"); "" for a
+				probing run's own vantage point */
 	uint64_t sent, lost; /* end-to-end probes */
 	double rtt_median;   /* NaN: no RTT */
 };
@@ -116,13 +118,16 @@ struct nkt_event {
 };
 
 /* The groups and hosts of a cycle's summary (c->g and c->h allocated;
- * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4).
- * One host per (transit, address) whatever the vantage points: their
- * probes summed, the RTT the median of their medians.
+ * free with nkt_hist_cycle_free).  addrs formats the hosts (NULL: IPv4);
+ * vantages[i] names vantage index i of the result's hosts (NULL: one
+ * vantage point, named "").  A host per (transit, address, vantage
+ * point): detection pairs each with itself from cycle to cycle and
+ * aggregates per host.
  * The /24s without a route (c->unrouted) are the caller's to add
  * (nkt_hist_add_unrouted). */
 void nkt_hist_from_result(const struct nkt_cmp_result *r,
-			  const struct nkt_addrtab *addrs, int64_t run,
+			  const struct nkt_addrtab *addrs,
+			  const char *const *vantages, int64_t run,
 			  int64_t start, struct nkt_hist_cycle *c);
 void nkt_hist_add_unrouted(struct nkt_hist_cycle *c, const char *prefix);
 void nkt_hist_cycle_free(struct nkt_hist_cycle *c);

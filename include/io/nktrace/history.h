@@ -34,7 +34,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define NKT_HISTORY_SCHEMA 10
+#define NKT_HISTORY_SCHEMA 11
 
 /* The largest row (a cycle's traces or summary, uncompressed) a history
  * is believed to hold. */
@@ -120,6 +120,8 @@ struct nkt_cycle_record {
 	int64_t replaces;                 /* a run this one replaces (the
 					     same bucket, fewer results);
 					     0: none */
+	const char *const *vantage_names; /* res's hosts' vantage points by
+					     index (imports); NULL: one */
 	const struct nkt_vantage_row *vantage; /* per /24, transit, country */
 	size_t n_vantage;
 	const char (*unrouted)[24];      /* /24s with no route this cycle */
