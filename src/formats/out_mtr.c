@@ -45,9 +45,9 @@ struct layout {
 };
 
 static const struct layout layouts[] = {
-	[NKT_MTR_FULL] = {NKT_MTR_COL_WIDTH, 30, 8, 1},
-	[NKT_MTR_NARROW] = {NKT_MTR_NARROW_WIDTH, 20, 7, 1},
-	[NKT_MTR_BRIEF] = {NKT_MTR_BRIEF_WIDTH, 16, 0, 0},
+	[NKT_MTR_FULL] = {NKT_MTR_COL_WIDTH, 30, 8, 1, 0},
+	[NKT_MTR_NARROW] = {NKT_MTR_NARROW_WIDTH, 20, 7, 1, 0},
+	[NKT_MTR_BRIEF] = {NKT_MTR_BRIEF_WIDTH, 16, 0, 0, 0},
 };
 
 /* Line `line` of hop `ttl` in column c, L->width characters (blank past
