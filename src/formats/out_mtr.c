@@ -78,29 +78,28 @@ static void cell(char *out, size_t len, const struct nkt_mtr_col *c,
 				 w - hw, "");
 		return;
 	}
-	if (L->full && L->jitter)
+	if (L->full) {
+		/* the four last fields: the RTT's, or mtr's j jitter */
+		double f[4] = {0, 0, 0, 0};
+		if (L->jitter) {
+			f[0] = nkt_hopstat_jttr_ms(h);
+			f[1] = nkt_hopstat_javg_ms(h);
+			f[2] = nkt_hopstat_jmax_ms(h);
+			f[3] = nkt_hopstat_jint_ms(h);
+		} else if (h->n_addr) {
+			f[0] = nkt_hopstat_avg_ms(h);
+			f[1] = (double)h->best_ns / 1e6;
+			f[2] = (double)h->worst_ns / 1e6;
+			f[3] = nkt_hopstat_stdev_ms(h);
+		}
 		snprintf(out, len,
 			 "%-*.*s %-*.*s %5.1f%% %*u %6.1f %6.1f %6.1f %6.1f "
 			 "%*.1f",
 			 hw, hw, host, aw, aw, as, nkt_hopstat_loss_pct(h),
 			 L->width == NKT_MTR_COL_WIDTH ? 5 : 4, h->sent,
-			 h->n_addr ? (double)h->last_ns / 1e6 : 0.0,
-			 nkt_hopstat_jttr_ms(h), nkt_hopstat_javg_ms(h),
-			 nkt_hopstat_jmax_ms(h),
-			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
-			 nkt_hopstat_jint_ms(h));
-	else if (L->full)
-		snprintf(out, len,
-			 "%-*.*s %-*.*s %5.1f%% %*u %6.1f %6.1f %6.1f %6.1f "
-			 "%*.1f",
-			 hw, hw, host, aw, aw, as, nkt_hopstat_loss_pct(h),
-			 L->width == NKT_MTR_COL_WIDTH ? 5 : 4, h->sent,
-			 h->n_addr ? (double)h->last_ns / 1e6 : 0.0,
-			 h->n_addr ? nkt_hopstat_avg_ms(h) : 0.0,
-			 h->n_addr ? (double)h->best_ns / 1e6 : 0.0,
-			 h->n_addr ? (double)h->worst_ns / 1e6 : 0.0,
-			 L->width == NKT_MTR_COL_WIDTH ? 6 : 5,
-			 h->n_addr ? nkt_hopstat_stdev_ms(h) : 0.0);
+			 h->n_addr ? (double)h->last_ns / 1e6 : 0.0, f[0], f[1],
+			 f[2], L->width == NKT_MTR_COL_WIDTH ? 6 : 5, f[3]);
+	}
 	else /* brief: an IPv4 address whole; loss, sent, average (or the
 		mean jitter) */
 		snprintf(out, len, "%-*.*s %5.1f%% %4u %6.1f ", hw, hw, host,

@@ -11,14 +11,11 @@
 #include "nktrace/out_atlas.h"
 #include "nktrace/out_text.h"
 #include "nktrace/replay.h"
+#include "fuzz_dlts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const int dlts[] = {NKT_DLT_EN10MB,    NKT_DLT_LINUX_SLL,
-			   NKT_DLT_LINUX_SLL2, NKT_DLT_RAW,
-			   NKT_DLT_NULL,      NKT_DLT_LOOP,
-			   NKT_DLT_PPP,	      NKT_DLT_IPV4};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 
 	while (off + 3 <= size) {
-		int dlt = dlts[data[off] % (sizeof(dlts) / sizeof(dlts[0]))];
+		int dlt = FUZZ_DLT(data[off]);
 		size_t len = (size_t)data[off + 1] << 8 | data[off + 2];
 		struct nkt_reply r;
 		off += 3;

@@ -8,14 +8,11 @@
 #include "nktrace/out_atlas.h"
 #include "nktrace/out_text.h"
 #include "nktrace/replay.h"
+#include "fuzz_dlts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const int dlts[] = {NKT_DLT_EN10MB,    NKT_DLT_LINUX_SLL,
-			   NKT_DLT_LINUX_SLL2, NKT_DLT_RAW,
-			   NKT_DLT_NULL,      NKT_DLT_LOOP,
-			   NKT_DLT_PPP,	      NKT_DLT_IPV4};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nkt_match_init(m);
 	}
 	if (nkt_reply_decode(data + 1, size - 1, data[0] & 0x80 ? size : 0,
-			     dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))],
+			     FUZZ_DLT(data[0]),
 			     &r) != NKT_OK)
 		return 0;
 	nkt_match_resolve(m, &key, &r, &mo);
