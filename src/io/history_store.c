@@ -166,7 +166,10 @@ static int store_hosts(struct nkt_history *h, int64_t run,
 		sqlite3_bind_int64(st, 5, (sqlite3_int64)c.h[i].sent);
 		sqlite3_bind_int64(st, 6, (sqlite3_int64)c.h[i].lost);
 		nkt__hist_bind_real(st, 7, c.h[i].rtt_median);
-		nkt__hist_bind_text(st, 8, c.h[i].vantage);
+		/* '' (a probing run's own vantage point) is a value here,
+		 * not NULL: the column is part of the key */
+		sqlite3_bind_text(st, 8, c.h[i].vantage, -1,
+				  SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = nkt__hist_fail(h, err, "host_stats");
 	}

@@ -56,6 +56,13 @@ static void result(struct nkt_cmp_result *r, const char *p177, double ttk_rtt)
 	r->prefix[0].share = 1;
 	r->targets = 13;
 	r->observations = 39;
+	/* two TTK hosts, measured from the run's own vantage point */
+	r->host = nkt_xcalloc(2, sizeof(*r->host));
+	r->n_host = 2;
+	r->host[0] = (struct nkt_cmp_host){1, 0xaf2db10au, 0, 0xaf2db100u,
+					   24, 10, 9, 19.5, 9};
+	r->host[1] = (struct nkt_cmp_host){1, 0xaf2db10bu, 0, 0xaf2db100u,
+					   24, 10, 10, 19.7, 10};
 }
 
 /* The transit definitions the cycles were attributed with (colours). */
@@ -158,6 +165,14 @@ static void test_store_and_read(const char *path)
 		CHECK_STR(c[2].g[2].transit, "TTK");
 		CHECK_NEAR(c[2].g[2].share, 1, 0);
 		CHECK_STR(c[2].g[1].border, "188.43.225.153");
+		/* the hosts are kept, each with its vantage point ('': the
+		 * run's own), for detection over the same hosts */
+		CHECK_INT(c[2].n_h, 2);
+		if (c[2].n_h == 2) {
+			CHECK_STR(c[2].h[0].vantage, "");
+			CHECK_STR(c[2].h[0].transit, "TTK");
+			CHECK_NEAR(c[2].h[1].rtt_median, 19.7, 1e-12);
+		}
 	}
 	nkt_hist_cycles_free(c, n);
 	CHECK_INT(nkt_history_recent(h, 2000, 6, &c, &n, &err), 0);
