@@ -43,7 +43,8 @@ static const char *const columns[][20] = {
 	 "reached", "rtt_median", "rtt_p90", "rtt_lo", "rtt_hi", "sent",
 	 "lost", "loss", "loss_lo", "loss_hi", "border_addr", "border_rtt",
 	 "border_hop"},
-	{"transit", "prefix", "addr", "sent", "lost", "rtt_median"},
+	{"transit", "prefix", "addr", "sent", "lost", "rtt_median",
+	 "vantage"},
 	{"time", "kind", "prefix", "transit", "message", "detail"},
 	{"count", "format", "size", "data"},
 	{"what", "n"},
@@ -124,10 +125,14 @@ static void make_template(void)
 			 "INSERT INTO prefix_stats VALUES (%d, "
 			 "'175.45.178.0/24', '%s', %d, 1, 1.0, 4, 4, 190, 193, "
 			 "189, 191, 40, 0, 0, 0, 0.1, '87.245.250.1', 185, 7);"
-			 "INSERT INTO host_stats VALUES (%d, 'China Unicom', "
-			 "'175.45.176.0/24', '175.45.176.71', 10, 0, 290.1);"
-			 "INSERT INTO host_stats VALUES (%d, 'China Unicom', "
-			 "'175.45.176.0/24', '175.45.176.15', 10, 1, 291.5);"
+			 "INSERT INTO host_stats (run, transit, prefix, addr, "
+			 "sent, lost, rtt_median, vantage) VALUES (%d, 'China "
+			 "Unicom', '175.45.176.0/24', '175.45.176.71', 10, 0, "
+			 "290.1, '');"
+			 "INSERT INTO host_stats (run, transit, prefix, addr, "
+			 "sent, lost, rtt_median, vantage) VALUES (%d, 'China "
+			 "Unicom', '175.45.176.0/24', '175.45.176.15', 10, 1, "
+			 "291.5, 'prb 7');"
 			 "INSERT INTO events (run, time, kind, prefix, transit, "
 			 "message, detail) VALUES (%d, %d, 'prefix_moved', "
 			 "'175.45.178.0/24', '', 'moved', '{\"kind\":"
