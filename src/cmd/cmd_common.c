@@ -260,20 +260,28 @@ int nkt_resolve_target_args(const char **args, size_t n, char (*bufs)[46],
 	return NKT_OK;
 }
 
-int nkt_default_method(struct nkt_probe_opts *p,
-		       const struct nkt_targetdb *tdb, const uint32_t *dst,
-		       size_t n)
+int nkt_in_space(const struct nkt_targetdb *tdb, const uint32_t *dst,
+		 size_t n)
 {
 	size_t i;
 	uint32_t mask;
 
-	if (p->method_set || tdb == NULL || tdb->space_len == 0 || n == 0)
+	if (tdb == NULL || tdb->space_len == 0 || n == 0)
 		return 0;
 	mask = tdb->space_len >= 32 ? 0xffffffffu
 				    : ~(0xffffffffu >> tdb->space_len);
 	for (i = 0; i < n; i++)
 		if ((dst[i] & mask) != (tdb->space_net & mask))
 			return 0;
+	return 1;
+}
+
+int nkt_default_method(struct nkt_probe_opts *p,
+		       const struct nkt_targetdb *tdb, const uint32_t *dst,
+		       size_t n)
+{
+	if (p->method_set || !nkt_in_space(tdb, dst, n))
+		return 0;
 	p->method = NKT_METHOD_TCP;
 	if (p->port == 0)
 		p->port = 80;

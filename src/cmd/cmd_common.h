@@ -123,6 +123,11 @@ void nkt__run_deliver(void *ctx, const struct nkt_event *ev, size_t n,
 
 struct nkt_targetdb;
 
+/* Whether the n addresses dst are all inside data/targets.json's space
+ * (North Korea's); 0 without a space (tdb NULL) or addresses. */
+int nkt_in_space(const struct nkt_targetdb *tdb, const uint32_t *dst,
+		 size_t n);
+
 /* North Korea's hosts filter ICMP echo: with no -P given, targets all in
  * data/targets.json's space are probed with TCP SYN to port 80 (the method
  * that reaches them; with a default --size, 40 bytes).  Returns 1 when it

@@ -130,20 +130,9 @@ static struct nkt_engine *open_engine(const struct nkt_sweep_opts *o,
 	return e;
 }
 
-/* Every target inside North Korea's space (175.45.176.0/22), whose hosts
- * filter ICMP echo. */
-static int all_in_nk(const struct nkt_sweep_plan *p)
-{
-	size_t i;
-	for (i = 0; i < p->n_targets; i++)
-		if ((p->targets[i] & 0xfffffc00u) != 0xaf2db000u)
-			return 0;
-	return p->n_targets > 0;
-}
-
 /* The summary, the outputs, and the exit code. */
 static int finish(const struct nkt_sweep_opts *o, const struct nkt_sweep_plan *p,
-		  const struct nkt_sweep_tables *tab,
+		  int in_nk, const struct nkt_sweep_tables *tab,
 		  const struct nkt_sweep_run *run, struct nkt_outfile *out,
 		  struct nkt_outfile *js)
 {
@@ -168,7 +157,7 @@ static int finish(const struct nkt_sweep_opts *o, const struct nkt_sweep_plan *p
 	if (!o->quiet && o->text == NULL &&
 	    (o->json == NULL || strcmp(o->json, "-") != 0))
 		nkt_sweep_summary_text(stdout, &sum);
-	if (!o->quiet && all_in_nk(p) && sum.reached * 2 < sum.targets)
+	if (!o->quiet && in_nk && sum.reached * 2 < sum.targets)
 		fprintf(stderr,
 			"nktrace sweep: hint: North Korea's hosts filter ICMP "
 			"echo, sweep's only method (%llu of %llu targets "
@@ -227,7 +216,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 	struct nkt_engine *e = NULL;
 	struct nkt_key key;
 	struct nkt_outfile out, js;
-	int code = NKT_EXIT_OK, out_open = 0, js_open = 0;
+	int code = NKT_EXIT_OK, out_open = 0, js_open = 0, in_nk = 0;
 	uint32_t src = 0;
 
 	if (nkt_cli_sweep(argc, argv, o, &err) != NKT_OK) {
@@ -239,8 +228,23 @@ int nkt_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	nkt_cli_print_warnings("sweep", &o->o);
-	if (load_targets(o, &t, &err) != NKT_OK ||
-	    nkt_make_key(o->have_seed, o->seed, &key, &err) != NKT_OK ||
+	if (load_targets(o, &t, &err) != NKT_OK) {
+		code = nkt_fail("sweep", &err);
+		goto out;
+	}
+	if (!o->quiet) {
+		/* all in North Korea's space (data/targets.json's, as trace's
+		 * choice of method): the summary says ICMP echo is filtered
+		 * there.  Data that cannot be read only loses that line. */
+		struct nkt_targetdb *tdb = NULL;
+		struct nkt_transits *trans = NULL;
+		struct nkt_err ignored = {0, ""};
+		if (nkt_load_data(NULL, &tdb, &trans, &ignored) == NKT_OK)
+			in_nk = nkt_in_space(tdb, t.addr, t.n);
+		free(tdb);
+		free(trans);
+	}
+	if (nkt_make_key(o->have_seed, o->seed, &key, &err) != NKT_OK ||
 	    source(o, t.addr[0], &src, &err) != NKT_OK ||
 	    nkt_sweep_plan_init(&plan, t.addr, t.n, o->first_ttl, o->max_ttl,
 				src, &key, &err) != NKT_OK ||
@@ -273,7 +277,7 @@ int nkt_cmd_sweep(int argc, char **argv)
 		code = nkt_fail("sweep", &err);
 		goto out;
 	}
-	code = finish(o, &plan, &tab, &run, out_open ? &out : NULL,
+	code = finish(o, &plan, in_nk, &tab, &run, out_open ? &out : NULL,
 		      js_open ? &js : NULL);
 	out_open = js_open = 0;
 out:
