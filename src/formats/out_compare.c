@@ -654,17 +654,19 @@ void nkt_cmp_text(FILE *f, const struct nkt_cmp_result *r,
 			   "compares round trips over each transit, which "
 			   "can show about twice the gap.\n");
 	if (d->valid && !d->e2e.claim && d->e2e.paired < r->min_units &&
-	    d->e2e.design != NKT_DESIGN_PAIRED && d->e2e.paired > 0)
-		fprintf(f, "To compare the transits themselves, measure at "
-			   "least %u hosts over both (%zu were): each host's "
-			   "own delay then cancels out.\n",
-			r->min_units, d->e2e.paired);
-	else if (d->valid && !d->e2e.claim && d->e2e.paired < r->min_units &&
-		 d->e2e.design != NKT_DESIGN_PAIRED)
-		fprintf(f, "To compare the transits themselves, measure the "
-			   "same hosts over both (compare --via NAME=IFACE "
-			   "for each uplink): each host's own delay then "
-			   "cancels out.\n");
+	    d->e2e.design != NKT_DESIGN_PAIRED) {
+		if (d->e2e.paired > 0)
+			fprintf(f, "To compare the transits themselves, "
+				   "measure at least %u hosts over both (%zu "
+				   "were): each host's own delay then cancels "
+				   "out.\n",
+				r->min_units, d->e2e.paired);
+		else
+			fprintf(f, "To compare the transits themselves, "
+				   "measure the same hosts over both (compare "
+				   "--via NAME=IFACE for each uplink): each "
+				   "host's own delay then cancels out.\n");
+	}
 	if (r->n_odiff > 0)
 		fprintf(f, "\nThe other pairs of transits (each pair its own "
 			   "family of tests):\n");
