@@ -218,12 +218,6 @@ static int by_addr_vantage(const void *x, const void *y)
 	return d ? d : strcmp(a->vantage, b->vantage);
 }
 
-static int by_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
 /* A host of both cycles, over the vantage points that measured it both
  * times (each one paired with itself: a vantage point's RTT is its own
  * distance as much as the host's): its RTT change, the median of those
@@ -280,10 +274,7 @@ static struct paired *pair_hosts(const struct nkt_hist_cycle *cur,
 		*distinct += probed;
 		if (matched == 0)
 			continue;
-		qsort(v, nv, sizeof(*v), by_double);
-		p.d = nv == 0	      ? NAN
-		      : nv % 2 == 1 ? v[nv / 2]
-				    : (v[nv / 2 - 1] + v[nv / 2]) / 2;
+		p.d = nkt_stats_median(v, nv);
 		out[(*n)++] = p;
 	}
 	free(v);
