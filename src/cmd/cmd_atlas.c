@@ -75,7 +75,7 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 {
 	struct nkt_atlas_client c;
 	char key[256], *resp = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	int sig = 0, rc;
 	json_t *j;
 
@@ -113,6 +113,18 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 		return nkt_err_set(err, NKT_ESYS,
 				   "the API answered without measurement ids");
 	}
+	/* ids the follow command and the file will carry: each a positive
+	 * integer, as the API's are */
+	for (i = 0; i < json_array_size(*ids); i++)
+		if (!json_is_integer(json_array_get(*ids, i)) ||
+		    json_integer_value(json_array_get(*ids, i)) <= 0) {
+			json_decref(*ids);
+			*ids = NULL;
+			return nkt_err_set(err, NKT_ESYS,
+					   "the API answered with a "
+					   "measurement id that is not a "
+					   "positive integer");
+		}
 	return NKT_OK;
 }
 

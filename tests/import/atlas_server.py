@@ -103,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self.log(done="201", **entry)
             ids = [70000000 + i for i in range(len(defs))]
+            if any(d.get("target") == "192.0.2.99" for d in defs):
+                ids = ["70000000", -1]  # not ids: the client must refuse
             self.send(201, json.dumps({"measurements": ids}).encode())
         except (BrokenPipeError, ConnectionResetError):
             pass

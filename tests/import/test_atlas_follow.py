@@ -445,6 +445,17 @@ check(p.returncode == 1 and len(srv.requests()) == n_before and
       "atlas create -o into a missing directory: exit 1, nothing sent "
       "(no credits spent)", n_before, (p.returncode, len(srv.requests()),
                                        p.stderr))
+# An answer whose ids are not positive integers: refused in one line,
+# exit 1, nothing written.
+bad_ids = os.path.join(tmp, "bad-ids.json")
+p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url,
+                    "--json", "-o", bad_ids, "192.0.2.99"],
+                   capture_output=True, text=True, timeout=60, env=e)
+check(p.returncode == 1 and not os.path.exists(bad_ids) and
+      "not a positive integer" in p.stderr and
+      len(p.stderr.strip().splitlines()) == 2,  # the estimate, the refusal
+      "an API answer with ids that are not ids: refused, exit 1, no file",
+      1, (p.returncode, p.stderr))
 e.pop("NKTRACE_ATLAS_KEY")
 p = subprocess.run([NKTRACE, "atlas", "create", "--atlas-url", srv.url],
                    capture_output=True, text=True, timeout=60, env=e)
