@@ -14,8 +14,18 @@
  * found against the cycles before it (in measurement time); cycles
  * already in the history after a bucket stored late have their events
  * found again (redetect), so that the same results in any order or split
- * give the same events.  Memory holds the buckets' folded paths and their
- * records until they are stored.
+ * give the same events.
+ *
+ * Streaming, in bounded memory: buckets (their folded paths, records and
+ * keys) are held until they hold NKT_BACKFILL_HOLD bytes of records; then
+ * those that start NKT_BACKFILL_LATE_S (or two buckets, whichever is
+ * longer) before the newest result's bucket are stored and freed, but the
+ * two that results joined last (an input may interleave two).  A result
+ * for a bucket stored already opens it again, and it is merged into the
+ * stored cycle as an earlier import's would be (its events found again;
+ * what was counted and handed to hooks stays so).  An input in time
+ * order, or out of order within the hold, is stored as if sorted; memory
+ * is about the hold's, whatever the input's length.
  */
 #include "cmd_common.h"
 #include "cmd_import.h"
@@ -31,6 +41,12 @@
 #include <string.h>
 #include <time.h>
 
+/* How far behind the newest result's bucket a result may arrive and
+ * still join its bucket in memory. */
+#define NKT_BACKFILL_LATE_S 3600
+/* The records held before the late buckets are stored. */
+#define NKT_BACKFILL_HOLD (48u << 20)
+
 struct bucket {
 	int64_t start;            /* Unix s */
 	struct nkt_impagg agg;    /* its paths */
@@ -38,17 +54,30 @@ struct bucket {
 	size_t nd_len, nd_cap;
 	char **keys;
 	size_t n_keys, cap_keys;
+	uint64_t *seen;           /* its keys' hashes (open addressing,
+				     0 = empty) */
+	size_t n_seen, nslot;
 	uint64_t t0, t1;          /* first start, last end (ns) */
+	uint64_t touched;         /* when a result last joined it */
+	size_t held;              /* its share of nkt_backfill.held */
 };
 
 struct nkt_backfill {
 	struct nkt_history *h;
 	int64_t len;              /* bucket length, s */
-	struct bucket *b;
+	int64_t late;             /* buckets before newest - late: stored */
+	int64_t newest;           /* the latest bucket start seen */
+	uint64_t added;           /* results added so far */
+	size_t held;              /* bytes of records and keys held */
+	size_t hold;              /* NKT_BACKFILL_HOLD, or the tests' */
+	struct bucket *b;         /* the buckets still open */
 	size_t n, cap;
-	uint64_t *seen;           /* key hashes of this input (open
-				     addressing, 0 = empty) */
-	size_t n_seen, nslot;
+	int64_t *st_start, *st_run; /* the cycles stored, in storing order */
+	size_t n_st, cap_st;
+	size_t replaced, known, n_events;
+	int rc;                   /* the first failure to store; then
+				     nothing more is stored */
+	struct nkt_err err;
 	uint64_t results, repeated, ipv6;
 };
 
@@ -75,8 +104,8 @@ static void result_key(const struct nkt_trace *t,
 			 t->flow.dport, t->via);
 }
 
-/* Whether this input had the key already; remembers it. */
-static int seen_before(struct nkt_backfill *b, const char *key)
+/* Whether this input had the key already in bucket b; remembers it. */
+static int seen_before(struct bucket *b, const char *key)
 {
 	uint64_t k = nkt_keyhash(&key_hash, key, strlen(key)) | 1;
 	size_t i, s;
@@ -120,6 +149,17 @@ static struct bucket *bucket_of(struct nkt_backfill *b, int64_t start)
 	memset(k, 0, sizeof(*k));
 	k->start = start;
 	return k;
+}
+
+static void bucket_free(struct bucket *k)
+{
+	size_t j;
+	free(k->nd);
+	for (j = 0; j < k->n_keys; j++)
+		free(k->keys[j]);
+	free(k->keys);
+	free(k->seen);
+	nkt_impagg_free(&k->agg);
 }
 
 /* Fold a result into its bucket (key already checked). */
@@ -168,28 +208,54 @@ struct nkt_backfill *nkt_backfill_new(const char *path, uint64_t bucket_ns,
 	b = nkt_xcalloc(1, sizeof(*b));
 	b->h = h;
 	b->len = (int64_t)(bucket_ns / NKT_NS_PER_S);
+	b->late = b->len * 2 > NKT_BACKFILL_LATE_S ? b->len * 2
+						   : NKT_BACKFILL_LATE_S;
+	b->newest = INT64_MIN;
+	b->hold = NKT_BACKFILL_HOLD;
+	/* the tests' way to make a small input go past the hold */
+	if (getenv("NKTRACE_TEST_IMPORT_HOLD") != NULL)
+		b->hold = (size_t)strtoul(getenv("NKTRACE_TEST_IMPORT_HOLD"),
+					  NULL, 10);
 	return b;
 }
+
+static int store_open(struct nkt_backfill *b, struct importer *im,
+		      int64_t before, size_t keep);
 
 void nkt_backfill_add(struct nkt_backfill *b, struct importer *im,
 		      const struct nkt_trace *t, const struct nkt_import_meta *m,
 		      const struct nkt_cmp_obs *o)
 {
 	char key[256];
-	int64_t s = (int64_t)(t->start_ns / NKT_NS_PER_S);
+	int64_t s = (int64_t)(t->start_ns / NKT_NS_PER_S), start;
+	struct bucket *k;
+	size_t held;
 
 	/* The history holds IPv4 /24s (North Korea has no IPv6). */
 	if (nkt_addrtab_is_handle(&im->at, t->flow.dst)) {
 		b->ipv6++;
 		return;
 	}
+	if (b->rc != NKT_OK)
+		return; /* storing failed: nothing more is held */
 	b->results++;
+	start = s - s % b->len;
+	k = bucket_of(b, start);
 	result_key(t, m, &im->at, key, sizeof(key));
-	if (seen_before(b, key)) {
+	if (seen_before(k, key)) {
 		b->repeated++;
 		return;
 	}
-	bucket_add(bucket_of(b, s - s % b->len), im, t, m, o, key);
+	held = k->nd_len;
+	bucket_add(k, im, t, m, o, key);
+	k->touched = ++b->added;
+	/* its record, its key and its share of the paths, roughly */
+	k->held += k->nd_len - held + 64;
+	b->held += k->nd_len - held + 64;
+	if (start > b->newest)
+		b->newest = start;
+	if (b->held > b->hold)
+		b->rc = store_open(b, im, b->newest - b->late, 2);
 }
 
 /* The records of an earlier import's cycle of this bucket, back into it
@@ -223,7 +289,7 @@ static int merge_stored(struct nkt_backfill *b, struct importer *im,
 		}
 		json_decref(rec);
 		result_key(t, &m, &im->at, key, sizeof(key));
-		if (!seen_before(b, key)) {
+		if (!seen_before(k, key)) {
 			nkt__import_observe(im, t, &m, &o);
 			bucket_add(k, im, t, &m, &o, key);
 			nkt_cmp_obs_free(&o);
@@ -364,7 +430,7 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	struct nkt_cmp_obs *obs;
 	struct nkt_vantage_row *rows;
 	const uint32_t *vant;
-	size_t n, n_ev = 0, n_prev = 0;
+	size_t n, n_ev = 0, n_prev = 0, n_new, i;
 	int64_t run = 0;
 	int rc;
 
@@ -412,17 +478,25 @@ static int store_bucket(struct nkt_backfill *b, struct importer *im,
 	rows = vantage_rows(b, im, k, obs, vant, n, &rec.n_vantage);
 	rec.vantage = rows;
 	rec.vantage_names = (const char *const *)k->agg.vantage;
+	rec.event_new = nkt_xcalloc(n_ev + 1, 1);
 	rc = nkt_history_store(b->h, &rec, &run, err);
 	free(rows);
 	if (rc == NKT_OK && !im->o.quiet)
 		print_bucket(k, b->len, run, replaces > 0, ev, n_ev);
-	if (rc == NKT_OK && im->on_events != NULL && n_ev > 0)
-		im->on_events(im->events_ctx, ev, n_ev, rec.end, run);
+	/* the events the cycle it replaces had were counted and handed on
+	 * then: a hook already run is not run again */
+	n_new = 0;
+	for (i = 0; rc == NKT_OK && i < n_ev; i++)
+		if (rec.event_new[i] && n_new++ != i)
+			ev[n_new - 1] = ev[i];
+	if (im->on_events != NULL && n_new > 0)
+		im->on_events(im->events_ctx, ev, n_new, rec.end, run);
 	/* the data plane's carriers beside BGP's (bgp --db) */
 	if (rc == NKT_OK)
 		*n_events += nkt_planes_after_cycle(b->h, rec.end, "import",
 						    !im->o.quiet);
-	*n_events += n_ev;
+	*n_events += n_new;
+	free(rec.event_new);
 	json_decref(rec.summary);
 	free(ev);
 	nkt_hist_cycle_free(&cur);
@@ -442,15 +516,6 @@ static int by_start(const void *x, const void *y)
  * (it may have carried that transit first). */
 #define NKT_DETECT_WINDOW 6
 #define NKT_REDETECT_MAX 100000
-
-static int has_run(const int64_t *runs, size_t n, int64_t run)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (runs[i] == run)
-			return 1;
-	return 0;
-}
 
 /* One stored cycle's events found again against the history as it is
  * now; *changed when they differ (printed). */
@@ -491,33 +556,47 @@ static int redetect_one(struct nkt_backfill *b, struct importer *im,
 	return rc;
 }
 
-/* Detection again for the cycles after the buckets this import stored
- * (mine: their runs) that those buckets may change, oldest first. */
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Detection again for the cycles after each bucket this import stored
+ * that were stored before it (a cycle stored after it was found against
+ * it already): the cycles of the history before this import, and this
+ * import's own when a bucket came late.  Run ids grow in storing order.
+ * Each such cycle once, oldest bucket first. */
 static int redetect(struct nkt_backfill *b, struct importer *im,
-		    const int64_t *starts, const int64_t *mine, size_t n_mine,
 		    size_t *n_changed, struct nkt_err *err)
 {
 	int64_t *done = NULL;
-	size_t n_done = 0, i, j, k;
+	size_t n_done = 0, cap_done = 0, i, j, k;
 	int rc = NKT_OK;
 
-	for (i = 0; i < n_mine && rc == NKT_OK; i++)
+	for (i = 0; i < b->n_st && rc == NKT_OK; i++)
 		for (k = 0; k < 2 && rc == NKT_OK; k++) {
 			struct nkt_hist_cycle *c = NULL;
 			size_t n = 0;
-			if (nkt_history_after(b->h, starts[i],
+			if (nkt_history_after(b->h, b->st_start[i],
 					      k ? NKT_REDETECT_MAX
 						: NKT_DETECT_WINDOW,
 					      (int)k, &c, &n, err) != NKT_OK)
 				return NKT_ESYS;
 			for (j = 0; j < n && rc == NKT_OK; j++) {
 				int changed = 0;
-				if (has_run(mine, n_mine, c[j].run) ||
-				    has_run(done, n_done, c[j].run))
+				if (c[j].run > b->st_run[i] ||
+				    (n_done > 0 &&
+				     bsearch(&c[j].run, done, n_done,
+					     sizeof(*done), cmp_i64) != NULL))
 					continue;
-				done = nkt_xreallocarray(done, n_done + 1,
-							 sizeof(*done));
+				if (n_done == cap_done) {
+					cap_done = cap_done ? cap_done * 2 : 16;
+					done = nkt_xreallocarray(
+						done, cap_done, sizeof(*done));
+				}
 				done[n_done++] = c[j].run;
+				qsort(done, n_done, sizeof(*done), cmp_i64);
 				rc = redetect_one(b, im, &c[j], &changed, err);
 				*n_changed += changed != 0;
 			}
@@ -527,47 +606,81 @@ static int redetect(struct nkt_backfill *b, struct importer *im,
 	return rc;
 }
 
-int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
-		       struct nkt_err *err)
+/* The open buckets that start before `before`, but the `keep` that
+ * results joined last (an input's order may interleave two), stored in
+ * time order and freed.  Returns 0 or NKT_ESYS (b->err set; the cycles
+ * stored so far stay). */
+static int store_open(struct nkt_backfill *b, struct importer *im,
+		      int64_t before, size_t keep)
 {
-	size_t i, stored = 0, replaced = 0, known = 0, n_events = 0,
-		  redone = 0;
-	int64_t *mine = nkt_xcalloc(b->n + 1, sizeof(*mine)),
-		*starts = nkt_xcalloc(b->n + 1, sizeof(*starts));
+	size_t i, j, kept = 0;
+	uint64_t recent = UINT64_MAX; /* kept: touched at or after it */
 	int rc = NKT_OK;
 
+	for (j = 0; j < keep && j < b->n; j++) {
+		uint64_t next = 0;
+		for (i = 0; i < b->n; i++)
+			if (b->b[i].touched < recent && b->b[i].touched > next)
+				next = b->b[i].touched;
+		recent = next;
+	}
 	if (b->n > 1)
 		qsort(b->b, b->n, sizeof(*b->b), by_start);
 	for (i = 0; i < b->n; i++) {
 		struct bucket *k = &b->b[i];
-		int64_t prev_run = 0;
+		int64_t prev_run = 0, run = 0;
 		int fresh = 0;
-		if (has_new(b, k, err, &fresh) != NKT_OK) {
-			rc = NKT_ESYS;
-			goto out;
-		}
-		if (!fresh) {
-			known++;
+		if (k->start >= before || k->touched >= recent ||
+		    rc != NKT_OK) {
+			b->b[kept++] = *k;
 			continue;
 		}
-		if (nkt_history_import_run(b->h, k->start, &prev_run, err) !=
-			    NKT_OK ||
-		    (prev_run > 0 &&
-		     merge_stored(b, im, k, prev_run, err) != NKT_OK) ||
-		    store_bucket(b, im, k, prev_run, &n_events, err) != NKT_OK ||
-		    nkt_history_import_run(b->h, k->start, &mine[stored],
-					   err) != NKT_OK) {
+		if (has_new(b, k, &b->err, &fresh) != NKT_OK ||
+		    (fresh &&
+		     (nkt_history_import_run(b->h, k->start, &prev_run,
+					     &b->err) != NKT_OK ||
+		      (prev_run > 0 &&
+		       merge_stored(b, im, k, prev_run, &b->err) != NKT_OK) ||
+		      store_bucket(b, im, k, prev_run, &b->n_events,
+				   &b->err) != NKT_OK ||
+		      nkt_history_import_run(b->h, k->start, &run, &b->err) !=
+			      NKT_OK))) {
 			rc = NKT_ESYS;
-			goto out;
+		} else if (!fresh) {
+			b->known++;
+		} else {
+			if (b->n_st == b->cap_st) {
+				b->cap_st = b->cap_st ? b->cap_st * 2 : 64;
+				b->st_start = nkt_xreallocarray(
+					b->st_start, b->cap_st,
+					sizeof(*b->st_start));
+				b->st_run = nkt_xreallocarray(
+					b->st_run, b->cap_st,
+					sizeof(*b->st_run));
+			}
+			b->st_start[b->n_st] = k->start;
+			b->st_run[b->n_st++] = run;
+			b->replaced += prev_run > 0;
 		}
-		starts[stored] = k->start;
-		stored++;
-		replaced += prev_run > 0;
+		b->held -= k->held;
+		bucket_free(k);
 	}
-	if (stored > 0 &&
-	    redetect(b, im, starts, mine, stored, &redone, err) != NKT_OK) {
-		rc = NKT_ESYS;
-		goto out;
+	b->n = kept;
+	return rc;
+}
+
+int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
+		       struct nkt_err *err)
+{
+	size_t redone = 0;
+
+	if (b->rc == NKT_OK)
+		b->rc = store_open(b, im, INT64_MAX, 0);
+	if (b->rc == NKT_OK && b->n_st > 0)
+		b->rc = redetect(b, im, &redone, &b->err);
+	if (b->rc != NKT_OK) {
+		*err = b->err;
+		return b->rc;
 	}
 	if (!im->o.quiet)
 		printf("nktrace %s: history %s: %zu cycles of %llds stored "
@@ -575,32 +688,24 @@ int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 		       "already in it, %zu events; %zu later cycles' events "
 		       "found again; %llu results (%llu repeated in the "
 		       "input%s)\n",
-		       im->who ? im->who : "import", im->o.history, stored,
-		       (long long)b->len, replaced, known, n_events, redone,
+		       im->who ? im->who : "import", im->o.history,
+		       b->n_st, (long long)b->len, b->replaced, b->known, b->n_events, redone,
 		       (unsigned long long)b->results,
 		       (unsigned long long)b->repeated,
 		       b->ipv6 ? ", IPv6 results left out" : "");
-out:
-	free(mine);
-	free(starts);
-	return rc;
+	return NKT_OK;
 }
 
 void nkt_backfill_free(struct nkt_backfill *b)
 {
-	size_t i, j;
+	size_t i;
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->n; i++) {
-		struct bucket *k = &b->b[i];
-		free(k->nd);
-		for (j = 0; j < k->n_keys; j++)
-			free(k->keys[j]);
-		free(k->keys);
-		nkt_impagg_free(&k->agg);
-	}
+	for (i = 0; i < b->n; i++)
+		bucket_free(&b->b[i]);
 	free(b->b);
-	free(b->seen);
+	free(b->st_start);
+	free(b->st_run);
 	nkt_history_close(b->h);
 	free(b);
 }

@@ -406,7 +406,8 @@ static int take_key(char **keys, size_t n, const struct nkt_event *e)
  * it replaces). */
 static int count_totals(struct nkt_history *h, const char *status,
 			const struct nkt_event *ev, size_t n_ev, char **old,
-			size_t n_old, struct nkt_err *err)
+			size_t n_old, unsigned char *is_new,
+			struct nkt_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char what[64];
@@ -419,15 +420,19 @@ static int count_totals(struct nkt_history *h, const char *status,
 			       -1, &st, NULL) != SQLITE_OK)
 		return nkt__hist_fail(h, err, "prepare");
 	for (i = 0; i <= n_ev && rc == NKT_OK; i++) {
-		if (i == 0 && status == NULL)
-			continue;
-		if (i == 0)
+		if (i == 0) {
+			if (status == NULL)
+				continue;
 			snprintf(what, sizeof(what), "runs %s", status);
-		else if (take_key(old, n_old, &ev[i - 1]))
-			continue;
-		else
+		} else {
+			int had = take_key(old, n_old, &ev[i - 1]);
+			if (is_new != NULL)
+				is_new[i - 1] = !had;
+			if (had)
+				continue;
 			snprintf(what, sizeof(what), "events %s",
 				 ev[i - 1].kind);
+		}
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, what, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -573,7 +578,8 @@ int nkt_history_store(struct nkt_history *h, const struct nkt_cycle_record *c,
 		goto fail;
 	if ((rc = store_run(h, c, run, err)) != NKT_OK ||
 	    (rc = count_totals(h, c->replaces > 0 ? NULL : c->status,
-			       c->events, c->n_events, old, n_old, err)) !=
+			       c->events, c->n_events, old, n_old,
+			       c->event_new, err)) !=
 		    NKT_OK)
 		goto fail;
 	if (c->n_keys > 0 && (rc = store_keys(h, *run, c, err)) != NKT_OK)
@@ -646,7 +652,7 @@ int nkt_history_set_events(struct nkt_history *h, int64_t run,
 	/* changed: an event without its like before, or one gone */
 	for (i = 0; i < n_old; i++)
 		left++;
-	if ((rc = count_totals(h, NULL, ev, n, old, n_old, err)) != NKT_OK)
+	if ((rc = count_totals(h, NULL, ev, n, old, n_old, NULL, err)) != NKT_OK)
 		goto fail;
 	for (i = 0; i < n_old; i++)
 		left -= old[i] == NULL;

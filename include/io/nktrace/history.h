@@ -126,6 +126,10 @@ struct nkt_cycle_record {
 	size_t n_vantage;
 	const char (*unrouted)[24];      /* /24s with no route this cycle */
 	size_t n_unrouted;
+	unsigned char *event_new;         /* optional out, n_events long: 1
+					     for each event the replaced run
+					     did not raise (all 1 without
+					     one) */
 };
 
 /* Write one cycle in one transaction; *run gets its id.  Returns 0 or
