@@ -7,13 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NONE (-2)
-
 void nkt_jstream_init(struct nkt_jstream *s, FILE *f)
 {
 	memset(s, 0, sizeof(*s));
 	s->f = f;
-	s->pending = NONE;
 	s->line = 1;
 	s->col0 = 1;
 }
@@ -23,21 +20,66 @@ void nkt_jstream_free(struct nkt_jstream *s)
 	free(s->rec);
 	s->rec = NULL;
 	s->len = s->cap = 0;
+	free(s->buf);
+	s->buf = NULL;
+	s->bpos = s->blen = s->bcap = 0;
+}
+
+/* Read ahead until buf holds `want` bytes from bpos, or the stream ends
+ * (s->eof; a read error leaves ferror set). */
+static void fill(struct nkt_jstream *s, size_t want)
+{
+	/* a buffer grown for one large record goes back to its size once
+	 * that record is read */
+	if (s->bcap > (1u << 20) && s->blen - s->bpos < 65536 &&
+	    want <= 65536) {
+		memmove(s->buf, s->buf + s->bpos, s->blen - s->bpos);
+		s->blen -= s->bpos;
+		s->bpos = 0;
+		s->buf = nkt_xrealloc(s->buf, 65536);
+		s->bcap = 65536;
+	}
+	/* move what is left to the front only when the room after it is
+	 * short: each byte moves about once */
+	if (s->bpos > 0 && s->bpos + want > s->bcap) {
+		memmove(s->buf, s->buf + s->bpos, s->blen - s->bpos);
+		s->blen -= s->bpos;
+		s->bpos = 0;
+	}
+	if (s->bpos + want > s->bcap || s->bcap == 0) {
+		size_t cap = s->bcap ? s->bcap : 65536;
+		while (cap < want)
+			cap *= 2;
+		s->buf = nkt_xrealloc(s->buf, cap);
+		s->bcap = cap;
+	}
+	while (!s->eof && s->blen - s->bpos < want) {
+		size_t got = fread(s->buf + s->blen, 1, s->bcap - s->blen,
+				   s->f);
+		s->blen += got;
+		if (got == 0)
+			s->eof = 1;
+	}
 }
 
 static int peek(struct nkt_jstream *s)
 {
-	if (s->pending == NONE)
-		s->pending = getc_unlocked(s->f);
-	return s->pending;
+	if (s->bpos == s->blen) {
+		if (s->eof)
+			return EOF;
+		fill(s, 1);
+		if (s->bpos == s->blen)
+			return EOF;
+	}
+	return (unsigned char)s->buf[s->bpos];
 }
 
 static int next(struct nkt_jstream *s)
 {
 	int c = peek(s);
-	s->pending = NONE;
 	if (c == EOF)
 		return EOF;
+	s->bpos++;
 	s->offset++;
 	s->col0 = c == '\n';
 	if (c == '\n')
@@ -124,6 +166,66 @@ static int read_value(struct nkt_jstream *s, int *too_big,
 	}
 }
 
+/*
+ * The record at the stream's position (a '{' or '['), parsed where it
+ * lies in the read-ahead buffer: 1 with *out and the stream moved past
+ * it.  0, with nothing consumed, when it is not complete and valid in
+ * what can be read ahead within the record limit, or when, in a stream
+ * of records, a line inside it starts with '{' (a record cut short
+ * there): the character-by-character path then reads it and says what is
+ * wrong.  The two give the same records, positions and errors; this one
+ * does not copy or scan a record before jansson does.
+ */
+static int fast_value(struct nkt_jstream *s, json_t **out)
+{
+	size_t want = 4096;
+
+	*out = NULL;
+	for (;;) {
+		json_error_t je;
+		const char *p, *nl;
+		size_t avail, used;
+		uint64_t lines = 0;
+
+		if (s->blen - s->bpos < want && !s->eof)
+			fill(s, want);
+		avail = s->blen - s->bpos;
+		p = s->buf + s->bpos;
+		*out = json_loadb(p, avail, JSON_DISABLE_EOF_CHECK, &je);
+		if (*out == NULL) {
+			/* cut by the read-ahead: read more, unless at the
+			 * end or the limit (then the slow path says it) */
+			if (s->eof || je.position < 0 ||
+			    (size_t)je.position + 1 < avail ||
+			    avail >= NKT_JSTREAM_MAX_RECORD)
+				return 0;
+			want = avail * 4 < NKT_JSTREAM_MAX_RECORD
+				       ? avail * 4
+				       : NKT_JSTREAM_MAX_RECORD;
+			continue;
+		}
+		used = je.position > 0 ? (size_t)je.position : 0;
+		if (used == 0 || used > avail || used >= NKT_JSTREAM_MAX_RECORD ||
+		    (p[used - 1] != '}' && p[used - 1] != ']'))
+			goto slow;
+		for (nl = memchr(p, '\n', used); nl != NULL;
+		     nl = memchr(nl + 1, '\n', used - (size_t)(nl + 1 - p))) {
+			lines++;
+			if (s->mode == 2 && nl + 1 < p + used && nl[1] == '{')
+				goto slow;
+		}
+		s->bpos += used;
+		s->offset += used;
+		s->line += lines;
+		s->col0 = 0;
+		return 1;
+	slow:
+		json_decref(*out);
+		*out = NULL;
+		return 0;
+	}
+}
+
 /* Kept whole: a small state machine (array or record stream; expecting a
  * record, a comma, the end) that reads clearest as one loop. */
 int nkt_jstream_next(struct nkt_jstream *s, json_t **out,
@@ -191,6 +293,13 @@ int nkt_jstream_next(struct nkt_jstream *s, json_t **out,
 			return nkt_err_set(err, NKT_EMALFORMED,
 					   "not JSON: unexpected '%c'",
 					   isprint(c) ? c : '?');
+		}
+		if (!s->slow_only && fast_value(s, out)) {
+			s->n_fast++;
+			s->index++;
+			if (s->mode == 1)
+				s->state = 1;
+			return 1;
 		}
 		rc = read_value(s, &too_big, err);
 		if (rc < 0)

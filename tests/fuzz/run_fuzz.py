@@ -3,7 +3,7 @@
 """Run one libFuzzer target for a bounded time over a corpus seeded from the
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), replay (those captures whole),
-cli, targets, import (the
+cli, targets, import and jsonstream (the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
@@ -83,7 +83,7 @@ def seeds(kind, out):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "w") as f:
                 f.write(text)
-    elif kind == "import":
+    elif kind in ("import", "jsonstream"):
         for p in sorted(glob.glob(os.path.join(SRC, "tests/data/import/*.json"))
                         + glob.glob(os.path.join(SRC,
                                                  "tests/data/peers/scamper_*"))):

@@ -10,6 +10,7 @@
 #include "nkt_test.h"
 #include "nktrace/jsonstream.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* What reading all of `text` gives: for each call, 'R' (a record; its
@@ -22,9 +23,12 @@ struct got {
 	size_t k;
 };
 
-static void read_all(const char *text, struct got *g)
+static uint64_t n_fast; /* records the last read_all parsed in place */
+
+static void read_one_way(const char *text, size_t len, int slow_only,
+			 struct got *g)
 {
-	FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	FILE *f = fmemopen((void *)(uintptr_t)text, len, "r");
 	struct nkt_jstream s;
 	struct nkt_jpos pos;
 	json_t *rec;
@@ -32,6 +36,7 @@ static void read_all(const char *text, struct got *g)
 
 	memset(g, 0, sizeof(*g));
 	nkt_jstream_init(&s, f);
+	s.slow_only = slow_only;
 	while (g->k < 63) {
 		struct nkt_err err = {0, ""};
 		rc = nkt_jstream_next(&s, &rec, &pos, &err);
@@ -55,8 +60,25 @@ static void read_all(const char *text, struct got *g)
 		}
 		g->k++;
 	}
+	n_fast = s.n_fast;
 	nkt_jstream_free(&s);
 	fclose(f);
+}
+
+/* Both ways: records parsed where they lie in the read-ahead, and
+ * character by character; the two must give the same records, positions
+ * and errors. */
+static void read_len(const char *text, size_t len, struct got *g)
+{
+	struct got slow;
+	read_one_way(text, len, 1, &slow);
+	read_one_way(text, len, 0, g);
+	CHECK(memcmp(&slow, g, sizeof(slow)) == 0);
+}
+
+static void read_all(const char *text, struct got *g)
+{
+	read_len(text, strlen(text), g);
 }
 
 static void test_array(void)
@@ -132,9 +154,51 @@ static void test_records(void)
 	CHECK_INT(g.k, 0);
 }
 
+/* Records larger than the read-ahead, one cut by it, and a pretty-printed
+ * record with an object at the start of a line inside it (cut short, as
+ * a stream of records reads it); most records are parsed in place. */
+static void test_read_ahead(void)
+{
+	size_t big = 300000, i, o = 0;
+	char *text = malloc(3 * big + 256);
+	struct got g;
+
+	CHECK(text != NULL);
+	if (text == NULL)
+		return;
+	/* 70 KB of a record at the 64 KB read-ahead's end, then a 300 KB
+	 * one, then a small one */
+	o += (size_t)sprintf(text + o, "{\"n\":1,\"s\":\"");
+	for (i = 0; i < 70000; i++)
+		text[o++] = 'a';
+	o += (size_t)sprintf(text + o, "\"}\n{\"n\":2,\"a\":[");
+	for (i = 0; i < big / 2; i++)
+		o += (size_t)sprintf(text + o, "%s1", i ? "," : "");
+	o += (size_t)sprintf(text + o, "]}\n{\"n\":3}\n");
+	read_len(text, o, &g);
+	CHECK_STR(g.what, "RRR");
+	CHECK_STR(g.n, "123");
+	CHECK_U64(g.line[2], 3);
+	CHECK_U64(n_fast, 3);
+	/* cut by the end of the input after 70 KB: the slow path says so */
+	read_len(text, 60000, &g);
+	CHECK_STR(g.what, "E");
+	CHECK(strstr(g.msg[0], "at the end of the input") != NULL);
+	free(text);
+	read_all("{\"n\":1,\"o\":\n{\"a\":1}}\n{\"n\":2}\n", &g);
+	/* the cut record; {"a":1} as one (no n); a stray '}'; n 2 */
+	CHECK_STR(g.what, "ERER");
+	CHECK_STR(g.n, "-?-2");
+	CHECK_U64(n_fast, 2);
+	read_all("[{\"n\":1},\n{\"n\":2,\"o\":\n{\"a\":1}}]", &g);
+	CHECK_STR(g.what, "RR");
+	CHECK_U64(n_fast, 2);
+}
+
 int main(void)
 {
 	test_array();
 	test_records();
+	test_read_ahead();
 	return nkt_test_done("test_jsonstream");
 }

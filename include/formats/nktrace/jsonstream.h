@@ -27,13 +27,18 @@ struct nkt_jstream {
 	int mode;         /* 0 not yet known, 1 array, 2 record stream */
 	int state;        /* array mode: 0 expect element, 1 after one */
 	int done;
-	int pending;      /* a character read ahead, or EOF (-2 = none) */
 	uint64_t line;    /* line of the next character (1-based) */
 	uint64_t offset;  /* its byte offset */
 	int col0;         /* the next character starts a line */
 	uint64_t index;   /* records returned or reported so far */
-	char *rec;        /* the record being read */
+	char *rec;        /* the record being read (character by
+			     character: the slow path) */
 	size_t len, cap;
+	char *buf;        /* read ahead of the stream: buf[bpos..blen) */
+	size_t bpos, blen, bcap;
+	int eof;          /* the stream has no more to read */
+	int slow_only;    /* tests: never parse a record in place */
+	uint64_t n_fast;  /* records parsed in place so far */
 };
 
 /* Where a record started. */
