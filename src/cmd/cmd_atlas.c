@@ -75,9 +75,8 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 {
 	struct nkt_atlas_client c;
 	char key[256], *resp = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	int sig = 0, rc;
-	json_t *j;
 
 	if (nkt_atlas_key(o->atlas_key_file, key, sizeof(key), err) != NKT_OK)
 		return NKT_EINVAL;
@@ -103,29 +102,9 @@ static int submit(const struct nkt_atlas_opts *o, const char *body,
 	if (o->out.verbose)
 		fprintf(stderr, "nktrace atlas: the API answered %zu bytes\n",
 			len);
-	j = json_loadb(resp, len, 0, NULL);
-	*ids = json_incref(json_object_get(j, "measurements"));
-	json_decref(j);
+	rc = nkt_atlas_created_ids(resp, len, ids, err);
 	free(resp);
-	if (!json_is_array(*ids) || json_array_size(*ids) == 0) {
-		json_decref(*ids);
-		*ids = NULL;
-		return nkt_err_set(err, NKT_ESYS,
-				   "the API answered without measurement ids");
-	}
-	/* ids the follow command and the file will carry: each a positive
-	 * integer, as the API's are */
-	for (i = 0; i < json_array_size(*ids); i++)
-		if (!json_is_integer(json_array_get(*ids, i)) ||
-		    json_integer_value(json_array_get(*ids, i)) <= 0) {
-			json_decref(*ids);
-			*ids = NULL;
-			return nkt_err_set(err, NKT_ESYS,
-					   "the API answered with a "
-					   "measurement id that is not a "
-					   "positive integer");
-		}
-	return NKT_OK;
+	return rc;
 }
 
 /* The ids as "1,2,3" and the command that follows them. */

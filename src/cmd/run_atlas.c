@@ -99,29 +99,23 @@ static size_t unknown_probes(struct nkt_history *h, const struct fetched *in,
 	return n;
 }
 
-/* One page of the probes endpoint into *out; its "next" URL, or "". */
+/* One page of the probes endpoint into *out (nkt_atlas_probe_page's, as
+ * the history keeps them); its "next" URL, or "". */
 static void probe_page(const char *body, size_t len,
 		       struct nkt_probe_info *out, size_t *n, size_t max,
 		       char *next, size_t next_len)
 {
-	json_t *j = json_loadb(body, len, 0, NULL), *r;
-	const char *nx = json_string_value(json_object_get(j, "next"));
-	size_t k;
-	json_array_foreach(json_object_get(j, "results"), k, r)
-	{
-		const char *cc =
-			json_string_value(json_object_get(r, "country_code"));
-		if (*n == max || !json_is_integer(json_object_get(r, "id")))
-			continue;
-		memset(&out[*n], 0, sizeof(out[*n]));
-		out[*n].id = json_integer_value(json_object_get(r, "id"));
-		snprintf(out[*n].country, sizeof(out[*n].country), "%s",
-			 cc && strlen(cc) == 2 ? cc : "");
-		out[*n].asn = json_integer_value(json_object_get(r, "asn_v4"));
+	struct nkt_atlas_probe *p = nkt_xcalloc(max - *n + 1, sizeof(*p));
+	size_t got = 0, i;
+
+	nkt_atlas_probe_page(body, len, p, &got, max - *n, next, next_len);
+	for (i = 0; i < got; i++) {
+		out[*n].id = p[i].id;
+		memcpy(out[*n].country, p[i].country, sizeof(p[i].country));
+		out[*n].asn = p[i].asn;
 		(*n)++;
 	}
-	snprintf(next, next_len, "%s", nx ? nx : "");
-	json_decref(j);
+	free(p);
 }
 
 /* The country and AS of the results' probes, from the probes endpoint
@@ -193,23 +187,6 @@ out:
 	free(got);
 }
 
-/* "[]": the API's answer for a window without results. */
-static int empty_array(const char *body, size_t len)
-{
-	size_t i;
-	int open = 0;
-	for (i = 0; i < len; i++) {
-		if (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' ||
-		    body[i] == '\t')
-			continue;
-		if (!open && body[i] == '[')
-			open = 1;
-		else
-			return open && body[i] == ']';
-	}
-	return 0;
-}
-
 /* What was fetched, into the history as cycles. */
 static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		     const struct fetched *in, int64_t now, struct nkt_err *err)
@@ -234,7 +211,7 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		char name[48];
 		snprintf(name, sizeof(name), "atlas measurement %lld",
 			 (long long)o->atlas_msm[i]);
-		if (empty_array(in[i].body, in[i].len))
+		if (nkt_atlas_empty_array(in[i].body, in[i].len))
 			continue; /* no new result: nothing to read */
 		f.f = fmemopen(in[i].body, in[i].len, "r");
 		if (f.f == NULL)

@@ -3,13 +3,10 @@
 #include "nktrace/atlas_http.h"
 #include "nktrace/clock.h"
 
-#include <ctype.h>
 #include <curl/curl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /* A response body, grown as it comes. */
@@ -35,16 +32,14 @@ static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 	return add;
 }
 
-/* Retry-After in seconds (the delta form); 0 if absent or a date. */
+/* Retry-After in seconds (the delta form); left as it is otherwise. */
 static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 {
 	long *retry_after = ctx;
 	size_t len = size * n;
-	if (len > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
-		long v = strtol(data + 12, NULL, 10);
-		if (v > 0)
-			*retry_after = v;
-	}
+	long v = nkt_atlas_retry_after(data, len);
+	if (v > 0)
+		*retry_after = v;
 	return len;
 }
 
@@ -61,61 +56,6 @@ void nkt_atlas_client_init(struct nkt_atlas_client *c, const char *base)
 
 enum outcome { GOT, RETRY, FATAL };
 
-/* "https://host:port" of a URL into buf (scheme and host lower case, the
- * scheme's default port written out); 0, or -1 if it has none. */
-static int origin_of(const char *url, char *buf, size_t len)
-{
-	const char *p = strstr(url, "://"), *h, *end;
-	char scheme[8];
-	size_t n, i, o;
-	int port = 0;
-
-	if (p == NULL || (size_t)(p - url) >= sizeof(scheme))
-		return -1;
-	for (i = 0; url + i < p; i++)
-		scheme[i] = (char)tolower((unsigned char)url[i]);
-	scheme[i] = '\0';
-	if (strcmp(scheme, "http") && strcmp(scheme, "https"))
-		return -1;
-	h = p + 3;
-	if (strchr(h, '@') != NULL &&
-	    strchr(h, '@') < h + strcspn(h, "/?#"))
-		h = strchr(h, '@') + 1; /* userinfo: not part of the origin */
-	end = h + strcspn(h, "/?#");
-	n = (size_t)(end - h);
-	if (n == 0)
-		return -1;
-	o = (size_t)snprintf(buf, len, "%s://", scheme);
-	for (i = 0; i < n && o + 1 < len; i++) {
-		if (h[i] == ':') {
-			port = atoi(h + i + 1);
-			break;
-		}
-		buf[o++] = (char)tolower((unsigned char)h[i]);
-	}
-	if (port == 0)
-		port = strcmp(scheme, "https") == 0 ? 443 : 80;
-	if (o + 8 >= len)
-		return -1;
-	snprintf(buf + o, len - o, ":%d", port);
-	return 0;
-}
-
-int nkt_atlas_same_origin(const char *a, const char *b)
-{
-	char oa[320], ob[320];
-	return origin_of(a, oa, sizeof(oa)) == 0 &&
-	       origin_of(b, ob, sizeof(ob)) == 0 && strcmp(oa, ob) == 0;
-}
-
-/* What a server said, fit for a terminal: printable characters only. */
-static void printable(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
 /* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
 static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 			    const char *post, int want_array, struct body *b,
@@ -126,8 +66,6 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 	long status = 0;
 	CURL *h = curl_easy_init();
 	CURLcode rc;
-	json_error_t je;
-	json_t *j;
 
 	if (h == NULL) {
 		snprintf(why, why_len, "cannot start an HTTP client");
@@ -172,55 +110,21 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 			 rc == CURLE_PARTIAL_FILE ? "truncated body"
 			 : cerr[0]		  ? cerr
 						  : curl_easy_strerror(rc));
-		printable(why);
+		nkt_atlas_printable(why);
 		return rc == CURLE_WRITE_ERROR || rc == CURLE_URL_MALFORMAT ||
 				       rc == CURLE_UNSUPPORTED_PROTOCOL
 			       ? FATAL
 			       : RETRY;
 	}
-	if (status == 401 || status == 403) {
-		snprintf(why, why_len, "HTTP %ld: the API key is refused%s",
-			 status, c->key ? "" : " (none given)");
-		return FATAL;
-	}
-	if (status == 404) {
-		snprintf(why, why_len, "HTTP 404: no such measurement");
-		return FATAL;
-	}
-	if (status == 400 && post != NULL) {
-		/* the API says what it refused: {"error": {"detail": ...}} */
-		json_error_t je2;
-		json_t *e = json_loadb(b->p ? b->p : "", b->len, 0, &je2);
-		json_t *d = json_object_get(json_object_get(e, "error"),
-					    "detail");
-		snprintf(why, why_len, "HTTP 400: %.200s",
-			 json_is_string(d) ? json_string_value(d)
-					   : "the request was refused");
-		printable(why);
-		json_decref(e);
-		return FATAL;
-	}
-	if (status == 429 || status >= 500) {
-		snprintf(why, why_len, "HTTP %ld%s", status,
-			 status == 429 ? " (too many requests)" : "");
+	switch (nkt_atlas_judge(status, b->p, b->len, post != NULL, want_array,
+				c->key != NULL, why, why_len)) {
+	case NKT_ATLAS_GOT:
+		return GOT;
+	case NKT_ATLAS_RETRY:
 		return RETRY;
-	}
-	if (status != 200 && !(post != NULL && status == 201)) {
-		snprintf(why, why_len, "HTTP %ld", status);
+	default:
 		return FATAL;
 	}
-	j = json_loadb(b->p ? b->p : "", b->len, 0, &je);
-	if (want_array ? !json_is_array(j) : !json_is_object(j)) {
-		snprintf(why, why_len, "%s (%s)",
-			 j == NULL     ? "truncated or invalid body"
-			 : want_array ? "the body is not a JSON array"
-				      : "the body is not a JSON object",
-			 j == NULL ? je.text : "");
-		json_decref(j);
-		return RETRY;
-	}
-	json_decref(j);
-	return GOT;
 }
 
 /* A request tried until it succeeds, fails for good, or runs out of
@@ -313,8 +217,8 @@ int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
 	*sig = 0;
 	if (!nkt_atlas_same_origin(url, c->base)) {
 		char o[320] = "?";
-		origin_of(url, o, sizeof(o));
-		printable(o);
+		nkt_atlas_origin(url, o, sizeof(o));
+		nkt_atlas_printable(o);
 		return nkt_err_set(err, NKT_EINVAL,
 				   "a page on another origin (%.200s) than "
 				   "--atlas-url: not followed",

@@ -155,11 +155,33 @@ void nkt_resolver_close(struct nkt_resolver *r)
 	ares_library_cleanup();
 }
 
+const char *nkt_resolver_ptr_name(int status, const struct hostent *h)
+{
+	if (status == ARES_SUCCESS && h != NULL && h->h_name != NULL &&
+	    nkt_is_host_name(h->h_name))
+		return h->h_name;
+	return NULL;
+}
+
+int nkt_resolver_a_addr(int status, const struct hostent *h,
+			uint32_t *addr)
+{
+	struct in_addr in;
+	if (status != ARES_SUCCESS || h == NULL || h->h_addrtype != AF_INET ||
+	    h->h_length != (int)sizeof(in) || h->h_addr_list == NULL ||
+	    h->h_addr_list[0] == NULL)
+		return 0;
+	memcpy(&in, h->h_addr_list[0], sizeof(in));
+	*addr = ntohl(in.s_addr);
+	return 1;
+}
+
 static void on_ptr(void *arg, int status, int timeouts, struct hostent *h)
 {
 	struct query *q = arg;
 	struct nkt_resolver *r = q->r;
 	struct slot *s = find(r, q->addr);
+	const char *name = nkt_resolver_ptr_name(status, h);
 
 	free(q);
 	if (status == ARES_EDESTRUCTION || s == NULL ||
@@ -167,9 +189,8 @@ static void on_ptr(void *arg, int status, int timeouts, struct hostent *h)
 		return;
 	s->state = SLOT_DONE;
 	r->pending--;
-	if (status == ARES_SUCCESS && h != NULL && h->h_name != NULL &&
-	    nkt_is_host_name(h->h_name)) {
-		s->name = strdup(h->h_name);
+	if (name != NULL) {
+		s->name = strdup(name);
 		r->named++;
 	} else if (timeouts > 0 || status == ARES_ETIMEOUT ||
 		   status == ARES_ECONNREFUSED || status == ARES_ESERVFAIL ||
@@ -292,12 +313,7 @@ static void on_host(void *arg, int status, int timeouts, struct hostent *h)
 	(void)timeouts;
 	q->done = 1;
 	q->status = status;
-	if (status == ARES_SUCCESS && h != NULL && h->h_addrtype == AF_INET &&
-	    h->h_addr_list[0] != NULL) {
-		struct in_addr in;
-		memcpy(&in, h->h_addr_list[0], sizeof(in));
-		q->addr = ntohl(in.s_addr);
-	} else if (status == ARES_SUCCESS)
+	if (!nkt_resolver_a_addr(status, h, &q->addr) && status == ARES_SUCCESS)
 		q->status = ARES_ENODATA;
 }
 

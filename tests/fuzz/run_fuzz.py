@@ -9,7 +9,9 @@ config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
 records), infile (plain, gzip, bzip2 and xz whole and cut, two streams
 in one, warts), mrt (the RIS files of tests/data/bgp, their first records,
-and records of every form tests/bgp/mrtgen.py writes)."""
+and records of every form tests/bgp/mrtgen.py writes), atlas (the RIPE
+Atlas API's answers: statuses, bodies, header lines, probes pages, URLs),
+dns (DNS answers: PTR and A messages, names)."""
 import glob
 import os
 import shutil
@@ -93,6 +95,55 @@ def seeds(kind, out):
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as f:
                 f.write(data[:16384])
+    elif kind == "atlas":
+        # What the RIPE Atlas API answers: the first byte chooses status
+        # (low 4 bits: 200 201 204 301 400 401 403 404 429 500 503 ...),
+        # POST (bit 4), array wanted (bit 5), a key sent (bit 6).
+        atlas = sorted(glob.glob(os.path.join(SRC, "tests/data/import/"
+                                                   "*.json")))[:3]
+        bodies = [(0x20, open(p, "rb").read()[:8192]) for p in atlas] + [
+            (0x11, b'{"measurements": [1001, 1002]}'),
+            (0x11, b'{"measurements": [0, "x", -3]}'),
+            (0x00, b'{"next": "https://atlas.ripe.net/api/v2/probes/'
+                   b'?page=2", "results": [{"id": 6001, "country_code": '
+                   b'"DE", "asn_v4": 3320}, {"id": "x"}]}'),
+            (0x14, b'{"error": {"detail": "bad\x1b[31m value\n"}}'),
+            (0x08, b"Retry-After: 30\r\n"),
+            (0x08, b"retry-after:\t7"),
+            (0x09, b"Retry-After: Wed, 21 Oct 2026 07:28:00 GMT\r\n"),
+            (0x20, b"[]"),
+            (0x20, b" [ \n ] "),
+            (0x00, b"https://user@Atlas.RIPE.net:443/api\x00"
+                   b"https://atlas.ripe.net/api/v2/probes/?page=3"),
+            (0x00, b"http://127.0.0.1:8080/x\x00http://127.0.0.1/x"),
+        ]
+        for sel, body in bodies:
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                f.write(bytes([sel]) + body)
+    elif kind == "dns":
+        # DNS answers: a PTR for 175.45.176.71, an A for kcna.kp (the
+        # second with a compressed name), a PTR name with a terminal
+        # escape in it, and plain names.
+        def name(n):
+            return b"".join(bytes([len(p)]) + p for p in n.split(b".")) + \
+                b"\x00"
+
+        def answer(qname, qtype, rdata):
+            head = struct.pack(">HHHHHH", 0x1234, 0x8180, 1, 1, 0, 0)
+            q = name(qname) + struct.pack(">HH", qtype, 1)
+            rr = b"\xc0\x0c" + struct.pack(">HHIH", qtype, 1, 300,
+                                             len(rdata)) + rdata
+            return head + q + rr
+        ptr = b"71.176.45.175.in-addr.arpa"
+        for body in (answer(ptr, 12, name(b"kcna.kp")),
+                     answer(b"kcna.kp", 1, bytes([175, 45, 176, 71])),
+                     answer(ptr, 12, name(b"a\x1b[31m.example")),
+                     answer(ptr, 12, b"\x03www\xc0\x0c"),
+                     b"kcna.kp", b"175.45.176.71", b"x" * 254):
+            n += 1
+            with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                f.write(body)
     elif kind == "config":
         report = os.path.join(SRC, "tests/unit/test_report.c")
         seeds_ = [(0, os.path.join(SRC, "data/transits.json")),

@@ -11,6 +11,7 @@
 #ifndef NKTRACE_ATLAS_HTTP_H
 #define NKTRACE_ATLAS_HTTP_H
 
+#include "nktrace/atlas_reply.h" /* nkt_atlas_same_origin */
 #include "nktrace/common.h"
 
 #include <signal.h>
@@ -59,9 +60,5 @@ int nkt_atlas_get_object(const struct nkt_atlas_client *c, const char *url,
  * what the API refused ("HTTP 400: ..."). */
 int nkt_atlas_create(const struct nkt_atlas_client *c, const char *request,
 		     char **body, size_t *len, int *sig, struct nkt_err *err);
-
-/* Whether two URLs have one origin (scheme, host, port; default ports
- * written out, case folded): the only requests that carry the key. */
-int nkt_atlas_same_origin(const char *a, const char *b);
 
 #endif

@@ -66,4 +66,14 @@ void nkt_resolver_counts(const struct nkt_resolver *r, uint64_t *asked,
  * bytes, not all digits and dots). */
 int nkt_is_host_name(const char *s);
 
+struct hostent;
+
+/* What a DNS answer gives, as c-ares hands it over (status, and the
+ * answer parsed into h, which may be NULL).  ptr: the PTR name kept for
+ * an address (a plain host name), or NULL.  a: 1 with *addr the first
+ * IPv4 address (host order), 0 when there is none. */
+const char *nkt_resolver_ptr_name(int status, const struct hostent *h);
+int nkt_resolver_a_addr(int status, const struct hostent *h,
+			uint32_t *addr);
+
 #endif
