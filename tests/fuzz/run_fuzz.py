@@ -3,7 +3,7 @@
 """Run one libFuzzer target for a bounded time over a corpus seeded from the
 test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), replay (those captures whole),
-cli, targets, import and jsonstream (the
+cli, targets, import, jsonstream and record (one record each; the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
 config (data/transits.json, data/targets.json, a report JSON), history (row
 changes to a history fuzz_history.c makes), tracelb (scamper tracelb
@@ -13,6 +13,7 @@ and records of every form tests/bgp/mrtgen.py writes), atlas (the RIPE
 Atlas API's answers: statuses, bodies, header lines, probes pages, URLs),
 dns (DNS answers: PTR and A messages, names)."""
 import glob
+import json
 import os
 import shutil
 import struct
@@ -86,15 +87,47 @@ def seeds(kind, out):
             with open(os.path.join(out, "s%04d" % n), "w") as f:
                 f.write(text)
     elif kind in ("import", "jsonstream"):
+        # (M-Lab's wrapped form and ICMP extensions: realdata's .jsonl)
         for p in sorted(glob.glob(os.path.join(SRC, "tests/data/import/*.json"))
                         + glob.glob(os.path.join(SRC,
-                                                 "tests/data/peers/scamper_*"))):
+                                                 "tests/data/peers/scamper_*"))
+                        + glob.glob(os.path.join(SRC, "tests/data/import/"
+                                                      "realdata/*.jsonl"))):
             with open(p, "rb") as f:
                 data = f.read()
             # Whole small files; big arrays cut to their first records.
             n += 1
             with open(os.path.join(out, "s%04d" % n), "wb") as f:
                 f.write(data[:16384])
+    elif kind == "record":
+        # One record a seed: each line or array element of the samples
+        # (M-Lab's wrapped form and ICMP extensions among them), the
+        # first 40 of each file.
+        for p in sorted(glob.glob(os.path.join(SRC, "tests/data/import/*.json"))
+                        + glob.glob(os.path.join(SRC,
+                                                 "tests/data/peers/scamper_*"))
+                        + glob.glob(os.path.join(SRC, "tests/data/import/"
+                                                      "realdata/*.*json*"))):
+            if p.endswith(".gz"):
+                continue
+            with open(p, "rb") as f:
+                text = f.read()
+            try:
+                whole = json.loads(text)
+                recs = whole if isinstance(whole, list) else [whole]
+            except ValueError:
+                recs = []
+                for line in text.splitlines()[:40]:
+                    try:
+                        recs.append(json.loads(line))
+                    except ValueError:
+                        pass
+            for r in recs[:40]:
+                b = json.dumps(r, separators=(",", ":")).encode()
+                if len(b) <= 16384:
+                    n += 1
+                    with open(os.path.join(out, "s%04d" % n), "wb") as f:
+                        f.write(b)
     elif kind == "atlas":
         # What the RIPE Atlas API answers: the first byte chooses status
         # (low 4 bits: 200 201 204 301 400 401 403 404 429 500 503 ...),
