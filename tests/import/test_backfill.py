@@ -220,7 +220,7 @@ for label, order in (("later half first", [[4, 5, 6, 7], [0, 1, 2, 3]]),
 # stored; a result later than that is merged into its stored cycle.  Over
 # 16 buckets (four hours), newest bucket first, and shuffled whole, one
 # file gives the history the same file in time order gives.
-long_ = atlasgen.move(T0, cycles=16, probes=40, moved=34, to=atlasgen.RETN)
+long_ = atlasgen.move(T0, cycles=16, probes=20, moved=17, to=atlasgen.RETN)
 inorder = os.path.join(tmp, "long.json")
 atlasgen.write(inorder, sorted(long_, key=lambda r: r["timestamp"]))
 dbl = os.path.join(tmp, "hl.db")
@@ -234,15 +234,18 @@ shuffled = list(long_)
 random.Random(5).shuffle(shuffled)
 newest_first = sorted(long_, key=lambda r: (-((r["timestamp"] - T0) // 900),
                                             r["timestamp"]))
-# held whole (the input is far below the hold), and with a hold of 40 KB
-# (NKTRACE_TEST_IMPORT_HOLD; a bucket's records are about 250 KB), so that
-# buckets are stored while the input runs and late results are merged
+# held whole (the input is far below the hold), and with holds of 40 KB
+# and 1.2 MB (NKTRACE_TEST_IMPORT_HOLD; a bucket's records are about 140 KB),
+# so that buckets are stored while the input runs and late results are
+# merged
 small = dict(os.environ, NKTRACE_TEST_IMPORT_HOLD="40000")
+eight = dict(os.environ, NKTRACE_TEST_IMPORT_HOLD="1200000")
 for label, recs, env, once in (
         ("newest bucket first", newest_first, None, True),
         ("shuffled", shuffled, None, True),
         ("newest bucket first, a 40 KB hold", newest_first, small, True),
-        ("shuffled, a 40 KB hold", shuffled, small, False)):
+        ("shuffled, a 1.2 MB hold (about eight buckets)", shuffled, eight,
+         False)):
     f = os.path.join(tmp, "ooo.json")
     atlasgen.write(f, recs)
     dbo = os.path.join(tmp, "hooo.db")
