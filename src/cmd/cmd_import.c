@@ -251,13 +251,10 @@ static void one_record(struct importer *im, const char *name, json_t *rec,
 
 /*
  * Reading and parsing (jsonstream, jansson) on a thread of its own when
- * the process may run on more than one CPU, the records handed over in
- * order, four at a time, through rings of four batches each way (memory:
- * those sixteen records); the importing thread does the rest as it would
- * alone.  What the reader returns for each call of nkt_jstream_next is
- * one `struct parsed`.  Batches of four: larger ones left the records'
- * trees cold in the other core's cache and freed in bulk (slower than
- * one thread).
+ * the machine has more than one CPU, the records handed over in order, in
+ * batches, through a ring of a few batches (memory: those records); the
+ * importing thread does the rest as it would alone.  What the reader
+ * returns for each call of nkt_jstream_next is one `struct parsed`.
  */
 struct parsed {
 	int r;
