@@ -20,13 +20,9 @@
 #include "nktrace/jsonstream.h"
 #include "nktrace/outfile.h"
 #include "nktrace/out_atlas.h"
-#include "nktrace/ring.h"
 
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
-#include <sched.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,127 +245,6 @@ static void one_record(struct importer *im, const char *name, json_t *rec,
 	nkt_trace_free(t);
 }
 
-/*
- * Reading and parsing (jsonstream, jansson) on a thread of its own when
- * the machine has more than one CPU, the records handed over in order, in
- * batches, through a ring of a few batches (memory: those records); the
- * importing thread does the rest as it would alone.  What the reader
- * returns for each call of nkt_jstream_next is one `struct parsed`.
- */
-struct parsed {
-	int r;
-	json_t *rec;
-	struct nkt_jpos pos;
-	struct nkt_err err;
-};
-
-#define PARSE_BATCH 4
-#define PARSE_DEPTH 4
-
-struct parse_batch {
-	size_t n;
-	struct parsed p[PARSE_BATCH];
-};
-
-struct reader {
-	struct nkt_jstream js;
-	struct nkt_ring full, empty; /* struct parse_batch *, each way */
-	sem_t n_full, n_empty;
-	struct parse_batch batches[PARSE_DEPTH];
-	pthread_t th;
-};
-
-static void *reader_main(void *arg)
-{
-	struct reader *rd = arg;
-	int last = 0;
-
-	while (!last) {
-		struct parse_batch *b;
-		while (sem_wait(&rd->n_empty) != 0)
-			;
-		if (nkt_ring_pop(&rd->empty, &b) != 0)
-			abort(); /* counted by the semaphore */
-		/* the records the importer is done with: freed by the thread
-		 * that made them (malloc's arenas stay per thread) */
-		while (b->n > 0)
-			json_decref(b->p[--b->n].rec);
-		for (b->n = 0; b->n < PARSE_BATCH && !last; b->n++) {
-			struct parsed *p = &b->p[b->n];
-			p->err.code = 0;
-			p->err.msg[0] = '\0';
-			p->r = nkt_jstream_next(&rd->js, &p->rec, &p->pos,
-						&p->err);
-			last = p->r == 0 || p->r == NKT_ESYS;
-		}
-		if (nkt_ring_push(&rd->full, &b) != 0)
-			abort();
-		sem_post(&rd->n_full);
-	}
-	return NULL;
-}
-
-/* Start the reader thread over f; 0, or -1 (read in this thread then). */
-static int reader_start(struct reader *rd, FILE *f)
-{
-	cpu_set_t cpus;
-	size_t i;
-
-	/* the CPUs this process may run on (taskset, cgroups' cpusets) */
-	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
-	    CPU_COUNT(&cpus) < 2)
-		return -1;
-	nkt_jstream_init(&rd->js, f);
-	nkt_ring_init(&rd->full, PARSE_DEPTH, sizeof(struct parse_batch *));
-	nkt_ring_init(&rd->empty, PARSE_DEPTH, sizeof(struct parse_batch *));
-	sem_init(&rd->n_full, 0, 0);
-	sem_init(&rd->n_empty, 0, PARSE_DEPTH);
-	for (i = 0; i < PARSE_DEPTH; i++) {
-		struct parse_batch *b = &rd->batches[i];
-		nkt_ring_push(&rd->empty, &b);
-	}
-	json_object_seed(0); /* jansson's one-time set-up, before threads */
-	if (pthread_create(&rd->th, NULL, reader_main, rd) != 0) {
-		sem_destroy(&rd->n_full);
-		sem_destroy(&rd->n_empty);
-		nkt_ring_fini(&rd->full);
-		nkt_ring_fini(&rd->empty);
-		nkt_jstream_free(&rd->js);
-		return -1;
-	}
-	return 0;
-}
-
-/* The next batch the reader filled (it waits for one). */
-static struct parse_batch *reader_next(struct reader *rd)
-{
-	struct parse_batch *b;
-	while (sem_wait(&rd->n_full) != 0)
-		;
-	if (nkt_ring_pop(&rd->full, &b) != 0)
-		abort();
-	return b;
-}
-
-/* A batch back to the reader. */
-static void reader_done(struct reader *rd, struct parse_batch *b)
-{
-	if (nkt_ring_push(&rd->empty, &b) != 0)
-		abort();
-	sem_post(&rd->n_empty);
-}
-
-/* After the reader's last batch: the thread joined, all freed. */
-static void reader_stop(struct reader *rd)
-{
-	pthread_join(rd->th, NULL);
-	sem_destroy(&rd->n_full);
-	sem_destroy(&rd->n_empty);
-	nkt_ring_fini(&rd->full);
-	nkt_ring_fini(&rd->empty);
-	nkt_jstream_free(&rd->js);
-}
-
 int nkt__import_input(struct importer *im, const char *name,
 		      const struct nkt_infile *in)
 {
@@ -378,36 +253,15 @@ int nkt__import_input(struct importer *im, const char *name,
 	struct nkt_import_state st;
 	struct counts c;
 	struct nkt_jpos pos;
-	struct reader *rd = nkt_xcalloc(1, sizeof(*rd));
-	struct parse_batch *batch = NULL;
-	size_t bi = 0;
-	int rc = NKT_OK, r, threaded;
+	int rc = NKT_OK, r;
 
 	memset(&st, 0, sizeof(st));
 	memset(&c, 0, sizeof(c));
-	memset(&pos, 0, sizeof(pos));
-	threaded = reader_start(rd, f) == 0;
-	if (!threaded)
-		nkt_jstream_init(&js, f);
+	nkt_jstream_init(&js, f);
 	for (;;) {
 		struct nkt_err err = {0, ""};
 		json_t *rec;
-		if (threaded) {
-			if (batch != NULL && bi == batch->n) {
-				reader_done(rd, batch);
-				batch = NULL;
-			}
-			if (batch == NULL) {
-				batch = reader_next(rd);
-				bi = 0;
-			}
-			r = batch->p[bi].r;
-			rec = batch->p[bi].rec;
-			pos = batch->p[bi].pos;
-			err = batch->p[bi].err;
-			bi++;
-		} else
-			r = nkt_jstream_next(&js, &rec, &pos, &err);
+		r = nkt_jstream_next(&js, &rec, &pos, &err);
 		if (r == 0)
 			break;
 		if (r == NKT_ESYS) {
@@ -425,19 +279,9 @@ int nkt__import_input(struct importer *im, const char *name,
 			continue;
 		}
 		one_record(im, name, rec, &pos, &st, &c);
-		if (!threaded)
-			json_decref(rec); /* else the reader frees its batch */
+		json_decref(rec);
 	}
-	if (threaded) {
-		reader_stop(rd); /* it ended with the batch just read */
-		for (bi = 0; bi < PARSE_DEPTH; bi++)
-			while (rd->batches[bi].n > 0)
-				json_decref(rd->batches[bi]
-						    .p[--rd->batches[bi].n]
-						    .rec);
-	} else
-		nkt_jstream_free(&js);
-	free(rd);
+	nkt_jstream_free(&js);
 	if (c.records == 0 && rc == NKT_OK) {
 		pos.line = 1;
 		c.malformed++;

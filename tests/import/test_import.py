@@ -336,27 +336,6 @@ for name, content, msg, code, traces in cases:
     if os.path.exists(out):
         os.unlink(out)
 
-# Read on a thread of its own (more than one CPU) or in one (taskset -c
-# 0): the same records in the same order, the same errors where they are,
-# the same summary.  Every case above in one stream, in NDJSON lines (the
-# array cases' brackets stripped), and a good record between each.
-mixed = os.path.join(tmp, "mixed.json")
-with open(mixed, "w") as fh:
-    for name, content, msg, code, traces in cases:
-        fh.write(content.lstrip("[").rstrip("]\n") + "\n" + good + "\n")
-one = {}
-for label, pre in (("threads", []), ("one CPU", ["taskset", "-c", "0"])):
-    out = os.path.join(tmp, "mixed-%d.json" % len(pre))
-    p = subprocess.run(pre + [NKTRACE, "import", "--json", "-o", out, mixed],
-                       capture_output=True, text=True, timeout=600)
-    s = normalise(json.load(open(out))) if os.path.exists(out) else None
-    one[label] = (p.returncode, p.stderr, s)
-check(one["threads"] == one["one CPU"] and one["one CPU"][2] is not None and
-      one["one CPU"][1].count("\n") >= len(cases) - 2,
-      "%d records, good and bad: read on a second thread or on one CPU, the "
-      "same errors in the same order and the same summary" % (
-          2 * len(cases)), one["one CPU"][:2], one["threads"][:2])
-
 # Not errors: an Atlas ping result and scamper ping/cycle records.
 ping = ('{"fw":4790,"type":"ping","prb_id":1,"msm_id":2,"dst_addr":'
         '"192.0.2.1","result":[{"rtt":1.0}]}\n')
