@@ -4,6 +4,7 @@
  * nkt_import_record, written back as Atlas JSON and text, and the lot
  * folded and summarised the way `nktrace import` does (AS numbers from a
  * hash of the address: no database in a fuzzer). */
+#include "fuzz_paths.h"
 #include "nktrace/compare.h"
 #include "nktrace/impagg.h"
 #include "nktrace/import.h"
@@ -17,20 +18,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char transits_json[] =
-	"{\"transits\":[{\"name\":\"China Unicom\",\"asns\":[4837,134544]},"
-	"{\"name\":\"TTK\",\"asns\":[20485]}]}";
-
-static void asn_of(void *ctx, uint32_t addr, uint8_t *kind, uint32_t *asn)
-{
-	static const uint32_t asns[] = {0, 4837, 134544, 20485, 131279, 3356};
-	(void)ctx;
-	*kind = 0;
-	*asn = asns[((addr * 2654435761u) >> 29) % 6];
-	if ((addr >> 24) == 175)
-		*asn = 131279;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,8 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *rec;
 
 	if (!ts_ok) {
-		ts_ok = nkt_transits_parse(transits_json, strlen(transits_json),
-					   "fuzz", &ts, &err) == NKT_OK;
+		ts_ok = nkt_transits_parse(fuzz_transits_json,
+					   strlen(fuzz_transits_json), "fuzz",
+					   &ts, &err) == NKT_OK;
 		if (!ts_ok)
 			abort();
 	}
@@ -79,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		if (nkt_import_record(rec, NKT_IMPORT_AUTO, &at, &st, &t, &m,
 				      &err) == NKT_OK) {
-			nkt_aspath_of_trace(t, asn_of, NULL, &p);
+			nkt_aspath_of_trace(t, fuzz_asn_of, NULL, &p);
 			nkt_transit_attribute(&ts, &p, NULL, NULL, &a);
 			nkt_cmp_observe(t, &p, &a, NULL, &o);
 			if (nkt_addrtab_is_handle(&at, t->flow.dst))

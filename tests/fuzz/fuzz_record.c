@@ -6,6 +6,7 @@
  * observed, and written back as Atlas JSON and as text.  Small inputs
  * and a short path per execution, so that it runs many times faster than
  * the whole pipeline. */
+#include "fuzz_paths.h"
 #include "nktrace/compare.h"
 #include "nktrace/import.h"
 #include "nktrace/out_atlas.h"
@@ -16,20 +17,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const char transits_json[] =
-	"{\"transits\":[{\"name\":\"China Unicom\",\"asns\":[4837,134544]},"
-	"{\"name\":\"TTK\",\"asns\":[20485]}]}";
-
-static void asn_of(void *ctx, uint32_t addr, uint8_t *kind, uint32_t *asn)
-{
-	static const uint32_t asns[] = {0, 4837, 134544, 20485, 131279, 3356};
-	(void)ctx;
-	*kind = 0;
-	*asn = asns[((addr * 2654435761u) >> 29) % 6];
-	if ((addr >> 24) == 175)
-		*asn = 131279;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,8 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out == NULL) {
 		out = fopen("/dev/null", "w");
 		if (out == NULL ||
-		    nkt_transits_parse(transits_json, strlen(transits_json),
-				       "fuzz", &ts, &err) != NKT_OK)
+		    nkt_transits_parse(fuzz_transits_json,
+				       strlen(fuzz_transits_json), "fuzz", &ts,
+				       &err) != NKT_OK)
 			abort();
 	}
 	if (size > 65536)
@@ -64,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct nkt_aspath p;
 		struct nkt_attribution a;
 		struct nkt_cmp_obs o;
-		nkt_aspath_of_trace(t, asn_of, NULL, &p);
+		nkt_aspath_of_trace(t, fuzz_asn_of, NULL, &p);
 		nkt_transit_attribute(&ts, &p, NULL, NULL, &a);
 		nkt_cmp_observe(t, &p, &a, NULL, &o);
 		nkt_cmp_obs_free(&o);
