@@ -208,6 +208,12 @@ static int fast_value(struct nkt_jstream *s, json_t **out)
 		if (used == 0 || used > avail || used >= NKT_JSTREAM_MAX_RECORD ||
 		    (p[used - 1] != '}' && p[used - 1] != ']'))
 			goto slow;
+		/* jansson's position leaves out NUL bytes (its buffer's end
+		 * mark): with k of them it read used + k bytes, the first
+		 * NUL no later than p[used]; such records take the slow
+		 * path, which counts every byte */
+		if (memchr(p, '\0', used < avail ? used + 1 : avail) != NULL)
+			goto slow;
 		for (nl = memchr(p, '\n', used); nl != NULL;
 		     nl = memchr(nl + 1, '\n', used - (size_t)(nl + 1 - p))) {
 			lines++;

@@ -193,6 +193,17 @@ static void test_read_ahead(void)
 	read_all("[{\"n\":1},\n{\"n\":2,\"o\":\n{\"a\":1}}]", &g);
 	CHECK_STR(g.what, "RR");
 	CHECK_U64(n_fast, 2);
+	/* a NUL byte after a number: jansson's position leaves it out (it
+	 * would end this record at its ']'), so the record is read the slow
+	 * way (fuzz_jsonstream found it) */
+	{
+		static const char nul[] = "{\"n\":1,\"c\":0\0,\"a\":[1]}\n"
+					  "{\"n\":2}\n";
+		read_len(nul, sizeof(nul) - 1, &g);
+		CHECK_INT(g.what[g.k - 1], 'R');
+		CHECK_INT(g.n[g.k - 1], '2');
+		CHECK_U64(n_fast, 1);
+	}
 }
 
 int main(void)
