@@ -72,7 +72,9 @@ struct nkt_backfill {
 	size_t hold;              /* NKT_BACKFILL_HOLD, or the tests' */
 	struct bucket *b;         /* the buckets still open */
 	size_t n, cap;
-	int64_t *st_start, *st_run; /* the cycles stored, in storing order */
+	struct stored {
+		int64_t start, run;
+	} *st;                    /* the cycles stored, in storing order */
 	size_t n_st, cap_st;
 	size_t replaced, known, n_events;
 	int rc;                   /* the first failure to store; then
@@ -578,14 +580,14 @@ static int redetect(struct nkt_backfill *b, struct importer *im,
 		for (k = 0; k < 2 && rc == NKT_OK; k++) {
 			struct nkt_hist_cycle *c = NULL;
 			size_t n = 0;
-			if (nkt_history_after(b->h, b->st_start[i],
+			if (nkt_history_after(b->h, b->st[i].start,
 					      k ? NKT_REDETECT_MAX
 						: NKT_DETECT_WINDOW,
 					      (int)k, &c, &n, err) != NKT_OK)
 				return NKT_ESYS;
 			for (j = 0; j < n && rc == NKT_OK; j++) {
 				int changed = 0;
-				if (c[j].run > b->st_run[i] ||
+				if (c[j].run > b->st[i].run ||
 				    (n_done > 0 &&
 				     bsearch(&c[j].run, done, n_done,
 					     sizeof(*done), cmp_i64) != NULL))
@@ -651,15 +653,10 @@ static int store_open(struct nkt_backfill *b, struct importer *im,
 		} else {
 			if (b->n_st == b->cap_st) {
 				b->cap_st = b->cap_st ? b->cap_st * 2 : 64;
-				b->st_start = nkt_xreallocarray(
-					b->st_start, b->cap_st,
-					sizeof(*b->st_start));
-				b->st_run = nkt_xreallocarray(
-					b->st_run, b->cap_st,
-					sizeof(*b->st_run));
+				b->st = nkt_xreallocarray(b->st, b->cap_st,
+							  sizeof(*b->st));
 			}
-			b->st_start[b->n_st] = k->start;
-			b->st_run[b->n_st++] = run;
+			b->st[b->n_st++] = (struct stored){k->start, run};
 			b->replaced += prev_run > 0;
 		}
 		b->held -= k->held;
@@ -689,7 +686,8 @@ int nkt_backfill_store(struct nkt_backfill *b, struct importer *im,
 		       "found again; %llu results (%llu repeated in the "
 		       "input%s)\n",
 		       im->who ? im->who : "import", im->o.history,
-		       b->n_st, (long long)b->len, b->replaced, b->known, b->n_events, redone,
+		       b->n_st, (long long)b->len, b->replaced, b->known,
+		       b->n_events, redone,
 		       (unsigned long long)b->results,
 		       (unsigned long long)b->repeated,
 		       b->ipv6 ? ", IPv6 results left out" : "");
@@ -704,8 +702,7 @@ void nkt_backfill_free(struct nkt_backfill *b)
 	for (i = 0; i < b->n; i++)
 		bucket_free(&b->b[i]);
 	free(b->b);
-	free(b->st_start);
-	free(b->st_run);
+	free(b->st);
 	nkt_history_close(b->h);
 	free(b);
 }
