@@ -392,17 +392,39 @@ static void route_remove(struct nkt_bgp_view *v, size_t pi, size_t i,
 	pf->last_change = t;
 }
 
+/* The view's index of a prefix, or -1; never changes the view. */
+static long pfx_lookup(const struct nkt_bgp_view *v,
+		       const struct nkt_mrt_prefix *p)
+{
+	size_t j;
+	if (v->pfx_hash_cap == 0)
+		return -1;
+	j = pfx_key(p) & (v->pfx_hash_cap - 1);
+	while (v->pfx_hash[j]) {
+		if (pfx_eq(&v->p[v->pfx_hash[j] - 1].prefix, p))
+			return (long)(v->pfx_hash[j] - 1);
+		j = (j + 1) & (v->pfx_hash_cap - 1);
+	}
+	return -1;
+}
+
 long nkt_bgp_covering(const struct nkt_bgp_view *v, size_t pi)
 {
-	size_t i;
-	long best = -1;
-	for (i = 0; i < v->n; i++)
-		if (i != pi && v->p[i].peers > 0 &&
-		    v->p[i].prefix.len < v->p[pi].prefix.len &&
-		    nkt_mrt_prefix_in(&v->p[pi].prefix, &v->p[i].prefix) &&
-		    (best < 0 || v->p[i].prefix.len > v->p[best].prefix.len))
-			best = (long)i;
-	return best;
+	/* Each shorter length looked up in the hash, longest first (at most
+	 * 128 lookups), not a scan of every prefix: a view of a whole table
+	 * asks this of each of its prefixes.  Prefixes are stored with their
+	 * host bits clear (nkt_mrt_decode), so the key is the address cut. */
+	struct nkt_mrt_prefix q = v->p[pi].prefix;
+	int len;
+	for (len = (int)q.len - 1; len >= 0; len--) {
+		long c;
+		q.len = (uint8_t)len;
+		q.addr.a[len / 8] &= (uint8_t)(0xff00 >> (len % 8));
+		c = pfx_lookup(v, &q);
+		if (c >= 0 && (size_t)c != pi && v->p[c].peers > 0)
+			return c;
+	}
+	return -1;
 }
 
 /* Set a peer's route to prefix pi (announced or from a RIB). */

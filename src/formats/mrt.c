@@ -111,6 +111,22 @@ static int rd_addr(struct rd *r, int af, struct nkt_mrt_addr *a)
 	return 0;
 }
 
+/* Clear the bits of p past its length; 1 when some were set (counted in
+ * the record's `masked`: RFC 4271 says their value is irrelevant, and a
+ * prefix is one key whichever form carried it). */
+static int prefix_mask(struct nkt_mrt_prefix *p)
+{
+	size_t i;
+	int set = 0;
+	for (i = p->len / 8u; i < sizeof(p->addr.a); i++) {
+		uint8_t keep = i == p->len / 8u ?
+			(uint8_t)(0xff00 >> (p->len % 8)) : 0;
+		set |= (p->addr.a[i] & (uint8_t)~keep) != 0;
+		p->addr.a[i] &= keep;
+	}
+	return set;
+}
+
 static int bad(struct nkt_mrt_rec *rec, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -191,12 +207,7 @@ static int nlri_one(struct nkt_mrt *m, struct rd *r, int af, int safi,
 	rt->prefix.addr.af = (uint8_t)af;
 	rt->prefix.len = (uint8_t)len;
 	memcpy(rt->prefix.addr.a, p, nbytes);
-	if (len % 8) {
-		uint8_t mask = (uint8_t)(0xff << (8 - len % 8));
-		if (rt->prefix.addr.a[nbytes - 1] & (uint8_t)~mask)
-			rec->masked++;
-		rt->prefix.addr.a[nbytes - 1] &= mask;
-	}
+	rec->masked += (uint32_t)prefix_mask(&rt->prefix);
 	rt->has_path_id = addpath;
 	rt->path_id = path_id;
 	rt->path = path;
@@ -491,6 +502,7 @@ static int table_dump(struct nkt_mrt *m, struct rd r)
 	rt->safi = 1;
 	rt->prefix.addr = pfx;
 	rt->prefix.len = (uint8_t)plen;
+	rec->masked += (uint32_t)prefix_mask(&rt->prefix);
 	rt->path = path;
 	rt->originated = originated;
 	return NKT_MRT_ROUTES;
@@ -553,12 +565,7 @@ static int rib(struct nkt_mrt *m, struct rd r, int af, int addpath)
 	pfx.addr.af = (uint8_t)af;
 	pfx.len = (uint8_t)len;
 	memcpy(pfx.addr.a, p, nbytes);
-	if (len % 8) {
-		uint8_t mask = (uint8_t)(0xff << (8 - len % 8));
-		if (pfx.addr.a[nbytes - 1] & (uint8_t)~mask)
-			rec->masked++;
-		pfx.addr.a[nbytes - 1] &= mask;
-	}
+	rec->masked += (uint32_t)prefix_mask(&pfx);
 	count = rd_u16(&r);
 	if (r.bad)
 		return bad(rec, "RIB record cut short");

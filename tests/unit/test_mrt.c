@@ -8,7 +8,8 @@
  * rules: a transit of the transits file is one upstream (AS134544
  * taking over from AS4837 is no change), a new transit after the RIB
  * dump is an event and before it is not, a session going down takes its
- * routes, a later RIB dump drops what it no longer has.
+ * routes, a later RIB dump drops what it no longer has; host bits are
+ * cleared in every form and the covering prefix is found by lookup.
  */
 #include "nkt_test.h"
 #include "nktrace/bgpview.h"
@@ -516,6 +517,124 @@ static void test_view(void)
 	nkt_bgp_view_free(&v);
 }
 
+/* The covering prefix by brute force: the longest other prefix that holds
+ * prefix pi and is seen by a peer (what nkt_bgp_covering must give). */
+static long covering_scan(const struct nkt_bgp_view *v, size_t pi)
+{
+	size_t i;
+	long best = -1;
+	for (i = 0; i < v->n; i++)
+		if (i != pi && v->p[i].peers > 0 &&
+		    v->p[i].prefix.len < v->p[pi].prefix.len &&
+		    nkt_mrt_prefix_in(&v->p[pi].prefix, &v->p[i].prefix) &&
+		    (best < 0 || v->p[i].prefix.len > v->p[best].prefix.len))
+			best = (long)i;
+	return best;
+}
+
+/* A TABLE_DUMP (v1) entry of peer 192.0.2.9 (AS 64509): prefix addr/len
+ * as the record carries it (host bits and all), path 64509 4837 131279. */
+static size_t dump_v1(uint8_t *out, uint32_t t, const uint8_t addr[4],
+		      unsigned len)
+{
+	struct buf body = {{0}, 0}, rec = {{0}, 0}, a = {{0}, 0},
+		   v = {{0}, 0}, o = {{0}, 0};
+	const uint32_t path[] = {64509, 4837, 131279};
+	uint8_t peer[4] = {192, 0, 2, 9};
+	u8(&o, 0);
+	attr(&a, 0x40, 1, &o);
+	seg(&v, NKT_AS_SEQUENCE, 2, 3, path);
+	attr(&a, 0x40, 2, &v);
+	u16(&body, 0);
+	u16(&body, 1);
+	bytes(&body, addr, 4);
+	u8(&body, len);
+	u8(&body, 1);
+	u32(&body, t - 3600);
+	bytes(&body, peer, 4);
+	u16(&body, 64509);
+	u16(&body, (unsigned)a.n);
+	bytes(&body, a.b, a.n);
+	u32(&rec, t);
+	u16(&rec, NKT_MRT_TABLE_DUMP);
+	u16(&rec, 1);
+	u32(&rec, (uint32_t)body.n);
+	bytes(&rec, body.b, body.n);
+	memcpy(out, rec.b, rec.n);
+	return rec.n;
+}
+
+/* Host bits past a prefix's length are cleared and counted in every form
+ * (TABLE_DUMP v1 carries a whole address), so one prefix is one key; the
+ * covering prefix of each is the longest one seen by a peer, by the
+ * hashed lookup and by a scan alike, as routes come and go. */
+static void test_covering(void)
+{
+	static const struct {
+		uint8_t a[4];
+		unsigned len;
+	} ann[] = {{{175, 0, 0, 0}, 8},      {{175, 45, 176, 0}, 22},
+		   {{175, 45, 179, 0}, 23},  {{175, 45, 178, 0}, 24},
+		   {{175, 45, 178, 128}, 25}, {{175, 45, 178, 192}, 26},
+		   {{10, 0, 0, 0}, 8}};
+	const uint32_t path[] = {64501, 3356, 4837, 131279};
+	struct buf at = path_attrs(4, path);
+	const uint8_t host[4] = {175, 45, 176, 71};
+	const struct nkt_mrt_rec *r;
+	struct nkt_bgp_sel sel;
+	struct nkt_bgp_view v;
+	struct nkt_mrt m;
+	uint8_t rec[4096];
+	size_t len, i, pi25 = 0, pi23 = 0;
+	int round;
+
+	len = dump_v1(rec, 1000, host, 22);
+	nkt_mrt_init(&m);
+	CHECK_INT(nkt_mrt_decode(&m, rec, len, &r), NKT_MRT_ROUTES);
+	CHECK_INT(r->n_routes, 1);
+	CHECK_INT(r->masked, 1);
+	CHECK_INT(r->routes[0].prefix.addr.a[2], 176);
+	CHECK_INT(r->routes[0].prefix.addr.a[3], 0);
+	nkt_mrt_free(&m);
+
+	memset(&sel, 0, sizeof(sel));
+	nkt_mrt_prefix_parse("0.0.0.0/0", &sel.prefixes[0]);
+	sel.n_prefixes = 1;
+	nkt_bgp_view_init(&v, &sel, NULL);
+	nkt_mrt_init(&m);
+	for (i = 0; i < sizeof(ann) / sizeof(ann[0]); i++) {
+		len = update(rec, (uint32_t)(1000 + i), 1, 1, &at, ann[i].a,
+			     ann[i].len, 0);
+		feed(&v, &m, rec, len);
+	}
+	/* the same /22 from a v1 entry with host bits: no new prefix */
+	len = dump_v1(rec, 1100, host, 22);
+	feed(&v, &m, rec, len);
+	CHECK_INT(v.n, sizeof(ann) / sizeof(ann[0]));
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < v.n; i++) {
+			char s[64];
+			long c = nkt_bgp_covering(&v, i);
+			CHECK_INT(c, covering_scan(&v, i));
+			nkt_mrt_prefix_str(&v.p[i].prefix, s, sizeof(s));
+			if (strcmp(s, "175.45.178.128/25") == 0)
+				pi25 = i;
+			if (strcmp(s, "175.45.178.0/23") == 0)
+				pi23 = i;
+		}
+		if (round == 0) {
+			/* 175.45.179.0/23 was stored as .178.0/23 */
+			CHECK_INT(nkt_bgp_covering(&v, pi23) >= 0, 1);
+			/* the /24 withdrawn: the /25 falls back to the /23 */
+			len = update(rec, 2000, 1, 1, &at, ann[3].a, 24, 1);
+			feed(&v, &m, rec, len);
+		}
+	}
+	CHECK_INT(nkt_bgp_covering(&v, pi25), (long)pi23);
+	nkt_bgp_view_free(&v);
+	nkt_mrt_free(&m);
+}
+
 int main(void)
 {
 	test_as4_merge();
@@ -523,5 +642,6 @@ int main(void)
 	test_path_text_cut();
 	test_prefixes();
 	test_view();
+	test_covering();
 	return nkt_test_done("mrt");
 }
