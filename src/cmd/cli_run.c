@@ -62,6 +62,11 @@ const char nkt_cli_run_help[] =
 	"(24h) or a\n"
 	"                      UTC time (2026-11-27T10:00:00Z)\n"
 	"      --atlas-url URL the API's base (https://atlas.ripe.net)\n"
+	"      --atlas-lookback T  each fetch starts this long before the "
+	"last one\n"
+	"                      ended (1h; at most 30d), for results the "
+	"probes upload\n"
+	"                      late; what is stored already is left out\n"
 	"      --atlas-timeout T  one request's time limit (120s); a "
 	"request that\n"
 	"                      times out, or gets HTTP 429 or 5xx or a body "
@@ -144,6 +149,9 @@ static const struct nkt_opt run_table[] = {
 	 .off = R(atlas_key_file), .lo = 1},
 	{.name = "atlas-since", .kind = NKT_OPT_STR, .off = R(atlas_since),
 	 .lo = 1},
+	{.name = "atlas-lookback", .kind = NKT_OPT_DURATION,
+	 .off = R(atlas_lookback_ns), .lo = 0,
+	 .hi = 30 * 86400 * NKT_NS_PER_S, .scale = NKT_NS_PER_S},
 	{.name = "atlas-timeout", .kind = NKT_OPT_DURATION,
 	 .off = R(atlas_timeout_ns), .lo = NKT_NS_PER_S,
 	 .hi = 3600 * NKT_NS_PER_S, .scale = NKT_NS_PER_S},
@@ -188,6 +196,7 @@ int nkt_cli_run(int argc, char **argv, struct nkt_run_opts *o,
 	o->atlas_url = "https://atlas.ripe.net";
 	o->atlas_since = "24h";
 	o->atlas_timeout_ns = 120 * NKT_NS_PER_S;
+	o->atlas_lookback_ns = 3600 * NKT_NS_PER_S;
 	o->report_since = "7d";
 	o->bucket_ns = 15 * 60 * NKT_NS_PER_S;
 	if (nkt_cli_parse(&run_spec, argc, argv, o, err) != NKT_OK)

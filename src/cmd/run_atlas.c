@@ -2,8 +2,9 @@
 /*
  * run_atlas.c: `nktrace run --atlas MSM,...`: follow RIPE Atlas
  * measurements.  Each cycle fetches, for every measurement, the results
- * since the last fetch (an hour's overlap for results the probes upload
- * late; what was stored already is recognised by its key and left out),
+ * since the last fetch (--atlas-lookback before it, an hour by default,
+ * for results the probes upload late; what was stored already is
+ * recognised by its key and left out),
  * and stores them as `import --db` does: cycles of --bucket result time,
  * with their events.  A cycle whose fetch fails stores no result and is
  * recorded as a failed run (why, in one line), so the metrics say so; the
@@ -25,8 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define OVERLAP_S 3600 /* re-fetched each cycle: late uploads */
 
 struct fetched {
 	char *body;
@@ -59,7 +58,9 @@ static int fetch_all(const struct nkt_run_opts *o,
 		if (nkt_history_atlas_last(h, o->atlas_msm[i], &last, err) !=
 		    NKT_OK)
 			return NKT_ESYS;
-		start = last > 0 ? last - OVERLAP_S : first;
+		start = last > 0 ? last - (int64_t)(o->atlas_lookback_ns /
+						    NKT_NS_PER_S)
+				 : first;
 		out[i].stop = now;
 		if (nkt_atlas_results(c, o->atlas_msm[i], start, now,
 				      &out[i].body, &out[i].len, sig,

@@ -13,7 +13,8 @@ by 200 probes (measurement 99001: after an hour 172 of them reach
    endpoint, page by page, and each cycle keeps its vantage points per
    /24, transit and country (report --prom shows them).
 2. The next cycle asks only for what is new (from the last fetch, with an
-   hour's overlap) and stores the new results once.
+   hour's overlap) and stores the new results once; results uploaded
+   later than that are fetched with a longer --atlas-lookback.
 3. A refused key: one line naming it, exit 1, no result stored, the
    cycle recorded as failed; the right key (from a file) works and is
    sent as "Authorization: Key ...".
@@ -219,6 +220,30 @@ check(h2["keys"] == h["keys"] + len(extra) and h2["ok"] > h["ok"],
 check(p.stderr == "" and "nktrace run: history" in p.stdout,
       "a measurement with no new result ([]) is no error: nothing on "
       "stderr", "", p.stderr)
+
+# 2b. Results uploaded late (a probe back online after two and a half
+# hours): the default look-back (1h) does not reach them, --atlas-lookback
+# 3h does, and stores them once.
+late = atlasgen.move(NOW - 9000, cycles=1, probes=20, seed=12)
+with open(move, "a") as f:
+    for r in late:
+        f.write(json.dumps(r) + "\n")
+srv = Server("s2b")
+p = run(srv)
+h3 = history()
+p2 = run(srv, "--atlas-lookback", "3h")
+srv.stop()
+h4 = history()
+reqs = [r for r in srv.requests() if r["path"].endswith("/results/")]
+check(p.returncode == 0 and h3["keys"] == h2["keys"],
+      "results uploaded 2.5 h late: not fetched with the default look-back",
+      h2["keys"], h3["keys"])
+check(p2.returncode == 0 and h4["keys"] == h3["keys"] + len(late) and
+      any(r["start"] == h3["follow"][99001] - 10800 for r in reqs),
+      "--atlas-lookback 3h fetches from 3 h before the last fetch and "
+      "stores the %d late results once" % len(late),
+      (h3["keys"] + len(late), h3["follow"][99001] - 10800),
+      (h4["keys"], sorted({r["start"] for r in reqs})))
 
 # 3. A refused key, then the right one.
 srv = Server("s3", key="sekrit")

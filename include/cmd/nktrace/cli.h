@@ -293,6 +293,7 @@ struct nkt_run_opts {
 	const char *atlas_key_file; /* else $NKTRACE_ATLAS_KEY, else none */
 	const char *atlas_since;    /* the first fetch's start (24h) */
 	uint64_t atlas_timeout_ns;  /* one request's limit (120 s) */
+	uint64_t atlas_lookback_ns; /* re-fetched before the last fetch (1h) */
 	uint64_t bucket_ns;         /* cycles of results (15m) */
 	/* the report written after every cycle, ok or failed */
 	const char *report_json, *report_prom, *report_html;
