@@ -9,8 +9,13 @@
  * with their events.  A cycle whose fetch fails stores no result and is
  * recorded as a failed run (why, in one line), so the metrics say so; the
  * fetched time is kept only for what was stored, so the next cycle picks
- * up where this one could not.  Probes nothing: needs no privilege, and
- * drops root before it opens the history or talks to a server.
+ * up where this one could not.  The results a cycle holds at once are
+ * bounded (64 MB of bodies): a window longer than a day or that holds
+ * more (a first fetch of a year, a follow that was stopped for weeks) is
+ * split in time and stored a part at a time, each part's end kept as it
+ * is stored.  Probes
+ * nothing: needs no privilege, and drops root before it opens the
+ * history or talks to a server.
  */
 #include "cmd.h"
 #include "cmd_common.h"
@@ -18,6 +23,7 @@
 #include "nktrace/atlas_http.h"
 #include "nktrace/clock.h"
 #include "nktrace/history.h"
+#include "nktrace/jsonstream.h"
 #include "nktrace/priv.h"
 
 #include <curl/curl.h>
@@ -30,8 +36,16 @@
 struct fetched {
 	char *body;
 	size_t len;
-	int64_t stop;
+	int64_t stop; /* fetched up to here; 0: not fetched (nothing new) */
 };
+
+/* The bytes of results bodies a cycle holds at once (all its
+ * measurements' together); NKTRACE_TEST_ATLAS_BUDGET in tests. */
+static size_t fetch_budget(void)
+{
+	const char *e = getenv("NKTRACE_TEST_ATLAS_BUDGET");
+	return e != NULL ? (size_t)strtoull(e, NULL, 10) : (size_t)64 << 20;
+}
 
 /* Import's options for storing what was fetched. */
 static void import_opts(const struct nkt_run_opts *o,
@@ -46,26 +60,48 @@ static void import_opts(const struct nkt_run_opts *o,
 	io->quiet = o->c.quiet; /* --quiet: no line per bucket */
 }
 
-/* Fetch every measurement; 0, or the first failure (nothing kept). */
-static int fetch_all(const struct nkt_run_opts *o,
-		     const struct nkt_atlas_client *c, struct nkt_history *h,
-		     int64_t first, int64_t now, struct fetched *out, int *sig,
-		     struct nkt_err *err)
+/* Where each measurement's fetch starts this cycle: --atlas-lookback
+ * before its last fetch ended, or --atlas-since's time. */
+static int fetch_starts(const struct nkt_run_opts *o, struct nkt_history *h,
+			int64_t first, int64_t *start, struct nkt_err *err)
 {
 	size_t i;
 	for (i = 0; i < o->n_atlas; i++) {
-		int64_t last = 0, start;
+		int64_t last = 0;
 		if (nkt_history_atlas_last(h, o->atlas_msm[i], &last, err) !=
 		    NKT_OK)
 			return NKT_ESYS;
-		start = last > 0 ? last - (int64_t)(o->atlas_lookback_ns /
-						    NKT_NS_PER_S)
-				 : first;
-		out[i].stop = now;
-		if (nkt_atlas_results(c, o->atlas_msm[i], start, now,
-				      &out[i].body, &out[i].len, sig,
-				      err) != NKT_OK)
-			return NKT_ESYS;
+		start[i] = last > 0 ? last - (int64_t)(o->atlas_lookback_ns /
+						       NKT_NS_PER_S)
+				    : first;
+	}
+	return NKT_OK;
+}
+
+/* Fetch every measurement from start[i] to stop, all the bodies together
+ * within `budget` bytes (*used: how many they took); 0, NKT_EFULL when
+ * they hold more (ask for a shorter window), or the first failure.  The
+ * caller frees out's bodies whatever the result. */
+static int fetch_all(const struct nkt_run_opts *o,
+		     const struct nkt_atlas_client *c, const int64_t *start,
+		     int64_t stop, size_t budget, struct fetched *out,
+		     size_t *used, int *sig, struct nkt_err *err)
+{
+	size_t i;
+	*used = 0;
+	for (i = 0; i < o->n_atlas; i++) {
+		struct nkt_atlas_client part = *c;
+		int rc;
+		if (start[i] > stop)
+			continue; /* fetched past this window already */
+		part.body_max = budget - *used;
+		rc = nkt_atlas_results(&part, o->atlas_msm[i], start[i], stop,
+				       &out[i].body, &out[i].len, sig, err);
+		if (rc != NKT_OK)
+			return rc == NKT_EFULL && *sig == 0 ? NKT_EFULL
+							    : NKT_ESYS;
+		out[i].stop = stop;
+		*used += out[i].len;
 	}
 	return NKT_OK;
 }
@@ -74,17 +110,31 @@ static int fetch_all(const struct nkt_run_opts *o,
 static size_t unknown_probes(struct nkt_history *h, const struct fetched *in,
 			     size_t n_in, int64_t *ids, size_t max)
 {
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 	for (i = 0; i < n_in; i++) {
-		json_t *arr = json_loadb(in[i].body, in[i].len, 0, NULL), *r;
-		json_array_foreach(arr, k, r)
-		{
+		/* a result at a time: a body may be hundreds of MB */
+		struct nkt_jstream js;
+		struct nkt_jpos pos;
+		struct nkt_err e = {0, ""};
+		json_t *r;
+		FILE *f;
+		int rc;
+		if (in[i].body == NULL || in[i].len == 0 ||
+		    (f = fmemopen(in[i].body, in[i].len, "r")) == NULL)
+			continue;
+		nkt_jstream_init(&js, f);
+		while ((rc = nkt_jstream_next(&js, &r, &pos, &e)) != 0) {
 			struct nkt_probe_info p;
-			struct nkt_err e = {0, ""};
-			json_int_t id = json_integer_value(
-				json_object_get(r, "prb_id"));
+			json_int_t id;
 			size_t j;
 			int found = 0;
+			if (rc < 0) {
+				if (rc == NKT_EMALFORMED)
+					continue; /* said when it is stored */
+				break;
+			}
+			id = json_integer_value(json_object_get(r, "prb_id"));
+			json_decref(r);
 			if (id <= 0 || n == max)
 				continue;
 			for (j = 0; j < n && ids[j] != id; j++)
@@ -95,7 +145,8 @@ static size_t unknown_probes(struct nkt_history *h, const struct fetched *in,
 				continue;
 			ids[n++] = id;
 		}
-		json_decref(arr);
+		nkt_jstream_free(&js);
+		fclose(f);
 	}
 	return n;
 }
@@ -212,7 +263,8 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 		char name[48];
 		snprintf(name, sizeof(name), "atlas measurement %lld",
 			 (long long)o->atlas_msm[i]);
-		if (nkt_atlas_empty_array(in[i].body, in[i].len))
+		if (in[i].body == NULL ||
+		    nkt_atlas_empty_array(in[i].body, in[i].len))
 			continue; /* no new result: nothing to read */
 		f.f = fmemopen(in[i].body, in[i].len, "r");
 		if (f.f == NULL)
@@ -225,8 +277,9 @@ static int store_all(const struct nkt_run_opts *o, struct nkt_history *h,
 	if (rc == NKT_OK)
 		rc = nkt_backfill_store(im->bf, im, err);
 	for (i = 0; i < o->n_atlas && rc == NKT_OK; i++)
-		rc = nkt_history_atlas_set(h, o->atlas_msm[i], in[i].stop, now,
-					   err);
+		if (in[i].stop > 0)
+			rc = nkt_history_atlas_set(h, o->atlas_msm[i],
+						   in[i].stop, now, err);
 	nkt__importer_close(im);
 	return rc;
 }
@@ -250,33 +303,114 @@ static void record_failure(struct nkt_history *h, int64_t start,
 		fprintf(stderr, "nktrace run: %s\n", err.msg);
 }
 
-/* One cycle.  Returns the signal that stopped it (0: none). */
+/* Where a window [lo, stop] too large to hold is cut: half way, at the
+ * start of a --bucket when there is one in the first half (a bucket
+ * stored whole, not in two parts); 0 when it cannot be cut. */
+static int64_t window_cut(int64_t lo, int64_t stop, int64_t bucket_s)
+{
+	int64_t mid = lo + (stop - lo) / 2, b;
+	if (stop - lo < 1)
+		return 0;
+	b = bucket_s > 0 ? mid - mid % bucket_s - 1 : mid;
+	return b > lo ? b : mid;
+}
+
+static void free_bodies(struct fetched *in, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(in[i].body);
+		in[i].body = NULL;
+	}
+}
+
+/* One cycle: the measurements fetched from their starts to now and
+ * stored, in parts of time that fit fetch_budget().  Returns the signal
+ * that stopped it (0: none). */
 static int atlas_cycle(const struct nkt_run_opts *o,
 		       const struct nkt_atlas_client *c, struct nkt_history *h,
 		       int64_t first, int *failed)
 {
 	struct fetched in[NKT_ATLAS_MSM_MAX];
+	int64_t start[NKT_ATLAS_MSM_MAX], lo, stop, span;
+	int64_t bucket_s = (int64_t)(o->bucket_ns / NKT_NS_PER_S);
 	struct nkt_err err = {0, ""};
 	int64_t now = (int64_t)(nkt_clock_wall_ns() / NKT_NS_PER_S);
-	int sig = 0;
-	size_t i;
+	size_t budget = fetch_budget(), used = 0, i;
+	int sig = 0, rc = NKT_OK, parts = 0;
 
 	memset(in, 0, sizeof(in));
-	if (fetch_all(o, c, h, first, now, in, &sig, &err) == NKT_OK)
+	if (fetch_starts(o, h, first, start, &err) != NKT_OK)
+		rc = NKT_ESYS;
+	for (lo = now, i = 0; i < o->n_atlas; i++)
+		lo = start[i] < lo ? start[i] : lo;
+	/* a day first: the API answers long windows slowly, and a window
+	 * that holds too much is downloaded up to the budget for nothing */
+	stop = now - lo > 86400 ? lo + 86399 : now;
+	while (rc == NKT_OK) {
+		memset(in, 0, sizeof(in));
+		rc = fetch_all(o, c, start, stop, budget, in, &used, &sig,
+			       &err);
+		if (rc == NKT_EFULL) {
+			/* too much at once: a shorter window first */
+			int64_t cut = window_cut(lo, stop, bucket_s);
+			free_bodies(in, o->n_atlas);
+			if (cut == 0) {
+				nkt_err_set(&err, NKT_EFULL,
+					    "%s, in one second of results "
+					    "(%lld): it cannot be split",
+					    err.msg, (long long)lo);
+				break;
+			}
+			stop = cut;
+			rc = NKT_OK;
+			continue;
+		}
+		if (rc != NKT_OK)
+			break;
 		probe_metadata(c, h, in, o->n_atlas, now);
-	if (err.code != NKT_OK || store_all(o, h, in, now, &err) != NKT_OK) {
+		rc = store_all(o, h, in, now, &err);
+		for (i = 0; o->c.out.verbose && i < o->n_atlas; i++)
+			if (in[i].body != NULL)
+				fprintf(stderr,
+					"nktrace run: measurement %lld: %zu "
+					"bytes of results up to %lld\n",
+					(long long)o->atlas_msm[i], in[i].len,
+					(long long)in[i].stop);
+		free_bodies(in, o->n_atlas);
+		parts++;
+		if (rc != NKT_OK || stop >= now)
+			break;
+		/* the next part: from here, as long as this one's rate of
+		 * results says would fill half the budget (twice as long
+		 * when this one was empty) */
+		span = stop - lo + 1;
+		if (used == 0)
+			span *= 2;
+		else if ((double)span * (double)budget / 2 / (double)used <
+			 (double)(now - stop))
+			span = (int64_t)((double)span * (double)budget / 2 /
+					 (double)used);
+		else
+			span = now - stop;
+		for (i = 0; i < o->n_atlas; i++)
+			start[i] = start[i] > stop ? start[i] : stop + 1;
+		lo = stop + 1;
+		stop = span < 1 ? lo : lo + span - 1;
+		if (stop >= now)
+			stop = now;
+		else if (bucket_s > 0 && stop - stop % bucket_s - 1 > lo)
+			stop = stop - stop % bucket_s - 1; /* a bucket's end */
+	}
+	free_bodies(in, o->n_atlas);
+	if (rc != NKT_OK) {
 		*failed = 1;
 		record_failure(h, now, err.msg);
-	}
-	for (i = 0; o->c.out.verbose && i < o->n_atlas; i++)
-		if (in[i].body != NULL)
-			fprintf(stderr,
-				"nktrace run: measurement %lld: %zu bytes of "
-				"results up to %lld\n",
-				(long long)o->atlas_msm[i], in[i].len,
-				(long long)in[i].stop);
-	for (i = 0; i < o->n_atlas; i++)
-		free(in[i].body);
+	} else if (parts > 1 && !o->c.quiet)
+		fprintf(stderr,
+			"nktrace run: the results were more than %.1f MB at "
+			"once: fetched and stored in %d parts of time\n",
+			(double)budget / (1 << 20), parts);
 	err.code = NKT_OK;
 	if (nkt__report_outputs(h, o, &err) != NKT_OK) {
 		fprintf(stderr, "nktrace run: %s\n", err.msg);

@@ -2,6 +2,7 @@
 /* atlas_reply.c: the RIPE Atlas API's answers judged and read (see
  * atlas_reply.h).  Pure. */
 #include "nktrace/atlas_reply.h"
+#include "nktrace/jsonstream.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +15,50 @@ void nkt_atlas_printable(char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = '?';
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Whether body[0..len), which starts with '[' (after blanks), is one JSON
+ * array whose elements all parse, read an element at a time (memory
+ * bounded by the largest element, not by the body: a window of results
+ * may be hundreds of MB); why gets the reason otherwise. */
+static int array_parses(const char *body, size_t len, char *why,
+			size_t why_len)
+{
+	struct nkt_jstream js;
+	struct nkt_jpos pos;
+	struct nkt_err err = {0, ""};
+	json_t *rec;
+	FILE *f;
+	int rc;
+
+	while (len > 0 && blank(body[len - 1]))
+		len--;
+	if (body[len - 1] != ']') {
+		snprintf(why, why_len,
+			 "truncated or invalid body (no ']' at its end)");
+		return 0;
+	}
+	if ((f = fmemopen((void *)(uintptr_t)body, len, "r")) == NULL) {
+		snprintf(why, why_len, "cannot read the body");
+		return 0;
+	}
+	nkt_jstream_init(&js, f);
+	while ((rc = nkt_jstream_next(&js, &rec, &pos, &err)) == 1)
+		json_decref(rec);
+	nkt_jstream_free(&js);
+	fclose(f);
+	if (rc != 0) {
+		snprintf(why, why_len, "truncated or invalid body (%s)",
+			 err.msg);
+		nkt_atlas_printable(why);
+		return 0;
+	}
+	return 1;
 }
 
 enum nkt_atlas_outcome nkt_atlas_judge(long status, const char *body,
@@ -57,6 +102,17 @@ enum nkt_atlas_outcome nkt_atlas_judge(long status, const char *body,
 	if (status != 200 && !(post && status == 201)) {
 		snprintf(why, why_len, "HTTP %ld", status);
 		return NKT_ATLAS_FATAL;
+	}
+	if (want_array) {
+		size_t i = 0;
+		while (i < len && blank(body[i]))
+			i++;
+		if (i < len && body[i] == '[') {
+			if (!array_parses(body, len, why, why_len))
+				return NKT_ATLAS_RETRY;
+			why[0] = '\0';
+			return NKT_ATLAS_GOT;
+		}
 	}
 	j = json_loadb(body, len, 0, &je);
 	if (want_array ? !json_is_array(j) : !json_is_object(j)) {

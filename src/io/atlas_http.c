@@ -14,16 +14,23 @@ struct body {
 	char *p;
 	size_t len, cap;
 	size_t limit;
+	int over;       /* the limit was reached */
 };
 
 static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 {
 	struct body *b = ctx;
 	size_t add = size * n;
-	if (b->len + add + 1 > b->limit)
+	if (b->len + add + 1 > b->limit) {
+		b->over = 1;
 		return 0; /* too large: curl fails the transfer */
+	}
 	if (b->len + add + 1 > b->cap) {
+		/* doubled, but never past the limit: a body near it does
+		 * not hold twice its size */
 		b->cap = (b->len + add + 1) * 2;
+		if (b->cap > b->limit)
+			b->cap = b->limit;
 		b->p = nkt_xrealloc(b->p, b->cap);
 	}
 	memcpy(b->p + b->len, data, add);
@@ -52,9 +59,10 @@ void nkt_atlas_client_init(struct nkt_atlas_client *c, const char *base)
 	c->tries = 5;
 	c->backoff_ms = 1000;
 	c->max_wait_s = 60;
+	c->body_max = (size_t)1 << 30;
 }
 
-enum outcome { GOT, RETRY, FATAL };
+enum outcome { GOT, RETRY, FATAL, TOO_LARGE };
 
 /* One request.  On RETRY, *wait_s may carry the server's Retry-After. */
 static enum outcome request(const struct nkt_atlas_client *c, const char *url,
@@ -72,6 +80,7 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 		return FATAL;
 	}
 	b->len = 0;
+	b->over = 0;
 	if (b->p)
 		b->p[0] = '\0';
 	*wait_s = 0;
@@ -103,6 +112,11 @@ static enum outcome request(const struct nkt_atlas_client *c, const char *url,
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hdr);
+	if (rc == CURLE_WRITE_ERROR && b->over) {
+		snprintf(why, why_len, "a body larger than %zu bytes",
+			 b->limit - 1);
+		return TOO_LARGE;
+	}
 	if (rc != CURLE_OK) {
 		/* timeouts, refused or reset connections, a body cut short
 		 * (CURLE_PARTIAL_FILE): all may pass */
@@ -133,7 +147,7 @@ static int with_retries(const struct nkt_atlas_client *c, const char *url,
 			const char *post, int want_array, const char *what,
 			char **body, size_t *len, int *sig, struct nkt_err *err)
 {
-	struct body b = {NULL, 0, 0, (size_t)1 << 30};
+	struct body b = {NULL, 0, 0, c->body_max + 1, 0};
 	char why[256] = "";
 	unsigned attempt;
 	uint64_t wait_ms = c->backoff_ms;
@@ -162,6 +176,11 @@ static int with_retries(const struct nkt_atlas_client *c, const char *url,
 			*body = b.p ? b.p : nkt_xstrdup("[]");
 			*len = b.p ? b.len : 2;
 			return NKT_OK;
+		}
+		if (o == TOO_LARGE) {
+			free(b.p);
+			return nkt_err_set(err, NKT_EFULL, "%s: %s", what,
+					   why);
 		}
 		if (o == FATAL || attempt >= c->tries) {
 			free(b.p);

@@ -31,12 +31,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 
 
+CACHE = {}
+
+
 def load(path):
+    """The results of a file, parsed again only when it changed (the
+    tests append to them between runs)."""
+    st = os.stat(path)
+    key = (st.st_mtime_ns, st.st_size)
+    with LOCK:
+        if CACHE.get(path, (None,))[0] == key:
+            return CACHE[path][1]
     with open(path) as f:
         text = f.read().strip()
     if text.startswith("["):
-        return json.loads(text)
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+        res = json.loads(text)
+    else:
+        res = [json.loads(line) for line in text.splitlines()
+               if line.strip()]
+    with LOCK:
+        CACHE[path] = (key, res)
+    return res
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -14,7 +14,9 @@ by 200 probes (measurement 99001: after an hour 172 of them reach
    /24, transit and country (report --prom shows them).
 2. The next cycle asks only for what is new (from the last fetch, with an
    hour's overlap) and stores the new results once; results uploaded
-   later than that are fetched with a longer --atlas-lookback.
+   later than that are fetched with a longer --atlas-lookback; more
+   results than a cycle holds at once are fetched and stored in parts of
+   time, into the same keys and events.
 3. A refused key: one line naming it, exit 1, no result stored, the
    cycle recorded as failed; the right key (from a file) works and is
    sent as "Authorization: Key ...".
@@ -113,8 +115,8 @@ def run(server, *extra, env=None, db=None, msms="99001,29792007"):
         capture_output=True, text=True, timeout=300, env=e)
 
 
-def history():
-    c = sqlite3.connect(DB)
+def history(db=None):
+    c = sqlite3.connect(db or DB)
     out = {
         "keys": c.execute("SELECT count(*) FROM imported").fetchone()[0],
         "ok": c.execute("SELECT count(*) FROM runs WHERE status = 'ok'")
@@ -196,9 +198,12 @@ check(abs(first_stop - NOW) < 120 and
       "each measurement's fetched time is kept in the history", NOW,
       h["follow"])
 reqs = [r for r in srv.requests() if r["path"].endswith("/results/")]
-check(reqs and all(r["start"] == 1617235200 for r in reqs),
-      "the first fetch starts at --atlas-since", 1617235200,
-      sorted({r["start"] for r in reqs}))
+starts = sorted({r["start"] for r in reqs})
+check(reqs and starts[0] == 1617235200 and
+      all(r["stop"] - r["start"] < 86400 for r in reqs
+          if r["start"] == 1617235200),
+      "the first fetch starts at --atlas-since, a day at first", 1617235200,
+      [(r["start"], r["stop"]) for r in reqs][:4])
 
 # 2. The next cycle: only what is new.
 extra = atlasgen.move(NOW - 1800, cycles=1, seed=11)
@@ -221,10 +226,11 @@ check(p.stderr == "" and "nktrace run: history" in p.stdout,
       "a measurement with no new result ([]) is no error: nothing on "
       "stderr", "", p.stderr)
 
-# 2b. Results uploaded late (a probe back online after two and a half
-# hours): the default look-back (1h) does not reach them, --atlas-lookback
-# 3h does, and stores them once.
-late = atlasgen.move(NOW - 9000, cycles=1, probes=20, seed=12)
+# 2b. Results uploaded late (a probe back online after an hour and a half;
+# after the rounds of T0, which end two hours ago, so that no key is one
+# of theirs): the default look-back (1h) does not reach them,
+# --atlas-lookback 3h does, and stores them once.
+late = atlasgen.move(NOW - 5400, cycles=1, probes=20, seed=12)
 with open(move, "a") as f:
     for r in late:
         f.write(json.dumps(r) + "\n")
@@ -236,14 +242,44 @@ srv.stop()
 h4 = history()
 reqs = [r for r in srv.requests() if r["path"].endswith("/results/")]
 check(p.returncode == 0 and h3["keys"] == h2["keys"],
-      "results uploaded 2.5 h late: not fetched with the default look-back",
+      "results uploaded 1.5 h late: not fetched with the default look-back",
       h2["keys"], h3["keys"])
 check(p2.returncode == 0 and h4["keys"] == h3["keys"] + len(late) and
       any(r["start"] == h3["follow"][99001] - 10800 for r in reqs),
       "--atlas-lookback 3h fetches from 3 h before the last fetch and "
       "stores the %d late results once" % len(late),
       (h3["keys"] + len(late), h3["follow"][99001] - 10800),
-      (h4["keys"], sorted({r["start"] for r in reqs})))
+      (h4["keys"], sorted({r["start"] for r in reqs}), p2.stderr))
+
+# 2c. More results than a cycle holds at once (NKTRACE_TEST_ATLAS_BUDGET:
+# 1 MB of bodies, against 5 MB in the window of measurement 99001): the
+# window is split in time and stored a part at a time, into the same keys
+# and events as the whole window at once (the history above).
+split_db = os.path.join(tmp, "split.db")
+srv = Server("s2c")
+p = run(srv, db=split_db, env={"NKTRACE_TEST_ATLAS_BUDGET": "1000000"})
+srv.stop()
+hs = history(split_db)
+wins = sorted({(r["start"], r["stop"]) for r in srv.requests()
+               if r["path"].endswith("/99001/results/")})
+moved_split = sorted({(e[0], e[1]) for e in hs["events"]
+                      if e[0] == "prefix_moved"})
+check(p.returncode == 0 and hs["keys"] == h4["keys"] and
+      "stored in" in p.stderr and len(wins) >= 4 and
+      moved_split == sorted({(e[0], e[1]) for e in h4["events"]
+                             if e[0] == "prefix_moved"}),
+      "a window over the budget: split in time (%d requests), the same "
+      "%d keys and prefix_moved as at once" % (len(wins), h4["keys"]),
+      h4["keys"], (p.returncode, hs["keys"], wins[:6], moved_split,
+                   p.stderr[-400:]))
+srv = Server("s2d")
+p = run(srv, db=os.path.join(tmp, "tiny.db"),
+        env={"NKTRACE_TEST_ATLAS_BUDGET": "100"})
+srv.stop()
+err = p.stderr.strip().splitlines()
+check(p.returncode == 1 and err and "cannot be split" in err[-1],
+      "results of one second over the budget: the cycle fails in one line",
+      "cannot be split", (p.returncode, err[-3:]))
 
 # 3. A refused key, then the right one.
 srv = Server("s3", key="sekrit")

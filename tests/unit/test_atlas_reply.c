@@ -28,6 +28,20 @@ static void test_judge(void)
 	CHECK_STR(why, "the body is not a JSON array ()");
 	CHECK_INT(judge(200, "[{\"a\":", 0, 1, 0, why), NKT_ATLAS_RETRY);
 	CHECK(strncmp(why, "truncated or invalid body (", 27) == 0);
+	/* arrays read an element at a time: the same judgements */
+	CHECK_INT(judge(200, " [ {\"a\": 1}, [2], {} ]\n", 0, 1, 0, why),
+		  NKT_ATLAS_GOT);
+	/* results are objects: a bare number is no result */
+	CHECK_INT(judge(200, "[{}, 3]", 0, 1, 0, why), NKT_ATLAS_RETRY);
+	CHECK_INT(judge(200, "[{\"a\": 1}, {\"b\"", 0, 1, 0, why),
+		  NKT_ATLAS_RETRY);
+	CHECK_STR(why, "truncated or invalid body (no ']' at its end)");
+	CHECK_INT(judge(200, "[{\"a\": 1}, {\"b\"]", 0, 1, 0, why),
+		  NKT_ATLAS_RETRY);
+	CHECK(strncmp(why, "truncated or invalid body (", 27) == 0);
+	CHECK_INT(judge(200, "[{\"a\": [1]", 0, 1, 0, why), NKT_ATLAS_RETRY);
+	CHECK_INT(judge(200, "[1] [2]", 0, 1, 0, why), NKT_ATLAS_RETRY);
+	CHECK_INT(judge(200, "[", 0, 1, 0, why), NKT_ATLAS_RETRY);
 	CHECK_INT(judge(200, NULL, 0, 0, 0, why), NKT_ATLAS_RETRY);
 	CHECK_INT(judge(201, "{\"measurements\":[1]}", 1, 0, 1, why),
 		  NKT_ATLAS_GOT);

@@ -24,7 +24,8 @@ enum nkt_atlas_outcome {
 /* An answer of HTTP `status` with `body` (len bytes, need not end in
  * NUL) to a GET (post 0: 200 wanted) or a POST (post 1: 200 or 201); the
  * body a JSON array (want_array) or object.  `have_key`: whether a key
- * was sent (said on 401/403).  why gets one printable line. */
+ * was sent (said on 401/403).  why gets one printable line.  An array is
+ * checked an element at a time: memory bounded by its largest element. */
 enum nkt_atlas_outcome nkt_atlas_judge(long status, const char *body,
 				       size_t len, int post, int want_array,
 				       int have_key, char *why,

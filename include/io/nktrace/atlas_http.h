@@ -28,6 +28,7 @@ struct nkt_atlas_client {
 	unsigned max_wait_s;   /* the longest wait (Retry-After too), 60 */
 	const sigset_t *halt;  /* signals that end a wait (kept blocked) */
 	int quiet;             /* no retry lines */
+	size_t body_max;       /* a larger body is refused (1 GiB) */
 };
 
 /* Defaults above, for `base`. */
@@ -38,8 +39,9 @@ void nkt_atlas_client_init(struct nkt_atlas_client *c, const char *base);
  * array, checked to parse.  Returns 0; NKT_EINVAL (the key is refused,
  * no such measurement, another 4xx: not retried); NKT_ESYS (still failing
  * after the tries: err names the last failure, e.g. "HTTP 503 after 5
- * tries", "truncated body"); and when a halt signal came during a wait,
- * NKT_ESYS with *sig set (0 otherwise). */
+ * tries", "truncated body"); NKT_EFULL when the body is larger than
+ * c->body_max (not retried: ask for a shorter window); and when a halt
+ * signal came during a wait, NKT_ESYS with *sig set (0 otherwise). */
 int nkt_atlas_results(const struct nkt_atlas_client *c, int64_t msm,
 		      int64_t start, int64_t stop, char **body, size_t *len,
 		      int *sig, struct nkt_err *err);
