@@ -87,10 +87,11 @@ static int next(struct nkt_jstream *s)
 	return c;
 }
 
+/* JSON's white space (RFC 8259: not \v or \f, which isspace takes). */
 static void skip_space(struct nkt_jstream *s)
 {
 	int c;
-	while ((c = peek(s)) != EOF && isspace(c))
+	while ((c = peek(s)) == ' ' || c == '\t' || c == '\n' || c == '\r')
 		next(s);
 }
 
@@ -273,8 +274,14 @@ int nkt_jstream_next(struct nkt_jstream *s, json_t **out,
 						   "text after the end of the "
 						   "array");
 			}
-			if (c == ']' ) {
+			if (c == ']') {
 				next(s);
+				if (s->state == 3) {
+					s->state = 2;
+					return nkt_err_set(err, NKT_EMALFORMED,
+							   "a ',' before the "
+							   "array's ']'");
+				}
 				s->state = 2;
 				continue;
 			}
@@ -289,7 +296,7 @@ int nkt_jstream_next(struct nkt_jstream *s, json_t **out,
 						isprint(c) ? c : '?');
 				}
 				next(s);
-				s->state = 0;
+				s->state = 3; /* a record must follow */
 				continue;
 			}
 		}

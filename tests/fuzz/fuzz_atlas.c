@@ -31,8 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sel = data[0];
 	body = (const char *)data + 1;
 	len = size - 1;
-	nkt_atlas_judge(statuses[sel & 15], body, len, (sel >> 4) & 1,
-			(sel >> 5) & 1, (sel >> 6) & 1, why, sizeof(why));
+	if (nkt_atlas_judge(statuses[sel & 15], body, len, (sel >> 4) & 1,
+			    (sel >> 5) & 1, (sel >> 6) & 1, why,
+			    sizeof(why)) == NKT_ATLAS_GOT &&
+	    ((sel >> 5) & 1)) {
+		/* an array taken (read an element at a time) is one that
+		 * jansson reads whole */
+		json_t *whole = json_loadb(body, len, 0, NULL);
+		if (!json_is_array(whole))
+			abort();
+		json_decref(whole);
+	}
 	for (i = 0; why[i]; i++)
 		if ((unsigned char)why[i] < 0x20)
 			abort(); /* said on a terminal: printable only */

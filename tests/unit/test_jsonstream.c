@@ -102,6 +102,13 @@ static void test_array(void)
 	CHECK_STR(g.what, "RER");
 	CHECK(strncmp(g.msg[1], "expected ',' or ']'", 19) == 0);
 	CHECK_STR(g.n, "1-3");
+	/* A comma before the end (not JSON): the records, then the error. */
+	read_all("[{\"n\":1}, {\"n\":2},\n]", &g);
+	CHECK_STR(g.what, "RRE");
+	CHECK_STR(g.msg[2], "a ',' before the array's ']'");
+	/* \v is no JSON white space: the line lost, the array not closed */
+	read_all("[{\"n\":1},\v{\"n\":2}]", &g);
+	CHECK_STR(g.what, "REE");
 	read_all("[{\"n\":1}] trailing", &g);
 	CHECK_STR(g.what, "RE");
 	CHECK_STR(g.msg[1], "text after the end of the array");

@@ -25,7 +25,8 @@
 struct nkt_jstream {
 	FILE *f;
 	int mode;         /* 0 not yet known, 1 array, 2 record stream */
-	int state;        /* array mode: 0 expect element, 1 after one */
+	int state;        /* array mode: 0 expect element, 1 after one,
+			     2 after the end, 3 after a comma */
 	int done;
 	uint64_t line;    /* line of the next character (1-based) */
 	uint64_t offset;  /* its byte offset */
