@@ -576,10 +576,8 @@ int nkt_cmd_bgp(int argc, char **argv)
 		}
 		b->out_open = 1;
 		if (o->json_out) {
-			json_t *j = nkt_bgp_json(&b->view, b->in, n_read, ts);
-			int bad = json_dumpf(j, b->out.f, NKT_JSON_FLAGS) != 0 ||
-				  fputc('\n', b->out.f) == EOF;
-			json_decref(j);
+			int bad = nkt_bgp_json_write(b->out.f, &b->view, b->in,
+						     n_read, ts) != 0;
 			if (bad)
 				nkt_outfile_error(&b->out, errno, &err);
 			if (bad) {

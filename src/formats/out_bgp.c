@@ -316,15 +316,14 @@ static uint64_t sum(const struct nkt_bgp_input *files, size_t n, size_t off)
 
 #define SUM(field) sum(files, n_files, offsetof(struct nkt_bgp_input, field))
 
-json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
-		     const struct nkt_bgp_input *files, size_t n_files,
-		     const struct nkt_transits *ts)
+/* The summary's members before "prefixes" and "events". */
+static json_t *head_json(const struct nkt_bgp_view *v,
+			 const struct nkt_bgp_input *files, size_t n_files)
 {
-	json_t *o = json_object(), *fa = json_array(), *pa = json_array(),
-	       *ea = json_array(), *rec = json_object(), *sel = json_object(),
-	       *sp = json_array(), *so = json_array();
-	char vbuf[64], buf[512], pfx[64];
-	size_t i, j, *ix = prefix_order(v);
+	json_t *o = json_object(), *fa = json_array(), *rec = json_object(),
+	       *sel = json_object(), *sp = json_array(), *so = json_array();
+	char vbuf[64], pfx[64];
+	size_t i;
 
 	snprintf(vbuf, sizeof(vbuf), "nktrace %s", NKT_VERSION);
 	json_object_set_new(o, "type", json_string("bgp"));
@@ -382,95 +381,150 @@ json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
 	json_object_set_new(sel, "prefixes", sp);
 	json_object_set_new(sel, "origins", so);
 	json_object_set_new(o, "selection", sel);
-	for (i = 0; i < v->n; i++) {
-		const struct nkt_bgp_prefix *pf = &v->p[ix[i]];
-		json_t *p = json_object(), *ua = json_array(),
-		       *oa = json_array(), *ta = json_array();
-		struct tr_row *tr;
-		size_t n_tr;
-		struct nkt_bgp_as *up = as_sorted(pf->up, pf->n_up),
-				  *og = as_sorted(pf->orig, pf->n_orig);
-		long c = nkt_bgp_covering(v, ix[i]);
-		json_object_set_new(p, "prefix",
-				    json_string(nkt_mrt_prefix_str(
-					    &pf->prefix, pfx, sizeof(pfx))));
-		json_object_set_new(p, "peers", json_integer(pf->peers));
-		for (j = 0; j < pf->n_orig; j++)
-			if (og[j].routes > 0)
-				json_array_append_new(
-					oa, as_json(&og[j], pf->peers, ts, 0));
-		for (j = 0; j < pf->n_up; j++)
-			json_array_append_new(ua, as_json(&up[j], pf->peers,
-							  ts, 1));
-		n_tr = transit_rows(pf, ts, &tr);
-		for (j = 0; j < n_tr; j++) {
-			json_t *x = json_object(), *as = json_array();
-			size_t k;
-			json_object_set_new(x, "name", json_string(tr[j].name));
-			json_object_set_new(x, "configured",
-					    json_boolean(tr[j].group >= 0));
-			for (k = 0; k < tr[j].n_asns; k++)
-				json_array_append_new(
-					as, json_integer(tr[j].asns[k]));
-			json_object_set_new(x, "asns", as);
-			json_object_set_new(x, "peers", json_integer(tr[j].peers));
-			json_object_set_new(
-				x, "share",
-				pf->peers ? json_real((double)tr[j].peers /
-						      pf->peers)
-					  : json_null());
-			json_object_set_new(x, "peers_max",
-					    json_integer(tr[j].peers_max));
-			json_object_set_new(x, "since",
-					    time_or_null(tr[j].peers
-								 ? tr[j].since
-								 : 0));
-			json_object_set_new(x, "last_seen",
-					    time_or_null(tr[j].last_seen));
-			json_array_append_new(ta, x);
-		}
-		free(tr);
-		json_object_set_new(p, "origins", oa);
-		json_object_set_new(p, "transits", ta);
-		json_object_set_new(p, "upstreams", ua);
-		json_object_set_new(
-			p, "more_specific_of",
-			c >= 0 ? json_string(nkt_mrt_prefix_str(
-					 &v->p[c].prefix, buf, sizeof(buf)))
-			       : json_null());
-		json_object_set_new(p, "announcements",
-				    json_integer((json_int_t)pf->announcements));
-		json_object_set_new(p, "withdrawals",
-				    json_integer((json_int_t)pf->withdrawals));
-		json_object_set_new(p, "rib_entries",
-				    json_integer((json_int_t)pf->rib_entries));
-		json_object_set_new(p, "first_seen", time_or_null(pf->first_seen));
-		json_object_set_new(p, "last_change",
-				    time_or_null(pf->last_change));
-		json_array_append_new(pa, p);
-		free(up);
-		free(og);
-	}
-	json_object_set_new(o, "prefixes", pa);
-	for (i = 0; i < v->n_ev; i++) {
-		const struct nkt_bgp_event *e = &v->ev[i];
-		json_t *x = json_object();
-		const char *kind = nkt_bgp_event_text(v, e, ts, buf, sizeof(buf));
-		json_object_set_new(x, "kind", json_string(kind));
-		json_object_set_new(x, "time", json_integer(e->time));
-		json_object_set_new(x, "prefix",
-				    json_string(nkt_mrt_prefix_str(
-					    &v->p[e->prefix].prefix, pfx,
-					    sizeof(pfx))));
-		json_object_set_new(x, "asn",
-				    e->asn ? json_integer(e->asn) : json_null());
-		json_object_set_new(x, "peers", json_integer(e->peers));
-		json_object_set_new(x, "message", json_string(buf));
-		json_array_append_new(ea, x);
-	}
-	json_object_set_new(o, "events", ea);
-	free(ix);
 	return o;
+}
+
+/* Prefix v->p[pi] as its JSON object (data/bgp.schema.md). */
+static json_t *prefix_json(const struct nkt_bgp_view *v, size_t pi,
+			   const struct nkt_transits *ts)
+{
+	char buf[512], pfx[64];
+	size_t j;
+	const struct nkt_bgp_prefix *pf = &v->p[pi];
+	json_t *p = json_object(), *ua = json_array(),
+	       *oa = json_array(), *ta = json_array();
+	struct tr_row *tr;
+	size_t n_tr;
+	struct nkt_bgp_as *up = as_sorted(pf->up, pf->n_up),
+			  *og = as_sorted(pf->orig, pf->n_orig);
+	long c = nkt_bgp_covering(v, pi);
+	json_object_set_new(p, "prefix",
+			    json_string(nkt_mrt_prefix_str(
+				    &pf->prefix, pfx, sizeof(pfx))));
+	json_object_set_new(p, "peers", json_integer(pf->peers));
+	for (j = 0; j < pf->n_orig; j++)
+		if (og[j].routes > 0)
+			json_array_append_new(
+				oa, as_json(&og[j], pf->peers, ts, 0));
+	for (j = 0; j < pf->n_up; j++)
+		json_array_append_new(ua, as_json(&up[j], pf->peers,
+						  ts, 1));
+	n_tr = transit_rows(pf, ts, &tr);
+	for (j = 0; j < n_tr; j++) {
+		json_t *x = json_object(), *as = json_array();
+		size_t k;
+		json_object_set_new(x, "name", json_string(tr[j].name));
+		json_object_set_new(x, "configured",
+				    json_boolean(tr[j].group >= 0));
+		for (k = 0; k < tr[j].n_asns; k++)
+			json_array_append_new(
+				as, json_integer(tr[j].asns[k]));
+		json_object_set_new(x, "asns", as);
+		json_object_set_new(x, "peers", json_integer(tr[j].peers));
+		json_object_set_new(
+			x, "share",
+			pf->peers ? json_real((double)tr[j].peers /
+					      pf->peers)
+				  : json_null());
+		json_object_set_new(x, "peers_max",
+				    json_integer(tr[j].peers_max));
+		json_object_set_new(x, "since",
+				    time_or_null(tr[j].peers
+							 ? tr[j].since
+							 : 0));
+		json_object_set_new(x, "last_seen",
+				    time_or_null(tr[j].last_seen));
+		json_array_append_new(ta, x);
+	}
+	free(tr);
+	json_object_set_new(p, "origins", oa);
+	json_object_set_new(p, "transits", ta);
+	json_object_set_new(p, "upstreams", ua);
+	json_object_set_new(
+		p, "more_specific_of",
+		c >= 0 ? json_string(nkt_mrt_prefix_str(
+				 &v->p[c].prefix, buf, sizeof(buf)))
+		       : json_null());
+	json_object_set_new(p, "announcements",
+			    json_integer((json_int_t)pf->announcements));
+	json_object_set_new(p, "withdrawals",
+			    json_integer((json_int_t)pf->withdrawals));
+	json_object_set_new(p, "rib_entries",
+			    json_integer((json_int_t)pf->rib_entries));
+	json_object_set_new(p, "first_seen", time_or_null(pf->first_seen));
+	json_object_set_new(p, "last_change",
+			    time_or_null(pf->last_change));
+	free(up);
+	free(og);
+	return p;
+}
+
+/* Event v->ev[i] as its JSON object. */
+static json_t *event_json(const struct nkt_bgp_view *v, size_t i,
+			  const struct nkt_transits *ts)
+{
+	char buf[512], pfx[64];
+	const struct nkt_bgp_event *e = &v->ev[i];
+	json_t *x = json_object();
+	const char *kind = nkt_bgp_event_text(v, e, ts, buf, sizeof(buf));
+	json_object_set_new(x, "kind", json_string(kind));
+	json_object_set_new(x, "time", json_integer(e->time));
+	json_object_set_new(x, "prefix",
+			    json_string(nkt_mrt_prefix_str(
+				    &v->p[e->prefix].prefix, pfx,
+				    sizeof(pfx))));
+	json_object_set_new(x, "asn",
+			    e->asn ? json_integer(e->asn) : json_null());
+	json_object_set_new(x, "peers", json_integer(e->peers));
+	json_object_set_new(x, "message", json_string(buf));
+	return x;
+}
+
+/* One JSON value, compact, or -1. */
+static int dump(FILE *f, json_t *j)
+{
+	int rc = j == NULL ? -1 : json_dumpf(j, f, NKT_JSON_FLAGS);
+	json_decref(j);
+	return rc;
+}
+
+int nkt_bgp_json_write(FILE *f, const struct nkt_bgp_view *v,
+		       const struct nkt_bgp_input *files, size_t n_files,
+		       const struct nkt_transits *ts)
+{
+	/* Written a prefix at a time, not built whole: a view of many
+	 * prefixes makes a tree ten times its size.  The same bytes as the
+	 * whole object dumped compact: its members in order, "prefixes" and
+	 * "events" last. */
+	json_t *o = head_json(v, files, n_files);
+	char *head = json_dumps(o, NKT_JSON_FLAGS);
+	size_t i, *ix = prefix_order(v);
+	int rc = 0;
+
+	json_decref(o);
+	if (head == NULL || head[0] != '{' || head[strlen(head) - 1] != '}') {
+		free(head);
+		free(ix);
+		return -1;
+	}
+	head[strlen(head) - 1] = '\0';
+	if (fputs(head, f) == EOF || fputs(",\"prefixes\":[", f) == EOF)
+		rc = -1;
+	for (i = 0; rc == 0 && i < v->n; i++)
+		if ((i > 0 && fputc(',', f) == EOF) ||
+		    dump(f, prefix_json(v, ix[i], ts)) != 0)
+			rc = -1;
+	if (rc == 0 && fputs("],\"events\":[", f) == EOF)
+		rc = -1;
+	for (i = 0; rc == 0 && i < v->n_ev; i++)
+		if ((i > 0 && fputc(',', f) == EOF) ||
+		    dump(f, event_json(v, i, ts)) != 0)
+			rc = -1;
+	if (rc == 0 && fputs("]}\n", f) == EOF)
+		rc = -1;
+	free(head);
+	free(ix);
+	return rc;
 }
 
 int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,

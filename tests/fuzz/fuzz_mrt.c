@@ -25,7 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct nkt_mrt_rec *r;
 	FILE *null = fopen("/dev/null", "w");
 	size_t off = 0;
-	json_t *j;
 
 	if (null == NULL)
 		abort();
@@ -51,8 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	nkt_bgp_view_file_end(&v);
 	nkt_bgp_view_finish(&v);
-	j = nkt_bgp_json(&v, &in, 1, NULL);
-	json_decref(j);
+	(void)nkt_bgp_json_write(null, &v, &in, 1, NULL);
 	(void)nkt_bgp_text(null, &v, &in, 1, NULL);
 	nkt_bgp_view_free(&v);
 	nkt_mrt_free(&m);

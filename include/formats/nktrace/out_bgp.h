@@ -59,10 +59,12 @@ size_t nkt_bgp_transits(const struct nkt_bgp_prefix *pf,
 			const struct nkt_transits *ts,
 			struct nkt_bgp_transit **out);
 
-/* The summary (data/bgp.schema.md).  New reference. */
-json_t *nkt_bgp_json(const struct nkt_bgp_view *v,
-		     const struct nkt_bgp_input *files, size_t n_files,
-		     const struct nkt_transits *ts);
+/* The summary (data/bgp.schema.md) to f as one line of compact JSON,
+ * written a prefix at a time (memory does not grow with the number of
+ * prefixes beyond the view's own).  Returns 0, or -1 on a write error. */
+int nkt_bgp_json_write(FILE *f, const struct nkt_bgp_view *v,
+		       const struct nkt_bgp_input *files, size_t n_files,
+		       const struct nkt_transits *ts);
 
 /* The summary for a terminal.  Returns 0, or -1 on a write error. */
 int nkt_bgp_text(FILE *f, const struct nkt_bgp_view *v,
