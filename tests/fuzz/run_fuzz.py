@@ -11,7 +11,12 @@ records), infile (plain, gzip, bzip2 and xz whole and cut, two streams
 in one, warts), mrt (the RIS files of tests/data/bgp, their first records,
 and records of every form tests/bgp/mrtgen.py writes), atlas (the RIPE
 Atlas API's answers: statuses, bodies, header lines, probes pages, URLs),
-dns (DNS answers: PTR and A messages, names)."""
+dns (DNS answers: PTR and A messages, names).
+
+Every input of the committed corpus of KIND (tests/fuzz/corpus/KIND, what
+tools/fuzz --save kept of its long runs) is added to the seeds: libFuzzer
+runs each input it starts with before it mutates any, so CI replays the
+whole committed corpus on every run, and one that fails fails the test."""
 import glob
 import json
 import os
@@ -23,6 +28,7 @@ import tempfile
 
 SRC = os.environ.get("NKT_SOURCE_ROOT", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
+CORPUS = os.path.join(SRC, "tests", "fuzz", "corpus")
 DLTS = {1: 0, 113: 1, 276: 2, 12: 3, 101: 3, 0: 4, 108: 5, 9: 6, 228: 7}
 
 
@@ -265,13 +271,25 @@ def seeds(kind, out):
     return n
 
 
+def committed(kind, out):
+    """Copy the committed corpus of kind into out (names kept, prefixed
+    c-); their number."""
+    n = 0
+    for p in sorted(glob.glob(os.path.join(CORPUS, kind, "*"))):
+        shutil.copyfile(p, os.path.join(out, "c-" + os.path.basename(p)))
+        n += 1
+    return n
+
+
 def main():
     fuzzer, kind, secs = sys.argv[1], sys.argv[2], int(sys.argv[3])
     work = tempfile.mkdtemp(prefix="nkt-fuzz-")
     try:
         corpus = os.path.join(work, "corpus")
         os.mkdir(corpus)
-        print("%d seeds" % seeds(kind, corpus))
+        n_seeds = seeds(kind, corpus)
+        print("%d seeds, %d inputs of the committed corpus" % (
+            n_seeds, committed(kind, corpus)))
         env = dict(os.environ)
         if kind in ("history", "infile") and os.path.isdir("/dev/shm"):
             env["TMPDIR"] = "/dev/shm"  # a history copied per input
