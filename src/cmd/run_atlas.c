@@ -13,9 +13,8 @@
  * bounded (64 MB of bodies): a window longer than a day or that holds
  * more (a first fetch of a year, a follow that was stopped for weeks) is
  * split in time and stored a part at a time, each part's end kept as it
- * is stored.  Probes
- * nothing: needs no privilege, and drops root before it opens the
- * history or talks to a server.
+ * is stored.  Probes nothing: needs no privilege, and drops root before
+ * it opens the history or talks to a server.
  */
 #include "cmd.h"
 #include "cmd_common.h"
@@ -408,9 +407,10 @@ static int atlas_cycle(const struct nkt_run_opts *o,
 		record_failure(h, now, err.msg);
 	} else if (parts > 1 && !o->c.quiet)
 		fprintf(stderr,
-			"nktrace run: the results were more than %.1f MB at "
-			"once: fetched and stored in %d parts of time\n",
-			(double)budget / (1 << 20), parts);
+			"nktrace run: the window was fetched and stored in %d "
+			"parts of time (a day at first, at most %.1f MB of "
+			"results at once)\n",
+			parts, (double)budget / (1 << 20));
 	err.code = NKT_OK;
 	if (nkt__report_outputs(h, o, &err) != NKT_OK) {
 		fprintf(stderr, "nktrace run: %s\n", err.msg);
