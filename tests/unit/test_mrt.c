@@ -304,12 +304,26 @@ static void feed(struct nkt_bgp_view *v, struct nkt_mrt *m,
 	nkt_bgp_view_add(v, r, res);
 }
 
+/* An MRT record (common header, then body) into out; its length. */
+static size_t mrt_record(uint8_t *out, uint32_t t, unsigned type,
+			 unsigned subtype, const struct buf *body)
+{
+	struct buf rec = {{0}, 0};
+	u32(&rec, t);
+	u16(&rec, type);
+	u16(&rec, subtype);
+	u32(&rec, (uint32_t)body->n);
+	bytes(&rec, body->b, body->n);
+	memcpy(out, rec.b, rec.n);
+	return rec.n;
+}
+
 /* A TABLE_DUMP_V2 peer index table of peers 192.0.2.1..n, and a RIB
  * record of prefix p with entries (peer i, path paths[i]) for the peers
  * in `have`. */
 static size_t peer_table(uint8_t *out, uint32_t t, unsigned n)
 {
-	struct buf body = {{0}, 0}, rec = {{0}, 0};
+	struct buf body = {{0}, 0};
 	uint8_t id[4] = {10, 0, 0, 1};
 	unsigned i;
 	bytes(&body, id, 4);
@@ -322,20 +336,14 @@ static size_t peer_table(uint8_t *out, uint32_t t, unsigned n)
 		bytes(&body, ip, 4);
 		u32(&body, 64500 + i);
 	}
-	u32(&rec, t);
-	u16(&rec, NKT_MRT_TABLE_DUMP_V2);
-	u16(&rec, 1);
-	u32(&rec, (uint32_t)body.n);
-	bytes(&rec, body.b, body.n);
-	memcpy(out, rec.b, rec.n);
-	return rec.n;
+	return mrt_record(out, t, NKT_MRT_TABLE_DUMP_V2, 1, &body);
 }
 
 static size_t rib_rec(uint8_t *out, uint32_t t, const uint8_t addr[4],
 		      unsigned n, const unsigned *peers,
 		      const uint32_t (*paths)[4])
 {
-	struct buf body = {{0}, 0}, rec = {{0}, 0};
+	struct buf body = {{0}, 0};
 	unsigned i;
 	u32(&body, 0);
 	u8(&body, 24);
@@ -348,13 +356,7 @@ static size_t rib_rec(uint8_t *out, uint32_t t, const uint8_t addr[4],
 		u16(&body, (unsigned)a.n);
 		bytes(&body, a.b, a.n);
 	}
-	u32(&rec, t);
-	u16(&rec, NKT_MRT_TABLE_DUMP_V2);
-	u16(&rec, 2);
-	u32(&rec, (uint32_t)body.n);
-	bytes(&rec, body.b, body.n);
-	memcpy(out, rec.b, rec.n);
-	return rec.n;
+	return mrt_record(out, t, NKT_MRT_TABLE_DUMP_V2, 2, &body);
 }
 
 static size_t state_down(uint8_t *out, uint32_t t, unsigned peer)
@@ -537,8 +539,7 @@ static long covering_scan(const struct nkt_bgp_view *v, size_t pi)
 static size_t dump_v1(uint8_t *out, uint32_t t, const uint8_t addr[4],
 		      unsigned len)
 {
-	struct buf body = {{0}, 0}, rec = {{0}, 0}, a = {{0}, 0},
-		   v = {{0}, 0}, o = {{0}, 0};
+	struct buf body = {{0}, 0}, a = {{0}, 0}, v = {{0}, 0}, o = {{0}, 0};
 	const uint32_t path[] = {64509, 4837, 131279};
 	uint8_t peer[4] = {192, 0, 2, 9};
 	u8(&o, 0);
@@ -555,13 +556,7 @@ static size_t dump_v1(uint8_t *out, uint32_t t, const uint8_t addr[4],
 	u16(&body, 64509);
 	u16(&body, (unsigned)a.n);
 	bytes(&body, a.b, a.n);
-	u32(&rec, t);
-	u16(&rec, NKT_MRT_TABLE_DUMP);
-	u16(&rec, 1);
-	u32(&rec, (uint32_t)body.n);
-	bytes(&rec, body.b, body.n);
-	memcpy(out, rec.b, rec.n);
-	return rec.n;
+	return mrt_record(out, t, NKT_MRT_TABLE_DUMP, 1, &body);
 }
 
 /* Host bits past a prefix's length are cleared and counted in every form
