@@ -302,16 +302,22 @@ static void record_failure(struct nkt_history *h, int64_t start,
 		fprintf(stderr, "nktrace run: %s\n", err.msg);
 }
 
-/* Where a window [lo, stop] too large to hold is cut: half way, at the
- * start of a --bucket when there is one in the first half (a bucket
- * stored whole, not in two parts); 0 when it cannot be cut. */
+/* A part of a window that starts at lo ends at t, or earlier at the end
+ * of the --bucket before t's when that is still after lo (a bucket is
+ * stored whole, not in two parts). */
+static int64_t part_end(int64_t lo, int64_t t, int64_t bucket_s)
+{
+	int64_t b = bucket_s > 0 ? t - t % bucket_s - 1 : t;
+	return b > lo ? b : t;
+}
+
+/* Where a window [lo, stop] too large to hold is cut: half way (see
+ * part_end); 0 when it cannot be cut. */
 static int64_t window_cut(int64_t lo, int64_t stop, int64_t bucket_s)
 {
-	int64_t mid = lo + (stop - lo) / 2, b;
 	if (stop - lo < 1)
 		return 0;
-	b = bucket_s > 0 ? mid - mid % bucket_s - 1 : mid;
-	return b > lo ? b : mid;
+	return part_end(lo, lo + (stop - lo) / 2, bucket_s);
 }
 
 static void free_bodies(struct fetched *in, size_t n)
@@ -396,10 +402,7 @@ static int atlas_cycle(const struct nkt_run_opts *o,
 			start[i] = start[i] > stop ? start[i] : stop + 1;
 		lo = stop + 1;
 		stop = span < 1 ? lo : lo + span - 1;
-		if (stop >= now)
-			stop = now;
-		else if (bucket_s > 0 && stop - stop % bucket_s - 1 > lo)
-			stop = stop - stop % bucket_s - 1; /* a bucket's end */
+		stop = stop >= now ? now : part_end(lo, stop, bucket_s);
 	}
 	free_bodies(in, o->n_atlas);
 	if (rc != NKT_OK) {

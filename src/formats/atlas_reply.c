@@ -209,8 +209,7 @@ int nkt_atlas_empty_array(const char *body, size_t len)
 	size_t i;
 	int open = 0;
 	for (i = 0; i < len; i++) {
-		if (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' ||
-		    body[i] == '\t')
+		if (blank(body[i]))
 			continue;
 		if (!open && body[i] == '[')
 			open = 1;
