@@ -123,10 +123,15 @@ def wire_medians(run):
                          (run,))[0]
     rtts = {}
     for path in PCAPS:
-        if path not in _wire_pairs:
-            _wire_pairs[path] = wire.pairs(wire.read_capture(path))[0] \
-                if os.path.exists(path) else []
-        for p in _wire_pairs[path]:
+        # A capture may still be written (run --every's is read while the
+        # run goes on): its pairs are cached by the files' sizes, read
+        # again when they grew.
+        sizes = tuple(os.path.getsize(f) if os.path.exists(f) else -1
+                      for f in (path, path + ".b"))
+        if _wire_pairs.get(path, (None,))[0] != sizes:
+            _wire_pairs[path] = (sizes, wire.pairs(wire.read_capture(path))[0]
+                                 if os.path.exists(path) else [])
+        for p in _wire_pairs[path][1]:
             if (p["first"] and p["from"] == p["dst"] and
                     start * 1e9 <= p["probe_ts"] < (end + 1) * 1e9):
                 rtts.setdefault(p["dst"], []).append(p["rtt_ms"])
