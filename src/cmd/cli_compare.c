@@ -34,6 +34,16 @@ const char nkt_cli_compare_help[] =
 	"      --discover-max N  answering hosts measured per /24 (16; a "
 	"fixed\n"
 	"                      spread of them when more answer)\n"
+	"      --discovery-cache FILE  keep the hosts discovery found in "
+	"FILE and\n"
+	"                      use them while younger than --rediscover "
+	"instead of\n"
+	"                      discovering again (a cache that is damaged, "
+	"of another\n"
+	"                      space or names an address outside it is "
+	"refused with a\n"
+	"                      warning, and discovery runs)\n"
+	"      --rediscover T  the cache's longest life (6h)\n"
 	"      --sample N      addresses sampled per /24 without discovery "
 	"(8)\n"
 	"      --methods LIST  e.g. tcp:80,tcp:443,icmp (the default)\n"
@@ -213,8 +223,19 @@ const struct nkt_opt nkt_compare_table[] = {
 	{0},
 };
 
+/* compare's own (run keeps discovery in its history) */
+static const struct nkt_opt compare_only_table[] = {
+	{.name = "discovery-cache", .kind = NKT_OPT_STR,
+	 .off = C(discovery_cache)},
+	{.name = "rediscover", .kind = NKT_OPT_DURATION,
+	 .off = C(rediscover_ns), .lo = 60 * NKT_NS_PER_S,
+	 .hi = 365 * 86400 * NKT_NS_PER_S, .scale = 3600 * NKT_NS_PER_S},
+	{0},
+};
+
 static const struct nkt_cli_spec compare_spec = {
 	.groups = {{nkt_compare_table, 0},
+		   {compare_only_table, 0},
 		   {nkt_probe_group, C(p)},
 		   {nkt_db_group, C(db)},
 		   {nkt_analysis_group, C(a)},
@@ -239,6 +260,7 @@ void nkt_compare_opts_default(struct nkt_compare_opts *o)
 	o->discover_pps = 400;
 	o->discover_max = 16;
 	o->reprobe = 1;
+	o->rediscover_ns = 6 * 3600 * NKT_NS_PER_S;
 	o->progress = -1;
 	nkt_cli_methods("tcp:80,tcp:443,icmp", o, NULL);
 }
@@ -262,6 +284,11 @@ int nkt_compare_opts_check(struct nkt_compare_opts *o, struct nkt_err *err)
 				   "with --targets or --sample");
 	if (o->discover < 0)
 		o->discover = o->n_targets == 0 && !o->sample_set;
+	if (o->discovery_cache != NULL && !o->discover)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--discovery-cache keeps what discovery "
+				   "finds: not with --no-discover, --targets "
+				   "or --sample");
 	return NKT_OK;
 }
 

@@ -201,6 +201,7 @@ int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		struct nkt_engine_run_cfg rc;
 		struct nkt_run_result res;
 		sigset_t sigs, old;
+		uint64_t t0;
 		int sig;
 
 		nkt_cmp_unify(c->obs, c->n_obs);
@@ -230,11 +231,11 @@ int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		 * the process with the cycle's results unwritten). */
 		nkt_halt_signals(&sigs);
 		pthread_sigmask(SIG_BLOCK, &sigs, &old);
+		t0 = nkt_clock_mono_ns();
 		sig = nkt_clock_sleep_until(CLOCK_MONOTONIC,
-					    nkt_clock_mono_ns() +
-						    NKT_REPROBE_PAUSE_NS,
-					    &sigs);
+					    t0 + NKT_REPROBE_PAUSE_NS, &sigs);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		c->pause_ns += nkt_clock_mono_ns() - t0;
 		if (sig != 0) {
 			c->run.signal = sig;
 			free(flows);
@@ -250,8 +251,10 @@ int nkt__cmpsess_reprobe(struct nkt_cmpsess *s, struct nkt_cmp_cycle *c,
 		rc.flows = flows;
 		rc.via = via;
 		rc.n_flows = n;
+		t0 = nkt_clock_mono_ns();
 		r = nkt_engine_run(s->eng, &rc, nkt__cmpsess_on_trace, cc, &res,
 				   err);
+		c->reprobe_ns += nkt_clock_mono_ns() - t0;
 		c->reprobed += n;
 		c->run.sched.sent += res.sched.sent;
 		if (res.signal)

@@ -406,6 +406,7 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	struct nkt_flow *flows;
 	uint8_t *unrouted, *via;
 	size_t n_routed;
+	uint64_t t_trace;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -414,8 +415,10 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	if (s->o.discover && s->tdb != NULL &&
 	    (s->found_ns == 0 ||
 	     nkt_clock_wall_ns() - s->found_ns >= s->rediscover_ns)) {
+		uint64_t t0 = nkt_clock_mono_ns();
 		c->start_ns = nkt_clock_wall_ns();
 		r = nkt__cmpsess_discover(s, c, err);
+		c->discovery_ns = nkt_clock_mono_ns() - t0;
 		if (r != NKT_OK)
 			return r;
 		if (c->run.signal) {
@@ -443,9 +446,11 @@ int nkt_cmpsess_cycle(struct nkt_cmpsess *s, FILE *traces,
 	rc.n_flows = n_routed;
 	if (!c->discovered)
 		c->start_ns = nkt_clock_wall_ns();
+	t_trace = nkt_clock_mono_ns();
 	r = n_routed == 0 ? NKT_OK
 			  : nkt_engine_run(s->eng, &rc, nkt__cmpsess_on_trace,
 					   &cc, &c->run, err);
+	c->trace_ns = nkt_clock_mono_ns() - t_trace;
 	free(flows);
 	free(via);
 	if (r == NKT_OK && !c->run.signal)
@@ -515,6 +520,16 @@ void nkt_cmpsess_set_found(struct nkt_cmpsess *s, const uint32_t *addrs,
 	for (i = 0; i < n; i++)
 		nkt__cmpsess_push(&s->found, addrs[i]);
 	s->found_ns = when_ns;
+}
+
+int nkt_cmpsess_space(const struct nkt_cmpsess *s, uint32_t *net,
+		      uint8_t *len)
+{
+	if (s->tdb == NULL)
+		return NKT_ENOTFOUND;
+	*net = s->tdb->space_net;
+	*len = s->tdb->space_len;
+	return NKT_OK;
 }
 
 void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c)

@@ -29,6 +29,10 @@ struct nkt_cmp_cycle {
 	int discovered;  /* this cycle ran discovery */
 	uint64_t discovery_probes;
 	size_t reprobed; /* targets re-probed */
+	/* where the cycle's time went (monotonic ns): discovery, the traces
+	 * and end-to-end probes, the re-probes, and the pauses before them
+	 * that let the routers' ICMP budgets refill */
+	uint64_t discovery_ns, trace_ns, reprobe_ns, pause_ns;
 	uint32_t *unrouted; /* targets routing had no route to (routed
 			       flows: not probed, a measured outcome) */
 	size_t n_unrouted;
@@ -72,6 +76,11 @@ const struct nkt_cmp_cfg *nkt_cmpsess_cfg(const struct nkt_cmpsess *s);
 void nkt_cmpsess_shape(const struct nkt_cmpsess *s, size_t *flows,
 		       size_t *targets, size_t *given, size_t *methods,
 		       size_t *uplinks);
+
+/* The space discovery searches (targets.json's); returns 0, or
+ * NKT_ENOTFOUND when there is none. */
+int nkt_cmpsess_space(const struct nkt_cmpsess *s, uint32_t *net,
+		      uint8_t *len);
 
 void nkt_cmp_cycle_free(struct nkt_cmp_cycle *c);
 void nkt_cmpsess_close(struct nkt_cmpsess *s);

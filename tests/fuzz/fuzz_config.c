@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: ISC
 /* fuzz_config.c: libFuzzer target for what nktrace reads as configuration
  * or renders from stored data: the first byte picks the transits file
- * parser, the targets database parser, or the report reader and its
- * renderers (text, Prometheus, HTML, JSON) fed with the rest as a report
- * JSON. */
+ * parser, the targets database parser, compare's discovery cache (what it
+ * accepts must write back and read back the same), or the report reader
+ * and its renderers (text, Prometheus, HTML, JSON) fed with the rest as a
+ * report JSON. */
+#include "nktrace/discovery_cache.h"
 #include "nktrace/out_report.h"
 #include "nktrace/targetdb.h"
 #include "nktrace/transit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	size--;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0: {
 		struct nkt_transits *t = malloc(sizeof(*t));
 		if (t == NULL)
@@ -37,6 +40,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nkt_targetdb_parse(text, size, "fuzz", db, &err) == NKT_OK)
 			nkt_targetdb_name(db, 0xaf2db047u);
 		free(db);
+		break;
+	}
+	case 2: {
+		struct nkt_discovery_cache c, back;
+		if (nkt_discovery_cache_parse(text, size, &c, &err) == NKT_OK) {
+			json_t *j = nkt_discovery_cache_json(&c);
+			char *again = json_dumps(j, JSON_COMPACT);
+			if (again == NULL ||
+			    nkt_discovery_cache_parse(again, strlen(again),
+						      &back, &err) != NKT_OK ||
+			    back.n != c.n || back.time_s != c.time_s ||
+			    (c.n > 0 && memcmp(back.addr, c.addr,
+					       c.n * sizeof(*c.addr)) != 0))
+				abort();
+			nkt_discovery_cache_free(&back);
+			free(again);
+			json_decref(j);
+			nkt_discovery_cache_free(&c);
+		}
 		break;
 	}
 	default: {

@@ -5,13 +5,13 @@ test fixtures.  usage: run_fuzz.py FUZZER KIND SECONDS
 KIND: reply (frames from tests/data/pcap), replay (those captures whole),
 cli, targets, import, jsonstream and record (one record each; the
 Atlas and scamper samples of tests/data/import and tests/data/peers),
-config (data/transits.json, data/targets.json, a report JSON), history (row
-changes to a history fuzz_history.c makes), tracelb (scamper tracelb
-records), infile (plain, gzip, bzip2 and xz whole and cut, two streams
-in one, warts), mrt (the RIS files of tests/data/bgp, their first records,
-and records of every form tests/bgp/mrtgen.py writes), atlas (the RIPE
-Atlas API's answers: statuses, bodies, header lines, probes pages, URLs),
-dns (DNS answers: PTR and A messages, names).
+config (data/transits.json, data/targets.json, a report JSON, a discovery
+cache), history (row changes to a history fuzz_history.c makes), tracelb
+(scamper tracelb records), infile (plain, gzip, bzip2 and xz whole and
+cut, two streams in one, warts), mrt (the RIS files of tests/data/bgp,
+their first records, and records of every form tests/bgp/mrtgen.py
+writes), atlas (the RIPE Atlas API's answers: statuses, bodies, header
+lines, probes pages, URLs), dns (DNS answers: PTR and A messages, names).
 
 Every input of the committed corpus of KIND (tests/fuzz/corpus/KIND, what
 tools/fuzz --save kept of its long runs) is added to the seeds: libFuzzer
@@ -201,7 +201,14 @@ def seeds(kind, out):
                            r'"((?:[^"\\]|\\.)*)"', body))
         n += 1
         with open(os.path.join(out, "s%04d" % n), "wb") as o:
-            o.write(bytes([2]) + text.encode())
+            o.write(bytes([3]) + text.encode())
+        # compare's discovery cache
+        n += 1
+        with open(os.path.join(out, "s%04d" % n), "wb") as o:
+            o.write(bytes([2]) + b'{"type":"nktrace-discovery","version":1,'
+                    b'"time":1765000000,"space":"175.45.176.0/22",'
+                    b'"per_prefix":16,"hosts":["175.45.176.1",'
+                    b'"175.45.177.163","175.45.178.254"]}')
     elif kind == "tracelb":
         # scamper tracelb records (one JSON object each)
         import json as _json

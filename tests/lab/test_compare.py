@@ -16,6 +16,10 @@
    NK's routing chooses (seen on the wire).
 3. After `tools/lab route 175.45.177.0/24 via china`, a new compare
    attributes that /24 to China Unicom.
+Part 1 keeps its discovery in --discovery-cache: a second compare measures
+the same hosts with no discovery probe on the wire, and a cache that names
+an address outside the space is refused (a warning, discovery again,
+nothing sent there).
 The intervals are asked at 99.9% (--ci 0.999) so that a correct tool fails
 this test about once in a thousand runs, not once in twenty.  No RTT is
 compared with the lab's configured delays: the lab's emulator is slower on
@@ -43,6 +47,7 @@ atexit.register(shutil.rmtree, tmp, True)
 
 
 last_stderr = [""]
+last_sent = [set()]
 
 
 def compare(*args):
@@ -64,7 +69,11 @@ def compare(*args):
         summary = json.load(f)
     recs = [json.loads(l) for l in open(traces)]
     wire.check_rtts(recs, pcap, "compare %s" % " ".join(args))
-    pairs, _ = wire.pairs(wire.read_capture(pcap))
+    frames = wire.read_capture(pcap)
+    pairs, _ = wire.pairs(frames)
+    # every address the vantage point sent to
+    last_sent[0] = {ip[1] for ip in (wire._parse_ip(f[3]) for f in frames
+                                     if f[1]) if ip is not None}
     os.unlink(pcap)
     os.unlink(pcap + ".b")
     return summary, p.stdout, recs, pairs
@@ -85,8 +94,9 @@ def scamper_medians(addrs, n=10):
     return out
 
 
-# 1. The default run.
-summary, report, traces, pairs = compare()
+# 1. The default run, keeping what discovery found (--discovery-cache).
+CACHE = os.path.join(tmp, "discovery.json")
+summary, report, traces, pairs = compare("--discovery-cache", CACHE)
 truth = lab.truth()
 routes = truth["prefixes"]
 carriers = {p["prefix"]: p["transit"] for p in summary["prefixes"]
@@ -239,6 +249,60 @@ if p.returncode == 0:
         check(not diff, "import gives compare's own %s" % key, [], diff[:5])
 print("compare wall time (default lab, scale 0.1): %d s" % (
     summary["end"] - summary["start"]))
+
+# 1b. The discovery cache: what part 1 found, and the next compare measures
+# those hosts without discovering again (no probe at TTL 64 to the rest of
+# the space on the wire).  A cache that names an address outside the space
+# is refused whole with a warning: discovery runs, nothing goes to that
+# address, and the cache is written anew.
+with open(CACHE) as f:
+    cache = json.load(f)
+check(cache["space"] == "175.45.176.0/22" and cache["per_prefix"] == 16 and
+      set(cache["hosts"]) <= detail and
+      len(cache["hosts"]) == summary["discovery"]["answering"],
+      "the discovery cache holds the %d hosts discovery found, each a "
+      "target" % summary["discovery"]["answering"],
+      summary["discovery"]["answering"], len(cache["hosts"]))
+QUICK = ["--methods", "icmp", "--pings", "2", "--reprobe", "0", "-v"]
+s2, _, _, _ = compare("--discovery-cache", CACHE, *QUICK)
+line = re.search(r"^nktrace compare: time .*$", last_stderr[0], re.M)
+check(not s2["discovery"]["this_cycle"] and
+      s2["discovery"]["probes"] == 0 and
+      {t["addr"] for t in s2["targets_detail"]} ==
+      {t["addr"] for t in summary["targets_detail"]},
+      "a fresh cache stands in for discovery: the same targets, no "
+      "discovery probe", 0, (s2["discovery"], line and line.group(0)))
+check(line and "discovery 0.0 s (%d hosts from the cache" %
+      len(cache["hosts"]) in line.group(0) and "tracing " in line.group(0),
+      "-v splits the cycle's time (discovery, tracing, re-probes, pauses)",
+      "time ... discovery 0.0 s (N hosts from the cache", line and
+      line.group(0))
+targets2 = {t["addr"] for t in s2["targets_detail"]}
+check(last_sent[0] <= targets2,
+      "with the cache only the %d targets are probed (%d addresses on the "
+      "wire)" % (len(targets2), len(last_sent[0])), [],
+      sorted(last_sent[0] - targets2)[:5])
+OUTSIDE = "10.99.0.7"
+hostile = dict(cache, hosts=cache["hosts"][:3] + [OUTSIDE], per_prefix=4)
+with open(CACHE, "w") as f:
+    json.dump(hostile, f)
+s3, _, _, _ = compare("--discovery-cache", CACHE, "--discover-max", "4",
+                      *QUICK)
+check("warning: %s: discovery cache: %s is not a host of its space; "
+      "discovering again" % (CACHE, OUTSIDE) in last_stderr[0] and
+      s3["discovery"]["this_cycle"] and s3["discovery"]["probes"] > 1000,
+      "a cache naming an address outside the space is refused with a "
+      "warning, and discovery runs", "warning",
+      (last_stderr[0][-300:], s3["discovery"]))
+check(OUTSIDE not in last_sent[0] and len(last_sent[0]) >= 1000,
+      "nothing is sent to the address the cache smuggled in (%d addresses "
+      "on the wire)" % len(last_sent[0]))
+with open(CACHE) as f:
+    again = json.load(f)
+check(again["per_prefix"] == 4 and OUTSIDE not in again["hosts"] and
+      set(again["hosts"]) <= {t["addr"] for t in s3["targets_detail"]} and
+      len(again["hosts"]) == s3["discovery"]["answering"],
+      "the cache is written anew from that discovery", 4, again)
 
 # 2. Both uplinks pinned, the same targets over each.
 lab.link("ttkvvo-ttkpos", "--loss", "0")

@@ -205,6 +205,7 @@ struct nkt_trace_opts {
 				 records do not go to it */
 	int mda;              /* --mda: every path (trace_mda.c) */
 	double mda_confidence; /* --confidence (0.95) */
+	int doubletree;       /* --doubletree: the local stop set (sched.h) */
 	int help;
 	const char *args[NKT_CLI_MAX_ARGS]; /* addresses and prefixes */
 	size_t n_args;
@@ -236,6 +237,9 @@ struct nkt_compare_opts {
 	unsigned discover_max;    /* --discover-max: hosts kept per /24 */
 	unsigned reprobe;         /* --reprobe: rounds for targets left
 				     unattributed; 0 = none */
+	const char *discovery_cache; /* compare --discovery-cache, or NULL */
+	uint64_t rediscover_ns;   /* compare --rediscover: the cache's
+				     longest life */
 	struct {
 		uint8_t method;   /* enum nkt_method */
 		uint16_t port;
