@@ -46,6 +46,17 @@ const char nkt_cli_trace_help[] =
 	"per-packet\n"
 	"                      balancers named\n"
 	"      --confidence P  of --mda, per interface (0.95)\n"
+	"      --doubletree    many targets, fewer probes (Doubletree's "
+	"local stop\n"
+	"                      set): the first target is traced whole, the "
+	"others from\n"
+	"                      one hop before its last answer, forward, then "
+	"backward\n"
+	"                      only until a router an earlier target met "
+	"(the hops\n"
+	"                      below are not probed again: each record "
+	"starts at\n"
+	"                      its first_ttl)\n"
 	"      --paris-id N    which Paris flow (1-255, default 1); the "
 	"source\n"
 	"                      port is 33434+N unless --sport N\n"
@@ -154,6 +165,7 @@ static const struct nkt_opt trace_table[] = {
 	{.name = "mda", .kind = NKT_OPT_FLAG, .off = T(mda)},
 	{.name = "confidence", .kind = NKT_OPT_REAL, .off = T(mda_confidence),
 	 .rlo = 0.5, .rhi = 0.999},
+	{.name = "doubletree", .kind = NKT_OPT_FLAG, .off = T(doubletree)},
 	{.name = "progress", .kind = NKT_OPT_CONST, .off = T(progress),
 	 .value = 1},
 	{.name = "no-progress", .kind = NKT_OPT_CONST, .off = T(progress),
@@ -194,6 +206,10 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--mda varies the source port: not with "
 				   "--sport");
+	if (o->mda && o->doubletree)
+		return nkt_err_set(err, NKT_EINVAL,
+				   "--doubletree is for single-path traces: "
+				   "not with --mda");
 	if (o->mda && o->p.dry_run)
 		return nkt_err_set(err, NKT_EINVAL,
 				   "--mda needs replies: not with --dry-run");

@@ -41,6 +41,11 @@ struct tstate {
 	uint64_t e2e_next_ns;
 	uint64_t settle_until_ns; /* TCP: no SYN at settle_ttl or above */
 	uint16_t settle_ttl;      /* before then (see pick_ttl) */
+	/* Doubletree: the TTL it started at, the backward phase (0 not yet,
+	 * 1 under way at back_ttl, 2 done) and the outcome of the forward
+	 * part, kept while going backward */
+	uint16_t start_ttl, back_ttl;
+	uint8_t back, pend_reason, pend_hop;
 	uint8_t sent[256], resolved[256], hflags[256];
 };
 
@@ -75,6 +80,12 @@ struct nkt_sched {
 	struct nkt_trace **done;
 	size_t done_head, done_len, done_cap;
 	struct nkt_sched_stats st;
+	/* Doubletree: h (0 until the first trace has finished) and the local
+	 * stop set, the addresses that answered time exceeded to any trace
+	 * (open addressing, 0 = empty: 0.0.0.0 never answers) */
+	uint8_t dt_h;
+	uint32_t *stop;
+	size_t stop_n, stop_cap;
 };
 
 static uint64_t wall(const struct nkt_sched *s, uint64_t now)
@@ -135,6 +146,7 @@ void nkt_sched_free(struct nkt_sched *s)
 	free(s->active_of);
 	free(s->match);
 	free(s->fifo);
+	free(s->stop);
 	free(s);
 }
 
@@ -196,6 +208,66 @@ static void done_push(struct nkt_sched *s, struct nkt_trace *t)
 	s->done_len++;
 }
 
+/* ---- Doubletree's stop set --------------------------------------------- */
+
+static size_t stop_slot(const struct nkt_sched *s, uint32_t addr)
+{
+	size_t i = (size_t)((addr * 2654435761u) & (s->stop_cap - 1));
+	while (s->stop[i] != 0 && s->stop[i] != addr)
+		i = (i + 1) & (s->stop_cap - 1);
+	return i;
+}
+
+static int stop_has(const struct nkt_sched *s, uint32_t addr)
+{
+	return s->stop_cap > 0 && addr != 0 && s->stop[stop_slot(s, addr)] != 0;
+}
+
+static void stop_add(struct nkt_sched *s, uint32_t addr)
+{
+	size_t i;
+
+	if (addr == 0)
+		return;
+	if (2 * (s->stop_n + 1) > s->stop_cap) {
+		uint32_t *old = s->stop;
+		size_t oc = s->stop_cap, j;
+		s->stop_cap = oc ? oc * 2 : 256;
+		s->stop = nkt_xcalloc(s->stop_cap, sizeof(*s->stop));
+		for (j = 0; j < oc; j++)
+			if (old[j] != 0)
+				s->stop[stop_slot(s, old[j])] = old[j];
+		free(old);
+	}
+	i = stop_slot(s, addr);
+	if (s->stop[i] == 0) {
+		s->stop[i] = addr;
+		s->stop_n++;
+	}
+}
+
+/* The addresses that answered time exceeded at TTLs lo..hi of t: into
+ * the stop set (add), or whether one of them is in it already. */
+static int stop_scan(struct nkt_sched *s, const struct nkt_trace *t,
+		     unsigned lo, unsigned hi, int add)
+{
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; i < t->n; i++) {
+		const struct nkt_hop_reply *r = &t->r[i];
+		if (r->ttl < lo || r->ttl > hi || !(r->flags & NKT_PF_REPLY) ||
+		    (r->flags & (NKT_PF_E2E | PF_DROP)) ||
+		    r->kind != NKT_REPLY_TTL_EXCEEDED)
+			continue;
+		if (add)
+			stop_add(s, r->from);
+		else
+			hit |= stop_has(s, r->from);
+	}
+	return hit;
+}
+
 /* ---- traces ------------------------------------------------------------- */
 
 static void start_trace(struct nkt_sched *s)
@@ -213,7 +285,9 @@ static void start_trace(struct nkt_sched *s)
 	ts->t->attempts = s->cfg.attempts;
 	ts->t->gaplimit = s->cfg.gaplimit;
 	ts->flow = (uint32_t)f;
-	ts->ttl_lo = ts->ttl_hi = s->cfg.first_ttl;
+	ts->start_ttl = s->cfg.doubletree && s->dt_h ? s->dt_h
+						      : s->cfg.first_ttl;
+	ts->ttl_lo = ts->ttl_hi = ts->start_ttl;
 	ts->stop_ttl = s->cfg.max_ttl;
 	s->active_of[f] = (uint32_t)s->n_active;
 	s->active[s->n_active++] = ts;
@@ -270,6 +344,17 @@ static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
 		t->start_ns = t->end_ns;
 	s->took_ns += t->end_ns - t->start_ns;
 	s->took_probes += t->n;
+	if (s->cfg.doubletree && s->dt_h == 0) {
+		/* h: one TTL before the first trace's last answer, so that a
+		 * later target's own part is probed forward */
+		unsigned last = 0;
+		for (i = 0; i < t->n; i++)
+			if ((t->r[i].flags & NKT_PF_REPLY) &&
+			    !(t->r[i].flags & NKT_PF_E2E) && t->r[i].ttl > last)
+				last = t->r[i].ttl;
+		s->dt_h = (uint8_t)(last > s->cfg.first_ttl ? last - 1
+							    : s->cfg.first_ttl);
+	}
 	done_push(s, t);
 	s->finished++;
 
@@ -304,6 +389,73 @@ static int loop_at(const struct nkt_trace *t, unsigned k)
 	return 0;
 }
 
+/* The trace's outcome is known (reason at hop): go backward first when
+ * Doubletree has TTLs below the start to decide, else enter the
+ * end-to-end phase or finish.  Returns 1 if the trace finished. */
+static int conclude(struct nkt_sched *s, struct tstate *ts, int reason,
+		    unsigned hop, uint64_t now)
+{
+	if (s->cfg.doubletree && ts->back == 0) {
+		stop_scan(s, ts->t, ts->start_ttl, hop, 1);
+		if (ts->start_ttl > s->cfg.first_ttl && !s->halted) {
+			cancel_above(s, ts, hop);
+			ts->back = 1;
+			ts->back_ttl = (uint16_t)(ts->start_ttl - 1);
+			ts->pend_reason = (uint8_t)reason;
+			ts->pend_hop = (uint8_t)hop;
+			return 0;
+		}
+		ts->back = 2;
+	}
+	if (reason == NKT_STOP_COMPLETED && s->cfg.e2e_probes > 0 &&
+	    !s->halted) {
+		/* The end-to-end phase: no more hop probes. */
+		cancel_above(s, ts, hop);
+		ts->e2e = 1;
+		ts->e2e_reason = NKT_STOP_COMPLETED;
+		ts->e2e_hop = (uint8_t)hop;
+		ts->t->e2e_ttl = (uint8_t)hop;
+		ts->e2e_next_ns = now;
+		return 0;
+	}
+	finish(s, ts, reason, hop, now);
+	return 1;
+}
+
+/* Doubletree's backward phase: decide back_ttl; stop at an address the run
+ * met already (or at first_ttl), else go one TTL lower.  Returns 1 if the
+ * trace finished. */
+static int back_step(struct nkt_sched *s, struct tstate *ts, uint64_t now)
+{
+	unsigned b = ts->back_ttl;
+	uint8_t hf = ts->hflags[b];
+	int hit;
+
+	if (s->halted && ts->inflight == 0) {
+		ts->t->first_ttl = (uint8_t)b;
+		finish(s, ts, ts->pend_reason, ts->pend_hop, now);
+		return 1;
+	}
+	if (ts->sent[b] < s->cfg.attempts || ts->resolved[b] < ts->sent[b])
+		return 0;
+	/* the trace would have ended here going forward */
+	if (hf & (HF_DEST | HF_UNREACH | HF_ICMP)) {
+		ts->pend_reason = (hf & HF_DEST)	? NKT_STOP_COMPLETED
+				  : (hf & HF_UNREACH) ? NKT_STOP_UNREACH
+						      : NKT_STOP_ICMP;
+		ts->pend_hop = (uint8_t)b;
+	}
+	hit = stop_scan(s, ts->t, b, b, 0);
+	stop_scan(s, ts->t, b, b, 1);
+	if (!hit && b > s->cfg.first_ttl) {
+		ts->back_ttl--;
+		return 0;
+	}
+	ts->back = 2;
+	ts->t->first_ttl = (uint8_t)b;
+	return conclude(s, ts, ts->pend_reason, ts->pend_hop, now);
+}
+
 /* Decide TTLs in order; finish the trace when a decision says so.
  * Returns 1 if the trace finished (ts is freed). */
 static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
@@ -316,6 +468,8 @@ static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 		}
 		return 0;
 	}
+	if (ts->back == 1)
+		return back_step(s, ts, now);
 	while (ts->ttl_lo <= ts->stop_ttl) {
 		unsigned k = ts->ttl_lo;
 		uint8_t hf = ts->hflags[k];
@@ -323,42 +477,20 @@ static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 		if (ts->sent[k] < s->cfg.attempts ||
 		    ts->resolved[k] < ts->sent[k])
 			break;
-		if (hf & HF_DEST) {
-			if (s->cfg.e2e_probes > 0 && !s->halted) {
-				/* The end-to-end phase: no more hop probes. */
-				cancel_above(s, ts, k);
-				ts->e2e = 1;
-				ts->e2e_reason = NKT_STOP_COMPLETED;
-				ts->e2e_hop = (uint8_t)k;
-				ts->t->e2e_ttl = (uint8_t)k;
-				ts->e2e_next_ns = now;
-				return 0;
-			}
-			finish(s, ts, NKT_STOP_COMPLETED, k, now);
-			return 1;
-		}
-		if (hf & HF_UNREACH) {
-			finish(s, ts, NKT_STOP_UNREACH, k, now);
-			return 1;
-		}
-		if (hf & HF_ICMP) {
-			finish(s, ts, NKT_STOP_ICMP, k, now);
-			return 1;
-		}
+		if (hf & HF_DEST)
+			return conclude(s, ts, NKT_STOP_COMPLETED, k, now);
+		if (hf & HF_UNREACH)
+			return conclude(s, ts, NKT_STOP_UNREACH, k, now);
+		if (hf & HF_ICMP)
+			return conclude(s, ts, NKT_STOP_ICMP, k, now);
 		if ((hf & HF_REPLY) && s->cfg.loops && loop_at(ts->t, k) &&
-		    ++ts->loops >= s->cfg.loops) {
-			finish(s, ts, NKT_STOP_LOOP, k, now);
-			return 1;
-		}
+		    ++ts->loops >= s->cfg.loops)
+			return conclude(s, ts, NKT_STOP_LOOP, k, now);
 		ts->gap = (hf & HF_REPLY) ? 0 : (uint8_t)(ts->gap + 1);
-		if (ts->gap >= s->cfg.gaplimit && !ts->decisive) {
-			finish(s, ts, NKT_STOP_GAPLIMIT, k, now);
-			return 1;
-		}
-		if (k >= s->cfg.max_ttl) {
-			finish(s, ts, NKT_STOP_HOPLIMIT, k, now);
-			return 1;
-		}
+		if (ts->gap >= s->cfg.gaplimit && !ts->decisive)
+			return conclude(s, ts, NKT_STOP_GAPLIMIT, k, now);
+		if (k >= s->cfg.max_ttl)
+			return conclude(s, ts, NKT_STOP_HOPLIMIT, k, now);
 		ts->ttl_lo++;
 	}
 	if (s->halted && ts->inflight == 0) {
@@ -374,7 +506,13 @@ static int advance(struct nkt_sched *s, struct tstate *ts, uint64_t now)
 static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		    uint64_t *blocked_until)
 {
-	unsigned k, top = ts->ttl_hi;
+	unsigned k, lo = ts->ttl_lo, top = ts->ttl_hi;
+	/* Doubletree starts one TTL before the destination the first trace
+	 * met: two TTLs in flight, not a window of probes past it */
+	unsigned window = s->cfg.doubletree && ts->start_ttl > s->cfg.first_ttl &&
+					  s->cfg.ttl_window > 2
+				  ? 2
+				  : s->cfg.ttl_window;
 
 	if (ts->e2e) {
 		/* One end-to-end probe at a time, interval apart. */
@@ -392,9 +530,12 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		return ts->e2e_hop;
 	}
 
-	if (top <= ts->stop_ttl && top - ts->ttl_lo < s->cfg.ttl_window)
+	if (ts->back == 1) { /* Doubletree going backward: that TTL alone */
+		lo = ts->back_ttl;
+		top = lo + 1;
+	} else if (top <= ts->stop_ttl && top - ts->ttl_lo < window)
 		top++; /* may open one more TTL */
-	for (k = ts->ttl_lo; k < top && k <= ts->stop_ttl; k++) {
+	for (k = lo; k < top && k <= ts->stop_ttl; k++) {
 		if (ts->sent[k] >= s->cfg.attempts)
 			continue;
 		/* TCP: one attempt of a TTL in flight at a time.  SYNs of one
@@ -439,7 +580,9 @@ int nkt_sched_next(struct nkt_sched *s, uint64_t now,
 		*wake_ns = s->fifo[s->fifo_head].deadline_ns;
 	if (s->halted)
 		return 0;
-	while (s->n_active < s->cfg.window && s->next_flow < s->n_flows)
+	/* Doubletree learns h from the first trace, run alone */
+	while (s->n_active < s->cfg.window && s->next_flow < s->n_flows &&
+	       !(s->cfg.doubletree && s->dt_h == 0 && s->next_flow > 0))
 		start_trace(s);
 	if (s->n_active == 0)
 		return 0;

@@ -8,7 +8,9 @@ point's interfaces saw on the wire (the probe's frame to its reply's,
 within tens of microseconds: this measures nktrace, not how fast the lab's
 emulated links were); silent hops are timeouts; TCP targets answer SYN-ACK
 (open) or RST (closed); and forged replies sent by a hostile lab router
-while nktrace runs are matched 0 times, the RTTs staying the wire's."""
+while nktrace runs are matched 0 times, the RTTs staying the wire's; and
+--doubletree over a /24 finds what independent traces find outside the
+per-flow diamonds with at most half their probes, inventing no hop."""
 import json
 import os
 import re
@@ -243,6 +245,96 @@ check(p.returncode == 0 and m and int(m.group(1)) < 128 and len(hint) == 1
       "sweep of an NK /24: few reached over ICMP, and one line says why and "
       "what reaches them", "one hint", (p.returncode, m and m.group(0),
                                         p.stderr[-300:]))
+
+# Doubletree (--doubletree): a /24 traced with the local stop set against
+# the same /24 traced target by target, one probe a hop, in this run: at
+# most half the probes; no hop that is not on its target's truth path; the
+# border, every router the independent traces met outside the per-flow
+# diamonds and every host they reached are found too.  The diamonds'
+# branches are where Doubletree's rule (paths from one vantage point form
+# a tree) does not hold: the branches it did not meet are printed.
+def probes_of(stderr):
+    m = re.search(r"^nktrace trace: [\d.]+s, (\d+) probes", stderr, re.M)
+    return int(m.group(1)) if m else None
+
+
+DT = "175.45.178.0/24"
+BASE = ["trace", "-q", "1", "-P", "tcp", "-r", "400", "--hop-rate", "0",
+        "-v", "--json", DT]
+runs = {}
+for label, extra in (("independent", []), ("doubletree", ["--doubletree"])):
+    p = nktrace(BASE + extra)
+    runs[label] = ([json.loads(l) for l in p.stdout.splitlines()],
+                   probes_of(p.stderr))
+dt_all = lab.truth([r["dst_addr"] for r in runs["doubletree"][0]])
+dt_truth = {t["addr"]: t for t in dt_all["targets"]}
+
+
+def found(recs, routers_only=True):
+    """{address} of the hops of recs (routers: not the destination)."""
+    return {x["from"] for r in recs for h in r["result"]
+            for x in h.get("result", []) if "from" in x and
+            (not routers_only or x["from"] != r["dst_addr"])}
+
+
+def reached(recs):
+    return {r["dst_addr"] for r in recs
+            if r["dst_addr"] in found([r], routers_only=False)}
+
+
+ind, n_ind = runs["independent"]
+dtr, n_dt = runs["doubletree"]
+check(n_ind and n_dt and n_dt <= n_ind / 2,
+      "--doubletree over %s: %s probes, at most half of the %s of "
+      "independent traces" % (DT, n_dt, n_ind), "<= %s" % (
+          n_ind and n_ind / 2), n_dt)
+invented = []
+for r in dtr:
+    may = {h["hop"]: set(h["addrs"]) for h in
+           dt_truth[r["dst_addr"]]["paths"][0]["hop_addrs"]}
+    for h in r["result"]:
+        for x in h.get("result", []):
+            if "from" in x and x["from"] != r["dst_addr"] and \
+                    x["from"] not in may.get(h["hop"], set()):
+                invented.append((r["dst_addr"], h["hop"], x["from"]))
+check(not invented, "--doubletree: every hop is on its target's truth "
+      "path at its TTL", [], invented[:5])
+starts = sorted({r["result"][0]["hop"] for r in dtr if r["result"]})
+check(len(dtr) == 256 and starts[0] == 1 and len(starts) > 1 and
+      all(r.get("first_ttl", 1) == r["result"][0]["hop"] for r in dtr
+          if r["result"]),
+      "--doubletree: 256 records, the first traced whole, the others from "
+      "the TTL where they met a known router (their first_ttl)", "1, ...",
+      starts)
+branch = set()  # routers on some but not all of a target's paths
+for t in dt_truth.values():
+    alts = [{h["addr"] for h in alt if h["addr"]}
+            for alt in alternatives(t["paths"][0])]
+    branch |= set.union(*alts) - set.intersection(*alts)
+border = dt_all["border"][dt_all["prefixes"][DT]]
+need = (found(ind) - branch) | {border["last_foreign"]}
+check(need <= found(dtr) and reached(ind) <= reached(dtr),
+      "--doubletree finds the border %s, the %d routers independent "
+      "traces met outside the diamonds and the %d hosts they reached" % (
+          border["last_foreign"], len(found(ind) - branch),
+          len(reached(ind))), [], (sorted(need - found(dtr)),
+                                   sorted(reached(ind) - reached(dtr))))
+print("     doubletree: %d probes against %d (%.0f%%), %d routers against "
+      "%d, %d hosts reached against %d; diamond branches it did not meet: "
+      "%s" % (n_dt, n_ind, 100.0 * n_dt / n_ind, len(found(dtr)),
+              len(found(ind)), len(reached(dtr)), len(reached(ind)),
+              sorted(found(ind) - found(dtr)) or "none"))
+sc = lab.exec("vp", ["scamper", "-O", "json", "-p", "400", "-c",
+                     "trace -q 1 -P tcp -d 80", "-i"] +
+              [r["dst_addr"] for r in ind], check=False, timeout=300)
+sc_recs = [json.loads(l) for l in sc.stdout.splitlines()
+           if '"type":"trace"' in l]
+print("     scamper (independent traces, the same targets): %d probes, %d "
+      "routers; its Doubletree (-f H -Z lss) is not run: Debian's "
+      "scamper 20211212 ends with SIGSEGV on it over a /24" % (
+          sum(r.get("probe_count", 0) for r in sc_recs),
+          len({h["addr"] for r in sc_recs for h in r.get("hops", [])
+               if h["addr"] != r["dst"]})))
 
 shutil.rmtree(TMP, ignore_errors=True)
 wire.summary()

@@ -34,6 +34,11 @@ struct net {
 				(the path reorders it behind the next SYN),
 				and gives other SYNs of the 4-tuple nothing
 				meanwhile (Linux: an ACK, rate-limited) */
+	/* other paths: a probe to alt_dst[i] meets alt_hop[i] (alt_n[i]
+	 * routers, then its destination) */
+	uint32_t alt_dst[4];
+	uint32_t alt_hop[4][40];
+	int alt_n[4];
 };
 
 struct pending {
@@ -79,6 +84,14 @@ static void network(struct sim *s, const struct nkt_probe_req *req,
 	uint64_t at = now + (uint64_t)ttl * n->hop_rtt;
 	size_t len = 0;
 	uint8_t attempt = 0;
+	const uint32_t *hop = n->hop;
+	int nh = n->n;
+
+	for (size_t i = 0; i < NKT_ARRAY_LEN(n->alt_dst); i++)
+		if (n->alt_dst[i] != 0 && n->alt_dst[i] == req->flow.dst) {
+			hop = n->alt_hop[i];
+			nh = n->alt_n[i];
+		}
 
 	nkt_wire_template(&req->flow, p, sizeof(p), NULL);
 	nkt_probe_patch(p, &req->flow, &s->key, req->ttl, req->id);
@@ -87,26 +100,26 @@ static void network(struct sim *s, const struct nkt_probe_req *req,
 			attempt++;
 	if (ttl == n->drop_attempt2 && attempt == 2)
 		return;
-	if (ttl <= n->n) {
-		if (n->hop[ttl - 1] == 0)
+	if (ttl <= nh) {
+		if (hop[ttl - 1] == 0)
 			return;
 		p[8] = 1;
-		len = pkt_icmp_error(q, n->hop[ttl - 1], VP,
+		len = pkt_icmp_error(q, hop[ttl - 1], VP,
 				     ttl == n->unreach_at ? 3 : 11,
 				     ttl == n->unreach_at ? 1 : 0, p, 28, NULL,
 				     0, 0, (uint8_t)(64 - ttl));
 	} else {
-		uint64_t arrive = now + (uint64_t)(n->n + 1) * n->hop_rtt / 2;
+		uint64_t arrive = now + (uint64_t)(nh + 1) * n->hop_rtt / 2;
 		if (n->dest_silent)
 			return;
 		if (n->rst_late && req->flow.method == NKT_METHOD_TCP) {
 			if (arrive < s->half_open_until)
 				return;
-			s->half_open_until = arrive + (uint64_t)(n->n + 1) *
+			s->half_open_until = arrive + (uint64_t)(nh + 1) *
 							      n->hop_rtt +
 					     n->rst_late;
 		}
-		p[8] = (uint8_t)(ttl - n->n);
+		p[8] = (uint8_t)(ttl - nh);
 		switch (req->flow.method) {
 		case NKT_METHOD_ICMP:
 			len = pkt_echo_reply(q, p, req->flow.size, 50);
@@ -785,6 +798,81 @@ static void test_eta_rate(void)
 	free(f);
 }
 
+/*
+ * Doubletree: the first trace runs alone and whole (6 TTLs: h = 5); the
+ * others start at 5 and go backward to the first router the run met.  A
+ * path through another router at TTL 4 goes back one TTL further and finds
+ * it; a shorter path (its destination at TTL 4) is met going backward and
+ * ends there.  The end-to-end probes follow at the destination's TTL.
+ */
+static void test_doubletree(void)
+{
+	struct nkt_sched_cfg c = base_cfg();
+	uint32_t dst[4] = {0xaf2db001u, 0xaf2db002u, 0xaf2db003u, 0xaf2db004u};
+	struct nkt_flow f[4];
+	struct sim s;
+	struct net n;
+	struct nkt_sched *sch;
+	static const struct {
+		uint8_t first_ttl, stop_hop;
+		uint32_t sent; /* hop probes */
+	} want[4] = {{1, 6, 6}, {4, 6, 3}, {3, 6, 4}, {3, 4, 3}};
+	uint32_t hop_probes = 0;
+
+	c.doubletree = 1;
+	c.attempts = 1;
+	c.ttl_window = 1; /* no probe past the destination: counts exact */
+	c.e2e_probes = 2;
+	c.e2e_interval_ns = 10 * MS;
+	for (int i = 0; i < 4; i++)
+		f[i] = flow_to(NKT_METHOD_ICMP, dst[i]);
+	path(&n, 5);
+	n.alt_dst[0] = dst[2];
+	n.alt_n[0] = 5;
+	memcpy(n.alt_hop[0], n.hop, sizeof(n.hop));
+	n.alt_hop[0][3] = 0x0a090004u; /* another router at TTL 4 */
+	n.alt_dst[1] = dst[3];
+	n.alt_n[1] = 3;
+	memcpy(n.alt_hop[1], n.hop, sizeof(n.hop));
+	setup(&s, &n, &c);
+	sch = nkt_sched_new(&c, f, NULL, 4, NULL);
+	run(&s, sch, 0);
+	CHECK_INT(s.ndone, 4);
+	for (size_t i = 0; i < s.ndone; i++) {
+		const struct nkt_trace *t = s.done[i];
+		uint32_t k = t->index, e2e = 0, hops = 0;
+		int found_x = 0;
+		if (k >= 4)
+			continue;
+		for (size_t j = 0; j < t->n; j++) {
+			if (t->r[j].flags & NKT_PF_E2E) {
+				e2e++;
+				continue;
+			}
+			hops++;
+			CHECK(t->r[j].ttl >= want[k].first_ttl);
+			found_x |= t->r[j].from == 0x0a090004u;
+		}
+		CHECK_INT(t->stop_reason, NKT_STOP_COMPLETED);
+		CHECK_INT(t->first_ttl, want[k].first_ttl);
+		CHECK_INT(t->stop_hop, want[k].stop_hop);
+		/* probes sent (D4's at TTL 5 is not kept: its trace ends at
+		 * 4, as it would have going forward) */
+		CHECK_INT(t->sent - t->e2e_sent, want[k].sent);
+		CHECK(hops <= want[k].sent);
+		CHECK_INT(e2e, 2);
+		CHECK_INT(t->e2e_ttl, want[k].stop_hop);
+		CHECK_INT(t->e2e_reached, 2);
+		CHECK_INT(found_x, k == 2);
+		hop_probes += t->sent - t->e2e_sent;
+	}
+	/* the first trace ran alone: it finished before the others began */
+	CHECK_INT(s.done[0]->index, 0);
+	CHECK_INT(hop_probes, 16); /* independent traces: 6 + 6 + 6 + 4 */
+	free_done(&s);
+	nkt_sched_free(sch);
+}
+
 static void test_config(void)
 {
 	struct nkt_sched_cfg c = base_cfg();
@@ -821,6 +909,7 @@ int main(void)
 	test_halt();
 	test_eta();
 	test_eta_rate();
+	test_doubletree();
 	test_config();
 	return nkt_test_done("test_sched");
 }

@@ -26,7 +26,18 @@
  *    trace whose destination already answered);
  *  - with e2e_probes > 0, a COMPLETED trace then sends that many probes at
  *    the destination's TTL, one after another, e2e_interval_ns apart, for
- *    end-to-end RTT and loss (records flagged NKT_PF_E2E).
+ *    end-to-end RTT and loss (records flagged NKT_PF_E2E);
+ *  - with `doubletree` (Donnet et al., SIGMETRICS 2005, the local stop set
+ *    of one vantage point): the first trace runs alone and whole; its last
+ *    answering TTL less one is h.  Every later trace starts at h and goes
+ *    forward as above (at most two TTLs in flight: the destination is
+ *    likely one TTL on); once that part is decided it goes backward from h-1,
+ *    one TTL at a time, and stops at the first TTL where an address that
+ *    some trace of the run already met answered (time exceeded); that TTL
+ *    becomes the trace's first_ttl (the TTLs below it were not probed:
+ *    the run has met their routers on the way to an earlier target).  A
+ *    destination or error met going backward ends the trace there, as it
+ *    would have going forward.  The end-to-end phase comes after.
  */
 #ifndef NKTRACE_SCHED_H
 #define NKTRACE_SCHED_H
@@ -60,6 +71,7 @@ struct nkt_sched_cfg {
 	uint8_t first_ttl, max_ttl;
 	uint8_t gaplimit;        /* silent TTLs in a row before GAPLIMIT */
 	uint8_t loops;           /* loops before LOOP; 0 = never stop */
+	uint8_t doubletree;      /* 1: the local stop set (above) */
 	uint16_t e2e_probes;     /* end-to-end probes after COMPLETED */
 	uint64_t e2e_interval_ns;
 	uint8_t purpose;         /* every trace's (enum nkt_trace_purpose) */
