@@ -48,15 +48,19 @@ const char nkt_cli_trace_help[] =
 	"      --confidence P  of --mda, per interface (0.95)\n"
 	"      --doubletree    many targets, fewer probes (Doubletree's "
 	"local stop\n"
-	"                      set): the first target is traced whole, the "
-	"others from\n"
-	"                      one hop before its last answer, forward, then "
-	"backward\n"
-	"                      only until a router an earlier target met "
-	"(the hops\n"
-	"                      below are not probed again: each record "
-	"starts at\n"
-	"                      its first_ttl)\n"
+	"                      set): the first --whole-traces targets are "
+	"traced whole,\n"
+	"                      the others from one hop before their usual "
+	"last answer,\n"
+	"                      forward, then backward only until a router "
+	"an earlier\n"
+	"                      target met (the hops below are not probed "
+	"again: each\n"
+	"                      record starts at its first_ttl)\n"
+	"      --whole-traces N  of --doubletree (32): more meet more "
+	"branches of\n"
+	"                      load-balanced paths, fewer spend fewer "
+	"probes\n"
 	"      --paris-id N    which Paris flow (1-255, default 1); the "
 	"source\n"
 	"                      port is 33434+N unless --sport N\n"
@@ -166,6 +170,8 @@ static const struct nkt_opt trace_table[] = {
 	{.name = "confidence", .kind = NKT_OPT_REAL, .off = T(mda_confidence),
 	 .rlo = 0.5, .rhi = 0.999},
 	{.name = "doubletree", .kind = NKT_OPT_FLAG, .off = T(doubletree)},
+	{.name = "whole-traces", .kind = NKT_OPT_UINT, .off = T(whole_traces),
+	 .size = sizeof(uint32_t), .lo = 1, .hi = 1000000},
 	{.name = "progress", .kind = NKT_OPT_CONST, .off = T(progress),
 	 .value = 1},
 	{.name = "no-progress", .kind = NKT_OPT_CONST, .off = T(progress),
@@ -190,6 +196,7 @@ int nkt_cli_trace(int argc, char **argv, struct nkt_trace_opts *o,
 	nkt_probe_opts_default(&o->p);
 	o->progress = -1;
 	o->mda_confidence = 0.95;
+	o->whole_traces = 32;
 	if (nkt_cli_parse(&trace_spec, argc, argv, o, err) != NKT_OK)
 		return NKT_EINVAL;
 	if (o->help)

@@ -228,6 +228,7 @@ static int make_flows(struct trace_cmd *c, struct nkt_err *err)
 	c->cfg.pcap_buffer = o->p.pcap_buffer;
 	nkt_probe_opts_sched(&o->p, &c->rcfg.sched);
 	c->rcfg.sched.doubletree = (uint8_t)o->doubletree;
+	c->rcfg.sched.dt_learn = o->whole_traces;
 	return NKT_OK;
 }
 

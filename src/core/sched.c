@@ -84,6 +84,8 @@ struct nkt_sched {
 	 * stop set, the addresses that answered time exceeded to any trace
 	 * (open addressing, 0 = empty: 0.0.0.0 never answers) */
 	uint8_t dt_h;
+	size_t dt_learn, dt_learned; /* traces traced whole first; finished */
+	uint32_t dt_last[256];       /* their last answering TTLs, counted */
 	uint32_t *stop;
 	size_t stop_n, stop_cap;
 };
@@ -121,6 +123,10 @@ struct nkt_sched *nkt_sched_new(const struct nkt_sched_cfg *cfg,
 	nkt_match_init(s->match);
 	if (cfg->first_id != 0)
 		s->match->cursor = cfg->first_id;
+	if (cfg->doubletree)
+		s->dt_learn = cfg->dt_learn == 0 ? 1
+			      : cfg->dt_learn < n ? cfg->dt_learn
+						  : (n ? n : 1);
 	s->global_depth = cfg->pps / 50.0 < 1.0 ? 1.0 : cfg->pps / 50.0;
 	s->hop_depth = cfg->attempts;
 	s->global.tokens = s->global_depth;
@@ -285,8 +291,9 @@ static void start_trace(struct nkt_sched *s)
 	ts->t->attempts = s->cfg.attempts;
 	ts->t->gaplimit = s->cfg.gaplimit;
 	ts->flow = (uint32_t)f;
-	ts->start_ttl = s->cfg.doubletree && s->dt_h ? s->dt_h
-						      : s->cfg.first_ttl;
+	ts->start_ttl = s->cfg.doubletree && f >= s->dt_learn
+				? s->dt_h
+				: s->cfg.first_ttl;
 	ts->ttl_lo = ts->ttl_hi = ts->start_ttl;
 	ts->stop_ttl = s->cfg.max_ttl;
 	s->active_of[f] = (uint32_t)s->n_active;
@@ -313,6 +320,35 @@ static void cancel_above(struct nkt_sched *s, struct tstate *ts, unsigned ttl)
 					    NKT_SLOT_CANCELLED);
 			ts->inflight--;
 			s->st.cancelled++;
+		}
+	}
+}
+
+/* Doubletree: a trace traced whole has finished; once all have, h is one
+ * TTL before the median of their last answers (so that a later target's
+ * own part is probed forward), first_ttl if none answered. */
+static void learn_h(struct nkt_sched *s, const struct nkt_trace *t)
+{
+	unsigned last = 0, k;
+	size_t i, n = 0, seen = 0;
+
+	for (i = 0; i < t->n; i++)
+		if ((t->r[i].flags & NKT_PF_REPLY) &&
+		    !(t->r[i].flags & NKT_PF_E2E) && t->r[i].ttl > last)
+			last = t->r[i].ttl;
+	if (last > 0)
+		s->dt_last[last]++;
+	if (++s->dt_learned < s->dt_learn)
+		return;
+	for (k = 1; k < 256; k++)
+		n += s->dt_last[k];
+	s->dt_h = s->cfg.first_ttl;
+	for (k = 1; k < 256 && n > 0; k++) {
+		seen += s->dt_last[k];
+		if (2 * seen >= n) {
+			if (k - 1 > s->cfg.first_ttl)
+				s->dt_h = (uint8_t)(k - 1);
+			break;
 		}
 	}
 }
@@ -344,17 +380,8 @@ static void finish(struct nkt_sched *s, struct tstate *ts, int reason,
 		t->start_ns = t->end_ns;
 	s->took_ns += t->end_ns - t->start_ns;
 	s->took_probes += t->n;
-	if (s->cfg.doubletree && s->dt_h == 0) {
-		/* h: one TTL before the first trace's last answer, so that a
-		 * later target's own part is probed forward */
-		unsigned last = 0;
-		for (i = 0; i < t->n; i++)
-			if ((t->r[i].flags & NKT_PF_REPLY) &&
-			    !(t->r[i].flags & NKT_PF_E2E) && t->r[i].ttl > last)
-				last = t->r[i].ttl;
-		s->dt_h = (uint8_t)(last > s->cfg.first_ttl ? last - 1
-							    : s->cfg.first_ttl);
-	}
+	if (s->cfg.doubletree && t->index < s->dt_learn)
+		learn_h(s, t);
 	done_push(s, t);
 	s->finished++;
 
@@ -580,9 +607,10 @@ int nkt_sched_next(struct nkt_sched *s, uint64_t now,
 		*wake_ns = s->fifo[s->fifo_head].deadline_ns;
 	if (s->halted)
 		return 0;
-	/* Doubletree learns h from the first trace, run alone */
+	/* Doubletree learns h from the traces traced whole, first */
 	while (s->n_active < s->cfg.window && s->next_flow < s->n_flows &&
-	       !(s->cfg.doubletree && s->dt_h == 0 && s->next_flow > 0))
+	       !(s->cfg.doubletree && s->dt_h == 0 &&
+		 s->next_flow >= s->dt_learn))
 		start_trace(s);
 	if (s->n_active == 0)
 		return 0;

@@ -799,13 +799,14 @@ static void test_eta_rate(void)
 }
 
 /*
- * Doubletree: the first trace runs alone and whole (6 TTLs: h = 5); the
- * others start at 5 and go backward to the first router the run met.  A
+ * Doubletree: the first `learn` traces run whole (6 TTLs: h = 5), and
+ * finish before the others start; those start at 5 and go backward to the
+ * first router the run met.  A
  * path through another router at TTL 4 goes back one TTL further and finds
  * it; a shorter path (its destination at TTL 4) is met going backward and
  * ends there.  The end-to-end probes follow at the destination's TTL.
  */
-static void test_doubletree(void)
+static void test_doubletree(uint32_t learn)
 {
 	struct nkt_sched_cfg c = base_cfg();
 	uint32_t dst[4] = {0xaf2db001u, 0xaf2db002u, 0xaf2db003u, 0xaf2db004u};
@@ -818,8 +819,10 @@ static void test_doubletree(void)
 		uint32_t sent; /* hop probes */
 	} want[4] = {{1, 6, 6}, {4, 6, 3}, {3, 6, 4}, {3, 4, 3}};
 	uint32_t hop_probes = 0;
+	uint64_t learned_ns = 0;
 
 	c.doubletree = 1;
+	c.dt_learn = learn;
 	c.attempts = 1;
 	c.ttl_window = 1; /* no probe past the destination: counts exact */
 	c.e2e_probes = 2;
@@ -850,12 +853,20 @@ static void test_doubletree(void)
 				continue;
 			}
 			hops++;
-			CHECK(t->r[j].ttl >= want[k].first_ttl);
+			CHECK(t->r[j].ttl >= t->first_ttl);
 			found_x |= t->r[j].from == 0x0a090004u;
 		}
 		CHECK_INT(t->stop_reason, NKT_STOP_COMPLETED);
-		CHECK_INT(t->first_ttl, want[k].first_ttl);
 		CHECK_INT(t->stop_hop, want[k].stop_hop);
+		if (k < learn) { /* traced whole */
+			CHECK_INT(t->first_ttl, 1);
+			CHECK_INT(t->sent - t->e2e_sent, want[k].stop_hop);
+			hop_probes += t->sent - t->e2e_sent;
+			if (t->end_ns > learned_ns)
+				learned_ns = t->end_ns;
+			continue;
+		}
+		CHECK_INT(t->first_ttl, want[k].first_ttl);
 		/* probes sent (D4's at TTL 5 is not kept: its trace ends at
 		 * 4, as it would have going forward) */
 		CHECK_INT(t->sent - t->e2e_sent, want[k].sent);
@@ -866,9 +877,12 @@ static void test_doubletree(void)
 		CHECK_INT(found_x, k == 2);
 		hop_probes += t->sent - t->e2e_sent;
 	}
-	/* the first trace ran alone: it finished before the others began */
-	CHECK_INT(s.done[0]->index, 0);
-	CHECK_INT(hop_probes, 16); /* independent traces: 6 + 6 + 6 + 4 */
+	/* the whole traces finished before the others began */
+	for (size_t i = 0; i < s.ndone; i++)
+		if (s.done[i]->index >= learn)
+			CHECK(s.done[i]->start_ns >= learned_ns);
+	/* independent traces: 6 + 6 + 6 + 4 */
+	CHECK_INT(hop_probes, learn <= 1 ? 16 : 19);
 	free_done(&s);
 	nkt_sched_free(sch);
 }
@@ -909,7 +923,8 @@ int main(void)
 	test_halt();
 	test_eta();
 	test_eta_rate();
-	test_doubletree();
+	test_doubletree(1);
+	test_doubletree(2);
 	test_config();
 	return nkt_test_done("test_sched");
 }

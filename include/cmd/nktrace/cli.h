@@ -206,6 +206,7 @@ struct nkt_trace_opts {
 	int mda;              /* --mda: every path (trace_mda.c) */
 	double mda_confidence; /* --confidence (0.95) */
 	int doubletree;       /* --doubletree: the local stop set (sched.h) */
+	uint32_t whole_traces; /* --whole-traces: of those, traced whole */
 	int help;
 	const char *args[NKT_CLI_MAX_ARGS]; /* addresses and prefixes */
 	size_t n_args;

@@ -28,8 +28,10 @@
  *    the destination's TTL, one after another, e2e_interval_ns apart, for
  *    end-to-end RTT and loss (records flagged NKT_PF_E2E);
  *  - with `doubletree` (Donnet et al., SIGMETRICS 2005, the local stop set
- *    of one vantage point): the first trace runs alone and whole; its last
- *    answering TTL less one is h.  Every later trace starts at h and goes
+ *    of one vantage point): the first `dt_learn` traces run whole (their
+ *    flows cross load-balanced diamonds the way independent traces do, so
+ *    that their branches are met); the median of their last answering TTLs,
+ *    less one, is h.  Every later trace starts at h and goes
  *    forward as above (at most two TTLs in flight: the destination is
  *    likely one TTL on); once that part is decided it goes backward from h-1,
  *    one TTL at a time, and stops at the first TTL where an address that
@@ -72,6 +74,7 @@ struct nkt_sched_cfg {
 	uint8_t gaplimit;        /* silent TTLs in a row before GAPLIMIT */
 	uint8_t loops;           /* loops before LOOP; 0 = never stop */
 	uint8_t doubletree;      /* 1: the local stop set (above) */
+	uint32_t dt_learn;       /* traces traced whole first (0: 1) */
 	uint16_t e2e_probes;     /* end-to-end probes after COMPLETED */
 	uint64_t e2e_interval_ns;
 	uint8_t purpose;         /* every trace's (enum nkt_trace_purpose) */
