@@ -534,8 +534,8 @@ static int pick_ttl(struct nkt_sched *s, struct tstate *ts, uint64_t now,
 		    uint64_t *blocked_until)
 {
 	unsigned k, lo = ts->ttl_lo, top = ts->ttl_hi;
-	/* Doubletree starts one TTL before the destination the first trace
-	 * met: two TTLs in flight, not a window of probes past it */
+	/* Doubletree starts one TTL before where the whole traces' answers
+	 * ended: two TTLs in flight, not a window of probes past that */
 	unsigned window = s->cfg.doubletree && ts->start_ttl > s->cfg.first_ttl &&
 					  s->cfg.ttl_window > 2
 				  ? 2
