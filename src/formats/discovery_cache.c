@@ -89,6 +89,12 @@ int nkt_discovery_cache_parse(const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if (j == NULL) {
+		/* jansson quotes the input near the error: no byte of it may
+		 * reach a terminal as a control */
+		char *c;
+		for (c = jerr.text; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
 		r = nkt_err_set(err, NKT_EINVAL,
 				"not a discovery cache: not JSON (line %d: %s)",
 				jerr.line, jerr.text);

@@ -95,6 +95,10 @@ static void test_refused(void)
 		{"[1,2]", "not a JSON object"},
 		{HEAD "\"time\":6}", "not JSON (line 1: duplicate object key"},
 		{"{\"type\":", "not JSON (line 1:"},
+		/* the input jansson quotes, controls made harmless */
+		{"{\"type\": 1\x1b" "[31m}", "near"},
+		{"{\"type\": \"\x1b" "[31m\"}", "near"},
+		{"{\"type\": tru\x9b" "31m}", "near"},
 	};
 	size_t i;
 
@@ -108,6 +112,10 @@ static void test_refused(void)
 			fprintf(stderr, "     case %zu got: %s\n", i, err.msg);
 		}
 		CHECK(c.addr == NULL && c.n == 0);
+		/* one printable line, whatever the file held */
+		for (const char *m = err.msg; *m; m++)
+			CHECK((unsigned char)*m >= 0x20 &&
+			      (unsigned char)*m < 0x7f);
 	}
 #undef HEAD
 }
