@@ -801,17 +801,17 @@ static void test_eta_rate(void)
 /*
  * Doubletree: the first `learn` traces run whole (6 TTLs: h = 5), and
  * finish before the others start; those start at 5 and go backward to the
- * first router the run met.  A
- * path through another router at TTL 4 goes back one TTL further and finds
- * it; a shorter path (its destination at TTL 4) is met going backward and
- * ends there.  The end-to-end probes follow at the destination's TTL.
+ * first router the run met.  A path through another router at TTL 4 goes
+ * back one TTL further and finds it; a shorter path (its destination at
+ * TTL 4) is met going backward and ends there.  The end-to-end probes
+ * follow at the destination's TTL.
  */
 static void test_doubletree(uint32_t learn)
 {
 	struct nkt_sched_cfg c = base_cfg();
 	uint32_t dst[4] = {0xaf2db001u, 0xaf2db002u, 0xaf2db003u, 0xaf2db004u};
 	struct nkt_flow f[4];
-	struct sim s;
+	static struct sim s; /* ~1 MB: off the stack (clang's ASan frames) */
 	struct net n;
 	struct nkt_sched *sch;
 	static const struct {
