@@ -89,15 +89,13 @@ int nkt_discovery_cache_parse(const char *text, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	if (j == NULL) {
-		/* jansson quotes the input near the error: no byte of it may
-		 * reach a terminal as a control */
-		char *c;
-		for (c = jerr.text; *c; c++)
-			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-				*c = '?';
+		/* jansson quotes the input near the error: made fit to print
+		 * as all outside text is */
+		char why[sizeof(jerr.text)];
 		r = nkt_err_set(err, NKT_EINVAL,
 				"not a discovery cache: not JSON (line %d: %s)",
-				jerr.line, jerr.text);
+				jerr.line,
+				nkt_text_clean(jerr.text, why, sizeof(why), 1));
 		goto out;
 	}
 	if (!json_is_object(j)) {
