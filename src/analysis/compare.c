@@ -113,12 +113,6 @@ static uint32_t group_border(const struct nkt_cmp_obs *obs,
 	return best;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 static double median_of(double *v, size_t n)
 {
 	return n ? nkt_stats_median(v, n) : NAN;
@@ -215,7 +209,7 @@ static void path_diversity(const struct nkt_cmp_obs *obs,
 		    o->last_foreign.addr == s->border_addr)
 			v[nv++] = o->vantage;
 	}
-	qsort(v, nv, sizeof(*v), cmp_u32);
+	qsort(v, nv, sizeof(*v), nkt_cmp_u32);
 	for (i = 0; i < nv; i++) {
 		double spread;
 		size_t n;
@@ -551,7 +545,7 @@ struct groups {
 static size_t distinct(uint32_t *v, size_t n)
 {
 	size_t i, d = 0;
-	qsort(v, n, sizeof(*v), cmp_u32);
+	qsort(v, n, sizeof(*v), nkt_cmp_u32);
 	for (i = 0; i < n; i++)
 		d += i == 0 || v[i] != v[i - 1];
 	return d;

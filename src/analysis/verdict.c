@@ -201,12 +201,6 @@ static size_t pool_brtt(const struct nkt__cmp_units *u, int vantage,
 	return n;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 /* The distinct vantage points with border RTTs on either side. */
 static size_t vantages(const struct nkt__cmp_units *a,
 		       const struct nkt__cmp_units *b, uint32_t **out)
@@ -219,7 +213,7 @@ static size_t vantages(const struct nkt__cmp_units *a,
 	for (i = 0; i < b->n; i++)
 		if (b->u[i].n_brtt)
 			v[n++] = b->u[i].vantage;
-	qsort(v, n, sizeof(*v), cmp_u32);
+	qsort(v, n, sizeof(*v), nkt_cmp_u32);
 	for (i = 0; i < n; i++)
 		if (i == 0 || v[i] != v[i - 1])
 			v[m++] = v[i];

@@ -24,12 +24,6 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 /* Every target's probes as a trace, RIPE Atlas JSON per line. */
 static int write_traces(FILE *f, const struct nkt_sweep_plan *p,
 			const struct nkt_sweep_tables *tab)
@@ -75,7 +69,7 @@ static int load_targets(const struct nkt_sweep_opts *o, struct nkt_targets *t,
 	if (nkt_load_targets(o->args, o->n_args, o->files, o->n_files, t,
 			     err) != NKT_OK)
 		return NKT_EINVAL;
-	qsort(t->addr, t->n, sizeof(*t->addr), cmp_u32);
+	qsort(t->addr, t->n, sizeof(*t->addr), nkt_cmp_u32);
 	if ((uint64_t)t->n * (unsigned)(o->max_ttl - o->first_ttl + 1) >
 	    NKT_SWEEP_PROBES_MAX)
 		return nkt_err_set(err, NKT_EINVAL,

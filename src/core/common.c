@@ -75,6 +75,12 @@ void *nkt_xreallocarray(void *p, size_t nmemb, size_t size)
 	return nkt_xrealloc(p, nmemb * size);
 }
 
+int nkt_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 char *nkt_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

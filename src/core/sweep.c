@@ -328,12 +328,6 @@ void nkt_sweep_trace(const struct nkt_sweep_plan *p,
 	}
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
 void nkt_sweep_reach(const struct nkt_sweep_plan *p,
 		     const struct nkt_sweep_tables *tab, uint64_t *reached,
 		     uint64_t *routers)
@@ -361,7 +355,7 @@ void nkt_sweep_reach(const struct nkt_sweep_plan *p,
 	for (k = 0; k < p->probes; k++)
 		if (tab->res[k].kind == NKT_SWEEP_TTL_EXCEEDED)
 			r[n++] = tab->res[k].from;
-	qsort(r, n, sizeof(*r), cmp_u32);
+	qsort(r, n, sizeof(*r), nkt_cmp_u32);
 	for (i = 0; i < n; i++)
 		*routers += i == 0 || r[i] != r[i - 1];
 	free(r);

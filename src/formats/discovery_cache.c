@@ -18,12 +18,6 @@ static int bad(struct nkt_err *err, const char *what)
 			   what);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* The hosts: every one a dotted quad inside the space, not its network
  * or broadcast address, none twice, at most per_prefix in a /24. */
 static int parse_hosts(const json_t *hosts, struct nkt_discovery_cache *c,
@@ -57,7 +51,7 @@ static int parse_hosts(const json_t *hosts, struct nkt_discovery_cache *c,
 	if (c->n > 0)
 		memcpy(sorted, c->addr, c->n * sizeof(*sorted));
 	if (c->n > 1)
-		qsort(sorted, c->n, sizeof(*sorted), cmp_u32);
+		qsort(sorted, c->n, sizeof(*sorted), nkt_cmp_u32);
 	for (i = 1, run = 1; i < c->n && r == NKT_OK; i++) {
 		run = (sorted[i] >> 8) == (sorted[i - 1] >> 8) ? run + 1 : 1;
 		if (sorted[i] == sorted[i - 1])

@@ -52,6 +52,10 @@ void *nkt_xrealloc(void *p, size_t n);
 void *nkt_xreallocarray(void *p, size_t nmemb, size_t size);
 char *nkt_xstrdup(const char *s);
 
+/* qsort's comparator of uint32_t values (addresses in host order):
+ * ascending. */
+int nkt_cmp_u32(const void *a, const void *b);
+
 /* Text from someone else made fit to print and to put in JSON: at most
  * len - 1 bytes of `in` (NULL: ""), a whole UTF-8 sequence or none; a
  * control character becomes a space (a run of them one space, and no
